@@ -1,0 +1,109 @@
+"""The one error type for bad input, and pydantic errors in plain words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+
+class InputError(Exception):
+    """Bad input: names the file, the field path and the fault.
+
+    ``str(err)`` is the one-line message the CLI prints, e.g.
+    ``scenario.yaml: building.rooms[3].area: must be greater than 0
+    (got -5).``
+    """
+
+    def __init__(
+        self, file: str | Path | None, field: str | None, fault: str
+    ) -> None:
+        self.file = None if file is None else str(file)
+        self.field = field or None
+        self.fault = fault.strip()
+        if self.fault and self.fault[-1] not in ".?!":
+            self.fault += "."
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """``file: field: fault`` with the missing parts left out."""
+        parts = [p for p in (self.file, self.field) if p]
+        return ": ".join([*parts, self.fault])
+
+
+def field_path(loc: Sequence[int | str]) -> str:
+    """``('building', 'rooms', 3, 'area')`` as ``building.rooms[3].area``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _describe(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    given = err.get("input")
+    shown = _short(given)
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    if kind in ("greater_than", "greater_than_equal"):
+        word = "greater than" if kind == "greater_than" else "at least"
+        bound = ctx.get("gt", ctx.get("ge"))
+        return f"must be {word} {bound} (got {shown})"
+    if kind in ("less_than", "less_than_equal"):
+        word = "less than" if kind == "less_than" else "at most"
+        bound = ctx.get("lt", ctx.get("le"))
+        return f"must be {word} {bound} (got {shown})"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')} (got {shown})"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{shown} is not a valid id: use lower-case letters, digits "
+            "and underscores, starting with a letter"
+        )
+    if kind.startswith(("int_", "float_")):
+        what = "a whole number" if kind.startswith("int") else "a number"
+        return f"must be {what} (got {shown})"
+    if kind == "value_error":
+        msg = str(err.get("msg", ""))
+        return msg.removeprefix("Value error, ")
+    if kind == "assertion_error":
+        return str(err.get("msg", "")).removeprefix("Assertion failed, ")
+    return f"{err.get('msg', 'is invalid')} (got {shown})"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def from_validation(
+    exc: ValidationError,
+    file: str | Path | None,
+    prefix: Sequence[int | str] = (),
+) -> InputError:
+    """The first error of a pydantic ``ValidationError`` as an InputError.
+
+    One clear message beats a list of twelve: the first fault is the one
+    to fix first, and the rest are often consequences of it.
+    """
+    err = exc.errors(include_url=False)[0]
+    loc = [p for p in err.get("loc", ()) if not _is_union_tag(p)]
+    path = field_path([*prefix, *loc])
+    return InputError(file, path, _describe(dict(err)))
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic adds the union member's type name to the location, e.g.
+    # ('schedule', 'tuple[str, ...]', 0); it means nothing to a user.
+    return isinstance(part, str) and (
+        "[" in part or part.startswith(("literal", "function-"))
+    )

@@ -1,0 +1,191 @@
+"""Finding and loading regulation profiles from ``solver_configs``.
+
+A profile file may ``extends:`` a base profile (by id); its functions are
+then merged field by field into the base's, and ``remove_functions`` drops
+base functions the document does not name. Files whose name starts with an
+underscore are bases, not listed as profiles of their own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from spaceplan.data import Policy
+from spaceplan.errors import InputError, from_validation
+
+#: Keys a profile file may hold that are resolved on load.
+_LOADER_KEYS = ("remove_functions", "abstract")
+
+
+def config_dir() -> Path:
+    """The ``solver_configs`` folder in use.
+
+    ``$SPACEPLAN_CONFIG_DIR`` wins; otherwise the project's own folder
+    (beside ``src/``, as installed with ``pip install -e .``).
+    """
+    env = os.environ.get("SPACEPLAN_CONFIG_DIR")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "solver_configs"
+        if (candidate / "policies").is_dir():
+            return candidate
+    packaged = here.parent / "solver_configs"
+    return packaged
+
+
+def policy_dir() -> Path:
+    """The folder of regulation profiles."""
+    return config_dir() / "policies"
+
+
+@dataclass(frozen=True)
+class PolicyFile:
+    """Where a profile id lives."""
+
+    id: str
+    path: Path
+    abstract: bool
+
+
+@cache
+def _index(folder: Path) -> dict[str, PolicyFile]:
+    from spaceplan.read import load_mapping
+
+    out: dict[str, PolicyFile] = {}
+    for path in sorted(folder.glob("*.y*ml")):
+        raw = load_mapping(path)
+        pid = raw.get("id")
+        if not isinstance(pid, str):
+            raise InputError(path, "id", "is required but missing")
+        if pid in out:
+            raise InputError(
+                path, "id", f"'{pid}' is also the id of {out[pid].path.name}"
+            )
+        abstract = path.name.startswith("_") or bool(raw.get("abstract"))
+        out[pid] = PolicyFile(pid, path, abstract)
+    return out
+
+
+def policy_ids(include_bases: bool = False) -> list[str]:
+    """The ids of the bundled profiles."""
+    return [
+        p.id
+        for p in _index(policy_dir()).values()
+        if include_bases or not p.abstract
+    ]
+
+
+def find_policy(ref: str, base_dir: Path | None = None) -> Path:
+    """The file of a profile given by id or by path."""
+    looks_like_path = ref.endswith((".yaml", ".yml", ".json")) or (
+        "/" in ref or os.sep in ref
+    )
+    if looks_like_path:
+        path = Path(ref)
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        if not path.is_file():
+            raise InputError(None, "policy", f"no profile file at {path}")
+        return path
+    index = _index(policy_dir())
+    if ref in index:
+        return index[ref].path
+    ids = [k for k, v in index.items() if not v.abstract]
+    close = difflib.get_close_matches(ref, ids, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    raise InputError(
+        None,
+        "policy",
+        f"unknown profile '{ref}'.{hint} Known: {', '.join(ids)}",
+    )
+
+
+def load_policy(ref: str, base_dir: Path | None = None) -> Policy:
+    """Load and fully resolve a profile (base merged in) by id or path."""
+    path = find_policy(ref, base_dir)
+    return _load_resolved(path.resolve())
+
+
+@cache
+def _load_resolved(path: Path) -> Policy:
+    raw = _resolve_raw(path, seen=())
+    for key in _LOADER_KEYS:
+        raw.pop(key, None)
+    try:
+        return Policy.model_validate(raw)
+    except ValidationError as exc:
+        raise from_validation(exc, path) from None
+
+
+def _resolve_raw(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    from spaceplan.read import load_mapping
+
+    if path in seen:
+        raise InputError(path, "extends", "profiles extend each other")
+    raw = dict(load_mapping(path))
+    base_ref = raw.get("extends")
+    if base_ref is None:
+        return raw
+    if not isinstance(base_ref, str):
+        raise InputError(path, "extends", "must be a profile id")
+    try:
+        base_path = find_policy(base_ref, path.parent)
+    except InputError as err:
+        raise InputError(path, "extends", err.fault) from None
+    base = _resolve_raw(base_path.resolve(), (*seen, path))
+    return merge_profile(base, raw, path)
+
+
+def merge_profile(
+    base: dict[str, Any], child: dict[str, Any], path: Path
+) -> dict[str, Any]:
+    """The child's keys over the base's; functions merged by id."""
+    merged = {k: v for k, v in base.items() if k not in _LOADER_KEYS}
+    for key, value in child.items():
+        if key in ("functions", "remove_functions"):
+            continue
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    functions = {
+        f["id"]: dict(f)
+        for f in base.get("functions", [])
+        if isinstance(f, dict) and "id" in f
+    }
+    removed = child.get("remove_functions") or []
+    for i, fid in enumerate(removed):
+        if fid not in functions:
+            raise InputError(
+                path,
+                f"remove_functions[{i}]",
+                f"the base has no function '{fid}'",
+            )
+        del functions[fid]
+    for i, entry in enumerate(child.get("functions") or []):
+        if not isinstance(entry, dict) or "id" not in entry:
+            raise InputError(path, f"functions[{i}].id", "is required")
+        fid = entry["id"]
+        functions[fid] = {**functions.get(fid, {}), **entry}
+    # A function dropped by the child may still be named in another's
+    # never_with or near lists: those references lapse with it.
+    for f in functions.values():
+        if "never_with" in f:
+            f["never_with"] = [x for x in f["never_with"] if x in functions]
+        if "near" in f:
+            f["near"] = [
+                n
+                for n in f["near"]
+                if isinstance(n, dict) and n.get("function") in functions
+            ]
+    merged["functions"] = list(functions.values())
+    return merged

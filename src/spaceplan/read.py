@@ -1,0 +1,413 @@
+"""Reading scenarios, room lists and plans; every fault as an InputError.
+
+A scenario is resolved on reading: its room list loaded (inline or CSV),
+its profile found and merged, its function overrides, ``require`` and
+``exclude`` applied. What comes out is a :class:`~spaceplan.data.Scenario`
+that the solver and the checker can trust.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from spaceplan.data import (
+    Building,
+    Function,
+    Policy,
+    Room,
+    Scenario,
+    ScenarioFile,
+)
+from spaceplan.errors import InputError, from_validation
+from spaceplan.policies import load_policy
+from spaceplan.solution import Plan
+
+#: Columns a CSV room list must have; others are optional.
+CSV_REQUIRED = ("id", "floor", "area")
+CSV_COLUMNS = ("id", "name", "floor", "area", "kind", "tags")
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping."""
+
+
+def _construct_mapping(
+    loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"key '{key}' appears twice",
+                key_node.start_mark,
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, None, "is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(path, None, f"cannot be read ({exc})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            path, None, "is not UTF-8 text (save it as UTF-8)"
+        ) from None
+
+
+def load_mapping(path: str | Path) -> dict[str, Any]:
+    """Load a YAML or JSON file whose top level must be a mapping."""
+    path = Path(path)
+    text = _read_text(path)
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                path,
+                None,
+                f"is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                f"column {exc.colno}",
+            ) from None
+    else:
+        try:
+            data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506
+        except yaml.YAMLError as exc:
+            raise InputError(path, None, _yaml_fault(exc)) from None
+    if not isinstance(data, dict):
+        raise InputError(
+            path, None, "must hold a mapping of fields at the top level"
+        )
+    return data
+
+
+def _yaml_fault(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    where = (
+        f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    )
+    return f"is not valid YAML: {problem}{where}"
+
+
+# -------------------------------------------------------------------- rooms
+
+
+def read_rooms_csv(path: str | Path) -> list[Room]:
+    """Read a CSV room list (columns ``id, name, floor, area, kind,
+    tags``; tags ``;``-separated)."""
+    path = Path(path)
+    text = _read_text(path)
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        raise InputError(path, None, "is empty: no header row")
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        raise InputError(
+            path,
+            "header",
+            f"missing column {', '.join(repr(m) for m in missing)}; a "
+            f"room list needs {', '.join(CSV_REQUIRED)}",
+        )
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if unknown:
+        raise InputError(
+            path,
+            "header",
+            f"unknown column '{unknown[0]}'; the columns are "
+            f"{', '.join(CSV_COLUMNS)}",
+        )
+    rooms: list[Room] = []
+    for i, raw in enumerate(reader):
+        line = i + 2
+        if None in raw:
+            raise InputError(
+                path, f"line {line}", "has more cells than the header"
+            )
+        row = {
+            k.strip(): (v.strip() if isinstance(v, str) else v)
+            for k, v in raw.items()
+        }
+        if not any(row.values()):
+            continue
+        data = {k: v for k, v in row.items() if v not in (None, "")}
+        try:
+            rooms.append(Room.model_validate(data))
+        except ValidationError as exc:
+            err = from_validation(exc, path)
+            rid = row.get("id") or "?"
+            raise InputError(
+                path, f"line {line} (room {rid}).{err.field or ''}".rstrip(
+                    "."
+                ), err.fault
+            ) from None
+    if not rooms:
+        raise InputError(path, None, "lists no rooms")
+    return rooms
+
+
+# ----------------------------------------------------------------- scenario
+
+
+def read_scenario(path: str | Path) -> Scenario:
+    """Read, validate and resolve a scenario file (YAML or JSON)."""
+    path = Path(path)
+    raw = load_mapping(path)
+    raw = _inline_rooms(raw, path)
+    try:
+        spec = ScenarioFile.model_validate(raw)
+    except ValidationError as exc:
+        raise from_validation(exc, path) from None
+    try:
+        policy = load_policy(spec.policy, path.parent)
+    except InputError as err:
+        if err.file is None:
+            raise InputError(path, err.field, err.fault) from None
+        raise
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return resolve(spec, policy, source=str(path), sha256=digest)
+
+
+def _inline_rooms(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+    building = raw.get("building")
+    if not isinstance(building, dict):
+        return raw
+    rooms = building.get("rooms")
+    if not isinstance(rooms, str):
+        return raw
+    csv_path = Path(rooms)
+    if not csv_path.is_absolute():
+        csv_path = path.parent / csv_path
+    if not csv_path.is_file():
+        raise InputError(
+            path, "building.rooms", f"no room list at {csv_path}"
+        )
+    room_list = read_rooms_csv(csv_path)
+    ids = [r.id for r in room_list]
+    for rid in ids:
+        if ids.count(rid) > 1:
+            line = ids.index(rid, ids.index(rid) + 1) + 2
+            raise InputError(
+                csv_path, f"line {line}", f"Room {rid} is listed twice"
+            )
+    dumped = [r.model_dump(exclude_none=True) for r in room_list]
+    return {**raw, "building": {**building, "rooms": dumped}}
+
+
+def resolve(
+    spec: ScenarioFile,
+    policy: Policy,
+    source: str | None = None,
+    sha256: str | None = None,
+) -> Scenario:
+    """Apply a scenario's overrides, require and exclude to its profile."""
+    where = source
+    if (
+        policy.area_type is not None
+        and spec.community.area_type != policy.area_type
+    ):
+        raise InputError(
+            where,
+            "community.area_type",
+            f"is {spec.community.area_type}, but profile {policy.id} is "
+            f"for {policy.area_type} areas; pick the profile of this "
+            "area type",
+        )
+    functions = {f.id: f for f in policy.functions}
+    added: set[str] = set()
+    for i, override in enumerate(spec.functions):
+        changes = override.model_dump(exclude_none=True)
+        base = functions.get(override.id)
+        if base is None:
+            _check_new_function(changes, where, i)
+            data = changes
+            added.add(override.id)
+        else:
+            data = {**base.model_dump(), **changes}
+        try:
+            functions[override.id] = Function.model_validate(data)
+        except ValidationError as exc:
+            raise from_validation(exc, where, ("functions", i)) from None
+    known = list(functions)
+    for key, ids in (("require", spec.require), ("exclude", spec.exclude)):
+        for i, fid in enumerate(ids):
+            if fid not in functions:
+                raise InputError(
+                    where, f"{key}[{i}]", _unknown(fid, known, policy.id)
+                )
+    both = set(spec.require) & set(spec.exclude)
+    if both:
+        fid = sorted(both)[0]
+        raise InputError(
+            where, "exclude", f"function '{fid}' is also in require"
+        )
+    chosen = [
+        f
+        for fid, f in functions.items()
+        if fid not in spec.exclude
+        and (f.required or fid in spec.require or fid in added)
+    ]
+    kept = {f.id for f in chosen}
+    chosen = [_drop_lapsed(f, kept, functions) for f in chosen]
+    try:
+        return Scenario(
+            name=spec.name,
+            policy=policy,
+            community=spec.community,
+            building=spec.building,
+            functions=tuple(chosen),
+            options=spec.options,
+            source=source,
+            sha256=sha256,
+        )
+    except ValidationError as exc:
+        raise from_validation(exc, where) from None
+
+
+def _check_new_function(
+    changes: Mapping[str, Any], where: str | None, i: int
+) -> None:
+    needed = ["name", "name_en", "category"]
+    if not changes.get("flexible"):
+        needed.append("min_area")
+    for key in needed:
+        if key not in changes:
+            raise InputError(
+                where,
+                f"functions[{i}].{key}",
+                f"is required for the new function '{changes['id']}' "
+                "(not in the profile)",
+            )
+
+
+def _drop_lapsed(
+    f: Function, kept: set[str], all_functions: Mapping[str, Function]
+) -> Function:
+    """Drop never_with / near references to functions not in this run."""
+    never = tuple(x for x in f.never_with if x in all_functions)
+    near = tuple(n for n in f.near if n.function in kept)
+    if never == f.never_with and near == f.near:
+        return f
+    return f.replace(never_with=never, near=near)
+
+
+def _unknown(fid: str, known: Iterable[str], policy_id: str) -> str:
+    close = difflib.get_close_matches(fid, list(known), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown function '{fid}' (not in profile {policy_id}){hint}"
+
+
+# --------------------------------------------------------------------- plan
+
+
+def read_plan(
+    path: str | Path, scenario: Scenario, candidate: str | None = None
+) -> Plan:
+    """Read a plan: a ``result.json`` or a YAML mapping ``function: room``.
+
+    For a result, ``candidate`` picks a candidate by id (the first when
+    None). Ids the scenario does not know are errors, so a typo cannot
+    pass for a missing function.
+    """
+    path = Path(path)
+    raw = load_mapping(path)
+    if "candidates" in raw:
+        pairs, prefix = _pairs_from_result(raw, path, candidate)
+    else:
+        mapping = raw.get("assignments", raw)
+        if not isinstance(mapping, dict):
+            raise InputError(
+                path, "assignments", "must map function ids to room ids"
+            )
+        prefix = "assignments." if "assignments" in raw else ""
+        pairs = []
+        for fid, room in mapping.items():
+            rooms = room if isinstance(room, list) else [room]
+            for r in rooms:
+                if not isinstance(r, str | int):
+                    raise InputError(
+                        path, f"{prefix}{fid}", "must be a room id"
+                    )
+                pairs.append((str(fid), str(r), f"{prefix}{fid}"))
+    known_f = list(scenario.function_index)
+    known_r = list(scenario.building.room_index)
+    for fid, rid, field in pairs:
+        if fid not in scenario.function_index:
+            close = difflib.get_close_matches(fid, known_f, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise InputError(
+                path,
+                field,
+                f"unknown function '{fid}' (not a function of this "
+                f"scenario){hint}",
+            )
+        if rid not in scenario.building.room_index:
+            close = difflib.get_close_matches(rid, known_r, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise InputError(
+                path, field, f"unknown room '{rid}'{hint}"
+            )
+    return Plan.from_pairs([(f, r) for f, r, _ in pairs])
+
+
+def _pairs_from_result(
+    raw: dict[str, Any], path: Path, candidate: str | None
+) -> tuple[list[tuple[str, str, str]], str]:
+    cands = raw.get("candidates")
+    if not isinstance(cands, list) or not cands:
+        raise InputError(path, "candidates", "holds no candidate plan")
+    index = 0
+    if candidate is not None:
+        ids = [c.get("id") for c in cands if isinstance(c, dict)]
+        if candidate not in ids:
+            raise InputError(
+                path,
+                "candidates",
+                f"no candidate '{candidate}'; there are {', '.join(map(str, ids))}",
+            )
+        index = ids.index(candidate)
+    cand = cands[index]
+    items = cand.get("assignments") if isinstance(cand, dict) else None
+    if not isinstance(items, list):
+        raise InputError(
+            path, f"candidates[{index}].assignments", "must be a list"
+        )
+    pairs = []
+    for j, item in enumerate(items):
+        field = f"candidates[{index}].assignments[{j}]"
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("function"), str)
+            and isinstance(item.get("room"), str)
+        ):
+            raise InputError(
+                path, field, "must have a function id and a room id"
+            )
+        pairs.append((item["function"], item["room"], field))
+    return pairs, ""

@@ -1,0 +1,238 @@
+"""The regulation arithmetic, defined once.
+
+The solver encodes these rules, the checker evaluates them, the report
+prints them. All areas are handled as integers in units of 0.01 m²
+(:data:`UNITS_PER_M2`), so that the solver and the checker agree exactly,
+with no floating-point tolerance to argue about. Shares are handled in
+basis points (1/10,000).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from spaceplan.data import Accounting, Community, Function, Policy
+
+#: Integer area units per square metre (areas are kept to 0.01 m²).
+UNITS_PER_M2 = 100
+#: Share units per 1 (basis points).
+SHARE_UNITS = 10_000
+
+
+def to_units(area: float) -> int:
+    """Square metres to integer area units (0.01 m²), rounded."""
+    return round(area * UNITS_PER_M2)
+
+
+def to_m2(units: int | float) -> float:
+    """Integer area units back to square metres."""
+    return units / UNITS_PER_M2
+
+
+def share_units(share: float) -> int:
+    """A share such as 0.60 in basis points (6000)."""
+    return round(share * SHARE_UNITS)
+
+
+# --------------------------------------------------------------- area target
+
+
+@dataclass(frozen=True)
+class AreaTarget:
+    """The facility's area target and which term of it binds.
+
+    Attributes
+    ----------
+    units : int
+        The target in area units: the larger of the two terms.
+    minimum_units : int or None
+        The absolute minimum of the area type, if the profile has one.
+    per_household_units : int or None
+        ``per_100_households × households / 100``, if the profile has it.
+    binding : str
+        ``"minimum"``, ``"per_household"`` or ``"none"`` (no target).
+    """
+
+    units: int
+    minimum_units: int | None
+    per_household_units: int | None
+    binding: Literal["minimum", "per_household", "none"]
+
+    @property
+    def m2(self) -> float:
+        """The target in square metres."""
+        return to_m2(self.units)
+
+
+def area_target(policy: Policy, community: Community) -> AreaTarget:
+    """The facility area target of ``policy`` for ``community``.
+
+    target = max(minimum, per_100_households × households / 100). In area
+    units the per-household term is ``per_100_households × households``
+    exactly (m² per 100 households × households / 100 × 100 units/m²),
+    rounded up so that a fractional target is never undershot.
+    """
+    rule = policy.area_target
+    minimum = None if rule.minimum is None else to_units(rule.minimum)
+    per_household = None
+    if rule.per_100_households is not None:
+        exact = rule.per_100_households * community.households
+        per_household = math.ceil(exact - 1e-9)
+    terms = [t for t in (minimum, per_household) if t is not None]
+    if not terms:
+        return AreaTarget(0, None, None, "none")
+    value = max(terms)
+    binding: Literal["minimum", "per_household"] = (
+        "per_household"
+        if per_household is not None and per_household == value
+        and (minimum is None or per_household > minimum)
+        else "minimum"
+    )
+    return AreaTarget(value, minimum, per_household, binding)
+
+
+# ---------------------------------------------------------- room capacity
+
+
+def slot_loads(
+    functions: Iterable[Function], slots: Sequence[str]
+) -> dict[str, int]:
+    """Per slot, the added minimum areas (units) of the active functions.
+
+    This is one room, multiple uses: functions used in different slots
+    never add up; those used in the same slot do.
+    """
+    loads = dict.fromkeys(slots, 0)
+    for f in functions:
+        need = to_units(f.min_area)
+        for slot in f.active_slots(tuple(slots)):
+            loads[slot] += need
+    return loads
+
+
+def peak_use(functions: Iterable[Function], slots: Sequence[str]) -> int:
+    """The largest slot load (units) of ``functions`` sharing one room."""
+    loads = slot_loads(functions, slots)
+    return max(loads.values(), default=0)
+
+
+def over_capacity_slots(
+    room_units: int, functions: Iterable[Function], slots: Sequence[str]
+) -> dict[str, int]:
+    """Slots whose load exceeds the room, with their loads (units)."""
+    return {
+        s: load
+        for s, load in slot_loads(functions, slots).items()
+        if load > room_units
+    }
+
+
+def area_slots(function: Function, slots: Sequence[str]) -> int:
+    """A function's area-slots: min area (units) × its active slots."""
+    return to_units(function.min_area) * len(
+        function.active_slots(tuple(slots))
+    )
+
+
+# ------------------------------------------------------ resident accounting
+
+
+def is_resident(function: Function, accounting: Accounting) -> bool:
+    """Whether ``function`` counts as resident activity."""
+    return function.flexible or (
+        function.category in accounting.resident_categories
+    )
+
+
+def room_resident_units(
+    room_units: int,
+    functions: Sequence[Function],
+    accounting: Accounting,
+    slots: Sequence[str],
+) -> int:
+    """The resident-activity area (units) a room contributes.
+
+    - ``strict``: the whole room if every function in it is resident;
+    - ``any``: the whole room if at least one is;
+    - ``prorate``: ⌊room × resident area-slots / all area-slots⌋, where a
+      function's area-slots are its min area times its active slots.
+
+    A room holding the flexible function holds nothing else and is
+    resident in every reading. An empty room contributes nothing.
+    """
+    if not functions:
+        return 0
+    resident = [is_resident(f, accounting) for f in functions]
+    mode = accounting.shared_rooms
+    if any(f.flexible for f in functions):
+        return room_units
+    if mode == "strict":
+        return room_units if all(resident) else 0
+    if mode == "any":
+        return room_units if any(resident) else 0
+    total = sum(area_slots(f, slots) for f in functions)
+    part = sum(
+        area_slots(f, slots)
+        for f, r in zip(functions, resident, strict=True)
+        if r
+    )
+    if total == 0:
+        return 0
+    return room_units * part // total
+
+
+def facility_units(
+    host_units: Iterable[int],
+    circulation_units: Iterable[int],
+    accounting: Accounting,
+) -> int:
+    """Facility area (units): rooms in use, plus circulation if counted."""
+    total = sum(host_units)
+    if accounting.circulation == "include":
+        total += sum(circulation_units)
+    return total
+
+
+def share_met(resident: int, facility: int, share_min: float) -> bool:
+    """Whether resident / facility reaches ``share_min`` (exactly)."""
+    return resident * SHARE_UNITS >= share_units(share_min) * facility
+
+
+def share_of(resident: int, facility: int) -> float:
+    """resident / facility as a float (0 when there is no facility)."""
+    return resident / facility if facility else 0.0
+
+
+def resident_needed(facility: int, share_min: float) -> int:
+    """The least resident area (units) meeting the share for a facility."""
+    return -(-share_units(share_min) * facility // SHARE_UNITS)
+
+
+# ------------------------------------------------------- office and misuse
+
+
+def is_office(function: Function) -> bool:
+    """Whether ``function`` is office space (办公, to be minimised)."""
+    return function.category == "office"
+
+
+def room_office_units(room_units: int, functions: Sequence[Function]) -> int:
+    """Office area of a room: the whole room if it hosts any office."""
+    return room_units if any(is_office(f) for f in functions) else 0
+
+
+def room_unused_units(
+    room_units: int, functions: Sequence[Function], slots: Sequence[str]
+) -> int:
+    """Area left unused in a room hosting fixed functions (units).
+
+    The room's area minus its peak slot load; rooms holding the flexible
+    function (which takes a whole room) or nothing count zero.
+    """
+    fixed = [f for f in functions if not f.flexible]
+    if not fixed or len(fixed) != len(functions):
+        return 0
+    return max(0, room_units - peak_use(fixed, slots))

@@ -1,0 +1,261 @@
+"""Plans and results: assignments plus the metrics they compute themselves.
+
+A :class:`Plan` is an assignment of functions to rooms. Its metrics come
+from :mod:`spaceplan.rules` alone, so a plan read from a file, made by hand
+or returned by any solver is measured the same way. :class:`Result` is the
+``result.json`` contract of ``spec/formats.md``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+from typing import Any, Literal
+
+from pydantic import Field
+
+from spaceplan import rules
+from spaceplan.data import Function, Model, Scenario
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+
+
+class Assignment(Model):
+    """One function placed in one room."""
+
+    function: str
+    room: str
+
+
+class Plan(Model):
+    """An assignment of functions to rooms.
+
+    A fixed function appears once; the flexible function may appear in
+    any number of rooms.
+    """
+
+    assignments: tuple[Assignment, ...]
+
+    @classmethod
+    def from_pairs(cls, pairs: Any) -> Plan:
+        """Build from ``(function, room)`` pairs or a ``{function: room}``
+        mapping (a list of rooms for the flexible function)."""
+        items: list[Assignment] = []
+        if isinstance(pairs, dict):
+            for func, room in pairs.items():
+                rooms = room if isinstance(room, list | tuple) else [room]
+                items.extend(
+                    Assignment(function=func, room=r) for r in rooms
+                )
+        else:
+            items = [Assignment(function=f, room=r) for f, r in pairs]
+        return cls(assignments=tuple(items))
+
+    @cached_property
+    def room_functions(self) -> dict[str, tuple[str, ...]]:
+        """Room id to the functions placed there, in plan order."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for a in self.assignments:
+            out[a.room].append(a.function)
+        return {r: tuple(fs) for r, fs in out.items()}
+
+    @cached_property
+    def function_rooms(self) -> dict[str, tuple[str, ...]]:
+        """Function id to the rooms it was placed in."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for a in self.assignments:
+            out[a.function].append(a.room)
+        return {f: tuple(rs) for f, rs in out.items()}
+
+    def placement(self) -> dict[str, str]:
+        """Fixed placements as ``{function: room}`` (first room wins)."""
+        return {f: rs[0] for f, rs in self.function_rooms.items()}
+
+
+class RoomUse(Model):
+    """A room of the facility and what it holds."""
+
+    room: str
+    functions: tuple[str, ...]
+    area: float
+    resident_area: float
+    peak_use: float
+    office_area: float = 0.0
+    unused_area: float = 0.0
+    floor: int = 1
+    slot_use: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+
+class Metrics(Model):
+    """Facility-level numbers of a plan (m² and shares)."""
+
+    target_area: float
+    facility_area: float
+    resident_area: float
+    resident_share: float
+    office_area: float
+    unused_area: float
+    circulation_area: float = 0.0
+    resident_share_min: float | None = None
+    rooms_used: int = 0
+    rooms_empty: int = 0
+
+
+class PlanEvaluation(Model):
+    """A plan measured: per-room uses and facility metrics, in units too."""
+
+    rooms: tuple[RoomUse, ...]
+    metrics: Metrics
+    target_units: int
+    facility_units: int
+    resident_units: int
+    office_units: int
+    unused_units: int
+    empty_rooms: tuple[str, ...]
+
+
+def evaluate_plan(scenario: Scenario, plan: Plan) -> PlanEvaluation:
+    """Measure ``plan`` with the rules of :mod:`spaceplan.rules`.
+
+    Function and room ids the scenario does not know are skipped here;
+    :func:`spaceplan.check.check_solution` reports them.
+    """
+    policy = scenario.policy
+    acc = policy.accounting
+    slots = scenario.slots
+    target = rules.area_target(policy, scenario.community)
+    uses: list[RoomUse] = []
+    host_units: list[int] = []
+    resident = office = unused = 0
+    room_functions = plan.room_functions
+    for room in scenario.building.rooms:
+        ids = room_functions.get(room.id, ())
+        funcs = _known(scenario, ids)
+        if not funcs:
+            continue
+        area = rules.to_units(room.area)
+        res = rules.room_resident_units(area, funcs, acc, slots)
+        off = rules.room_office_units(area, funcs)
+        waste = rules.room_unused_units(area, funcs, slots)
+        fixed = [f for f in funcs if not f.flexible]
+        peak = rules.peak_use(fixed, slots) if fixed else area
+        host_units.append(area)
+        resident += res
+        office += off
+        unused += waste
+        uses.append(
+            RoomUse(
+                room=room.id,
+                functions=tuple(f.id for f in funcs),
+                area=room.area,
+                resident_area=rules.to_m2(res),
+                peak_use=rules.to_m2(peak),
+                office_area=rules.to_m2(off),
+                unused_area=rules.to_m2(waste),
+                floor=room.floor,
+                slot_use={
+                    s: tuple(
+                        f.id for f in funcs if s in f.active_slots(slots)
+                    )
+                    for s in slots
+                },
+            )
+        )
+    circulation = sum(
+        rules.to_units(r.area)
+        for r in scenario.building.rooms
+        if r.kind == "circulation"
+    )
+    facility = rules.facility_units(host_units, [circulation], acc)
+    used = {u.room for u in uses}
+    empty = tuple(
+        r.id for r in scenario.host_rooms if r.id not in used
+    )
+    metrics = Metrics(
+        target_area=target.m2,
+        facility_area=rules.to_m2(facility),
+        resident_area=rules.to_m2(resident),
+        resident_share=round(rules.share_of(resident, facility), 4),
+        office_area=rules.to_m2(office),
+        unused_area=rules.to_m2(unused),
+        circulation_area=rules.to_m2(circulation),
+        resident_share_min=policy.resident_share_min,
+        rooms_used=len(uses),
+        rooms_empty=len(empty),
+    )
+    return PlanEvaluation(
+        rooms=tuple(uses),
+        metrics=metrics,
+        target_units=target.units,
+        facility_units=facility,
+        resident_units=resident,
+        office_units=office,
+        unused_units=unused,
+        empty_rooms=empty,
+    )
+
+
+def _known(scenario: Scenario, ids: tuple[str, ...]) -> list[Function]:
+    index = scenario.function_index
+    return [scenario.functions[index[i]] for i in ids if i in index]
+
+
+# ------------------------------------------------------------------- result
+
+
+class CheckRecord(Model):
+    """One rule of the compliance report, as stored in ``result.json``."""
+
+    rule: str
+    subject: str = "facility"
+    source: str
+    required: float | str | None
+    achieved: float | str | None
+    margin: float | None = None
+    passed: bool
+    description: str = ""
+
+
+class Candidate(Model):
+    """One candidate plan of a result, checked before it was written."""
+
+    id: str
+    objective: float
+    bound: float | None = None
+    objective_terms: dict[str, float] = Field(default_factory=dict)
+    assignments: tuple[Assignment, ...]
+    rooms: tuple[RoomUse, ...]
+    empty_rooms: tuple[str, ...] = ()
+    metrics: Metrics
+    checks: tuple[CheckRecord, ...]
+    moved: tuple[str, ...] = ()
+
+    @property
+    def plan(self) -> Plan:
+        """The candidate's assignment as a :class:`Plan`."""
+        return Plan(assignments=self.assignments)
+
+
+class ScenarioRef(Model):
+    """Which scenario a result belongs to."""
+
+    name: str
+    sha256: str | None = None
+    policy: str
+
+
+class Result(Model):
+    """What a solve returns and ``result.json`` holds."""
+
+    tool: str = "spaceplan"
+    version: str
+    scenario: ScenarioRef
+    status: Status
+    solve_seconds: float
+    solver: str = "cpsat"
+    config: str | None = None
+    seed: int | None = None
+    objective_description: str = ""
+    candidates: tuple[Candidate, ...] = ()
+    diagnosis: dict[str, Any] | None = None
+    accounting: dict[str, Any] = Field(default_factory=dict)
