@@ -1,0 +1,583 @@
+"""Compliance reports of one plan: Markdown, JSON and a terminal table.
+
+Every report is built from an :class:`~spaceplan.check.Audit` (the
+checker's verdict, rule by rule) and the plan's own measurements
+(:func:`~spaceplan.solution.evaluate_plan`); nothing here decides
+compliance. The functions take one plan; a comparison of several
+candidates can be built on top of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from spaceplan import __version__, rules
+from spaceplan.check import FUNCTION_RULES, Audit, Row, audit
+from spaceplan.data import Scenario
+from spaceplan.fileio import write_text
+from spaceplan.i18n import Lang, function_name, policy_title, t
+from spaceplan.solution import Candidate, Plan, PlanEvaluation, evaluate_plan
+
+#: Rules the documents state but spaceplan cannot check from a plan.
+NOT_CHECKED = ("open_hours",)
+
+# Words only the report uses, (zh, en).
+_WORDS: dict[str, tuple[str, str]] = {
+    "title": ("合规检查报告", "Compliance report"),
+    "scenario": ("方案", "Scenario"),
+    "verdict": ("结论", "Verdict"),
+    "facility_rules": ("设施规则", "Facility rules"),
+    "function_rules": ("功能要求", "Function requirements"),
+    "violations": ("不符合项", "Violations"),
+    "accounting": ("面积计算口径", "Accounting"),
+    "resident_categories": ("计入居民活动的功能类别", "Resident categories"),
+    "target": ("面积指标计算", "Area target"),
+    "metrics": ("指标", "Metrics"),
+    "rooms": ("设施用房", "Rooms in the facility"),
+    "empty": ("未纳入设施的房间", "Rooms left out of the facility"),
+    "none": ("无", "none"),
+    "not_checked": ("未检查的规定", "Rules not checked"),
+    "open_hours": (
+        "每天开放不少于 8 小时：属运营要求，spaceplan 不检查。",
+        "Open at least 8 hours a day: an operational rule that spaceplan "
+        "does not check.",
+    ),
+    "resident_area": ("居民活动面积", "Resident area"),
+    "peak_use": ("高峰占用", "Peak use"),
+    "function": ("功能", "Function"),
+    "binds": ("取较大者", "the larger binds"),
+    "no_target": ("该政策没有面积指标", "the profile sets no area target"),
+    "violations_n": ("项未通过", "rule(s) broken"),
+    "facility_sum": ("设施面积", "Facility area"),
+    "circulation": ("交通空间", "circulation"),
+}
+
+
+def _w(key: str, lang: Lang) -> str:
+    pair = _WORDS[key]
+    return pair[0] if lang == "zh" else pair[1]
+
+
+# ------------------------------------------------------------ formatting
+
+_AREA_RULES = ("area_target", "min_area")
+
+
+def format_value(rule: str, value: float | str | None) -> str:
+    """A required or achieved value as the report shows it.
+
+    Parameters
+    ----------
+    rule
+        The rule id of the row (areas and shares get their units).
+    value
+        The row's value.
+
+    Returns
+    -------
+    str
+        ``"1,260.00 m²"``, ``"61.5%"``, the text itself, or ``"—"``.
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if rule == "resident_share":
+        return f"{value:.1%}"
+    if rule in _AREA_RULES:
+        return f"{value:,.2f} m²"
+    return f"{value:g}"
+
+
+def format_margin(rule: str, margin: float | None) -> str:
+    """A row's margin: m² for areas, percentage points for shares."""
+    if margin is None:
+        return ""
+    if rule == "resident_share":
+        return f"{margin * 100:+.1f} pp"
+    return f"{margin:+,.2f} m²"
+
+
+def _verdict_word(passed: bool, lang: Lang) -> str:
+    return t("w.pass" if passed else "w.fail", lang)
+
+
+def verdict_line(audit_: Audit, lang: Lang = "zh") -> str:
+    """One line: compliant, or how many rules the plan breaks.
+
+    Parameters
+    ----------
+    audit_
+        The checker's audit of the plan.
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        E.g. ``"不符合：3 项未通过"`` or ``"compliant"``.
+    """
+    if audit_.compliant:
+        return t("w.compliant", lang)
+    n = len(audit_.violations)
+    sep = "：" if lang == "zh" else ": "
+    words = _w("violations_n", lang)
+    return f"{t('w.noncompliant', lang)}{sep}{n} {words}"
+
+
+def _unpack(plan: Plan | Candidate) -> tuple[Plan, str | None]:
+    if isinstance(plan, Candidate):
+        return plan.plan, plan.id
+    return plan, None
+
+
+def _function_label(scenario: Scenario, row: Row, lang: Lang) -> str:
+    fid = row.function
+    if fid is None or fid not in scenario.function_index:
+        return row.subject
+    name = function_name(scenario.function(fid), lang)
+    return f"{name} @ {row.room}" if row.room else name
+
+
+def _split(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
+    facility = [r for r in rows if r.subject == "facility"]
+    functions = [r for r in rows if r.subject != "facility"]
+    return facility, functions
+
+
+# ----------------------------------------------------------- area target
+
+
+def target_arithmetic(scenario: Scenario, lang: Lang = "zh") -> str:
+    """The area target worked out in one line.
+
+    Parameters
+    ----------
+    scenario
+        The resolved scenario (profile and households).
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        E.g. ``"30 m² / 100 households × 4,200 households = 1,260.00 m²;
+        minimum 300.00 m²; target max(...) = 1,260.00 m²"``.
+    """
+    rule = scenario.policy.area_target
+    target = rules.area_target(scenario.policy, scenario.community)
+    if target.binding == "none":
+        return _w("no_target", lang)
+    hh = scenario.community.households
+    terms = []
+    if target.per_household_units is not None:
+        per = rule.per_100_households
+        value = rules.to_m2(target.per_household_units)
+        terms.append(
+            f"{per:g} m²/100户 × {hh:,}户 = {value:,.2f} m²"
+            if lang == "zh"
+            else f"{per:g} m² per 100 households × {hh:,} households "
+            f"= {value:,.2f} m²"
+        )
+    if target.minimum_units is not None:
+        value = rules.to_m2(target.minimum_units)
+        terms.append(
+            f"最低 {value:,.2f} m²"
+            if lang == "zh"
+            else f"minimum {value:,.2f} m²"
+        )
+    text = "; ".join(terms)
+    if len(terms) > 1:
+        text += f" → {_w('binds', lang)}: {target.m2:,.2f} m²"
+    return text
+
+
+def _facility_arithmetic(
+    scenario: Scenario, ev: PlanEvaluation, lang: Lang
+) -> str:
+    rooms = " + ".join(f"{u.room} {u.area:g}" for u in ev.rooms) or "0"
+    text = f"{_w('facility_sum', lang)} = {rooms}"
+    if scenario.policy.accounting.circulation == "include":
+        text += f" + {_w('circulation', lang)} {ev.metrics.circulation_area:g}"
+    return f"{text} = {ev.metrics.facility_area:,.2f} m²"
+
+
+def accounting_lines(scenario: Scenario, lang: Lang = "zh") -> list[str]:
+    """The accounting the profile uses, in words, one item a line."""
+    acc = scenario.policy.accounting
+    cats = ", ".join(t(f"cat.{c}", lang) for c in acc.resident_categories)
+    return [
+        t(f"acc.circ.{acc.circulation}", lang),
+        t(f"acc.{acc.shared_rooms}", lang),
+        f"{_w('resident_categories', lang)}: {cats}",
+        f"{t('w.source', lang)}: {acc.source}",
+    ]
+
+
+# ------------------------------------------------------------------ JSON
+
+
+def compliance_json(
+    scenario: Scenario,
+    plan: Plan | Candidate,
+    audit_: Audit | None = None,
+    lang: Lang = "zh",
+) -> dict[str, Any]:
+    """The compliance report of one plan as a JSON-ready mapping.
+
+    Parameters
+    ----------
+    scenario
+        The resolved scenario.
+    plan
+        The plan, or a candidate of a result.
+    audit_
+        The checker's audit of ``plan``; computed when None.
+    lang
+        Language of the words (accounting, arithmetic); rule
+        descriptions are the checker's.
+
+    Returns
+    -------
+    dict
+        ``compliant``, ``checks`` (one per rule, with source, required,
+        achieved, margin and passed), ``violations``, ``accounting``,
+        ``area_target``, ``metrics``, ``rooms``, ``empty_rooms`` and
+        ``not_checked``.
+    """
+    the_plan, cand_id = _unpack(plan)
+    result = audit(scenario, the_plan) if audit_ is None else audit_
+    ev = evaluate_plan(scenario, the_plan)
+    policy = scenario.policy
+    target = rules.area_target(policy, scenario.community)
+    checks = []
+    for row in result.rows:
+        record = row.record().model_dump(mode="json")
+        record.update(function=row.function, room=row.room)
+        checks.append(record)
+    return {
+        "tool": "spaceplan",
+        "version": __version__,
+        "scenario": {
+            "name": scenario.name,
+            "sha256": scenario.sha256,
+            "policy": policy.id,
+        },
+        "candidate": cand_id,
+        "lang": lang,
+        "compliant": result.compliant,
+        "accounting": {
+            **policy.accounting.model_dump(mode="json"),
+            "words": accounting_lines(scenario, lang),
+        },
+        "area_target": {
+            "target": target.m2,
+            "minimum": (
+                None
+                if target.minimum_units is None
+                else rules.to_m2(target.minimum_units)
+            ),
+            "per_household": (
+                None
+                if target.per_household_units is None
+                else rules.to_m2(target.per_household_units)
+            ),
+            "per_100_households": policy.area_target.per_100_households,
+            "households": scenario.community.households,
+            "binding": target.binding,
+            "arithmetic": target_arithmetic(scenario, lang),
+            "source": policy.area_target.source,
+        },
+        "metrics": ev.metrics.model_dump(mode="json"),
+        "checks": checks,
+        "violations": [
+            {
+                "rule": v.rule,
+                "message": v.message,
+                "function": v.function,
+                "room": v.room,
+                "source": v.source,
+            }
+            for v in result.violations
+        ],
+        "rooms": [u.model_dump(mode="json") for u in ev.rooms],
+        "empty_rooms": [
+            {"room": r, "area": scenario.room(r).area} for r in ev.empty_rooms
+        ],
+        "not_checked": [
+            {"rule": rule, "description": _w(rule, lang)}
+            for rule in NOT_CHECKED
+        ],
+    }
+
+
+# -------------------------------------------------------------- Markdown
+
+
+def _md_cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    lines = [
+        "| " + " | ".join(_md_cell(h) for h in header) + " |",
+        "|" + "|".join(" --- " for _ in header) + "|",
+    ]
+    lines += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _row_cells(row: Row, lang: Lang) -> list[str]:
+    word = _verdict_word(row.passed, lang)
+    return [
+        format_value(row.rule, row.required),
+        format_value(row.rule, row.achieved),
+        format_margin(row.rule, row.margin),
+        word if row.passed else f"**{word}**",
+        row.source,
+    ]
+
+
+def compliance_markdown(
+    scenario: Scenario,
+    plan: Plan | Candidate,
+    audit_: Audit | None = None,
+    lang: Lang = "zh",
+) -> str:
+    """The compliance report of one plan as Markdown.
+
+    Parameters
+    ----------
+    scenario
+        The resolved scenario.
+    plan
+        The plan, or a candidate of a result.
+    audit_
+        The checker's audit of ``plan``; computed when None.
+    lang
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    str
+        The report: verdict, accounting, area target arithmetic, metrics,
+        every facility rule and function requirement with source,
+        required, achieved, margin and result, the violations, the rooms
+        in and out of the facility, and the rules not checked.
+    """
+    the_plan, cand_id = _unpack(plan)
+    result = audit(scenario, the_plan) if audit_ is None else audit_
+    ev = evaluate_plan(scenario, the_plan)
+    policy = scenario.policy
+    head = f"# {_w('title', lang)}: {scenario.name}"
+    if cand_id is not None:
+        head += f" — {t('w.candidate', lang)} {cand_id}"
+    out = [head, ""]
+    out.append(
+        f"- {t('w.policy', lang)}: `{policy.id}` "
+        f"{policy_title(policy, lang)} ({policy.source})"
+    )
+    out.append(
+        f"- {t('w.households', lang)}: {scenario.community.households:,}"
+    )
+    out.append(f"- {_w('verdict', lang)}: **{verdict_line(result, lang)}**")
+    out += ["", f"## {_w('accounting', lang)}", ""]
+    out += [f"- {line}" for line in accounting_lines(scenario, lang)]
+    out += ["", f"## {_w('target', lang)}", ""]
+    out.append(f"- {target_arithmetic(scenario, lang)}")
+    out.append(f"- {_facility_arithmetic(scenario, ev, lang)}")
+    out += ["", f"## {_w('metrics', lang)}", ""]
+    m = ev.metrics
+    metric_rows = [
+        (t("m.target_area", lang), f"{m.target_area:,.2f} m²"),
+        (t("m.facility_area", lang), f"{m.facility_area:,.2f} m²"),
+        (t("m.resident_area", lang), f"{m.resident_area:,.2f} m²"),
+        (t("m.resident_share", lang), f"{m.resident_share:.1%}"),
+        (t("m.office_area", lang), f"{m.office_area:,.2f} m²"),
+        (t("m.unused_area", lang), f"{m.unused_area:,.2f} m²"),
+        (t("m.circulation_area", lang), f"{m.circulation_area:,.2f} m²"),
+        (t("m.rooms_used", lang), str(m.rooms_used)),
+        (t("m.rooms_empty", lang), str(m.rooms_empty)),
+    ]
+    out.append(_md_table(("", ""), metric_rows))
+    facility_rows, function_rows = _split(result.rows)
+    cols = [
+        t(k, lang)
+        for k in ("w.required", "w.achieved", "w.margin", "w.result")
+    ] + [t("w.source", lang)]
+    out += ["", f"## {_w('facility_rules', lang)}", ""]
+    out.append(
+        _md_table(
+            [t("w.rule", lang), *cols],
+            [
+                [t(f"r.{r.rule}", lang), *_row_cells(r, lang)]
+                for r in facility_rows
+            ],
+        )
+    )
+    out += ["", f"## {_w('function_rules', lang)}", ""]
+    order = {rule: i for i, rule in enumerate(FUNCTION_RULES)}
+    index = scenario.function_index
+    function_rows.sort(
+        key=lambda r: (
+            index.get(r.function or "", len(index)),
+            order.get(r.rule, len(order)),
+        )
+    )
+    out.append(
+        _md_table(
+            [_w("function", lang), t("w.rule", lang), *cols],
+            [
+                [
+                    _function_label(scenario, r, lang),
+                    t(f"r.{r.rule}", lang),
+                    *_row_cells(r, lang),
+                ]
+                for r in function_rows
+            ],
+        )
+    )
+    out += ["", f"## {_w('violations', lang)}", ""]
+    if result.violations:
+        out += [f"- {v.message}" for v in result.violations]
+    else:
+        out.append(f"- {_w('none', lang)}")
+    out += ["", f"## {_w('rooms', lang)}", ""]
+    out.append(
+        _md_table(
+            [
+                t("w.room", lang),
+                t("w.floor", lang),
+                t("w.area", lang),
+                t("w.functions", lang),
+                _w("resident_area", lang),
+                _w("peak_use", lang),
+            ],
+            [
+                [
+                    u.room,
+                    u.floor,
+                    f"{u.area:,.2f} m²",
+                    ", ".join(
+                        function_name(scenario.function(f), lang)
+                        for f in u.functions
+                    ),
+                    f"{u.resident_area:,.2f} m²",
+                    f"{u.peak_use:,.2f} m²",
+                ]
+                for u in ev.rooms
+            ],
+        )
+    )
+    out += ["", f"## {_w('empty', lang)}", ""]
+    if ev.empty_rooms:
+        for rid in ev.empty_rooms:
+            room = scenario.room(rid)
+            out.append(f"- {rid} ({room.area:,.2f} m², {room.floor})")
+    else:
+        out.append(f"- {_w('none', lang)}")
+    out += ["", f"## {_w('not_checked', lang)}", ""]
+    out += [f"- {_w(rule, lang)}" for rule in NOT_CHECKED]
+    return "\n".join(out) + "\n"
+
+
+# -------------------------------------------------------------- terminal
+
+
+def compliance_table(
+    audit_: Audit, lang: Lang = "zh", scenario: Scenario | None = None
+) -> Table:
+    """Every row of an audit as a rich table; failures in red.
+
+    Parameters
+    ----------
+    audit_
+        The checker's audit.
+    lang
+        ``"zh"`` or ``"en"``.
+    scenario
+        When given, functions are shown by name rather than id.
+
+    Returns
+    -------
+    rich.table.Table
+        Columns rule, subject, required, achieved, margin, result, source.
+    """
+    table = Table(title=_w("title", lang), show_lines=False)
+    for key in (
+        "w.rule",
+        "w.subject",
+        "w.required",
+        "w.achieved",
+        "w.margin",
+        "w.result",
+        "w.source",
+    ):
+        if key in ("w.achieved", "w.margin"):
+            table.add_column(t(key, lang), justify="right")
+        else:
+            table.add_column(t(key, lang))
+    for row in audit_.rows:
+        subject = (
+            _function_label(scenario, row, lang)
+            if scenario is not None
+            else row.subject
+        )
+        style = "" if row.passed else "bold red"
+        table.add_row(
+            t(f"r.{row.rule}", lang),
+            subject,
+            format_value(row.rule, row.required),
+            format_value(row.rule, row.achieved),
+            format_margin(row.rule, row.margin),
+            Text(_verdict_word(row.passed, lang), style=style or "green"),
+            row.source,
+            style=style or None,
+        )
+    return table
+
+
+# ----------------------------------------------------------------- files
+
+
+def write_report(
+    path: str | Path,
+    scenario: Scenario,
+    plan: Plan | Candidate,
+    audit_: Audit | None = None,
+    lang: Lang = "zh",
+) -> list[Path]:
+    """Write the report atomically: Markdown, or JSON for a ``.json`` name.
+
+    Parameters
+    ----------
+    path
+        Where to write. A name ending in ``.json`` gets the JSON report
+        only; any other name gets the Markdown report and, beside it, the
+        JSON report with the suffix ``.json``.
+    scenario, plan, audit_, lang
+        As for :func:`compliance_markdown`.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    path = Path(path)
+    the_plan, _ = _unpack(plan)
+    result = audit(scenario, the_plan) if audit_ is None else audit_
+    data = compliance_json(scenario, plan, result, lang)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if path.suffix.lower() == ".json":
+        return [write_text(path, text)]
+    md = compliance_markdown(scenario, plan, result, lang)
+    return [
+        write_text(path, md),
+        write_text(path.with_suffix(".json"), text),
+    ]
