@@ -1,0 +1,368 @@
+"""The CP-SAT model of the allocation, one method per constraint family.
+
+Decision variables: ``x[f, r]`` (fixed function f in room r) and
+``flex[r]`` (room r taken whole by the flexible resident function). The
+rules are those of :mod:`spaceplan.rules`, in the same integer units, so a
+plan the model accepts is a plan the checker accepts.
+
+With ``rule_literals=True`` every hard rule of the regulation is put
+behind a Boolean literal of its own (see :attr:`AllocationModel.rules`):
+the diagnosis uses those literals as assumptions to find which rules
+cannot hold together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from spaceplan import rules
+from spaceplan.solvers.config import Weights
+from spaceplan.solvers.objective import area_coef, near_coef
+from spaceplan.solvers.problem import Problem
+
+RuleKey = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vars:
+    """Variables of one room: used, resident, office, peak."""
+
+    used: cp_model.IntVar
+    resident: cp_model.LinearExprT
+    office: cp_model.IntVar
+    hostfixed: cp_model.IntVar
+    peak: cp_model.IntVar
+
+
+class AllocationModel:
+    """Builds the CP-SAT model of a :class:`Problem`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The scenario as index arrays.
+    weights : Weights
+        Objective weights; None builds a pure feasibility model.
+    rule_literals : bool
+        Put each hard rule behind a literal (for diagnosis). Placement
+        filters (needs, floors, minimum area) then become constraints on a
+        variable per (function, room) pair instead of shrinking domains.
+    """
+
+    def __init__(
+        self,
+        problem: Problem,
+        weights: Weights | None,
+        rule_literals: bool = False,
+    ) -> None:
+        self.p = problem
+        self.weights = weights
+        self.rule_literals = rule_literals
+        self.model = cp_model.CpModel()
+        #: Rule key (e.g. ("needs", "service_hall")) to its literal.
+        self.rules: dict[RuleKey, cp_model.IntVar] = {}
+        self.x: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.flex: dict[int, cp_model.IntVar] = {}
+        self.room: dict[int, Vars] = {}
+        self.near_vars: list[tuple[cp_model.IntVar, float]] = []
+        self.objective: cp_model.LinearExprT = 0
+        self.facility: cp_model.LinearExprT = 0
+        self.resident_total: cp_model.LinearExprT = 0
+        self.add_variables()
+        self.add_constraints()
+        if weights is not None:
+            self.add_objective(weights)
+
+    # ------------------------------------------------------------ helpers
+
+    def rule(self, *key: str) -> list[cp_model.IntVar]:
+        """Enforcement literals for a rule: [] unless rule_literals."""
+        if not self.rule_literals:
+            return []
+        if key not in self.rules:
+            self.rules[key] = self.model.new_bool_var("rule:" + ":".join(key))
+        return [self.rules[key]]
+
+    def xs_of_room(self, r: int) -> list[tuple[int, cp_model.IntVar]]:
+        """(function, variable) pairs that may sit in room r."""
+        return [(f, self.x[f, r]) for f in self._room_funcs[r]]
+
+    # ---------------------------------------------------------- variables
+
+    def add_variables(self) -> None:
+        """x[f, r] for allowed pairs, flex[r] for every host room."""
+        p = self.p
+        self._room_funcs: list[list[int]] = [[] for _ in range(p.num_rooms)]
+        for f in range(p.num_funcs):
+            rooms = range(p.num_rooms) if self.rule_literals else p.allowed[f]
+            for r in rooms:
+                self.x[f, r] = self.model.new_bool_var(f"x{f}_{r}")
+                self._room_funcs[r].append(f)
+        if p.has_flexible:
+            for r in range(p.num_rooms):
+                self.flex[r] = self.model.new_bool_var(f"flex{r}")
+
+    # -------------------------------------------------------- constraints
+
+    def add_constraints(self) -> None:
+        """Every hard rule, in a fixed order."""
+        self._add_placement()
+        self._add_filters()
+        self._add_capacity()
+        self._add_exclusive()
+        self._add_never_with()
+        self._add_flexible_alone()
+        self._add_room_state()
+        self._add_area_target()
+        self._add_resident_share()
+
+    def _add_placement(self) -> None:
+        # Each fixed function in exactly one room.
+        for f, func in enumerate(self.p.funcs):
+            xs = [self.x[f, r] for r in self._rooms_of(f)]
+            self.model.add(sum(xs) == 1).only_enforce_if(
+                self.rule("placed", func.id)
+            )
+
+    def _rooms_of(self, f: int) -> list[int]:
+        return [r for r in range(self.p.num_rooms) if (f, r) in self.x]
+
+    def _add_filters(self) -> None:
+        # Needs, floors and "fits alone" shrink the domains in the normal
+        # model; with rule literals they are explicit, one rule each.
+        if not self.rule_literals:
+            return
+        p = self.p
+        for f, func in enumerate(p.funcs):
+            for r, room in enumerate(p.rooms):
+                if any(t not in room.tags for t in func.needs):
+                    self.model.add(self.x[f, r] == 0).only_enforce_if(
+                        self.rule("needs", func.id)
+                    )
+                if func.floors is not None and not func.floors.allows(
+                    room.floor
+                ):
+                    self.model.add(self.x[f, r] == 0).only_enforce_if(
+                        self.rule("floors", func.id)
+                    )
+
+    def _add_capacity(self) -> None:
+        # One room, multiple uses: in each slot the active functions' areas
+        # add up within the room.
+        p = self.p
+        for r in range(p.num_rooms):
+            cap = int(p.room_units[r])
+            funcs = self._room_funcs[r]
+            for s in range(len(p.slots)):
+                active = [f for f in funcs if p.active[f, s]]
+                need = sum(int(p.need_units[f]) for f in active)
+                if need <= cap:
+                    continue
+                terms = [int(p.need_units[f]) * self.x[f, r] for f in active]
+                # The room's area is a fact of the building, never a rule
+                # to relax: capacity stays hard even with rule literals.
+                self.model.add(sum(terms) <= cap)
+
+    def _add_exclusive(self) -> None:
+        for f in self.p.exclusive:
+            func = self.p.funcs[f]
+            for r in self._rooms_of(f):
+                others = [v for g, v in self.xs_of_room(r) if g != f]
+                if not others:
+                    continue
+                lits = [self.x[f, r], *self.rule("exclusive", func.id)]
+                self.model.add(sum(others) == 0).only_enforce_if(lits)
+
+    def _add_never_with(self) -> None:
+        p = self.p
+        for f, g in p.banned_pairs:
+            key = ("never_with", p.funcs[f].id, p.funcs[g].id)
+            for r in range(p.num_rooms):
+                if (f, r) in self.x and (g, r) in self.x:
+                    self.model.add_bool_or(
+                        [self.x[f, r].Not(), self.x[g, r].Not()]
+                    ).only_enforce_if(self.rule(*key))
+
+    def _add_flexible_alone(self) -> None:
+        # The flexible function takes a whole room: nothing else there.
+        for r, fl in self.flex.items():
+            xs = [v for _, v in self.xs_of_room(r)]
+            if xs:
+                self.model.add(sum(xs) == 0).only_enforce_if(fl)
+
+    def _add_room_state(self) -> None:
+        """used, resident area, office, peak use of every room, exactly."""
+        p = self.p
+        acc = p.scenario.policy.accounting
+        mode = acc.shared_rooms
+        for r in range(p.num_rooms):
+            pairs = self.xs_of_room(r)
+            xs = [v for _, v in pairs]
+            fl = self.flex.get(r)
+            used = self._bool_or([*xs, *([fl] if fl is not None else [])])
+            hostfixed = self._bool_or(xs)
+            office = self._bool_or([v for f, v in pairs if p.office[f]])
+            area = int(p.room_units[r])
+            resident: cp_model.LinearExprT
+            if mode == "prorate":
+                resident = self._prorate(r, pairs, used, fl, area)
+            else:
+                if mode == "strict":
+                    nonres = self._bool_or(
+                        [v for f, v in pairs if not p.resident[f]]
+                    )
+                    flag = self._and_not(used, nonres)
+                else:
+                    res_any = self._bool_or(
+                        [v for f, v in pairs if p.resident[f]]
+                        + ([fl] if fl is not None else [])
+                    )
+                    flag = res_any
+                resident = area * flag
+            peak = self.model.new_int_var(0, area, f"peak{r}")
+            loads = [
+                sum(
+                    int(p.need_units[f]) * v
+                    for f, v in pairs
+                    if p.active[f, s]
+                )
+                for s in range(len(p.slots))
+            ]
+            if pairs:
+                self.model.add_max_equality(peak, loads)
+            else:
+                self.model.add(peak == 0)
+            self.room[r] = Vars(used, resident, office, hostfixed, peak)
+        self.facility = (
+            sum(int(p.room_units[r]) * v.used for r, v in self.room.items())
+            + p.circulation_units
+        )
+        self.resident_total = sum(v.resident for v in self.room.values())
+
+    def _prorate(
+        self,
+        r: int,
+        pairs: list[tuple[int, cp_model.IntVar]],
+        used: cp_model.IntVar,
+        fl: cp_model.IntVar | None,
+        area: int,
+    ) -> cp_model.IntVar:
+        # resident = ⌊area × resident area-slots / all area-slots⌋, as in
+        # rules.room_resident_units; a flex room counts whole (1/1) and an
+        # empty room gets a denominator of 1 and a numerator of 0.
+        p = self.p
+        part = sum(int(p.area_slots[f]) * v for f, v in pairs if p.resident[f])
+        total = sum(int(p.area_slots[f]) * v for f, v in pairs)
+        if fl is not None:
+            part += fl
+            total += fl
+        top = sum(int(p.area_slots[f]) for f, _ in pairs) + 1
+        num = self.model.new_int_var(0, area * top, f"num{r}")
+        den = self.model.new_int_var(1, top, f"den{r}")
+        self.model.add(num == area * part)
+        self.model.add(den == total + (1 - used))
+        res = self.model.new_int_var(0, area, f"res{r}")
+        self.model.add_division_equality(res, num, den)
+        return res
+
+    def _bool_or(self, lits: Sequence[cp_model.IntVar]) -> cp_model.IntVar:
+        """A literal equal to the OR of ``lits`` (constant 0 if none)."""
+        b = self.model.new_bool_var("")
+        if not lits:
+            self.model.add(b == 0)
+            return b
+        self.model.add_bool_or(lits).only_enforce_if(b)
+        for lit in lits:
+            self.model.add_implication(lit, b)
+        return b
+
+    def _and_not(
+        self, a: cp_model.IntVar, b: cp_model.IntVar
+    ) -> cp_model.IntVar:
+        """A literal equal to ``a and not b``."""
+        c = self.model.new_bool_var("")
+        self.model.add_bool_and([a, b.Not()]).only_enforce_if(c)
+        self.model.add_bool_or([a.Not(), b]).only_enforce_if(c.Not())
+        return c
+
+    def _add_area_target(self) -> None:
+        target = self.p.target
+        if target.binding == "none":
+            return
+        self.model.add(self.facility >= target.units).only_enforce_if(
+            self.rule("area_target")
+        )
+
+    def _add_resident_share(self) -> None:
+        share = self.p.scenario.policy.resident_share_min
+        if share is None:
+            return
+        # resident / facility >= share, exactly as rules.share_met does it.
+        self.model.add(
+            rules.SHARE_UNITS * self.resident_total
+            >= rules.share_units(share) * self.facility
+        ).only_enforce_if(self.rule("resident_share"))
+        # A facility with no room at all has no share to speak of.
+        self.model.add(
+            sum(v.used for v in self.room.values()) >= 1
+        ).only_enforce_if(self.rule("resident_share"))
+
+    # ------------------------------------------------------------ objective
+
+    def add_objective(self, weights: Weights) -> None:
+        """Maximise the weighted objective of :mod:`..objective`."""
+        p = self.p
+        obj: cp_model.LinearExprT = area_coef(weights.resident) * (
+            self.resident_total
+        )
+        obj -= area_coef(weights.office) * sum(
+            int(p.room_units[r]) * v.office for r, v in self.room.items()
+        )
+        obj -= area_coef(weights.unused) * sum(
+            int(p.room_units[r]) * v.hostfixed - v.peak
+            for r, v in self.room.items()
+        )
+        for f, g, w in p.near_pairs:
+            met = self._near(f, g)
+            obj += near_coef(weights.near, w) * met
+            self.near_vars.append((met, w))
+        self.objective = obj
+        self.model.maximize(obj)
+
+    def _near(self, f: int, g: int) -> cp_model.IntVar:
+        # met <=> g sits in f's room or in a room next to it.
+        met = self.model.new_bool_var(f"near{f}_{g}")
+        p = self.p
+        for r in self._rooms_of(f):
+            zone = [r, *p.neighbours[r]]
+            gs = [self.x[g, q] for q in zone if (g, q) in self.x]
+            xf = self.x[f, r]
+            if gs:
+                self.model.add_bool_or(gs).only_enforce_if([met, xf])
+                self.model.add_bool_and([v.Not() for v in gs]).only_enforce_if(
+                    [met.Not(), xf]
+                )
+            else:
+                self.model.add_implication(xf, met.Not())
+        return met
+
+    # ---------------------------------------------------------- candidates
+
+    def add_difference(
+        self, placement: dict[int, int], min_difference: int
+    ) -> None:
+        """Move at least ``min_difference`` functions from ``placement``."""
+        same = [
+            self.x[f, r] for f, r in placement.items() if (f, r) in self.x
+        ]
+        self.model.add(sum(same) <= len(placement) - min_difference)
+
+    def hint(self, placement: dict[int, int], flex_rooms: set[int]) -> None:
+        """Warm start from a known plan (e.g. the greedy one)."""
+        for (f, r), v in self.x.items():
+            self.model.add_hint(v, int(placement.get(f) == r))
+        for r, v in self.flex.items():
+            self.model.add_hint(v, int(r in flex_rooms))

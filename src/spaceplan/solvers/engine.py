@@ -1,0 +1,197 @@
+"""The solve loop shared by every backend: distinct candidates, checked.
+
+A backend finds one plan at a time, given the placements of the earlier
+candidates it must differ from. The engine asks for up to K plans, checks
+each with :func:`spaceplan.check.audit` and recomputes its objective from
+the plan; a candidate that fails either is a bug in the backend and stops
+the run loudly, before anything is written.
+"""
+
+from __future__ import annotations
+
+import string
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import spaceplan
+from spaceplan.check import audit
+from spaceplan.data import Scenario
+from spaceplan.solution import (
+    Candidate,
+    Plan,
+    Result,
+    ScenarioRef,
+    Status,
+    evaluate_plan,
+)
+from spaceplan.solvers.config import SolverConfig
+from spaceplan.solvers.objective import MILLI, describe, objective_terms
+from spaceplan.solvers.problem import Problem
+
+
+class SolverBugError(RuntimeError):
+    """A backend returned a plan the checker rejects: a bug, not input."""
+
+
+@dataclass(frozen=True)
+class RawSolve:
+    """What a backend returns for one solve."""
+
+    status: Status
+    plan: Plan | None
+    objective_milli: int | None = None
+    bound_milli: int | None = None
+    seconds: float = 0.0
+
+
+class ProgressSink(Protocol):
+    """Receives solver progress (incumbent, bound) for display."""
+
+    def start(self, label: str, time_limit: float) -> None:
+        """A solve begins."""
+
+    def update(
+        self, objective: float | None, bound: float | None, elapsed: float
+    ) -> None:
+        """A new incumbent or bound."""
+
+    def stop(self) -> None:
+        """The solve ended."""
+
+
+class Backend(Protocol):
+    """A solver backend: one plan per call."""
+
+    name: str
+    #: Whether the backend can honour ``avoid`` (distinct candidates).
+    supports_candidates: bool
+
+    def solve_one(
+        self,
+        problem: Problem,
+        config: SolverConfig,
+        avoid: Sequence[dict[int, int]],
+        min_difference: int,
+        progress: ProgressSink | None = None,
+    ) -> RawSolve:
+        """Find the best plan differing from each of ``avoid``.
+
+        ``avoid`` holds earlier placements as ``{function: room}`` index
+        maps; the new plan must move at least ``min_difference`` fixed
+        functions relative to each.
+        """
+        ...
+
+
+def effective_difference(config: SolverConfig, num_funcs: int) -> int:
+    """The candidates' minimum difference, at most half the functions."""
+    return max(1, min(config.min_difference, num_funcs // 2 or 1))
+
+
+def run(
+    scenario: Scenario,
+    backend: Backend,
+    config: SolverConfig,
+    progress: ProgressSink | None = None,
+    on_infeasible: Callable[[Scenario], dict[str, object]] | None = None,
+) -> Result:
+    """Solve ``scenario`` for up to ``config.candidates`` checked plans."""
+    started = time.perf_counter()
+    problem = Problem(scenario)
+    count = config.candidates if backend.supports_candidates else 1
+    diff = effective_difference(config, problem.num_funcs)
+    avoid: list[dict[int, int]] = []
+    candidates: list[Candidate] = []
+    status: Status = "unknown"
+    for k in range(count):
+        raw = backend.solve_one(problem, config, avoid, diff, progress)
+        if k == 0:
+            status = raw.status
+        if raw.plan is None:
+            break
+        cand = _candidate(scenario, problem, config, raw, k, candidates)
+        candidates.append(cand)
+        placement = raw.plan.placement()
+        avoid.append(
+            {
+                problem.func_idx[f]: problem.room_idx[r]
+                for f, r in placement.items()
+                if f in problem.func_idx
+            }
+        )
+    diagnosis = None
+    if not candidates and status == "infeasible" and on_infeasible:
+        diagnosis = on_infeasible(scenario)
+    acc = scenario.policy.accounting
+    return Result(
+        version=spaceplan.__version__,
+        scenario=ScenarioRef(
+            name=scenario.name,
+            sha256=scenario.sha256,
+            policy=scenario.policy.id,
+        ),
+        status=status,
+        solve_seconds=round(time.perf_counter() - started, 3),
+        solver=backend.name,
+        config=config.name,
+        seed=config.seed,
+        objective_description=describe(config.weights),
+        candidates=tuple(candidates),
+        diagnosis=diagnosis,
+        accounting=acc.model_dump(mode="json"),
+    )
+
+
+def _candidate(
+    scenario: Scenario,
+    problem: Problem,
+    config: SolverConfig,
+    raw: RawSolve,
+    k: int,
+    earlier: list[Candidate],
+) -> Candidate:
+    assert raw.plan is not None
+    plan = raw.plan
+    found = audit(scenario, plan)
+    if found.violations:
+        lines = "; ".join(v.message for v in found.violations[:5])
+        raise SolverBugError(
+            f"the solver returned a plan the checker rejects "
+            f"({len(found.violations)} violations): {lines}"
+        )
+    ev = evaluate_plan(scenario, plan)
+    terms = objective_terms(scenario, plan, config.weights, ev)
+    if raw.objective_milli is not None and raw.objective_milli != terms.milli:
+        raise SolverBugError(
+            f"solver objective {raw.objective_milli / MILLI} differs from "
+            f"the objective recomputed from its plan, {terms.value}"
+        )
+    bound = None if raw.bound_milli is None else raw.bound_milli / MILLI
+    moved: tuple[str, ...] = ()
+    if earlier:
+        first = earlier[0].plan.placement()
+        mine = plan.placement()
+        moved = tuple(
+            f.id
+            for f in problem.funcs
+            if first.get(f.id) != mine.get(f.id)
+        )
+    return Candidate(
+        id=_label(k),
+        objective=terms.value,
+        bound=bound,
+        objective_terms=terms.as_dict(),
+        assignments=plan.assignments,
+        rooms=ev.rooms,
+        empty_rooms=ev.empty_rooms,
+        metrics=ev.metrics,
+        checks=tuple(row.record() for row in found.rows),
+        moved=moved,
+    )
+
+
+def _label(k: int) -> str:
+    letters = string.ascii_uppercase
+    return letters[k] if k < 26 else f"{letters[k // 26 - 1]}{letters[k % 26]}"

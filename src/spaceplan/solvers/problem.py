@@ -1,0 +1,210 @@
+"""A scenario as index arrays, shared by every solver backend.
+
+Nothing here knows a solver. Everything is in integer area units
+(:mod:`spaceplan.rules`), so each backend encodes exactly the rules the
+checker evaluates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from spaceplan import rules
+from spaceplan.data import Function, Room, Scenario
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Index view of a scenario.
+
+    ``funcs`` are the fixed functions (placed once each), ``rooms`` the
+    rooms that may host functions. ``allowed[f]`` lists the rooms that meet
+    function ``f``'s needs, floors and minimum area on its own.
+    """
+
+    scenario: Scenario
+
+    @cached_property
+    def funcs(self) -> tuple[Function, ...]:
+        """Fixed functions, in scenario order."""
+        return self.scenario.fixed_functions
+
+    @cached_property
+    def rooms(self) -> tuple[Room, ...]:
+        """Rooms of kind ``room``."""
+        return self.scenario.host_rooms
+
+    @property
+    def num_funcs(self) -> int:
+        """Number of fixed functions."""
+        return len(self.funcs)
+
+    @property
+    def num_rooms(self) -> int:
+        """Number of host rooms."""
+        return len(self.rooms)
+
+    @cached_property
+    def func_idx(self) -> dict[str, int]:
+        """Function id to index."""
+        return {f.id: i for i, f in enumerate(self.funcs)}
+
+    @cached_property
+    def room_idx(self) -> dict[str, int]:
+        """Room id to index."""
+        return {r.id: i for i, r in enumerate(self.rooms)}
+
+    @cached_property
+    def slots(self) -> tuple[str, ...]:
+        """The profile's time slots."""
+        return self.scenario.slots
+
+    @cached_property
+    def room_units(self) -> npt.NDArray[np.int64]:
+        """Room areas in units."""
+        a = np.array([rules.to_units(r.area) for r in self.rooms], np.int64)
+        a.flags.writeable = False
+        return a
+
+    @cached_property
+    def need_units(self) -> npt.NDArray[np.int64]:
+        """Function minimum areas in units."""
+        a = np.array(
+            [rules.to_units(f.min_area) for f in self.funcs], np.int64
+        )
+        a.flags.writeable = False
+        return a
+
+    @cached_property
+    def active(self) -> npt.NDArray[np.bool_]:
+        """``active[f, s]``: function f is used in slot s."""
+        a = np.array(
+            [
+                [s in f.active_slots(self.slots) for s in self.slots]
+                for f in self.funcs
+            ],
+            dtype=bool,
+        ).reshape(self.num_funcs, len(self.slots))
+        a.flags.writeable = False
+        return a
+
+    @cached_property
+    def area_slots(self) -> npt.NDArray[np.int64]:
+        """Each function's area-slots (units × active slots)."""
+        a = np.array(
+            [rules.area_slots(f, self.slots) for f in self.funcs], np.int64
+        )
+        a.flags.writeable = False
+        return a
+
+    @cached_property
+    def resident(self) -> npt.NDArray[np.bool_]:
+        """Whether each fixed function counts as resident activity."""
+        acc = self.scenario.policy.accounting
+        return np.array(
+            [rules.is_resident(f, acc) for f in self.funcs], dtype=bool
+        )
+
+    @cached_property
+    def office(self) -> npt.NDArray[np.bool_]:
+        """Whether each fixed function is office space."""
+        return np.array([rules.is_office(f) for f in self.funcs], bool)
+
+    def fits_alone(self, f: int, r: int) -> bool:
+        """Whether function ``f`` may take room ``r`` on its own."""
+        func, room = self.funcs[f], self.rooms[r]
+        if any(t not in room.tags for t in func.needs):
+            return False
+        if func.floors is not None and not func.floors.allows(room.floor):
+            return False
+        return bool(self.need_units[f] <= self.room_units[r])
+
+    @cached_property
+    def allowed(self) -> tuple[tuple[int, ...], ...]:
+        """``allowed[f]``: rooms function f may take."""
+        return tuple(
+            tuple(r for r in range(self.num_rooms) if self.fits_alone(f, r))
+            for f in range(self.num_funcs)
+        )
+
+    @cached_property
+    def hosts(self) -> tuple[tuple[int, ...], ...]:
+        """``hosts[r]``: functions room r may take."""
+        out: list[list[int]] = [[] for _ in range(self.num_rooms)]
+        for f, rooms in enumerate(self.allowed):
+            for r in rooms:
+                out[r].append(f)
+        return tuple(tuple(fs) for fs in out)
+
+    @cached_property
+    def banned_pairs(self) -> tuple[tuple[int, int], ...]:
+        """Pairs (f, g), f < g, that may never share a room."""
+        pairs: set[tuple[int, int]] = set()
+        for f, func in enumerate(self.funcs):
+            for other in func.never_with:
+                g = self.func_idx.get(other)
+                if g is not None:
+                    pairs.add((min(f, g), max(f, g)))
+        return tuple(sorted(pairs))
+
+    @cached_property
+    def exclusive(self) -> tuple[int, ...]:
+        """Functions that need a room of their own."""
+        return tuple(f for f, func in enumerate(self.funcs) if func.exclusive)
+
+    @cached_property
+    def near_pairs(self) -> tuple[tuple[int, int, float], ...]:
+        """Soft wishes (f, g, weight): g in f's room or next door."""
+        out = []
+        for f, func in enumerate(self.funcs):
+            for wish in func.near:
+                g = self.func_idx.get(wish.function)
+                if g is not None and g != f:
+                    out.append((f, g, wish.weight))
+        return tuple(out)
+
+    @cached_property
+    def neighbours(self) -> tuple[tuple[int, ...], ...]:
+        """``neighbours[r]``: host rooms adjacent to r (r itself excluded)."""
+        building = self.scenario.building
+        out: list[list[int]] = [[] for _ in range(self.num_rooms)]
+        for pair in building.adjacent_pairs:
+            a, b = tuple(pair)
+            ia, ib = self.room_idx.get(a), self.room_idx.get(b)
+            if ia is not None and ib is not None:
+                out[ia].append(ib)
+                out[ib].append(ia)
+        return tuple(tuple(sorted(n)) for n in out)
+
+    @cached_property
+    def has_flexible(self) -> bool:
+        """Whether the run has the flexible resident function."""
+        return self.scenario.flexible_function is not None
+
+    @cached_property
+    def circulation_units(self) -> int:
+        """Circulation area counted in the facility (units)."""
+        return rules.facility_units(
+            [],
+            [
+                rules.to_units(r.area)
+                for r in self.scenario.building.rooms
+                if r.kind == "circulation"
+            ],
+            self.scenario.policy.accounting,
+        )
+
+    @cached_property
+    def target(self) -> rules.AreaTarget:
+        """The facility area target."""
+        return rules.area_target(
+            self.scenario.policy, self.scenario.community
+        )
+
+    def unplaceable(self) -> list[int]:
+        """Functions no room can take, even alone."""
+        return [f for f, rooms in enumerate(self.allowed) if not rooms]
