@@ -1,0 +1,255 @@
+"""``spaceplan solve`` and ``spaceplan demo``: the main job.
+
+Exit status (spec/formats.md §3): 0 a plan was found, 2 the scenario is
+infeasible (with a diagnosis), 3 no plan within the time limit, 1 bad
+input. Results go to stdout (a summary, or the result JSON with
+``--json``); progress and messages to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from spaceplan.data import Scenario
+from spaceplan.fileio import write_text
+from spaceplan.i18n import LANGS, Lang, function_name, policy_title, t
+from spaceplan.progress import RichProgress
+from spaceplan.read import read_scenario
+from spaceplan.result_report import comparison_rows, result_markdown
+from spaceplan.solution import Result
+from spaceplan.solvers import REGISTRY, solve
+from spaceplan.solvers.config import preset_names
+
+#: Exit status per result status.
+EXIT_STATUS = {"optimal": 0, "feasible": 0, "infeasible": 2, "unknown": 3}
+#: The bundled example ``spaceplan demo`` solves.
+DEMO_EXAMPLE = Path("office-renovation") / "scenario.yaml"
+
+
+def examples_dir() -> Path:
+    """The project's ``examples`` folder (beside ``solver_configs``)."""
+    from spaceplan.policies import config_dir
+
+    return config_dir().parent / "examples"
+
+
+def _diagnose_hook() -> Any:
+    """The diagnosis to run when a scenario is infeasible, if available."""
+    try:
+        from spaceplan.diagnose import diagnose_for_result
+    except ImportError:
+        return None
+    return diagnose_for_result
+
+
+def run_solve(
+    scenario: Scenario,
+    outdir: Path | None,
+    *,
+    solver: str,
+    config: str | None,
+    candidates: int | None,
+    time_limit: float | None,
+    seed: int | None,
+    workers: int | None,
+    as_json: bool,
+    quiet: bool,
+    lang: Lang,
+    drawings: bool,
+    font: str | None,
+) -> int:
+    """Solve, write the outputs, print the summary; return the exit code."""
+    progress = None if quiet or as_json else RichProgress()
+    result = solve(
+        scenario,
+        solver=solver,
+        config=config,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        candidates=candidates,
+        progress=progress,
+        diagnose=_diagnose_hook(),
+    )
+    written: list[Path] = []
+    if outdir is not None:
+        written = write_outputs(
+            scenario, result, outdir, lang, drawings=drawings, font=font
+        )
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+    elif not quiet:
+        print_summary(scenario, result, lang, written)
+    return EXIT_STATUS[result.status]
+
+
+def write_outputs(
+    scenario: Scenario,
+    result: Result,
+    outdir: Path,
+    lang: Lang,
+    drawings: bool = True,
+    font: str | None = None,
+) -> list[Path]:
+    """Write result.json, report.md and the drawings into ``outdir``."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = [
+        write_text(
+            outdir / "result.json", result.model_dump_json(indent=2) + "\n"
+        ),
+        write_text(
+            outdir / "report.md", result_markdown(scenario, result, lang)
+        ),
+    ]
+    if drawings:
+        written += _write_drawings(scenario, result, outdir, lang, font)
+    return written
+
+
+def _write_drawings(
+    scenario: Scenario,
+    result: Result,
+    outdir: Path,
+    lang: Lang,
+    font: str | None,
+) -> list[Path]:
+    try:
+        from spaceplan.plot.drawings import write_drawings
+    except ImportError:
+        return []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        paths = write_drawings(scenario, result, outdir, lang=lang, font=font)
+    for w in caught:
+        if issubclass(w.category, UserWarning):
+            click.echo(f"warning: {w.message}", err=True)
+    return list(paths)
+
+
+def print_summary(
+    scenario: Scenario, result: Result, lang: Lang, written: list[Path]
+) -> None:
+    """A short summary table of the candidates on stdout."""
+    console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
+    status = t(f"status.{result.status}", lang)
+    console.print(
+        f"[bold]{scenario.name}[/bold] — "
+        f"{policy_title(scenario.policy, lang)} ({scenario.policy.id})"
+    )
+    console.print(
+        f"{t('w.status', lang)}: {status}; "
+        f"{len(result.candidates)} "
+        + ("个方案" if lang == "zh" else "candidate(s)")
+        + f"; {result.solve_seconds:.2f} s"
+    )
+    if result.candidates:
+        header, rows = comparison_rows(scenario, result, lang)
+        table = Table(*header, show_lines=False)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        first = result.candidates[0]
+        placed = ", ".join(
+            f"{function_name(scenario.function(a.function), lang)}→{a.room}"
+            for a in first.assignments
+            if not scenario.function(a.function).flexible
+        )
+        console.print(f"{first.id}: {placed}")
+    elif result.diagnosis:
+        console.print(str(result.diagnosis.get("summary", "")))
+        for item in result.diagnosis.get("repairs", [])[:3]:
+            text = item.get("message") if isinstance(item, dict) else item
+            console.print(f"  • {text}")
+    if written:
+        folder = written[0].parent
+        console.print(
+            ("已写出" if lang == "zh" else "Written")
+            + f" {len(written)} "
+            + ("个文件到" if lang == "zh" else "files to")
+            + f" {folder}"
+        )
+
+
+_OPTIONS = [
+    click.option("--candidates", "-k", type=click.IntRange(1, 50),
+                 help="How many distinct candidate plans."),
+    click.option("--time-limit", type=click.FloatRange(min=0.01),
+                 help="Seconds per solve."),
+    click.option("--seed", type=click.IntRange(min=0),
+                 help="Random seed (results repeat with a fixed "
+                 "worker count)."),
+    click.option("--workers", type=click.IntRange(1, 64),
+                 help="CP-SAT worker threads (default: the preset's)."),
+    click.option("--config", type=str, default=None,
+                 help="Solver preset from solver_configs/cpsat/ "
+                 f"({', '.join(preset_names()) or 'default'}) or a "
+                 ".toml path."),
+    click.option("--solver", type=click.Choice(sorted(REGISTRY)),
+                 default="cpsat", show_default=True,
+                 help="Solver backend."),
+    click.option("--json", "as_json", is_flag=True,
+                 help="Print result.json on stdout instead of a summary."),
+    click.option("--quiet", "-q", is_flag=True,
+                 help="No summary and no progress."),
+    click.option("--lang", type=click.Choice(LANGS), default="zh",
+                 show_default=True, help="Language of reports and drawings."),
+    click.option("--no-drawings", is_flag=True,
+                 help="Write result.json and report.md only."),
+    click.option("--font", type=click.Path(exists=True, dir_okay=False),
+                 default=None, help="A font file for drawings."),
+]
+
+
+def _with_options(func: Any) -> Any:
+    for option in reversed(_OPTIONS):
+        func = option(func)
+    return func
+
+
+@click.command()
+@click.argument("scenario", type=click.Path())
+@click.option("-o", "--out", "outdir", type=click.Path(file_okay=False),
+              default=None,
+              help="Folder for result.json, the report and drawings.")
+@_with_options
+def solve_command(scenario: str, outdir: str | None, **opts: Any) -> None:
+    """Find the best compliant plans for SCENARIO."""
+    sc = read_scenario(scenario)
+    code = run_solve(
+        sc,
+        None if outdir is None else Path(outdir),
+        **_solve_kwargs(opts),
+    )
+    sys.exit(code)
+
+
+@click.command()
+@click.option("-o", "--out", "outdir", type=click.Path(file_okay=False),
+              default="spaceplan-demo", show_default=True,
+              help="Folder for the outputs.")
+@_with_options
+def demo_command(outdir: str, **opts: Any) -> None:
+    """Solve a bundled example (a renovated office building)."""
+    path = examples_dir() / DEMO_EXAMPLE
+    if not path.is_file():
+        raise click.ClickException(
+            f"the bundled example is missing at {path}; run from a "
+            "checkout installed with `pip install -e .`"
+        )
+    sc = read_scenario(path)
+    click.echo(f"spaceplan demo: {path}", err=True)
+    code = run_solve(sc, Path(outdir), **_solve_kwargs(opts))
+    sys.exit(code)
+
+
+def _solve_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
+    lang: Lang = opts.pop("lang")
+    drawings = not opts.pop("no_drawings")
+    return {**opts, "lang": lang, "drawings": drawings}

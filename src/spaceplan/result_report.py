@@ -1,0 +1,199 @@
+"""The report of a solve: candidates compared, then each one's compliance.
+
+Single-plan compliance tables come from :mod:`spaceplan.report`; this
+module puts a whole :class:`~spaceplan.solution.Result` together: the
+objective and its terms per candidate, the comparison side by side with
+the functions each candidate moved, and the diagnosis when there is no
+plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from spaceplan.check import audit
+from spaceplan.data import Scenario
+from spaceplan.i18n import Lang, function_name, policy_title, t
+from spaceplan.report import compliance_markdown, target_arithmetic
+from spaceplan.solution import Candidate, Result
+
+_METRICS = (
+    "facility_area",
+    "resident_area",
+    "resident_share",
+    "office_area",
+    "unused_area",
+    "rooms_used",
+    "rooms_empty",
+)
+
+
+def metric_value(candidate: Candidate, key: str) -> str:
+    """One metric of a candidate, formatted for a table."""
+    value = getattr(candidate.metrics, key)
+    if key == "resident_share":
+        return f"{value:.1%}"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:,.1f}"
+
+
+def comparison_rows(
+    scenario: Scenario, result: Result, lang: Lang = "zh"
+) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the candidates side by side."""
+    cands = result.candidates
+    header = [t("w.candidate", lang), *(c.id for c in cands)]
+    rows = [
+        [t("m.objective", lang), *(f"{c.objective:,.1f}" for c in cands)],
+        [
+            t("m.target_area", lang),
+            *(f"{c.metrics.target_area:,.1f}" for c in cands),
+        ],
+    ]
+    for key in _METRICS:
+        rows.append(
+            [t(f"m.{key}", lang), *(metric_value(c, key) for c in cands)]
+        )
+    rows.append(
+        [
+            t("w.moved", lang),
+            "—",
+            *(_moved(scenario, c, lang) for c in cands[1:]),
+        ]
+    )
+    return header, rows
+
+
+def _moved(scenario: Scenario, cand: Candidate, lang: Lang) -> str:
+    names = [
+        function_name(scenario.function(f), lang)
+        for f in cand.moved
+        if f in scenario.function_index
+    ]
+    return "、".join(names) if lang == "zh" else ", ".join(names)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    def cell(x: str) -> str:
+        return str(x).replace("|", "\\|").replace("\n", " ")
+
+    out = ["| " + " | ".join(cell(h) for h in header) + " |"]
+    out.append("|" + "---|" * len(header))
+    out += ["| " + " | ".join(cell(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def result_markdown(
+    scenario: Scenario, result: Result, lang: Lang = "zh"
+) -> str:
+    """The whole solve report as Markdown."""
+    zh = lang == "zh"
+    lines = [
+        f"# {scenario.name}",
+        "",
+        f"- {t('w.policy', lang)}: {policy_title(scenario.policy, lang)} "
+        f"(`{scenario.policy.id}`)",
+        f"- {t('w.households', lang)}: {scenario.community.households:,}",
+        f"- {t('m.target_area', lang)}: {target_arithmetic(scenario, lang)}",
+        f"- {t('w.status', lang)}: {t('status.' + result.status, lang)} "
+        f"({result.solver}, {result.config}, seed {result.seed}, "
+        f"{result.solve_seconds:.2f} s)",
+        "- " + ("目标函数" if zh else "Objective") + ": "
+        + result.objective_description,
+        "",
+    ]
+    if result.candidates:
+        lines += [
+            "## " + ("方案比较" if zh else "Candidates compared"),
+            "",
+            _table(*comparison_rows(scenario, result, lang)),
+            "",
+            _terms_table(result, lang),
+            "",
+        ]
+        for cand in result.candidates:
+            found = audit(scenario, cand.plan)
+            body = compliance_markdown(scenario, cand, found, lang)
+            lines += [
+                f"## {t('w.candidate', lang)} {cand.id}",
+                "",
+                _demote(body),
+                "",
+            ]
+    else:
+        lines += _diagnosis_lines(result.diagnosis, lang)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _terms_table(result: Result, lang: Lang) -> str:
+    keys = (
+        ("resident_area", "m.resident_area"),
+        ("office_area", "m.office_area"),
+        ("unused_area", "m.unused_area"),
+        ("near_satisfied", "near"),
+        ("objective", "m.objective"),
+    )
+    header = [
+        "目标项" if lang == "zh" else "Objective term",
+        *(c.id for c in result.candidates),
+    ]
+    near = "邻近偏好满足权重" if lang == "zh" else "Near wishes met (weight)"
+    rows = []
+    for key, word in keys:
+        label = near if word == "near" else t(word, lang)
+        rows.append(
+            [
+                label,
+                *(
+                    f"{c.objective_terms.get(key, 0.0):,.1f}"
+                    + (
+                        f" / {c.bound:,.1f}"
+                        if key == "objective" and c.bound is not None
+                        else ""
+                    )
+                    for c in result.candidates
+                ),
+            ]
+        )
+    return _table(header, rows)
+
+
+def _demote(markdown: str) -> str:
+    """Push a sub-report's headings one level down."""
+    return "\n".join(
+        "#" + line if line.startswith("#") else line
+        for line in markdown.splitlines()
+    )
+
+
+def _diagnosis_lines(diagnosis: dict[str, Any] | None, lang: Lang) -> list[str]:
+    zh = lang == "zh"
+    lines = ["## " + ("无可行方案：诊断" if zh else "No plan: diagnosis"), ""]
+    if not diagnosis:
+        lines.append(
+            "未找到方案，且没有诊断信息。"
+            if zh
+            else "No plan was found and no diagnosis is available."
+        )
+        return lines
+    if diagnosis.get("summary"):
+        lines += [str(diagnosis["summary"]), ""]
+    for title, key in (
+        ("预检查" if zh else "Pre-checks", "prechecks"),
+        ("冲突规则（最小集）" if zh else "Conflicting rules (minimal set)",
+         "conflict"),
+        ("修改建议" if zh else "Repairs", "repairs"),
+    ):
+        items = diagnosis.get(key) or []
+        if not items:
+            continue
+        lines += [f"### {title}", ""]
+        for item in items:
+            text = item.get("message") if isinstance(item, dict) else item
+            if isinstance(item, dict) and not text:
+                text = item.get("description") or str(item)
+            lines.append(f"- {text}")
+        lines.append("")
+    return lines
