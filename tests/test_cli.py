@@ -1,0 +1,310 @@
+"""The command line's happy paths, and the reports it writes.
+
+The tiny scenario (tests/data/tiny) has a compliant plan and one that
+breaks five rules; see the comments in its plan files for the numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spaceplan import __version__
+from spaceplan.check import audit
+from spaceplan.cli import main
+from spaceplan.data import Policy
+from spaceplan.policies import policy_ids
+from spaceplan.read import read_plan, read_scenario
+from spaceplan.report import (
+    compliance_json,
+    compliance_markdown,
+    format_margin,
+    format_value,
+    verdict_line,
+)
+from spaceplan.solution import Plan
+
+
+def _paths(tiny_dir: Path, name: str) -> list[str]:
+    return [str(tiny_dir / "scenario.yaml"), str(tiny_dir / f"{name}.yaml")]
+
+
+def test_version(runner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.stdout
+
+
+# ---------------------------------------------------------------- validate
+
+
+def test_validate_prints_a_summary(runner, tiny_dir) -> None:
+    result = runner.invoke(main, ["validate", str(tiny_dir / "scenario.yaml")])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "小型测试社区" in out
+    assert "tiny" in out
+    assert "households: 400" in out
+    # 30 m² per 100 households × 400 = 120 m² beats the 100 m² minimum.
+    assert "target:     120.00 m²" in out
+    assert "30 m² per 100 households × 400 households = 120.00 m²" in out
+    # Rooms: 6 rooms 280 m², corridor 20 m², toilet 8 m² = 308 m².
+    assert "rooms:      8, 308.00 m² in all" in out
+    assert ["room", "6", "280.00", "m²"] in [
+        ln.split() for ln in out.split("\n")
+    ]
+    # Five required functions and the flexible room; the shop is optional.
+    assert "functions:  6 (flexible: flex_activity)" in out
+    assert "adjacency:  0 pairs" in out
+    assert result.stderr == ""
+
+
+def test_validate_counts_adjacency_from_polygons(runner, tmp_path) -> None:
+    # Two 5 × 4 rooms side by side share a 4 m wall: one pair.
+    profile = Path(__file__).parent / "data/configs/policies/tiny.yaml"
+    (tmp_path / "s.yaml").write_text(
+        f"name: p\npolicy: {profile}\n"
+        "community: {households: 10, area_type: urban_built}\n"
+        "building:\n  rooms:\n"
+        "    - {id: A, floor: 1, polygon: [[0, 0], [5, 0], [5, 4], [0, 4]]}\n"
+        "    - {id: B, floor: 1, polygon: [[5, 0], [10, 0], [10, 4], [5, 4]]}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["validate", str(tmp_path / "s.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "adjacency:  1 pairs (derived from polygons)" in result.stdout
+    assert "40.00 m² in all" in result.stdout
+
+
+# ---------------------------------------------------------------- policies
+
+
+@pytest.mark.usefixtures("tiny_configs")
+def test_policies_lists_the_profiles(runner) -> None:
+    result = runner.invoke(main, ["policies", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "tiny" in result.stdout
+    assert "Tiny test facility" in result.stdout
+    assert "max(≥ 100 m², 30 m²/100 hh)" in result.stdout
+    assert "≥ 60%" in result.stdout
+
+
+@pytest.mark.usefixtures("tiny_configs")
+def test_policies_shows_one_profile(runner) -> None:
+    result = runner.invoke(main, ["policies", "tiny"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for word in (
+        "服务大厅",
+        "community_office",
+        "archive",
+        "day, eve",
+        "strict",
+        "flexible",
+    ):
+        assert word in out
+
+
+@pytest.mark.usefixtures("tiny_configs")
+def test_policies_json_round_trips(runner) -> None:
+    result = runner.invoke(main, ["policies", "tiny", "--json"])
+    assert result.exit_code == 0, result.output
+    policy = Policy.model_validate(json.loads(result.stdout))
+    assert policy.id == "tiny"
+    assert policy.resident_share_min == 0.6
+    assert policy.function("reading_room").never_with == ("archive",)
+
+
+@pytest.mark.usefixtures("tiny_configs")
+def test_policies_unknown_id(runner) -> None:
+    result = runner.invoke(main, ["policies", "tinny"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: policy: unknown profile 'tinny'. Did you mean 'tiny'? "
+        "Known: tiny."
+    )
+
+
+@pytest.mark.parametrize("pid", policy_ids())
+def test_bundled_profiles_round_trip(runner, pid: str) -> None:
+    # Every profile of solver_configs/ resolves (base merged in) and its
+    # JSON is a valid Policy again.
+    result = runner.invoke(main, ["policies", pid, "--json"])
+    assert result.exit_code == 0, result.output
+    assert Policy.model_validate(json.loads(result.stdout)).id == pid
+
+
+# ------------------------------------------------------------------- check
+
+
+def test_check_compliant(runner, tiny_dir) -> None:
+    args = ["check", *_paths(tiny_dir, "plan-compliant"), "--lang", "en"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("compliant")
+    # The resident share: 160 / 260 = 61.5 %, 1.5 points above 60 %.
+    assert "61.5%" in result.stdout and "+1.5 pp" in result.stdout
+
+
+def test_check_noncompliant_shows_the_numbers(runner, tiny_dir) -> None:
+    args = ["check", *_paths(tiny_dir, "plan-noncompliant"), "--lang", "en"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2, result.output
+    out = result.stdout
+    # Resident 120 of 220 m² = 54.5 % < 60 %: 5.5 points short.
+    assert "54.5%" in out and "-5.5 pp" in out and "FAIL" in out
+    assert "not compliant: 5 rule(s) broken" in out
+    assert result.stderr == ""
+
+
+def test_check_in_chinese(runner, tiny_dir) -> None:
+    result = runner.invoke(
+        main, ["check", *_paths(tiny_dir, "plan-noncompliant")]
+    )
+    assert result.exit_code == 2
+    assert "不通过" in result.stdout
+    assert "不符合：5 项未通过" in result.stdout
+
+
+def test_check_json_on_stdout(runner, tiny_dir) -> None:
+    args = ["check", *_paths(tiny_dir, "plan-noncompliant"), "--json"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["compliant"] is False
+    assert len(data["violations"]) == 5
+    assert "不符合" in result.stderr
+
+
+def test_check_writes_markdown_and_json(runner, tiny_dir, tmp_path) -> None:
+    out = tmp_path / "reports" / "x.md"
+    args = ["check", *_paths(tiny_dir, "plan-compliant"), "-o", str(out)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("# 合规检查报告")
+    data = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert data["compliant"] is True
+    assert "wrote" in result.stderr
+    assert sorted(p.name for p in out.parent.iterdir()) == ["x.json", "x.md"]
+
+
+def test_check_writes_json_only(runner, tiny_dir, tmp_path) -> None:
+    out = tmp_path / "x.json"
+    args = ["check", *_paths(tiny_dir, "plan-noncompliant"), "-o", str(out)]
+    assert runner.invoke(main, args).exit_code == 2
+    assert json.loads(out.read_text(encoding="utf-8"))["compliant"] is False
+    assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
+
+
+def test_check_a_result_candidate(runner, tiny_dir, tmp_path) -> None:
+    # Candidate B of a result is the compliant plan; A lacks the office.
+    compliant = read_scenario(tiny_dir / "scenario.yaml")
+    good = read_plan(tiny_dir / "plan-compliant.yaml", compliant)
+    items = [a.model_dump() for a in good.assignments]
+    result_json = {
+        "candidates": [
+            {"id": "A", "assignments": items[:-2] + items[-1:]},
+            {"id": "B", "assignments": items},
+        ]
+    }
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(result_json), encoding="utf-8")
+    scen = str(tiny_dir / "scenario.yaml")
+    assert runner.invoke(main, ["check", scen, str(path)]).exit_code == 2
+    ok = runner.invoke(main, ["check", scen, str(path), "--candidate", "B"])
+    assert ok.exit_code == 0, ok.output
+
+
+# ------------------------------------------------------------------ report
+
+
+@pytest.fixture
+def tiny_noncompliant(tiny_dir):
+    sc = read_scenario(tiny_dir / "scenario.yaml")
+    plan = read_plan(tiny_dir / "plan-noncompliant.yaml", sc)
+    return sc, plan
+
+
+def test_markdown_report_states_everything(tiny_noncompliant) -> None:
+    sc, plan = tiny_noncompliant
+    text = compliance_markdown(sc, plan, audit(sc, plan), lang="en")
+    # accounting
+    assert "circulation not counted" in text
+    assert "strict: a room counts only if all its functions are resident" in (
+        text
+    )
+    # area target arithmetic and the facility sum
+    assert (
+        "30 m² per 100 households × 400 households = 120.00 m²; minimum "
+        "100.00 m² → the larger binds: 120.00 m²" in text
+    )
+    assert "R101 60 + R102 40 + R203 120 = 220.00 m²" in text
+    # every rule row, with source and margin
+    assert (
+        "| Resident-activity share | 60.0% | 54.5% | -5.5 pp | **FAIL** | "
+        "test rule: resident activity at least 60 % |" in text
+    )
+    assert "| Community office | Function placed | 1 | 0 |  | **FAIL** |" in (
+        text
+    )
+    # empty rooms and the rule not checked
+    assert "- R201 (15.00 m², 2)" in text and "- R204 (20.00 m², 2)" in text
+    assert "8 hours a day" in text
+    assert "社区办公室 (community office) is not placed in any room." in text
+
+
+def test_markdown_report_in_chinese(tiny_noncompliant) -> None:
+    sc, plan = tiny_noncompliant
+    text = compliance_markdown(sc, plan)
+    assert "交通空间不计入设施面积" in text
+    assert "每天开放不少于 8 小时" in text
+    assert "30 m²/100户 × 400户 = 120.00 m²" in text
+
+
+def test_json_report_matches_the_audit(tiny_noncompliant) -> None:
+    sc, plan = tiny_noncompliant
+    result = audit(sc, plan)
+    data = compliance_json(sc, plan, result)
+    assert len(data["checks"]) == len(result.rows)
+    assert [v["rule"] for v in data["violations"]] == [
+        v.rule for v in result.violations
+    ]
+    assert data["accounting"]["shared_rooms"] == "strict"
+    assert data["area_target"]["target"] == 120.0
+    assert data["area_target"]["binding"] == "per_household"
+    assert [r["room"] for r in data["empty_rooms"]] == ["R201", "R202", "R204"]
+    assert data["metrics"]["facility_area"] == 220.0
+    assert data["not_checked"][0]["rule"] == "open_hours"
+    json.dumps(data)  # serialisable as is
+
+
+def test_report_of_an_empty_plan(tiny_dir) -> None:
+    # Nothing placed: facility 0 m², every function unplaced, no crash.
+    sc = read_scenario(tiny_dir / "scenario.yaml")
+    empty = Plan(assignments=())
+    text = compliance_markdown(sc, empty, lang="en")
+    assert "Facility area = 0 = 0.00 m²" in text
+    assert verdict_line(audit(sc, empty), "en").startswith("not compliant")
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "shown"),
+    [
+        ("resident_share", 0.6154, "61.5%"),
+        ("area_target", 1260, "1,260.00 m²"),
+        ("min_area", 39.99, "39.99 m²"),
+        ("placed", 1, "1"),
+        ("needs", "lockable", "lockable"),
+        ("floors", None, "—"),
+    ],
+)
+def test_format_value(rule, value, shown) -> None:
+    assert format_value(rule, value) == shown
+
+
+def test_format_margin() -> None:
+    assert format_margin("resident_share", -0.055) == "-5.5 pp"
+    assert format_margin("area_target", 100) == "+100.00 m²"
+    assert format_margin("placed", None) == ""
