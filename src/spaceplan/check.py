@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from spaceplan import rules
 from spaceplan.data import Function, Room, Scenario
@@ -260,7 +261,7 @@ def _check_room_rules(
     ]
     others = [g for g in here if g.id != f.id]
     subject = f"{f.id}@{room.id}"
-    kw = {"function": f.id, "room": room.id}
+    kw: dict[str, Any] = {"function": f.id, "room": room.id}
     # Usable room.
     ok = room.hosts_functions
     out.add(

@@ -73,7 +73,11 @@ class RichProgress:
             )
             self._progress.start()
             self._task = self._progress.add_task(
-                self._label, total=self._limit, **self._fields
+                self._label,
+                total=self._limit,
+                obj=self._fields["obj"],
+                bound=self._fields["bound"],
+                gap=self._fields["gap"],
             )
             ticker = threading.Thread(target=self._tick, daemon=True)
             ticker.start()
@@ -87,7 +91,9 @@ class RichProgress:
                 self._progress.update(
                     self._task,
                     completed=min(elapsed, self._limit),
-                    **self._fields,
+                    obj=self._fields["obj"],
+                    bound=self._fields["bound"],
+                    gap=self._fields["gap"],
                 )
             time.sleep(0.2)
 

@@ -21,7 +21,6 @@ import yaml
 from pydantic import ValidationError
 
 from spaceplan.data import (
-    Building,
     Function,
     Policy,
     Room,
