@@ -1,0 +1,526 @@
+"""Floor plans: room outlines filled by category, labelled with functions.
+
+Rooms are drawn from their polygons. A floor whose rooms have no polygon
+gets a schematic instead: a squarified block per room, its area equal to
+the room's, so sizes compare at a glance. Labels are fitted to the room;
+a room too small for its label shows only its number (or nothing) and is
+listed under the panel instead.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import shapely
+from matplotlib.axes import Axes
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path as MplPath
+from shapely.geometry import LineString, Polygon, box
+
+from spaceplan.data import Function, Room, Scenario
+from spaceplan.i18n import Lang, function_name
+from spaceplan.plot.schedule import mark, plot_schedule
+from spaceplan.plot.style import (
+    CATEGORIES,
+    check_glyphs,
+    drawing_context,
+    room_category,
+)
+from spaceplan.plot.words import floor_name, t
+from spaceplan.solution import Candidate, Plan
+
+#: Label font sizes tried, largest first (points).
+FONT_SIZES = (8.0, 7.0, 6.0, 5.0)
+LINE = 1.22  # line height in font sizes
+#: Width ratio of the schematic block area.
+SCHEMATIC_ASPECT = 1.6
+
+
+@dataclass(frozen=True)
+class FloorShapes:
+    """The outlines of one floor, real or schematic, in metres."""
+
+    shapes: dict[str, Polygon]
+    schematic: frozenset[str]
+    note_at: tuple[float, float] | None = None
+
+
+def as_plan(plan: Plan | Candidate) -> Plan:
+    """A candidate's plan, or the plan itself."""
+    return plan.plan if isinstance(plan, Candidate) else plan
+
+
+def room_functions(
+    scenario: Scenario, plan: Plan | Candidate
+) -> dict[str, list[Function]]:
+    """Room id to the scenario functions placed there, in plan order."""
+    index = scenario.function_index
+    return {
+        room: [scenario.functions[index[f]] for f in funcs if f in index]
+        for room, funcs in as_plan(plan).room_functions.items()
+    }
+
+
+def _squarify(
+    sizes: Sequence[float], x: float, y: float, w: float, h: float
+) -> list[tuple[float, float, float, float]]:
+    """Squarified treemap of ``sizes`` (summing to ``w * h``)."""
+    rects: list[tuple[float, float, float, float]] = []
+    items = list(sizes)
+
+    def worst(row: list[float], side: float) -> float:
+        s = sum(row)
+        return max(
+            max(side * side * r / (s * s), s * s / (side * side * r))
+            for r in row
+        )
+
+    while items:
+        side = min(w, h)
+        row = [items[0]]
+        i = 1
+        while i < len(items) and worst([*row, items[i]], side) <= worst(
+            row, side
+        ):
+            row.append(items[i])
+            i += 1
+        total = sum(row)
+        if w >= h:
+            rw = total / h
+            yy = y
+            for r in row:
+                rects.append((x, yy, rw, r / rw))
+                yy += r / rw
+            x, w = x + rw, w - rw
+        else:
+            rh = total / w
+            xx = x
+            for r in row:
+                rects.append((xx, y, r / rh, rh))
+                xx += r / rh
+            y, h = y + rh, h - rh
+        items = items[i:]
+    return rects
+
+
+def _blocks(rooms: Sequence[Room], x0: float, y0: float) -> dict[str, Polygon]:
+    order = sorted(rooms, key=lambda r: (-r.area, r.id))
+    total = sum(r.area for r in order)
+    height = (total / SCHEMATIC_ASPECT) ** 0.5
+    width = total / height
+    rects = _squarify([r.area for r in order], x0, y0, width, height)
+    return {
+        r.id: box(x, y, x + w, y + h)
+        for r, (x, y, w, h) in zip(order, rects, strict=True)
+    }
+
+
+def floor_shapes(scenario: Scenario, floor: int) -> FloorShapes:
+    """Outlines of the rooms on ``floor``: polygons, else schematic blocks.
+
+    Rooms without a polygon on a floor that has some are laid out as
+    blocks to the right of the drawn ones.
+    """
+    rooms = [r for r in scenario.building.rooms if r.floor == floor]
+    drawn = {r.id: r.shape for r in rooms if r.shape is not None}
+    loose = [r for r in rooms if r.shape is None]
+    shapes: dict[str, Polygon] = {k: v for k, v in drawn.items() if v}
+    if not loose:
+        return FloorShapes(shapes, frozenset())
+    if shapes:
+        minx, miny, maxx, maxy = shapely.union_all(
+            list(shapes.values())
+        ).bounds
+        x0 = maxx + max(2.0, 0.08 * (maxx - minx))
+        y0 = miny
+    else:
+        x0 = y0 = 0.0
+    blocks = _blocks(loose, x0, y0)
+    top = max(b.bounds[3] for b in blocks.values())
+    shapes.update(blocks)
+    note = (x0, top) if drawn else None
+    return FloorShapes(shapes, frozenset(blocks), note)
+
+
+def _text_width(text: str) -> float:
+    """Estimated width of ``text`` in font sizes (em)."""
+    return sum(
+        1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text
+    )
+
+
+def _chords(
+    shape: Polygon,
+) -> tuple[tuple[float, float], float, float]:
+    """A label centre and the free width and height through it (metres)."""
+    minx, miny, maxx, maxy = shape.bounds
+    try:
+        pole = shapely.ops.polylabel(
+            shape, tolerance=max(maxx - minx, maxy - miny) / 50
+        )
+    except Exception:  # noqa: BLE001 - degenerate outline
+        pole = shape.representative_point()
+    px, py = pole.x, pole.y
+    hline = shape.intersection(LineString([(minx - 1, py), (maxx + 1, py)]))
+    vline = shape.intersection(LineString([(px, miny - 1), (px, maxy + 1)]))
+    hseg = _segment_at(hline, px, 0)
+    vseg = _segment_at(vline, py, 1)
+    cx = (hseg[0] + hseg[1]) / 2 if hseg else px
+    cy = (vseg[0] + vseg[1]) / 2 if vseg else py
+    if not shape.contains(shapely.Point(cx, cy)):
+        cx, cy = px, py
+    width = hseg[1] - hseg[0] if hseg else 0.0
+    height = vseg[1] - vseg[0] if vseg else 0.0
+    return (cx, cy), width, height
+
+
+def _segment_at(
+    geom: shapely.Geometry, at: float, axis: int
+) -> tuple[float, float] | None:
+    """The piece of a (multi)line through the pole that contains it."""
+    parts = getattr(geom, "geoms", [geom])
+    for part in parts:
+        coords = list(getattr(part, "coords", []))
+        if len(coords) < 2:
+            continue
+        lo = min(c[axis] for c in coords)
+        hi = max(c[axis] for c in coords)
+        if lo - 1e-9 <= at <= hi + 1e-9:
+            return lo, hi
+    return None
+
+
+def _patch(shape: Polygon, **kwargs: object) -> PathPatch:
+    verts = list(shape.exterior.coords)
+    codes = [MplPath.MOVETO] + [MplPath.LINETO] * (len(verts) - 2)
+    codes.append(MplPath.CLOSEPOLY)
+    for ring in shape.interiors:
+        inner = list(ring.coords)
+        verts += inner
+        codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(inner) - 2)
+        codes.append(MplPath.CLOSEPOLY)
+    return PathPatch(MplPath(verts, codes), **kwargs)  # type: ignore[arg-type]
+
+
+def room_lines(
+    room: Room, functions: Sequence[Function], lang: Lang
+) -> list[str]:
+    """A room's label: function names (numbered when shared), then
+    number and area."""
+    shared = len(functions) > 1
+    lines = [
+        (mark(i) if shared else "") + function_name(f, lang)
+        for i, f in enumerate(functions)
+    ]
+    if not functions and room.name:
+        lines.append(room.name)
+    lines.append(f"{room.id}  {room.area:.1f} {t('unit.m2', lang)}")
+    return lines
+
+
+def labels_of(
+    scenario: Scenario, plan: Plan | Candidate, lang: Lang
+) -> list[str]:
+    """Every text a floor plan of ``plan`` may draw (for the glyph check)."""
+    funcs = room_functions(scenario, plan)
+    texts = [floor_name(f, lang) for f in scenario.building.floors]
+    for room in scenario.building.rooms:
+        texts += room_lines(room, funcs.get(room.id, []), lang)
+        texts.append(room.name or "")
+    texts += [t(k, lang) for k in ("d.schematic", "d.no_outline")]
+    texts += [t("d.small_rooms", lang), t("d.shared", lang)]
+    return texts
+
+
+def plot_floorplan(
+    scenario: Scenario,
+    plan: Plan | Candidate,
+    floor: int | None = None,
+    lang: Lang = "zh",
+    font: str | None = None,
+    span: tuple[float, float] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw one floor of a plan: outlines by category, function labels.
+
+    Parameters
+    ----------
+    scenario
+        The building and functions.
+    plan
+        A :class:`~spaceplan.solution.Plan` or a result's candidate.
+    floor
+        The floor to draw; the lowest when None.
+    lang
+        ``zh`` (default) or ``en`` for names and words.
+    font
+        A font file used before the bundled one (``--font``).
+    span
+        Width and height (metres) the panel shows, so that floors drawn
+        side by side share one scale; the floor's own extent when None.
+    ax
+        Axes to draw in; a new figure when None.
+
+    Returns
+    -------
+    Axes
+        The panel. Each room is one patch with ``gid`` ``room:<id>``.
+    """
+    if floor is None:
+        floor = scenario.building.floors[0]
+    with drawing_context(font) as families:
+        check_glyphs(labels_of(scenario, plan, lang), families)
+        return _draw_floor(scenario, plan, floor, lang, span, ax)
+
+
+def _draw_floor(
+    scenario: Scenario,
+    plan: Plan | Candidate,
+    floor: int,
+    lang: Lang,
+    span: tuple[float, float] | None,
+    ax: Axes | None,
+) -> Axes:
+    geo = floor_shapes(scenario, floor)
+    if not geo.shapes:
+        raise ValueError(f"floor {floor} has no rooms.")
+    funcs = room_functions(scenario, plan)
+    minx, miny, maxx, maxy = shapely.union_all(
+        list(geo.shapes.values())
+    ).bounds
+    w, h = maxx - minx, maxy - miny
+    if ax is None:
+        scale = 7.0 / max(w, h)
+        _, ax = plt.subplots(
+            figsize=(max(3.0, w * scale + 0.6), max(2.5, h * scale + 1.2))
+        )
+    pad = 0.04 * max(w, h)
+    sw, sh = span if span is not None else (w, h)
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    ax.set_xlim(cx - sw / 2 - pad, cx + sw / 2 + pad)
+    ax.set_ylim(cy - sh / 2 - pad, cy + sh / 2 + pad)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_axis_off()
+    ax.set_title(floor_name(floor, lang), fontsize=11, loc="left")
+    ax.apply_aspect()
+    pos = ax.get_position()
+    root = ax.get_figure(root=True)
+    assert root is not None
+    fig_w = root.get_figwidth() * 72.0
+    xlim = ax.get_xlim()
+    pt_per_m = pos.width * fig_w / (xlim[1] - xlim[0])
+    key: list[str] = []
+    for room in scenario.building.rooms:
+        if room.id not in geo.shapes:
+            continue
+        shape = geo.shapes[room.id]
+        here = funcs.get(room.id, [])
+        style = CATEGORIES[room_category(room, here)]
+        schematic = room.id in geo.schematic
+        ax.add_patch(
+            _patch(
+                shape,
+                facecolor=style.fill,
+                edgecolor="#222222",
+                linewidth=0.5 if schematic else 0.9,
+                linestyle="--" if schematic else "-",
+                hatch=style.hatch,
+                gid=f"room:{room.id}",
+            )
+        )
+        if not _label(ax, scenario, room, here, shape, lang, pt_per_m):
+            key.append(_key_entry(room, here, lang))
+    if geo.schematic and geo.note_at is None:
+        ax.text(
+            0.0,
+            1.0,
+            t("d.schematic", lang),
+            transform=ax.transAxes,
+            fontsize=7,
+            color="#555555",
+            va="bottom",
+            ha="left",
+            style="italic",
+        )
+        ax.set_title(floor_name(floor, lang), fontsize=11, loc="left", pad=14)
+    elif geo.note_at is not None:
+        ax.text(
+            geo.note_at[0],
+            geo.note_at[1] + 0.3,
+            t("d.no_outline", lang),
+            fontsize=6.5,
+            color="#555555",
+            va="bottom",
+        )
+    else:
+        _scale_bar(ax, minx, miny - pad * 0.6, w)
+    if key:
+        _write_key(ax, key, lang)
+    return ax
+
+
+def _label(
+    ax: Axes,
+    scenario: Scenario,
+    room: Room,
+    functions: Sequence[Function],
+    shape: Polygon,
+    lang: Lang,
+    pt_per_m: float,
+) -> bool:
+    """Write the room's label if it fits; return whether it did."""
+    (cx, cy), width_m, height_m = _chords(shape)
+    free_w = width_m * pt_per_m * 0.9
+    free_h = height_m * pt_per_m * 0.88
+    lines = room_lines(room, functions, lang)
+    shared = len(functions) > 1
+    muted = not functions
+    n_slots = len(scenario.slots)
+    for size in FONT_SIZES:
+        text_w = max(_text_width(s) for s in lines) * size
+        text_h = len(lines) * size * LINE
+        strip_w = (n_slots + 1.3) * size * 1.05 if shared else 0.0
+        strip_h = len(functions) * size * 0.95 + size * 0.4 if shared else 0
+        if max(text_w, strip_w) <= free_w and text_h + strip_h <= free_h:
+            block_h = text_h + strip_h
+            top = cy + block_h / 2 / pt_per_m
+            ax.text(
+                cx,
+                top - text_h / 2 / pt_per_m,
+                "\n".join(lines),
+                ha="center",
+                va="center",
+                fontsize=size,
+                linespacing=LINE,
+                color="#444444" if muted else "black",
+                gid=f"label:{room.id}",
+                bbox=_backing(room, functions),
+            )
+            if shared:
+                sw = strip_w / pt_per_m
+                sh = (strip_h - size * 0.4) / pt_per_m
+                inset = ax.inset_axes(
+                    (cx - sw / 2, top - (text_h + strip_h) / pt_per_m, sw, sh),
+                    transform=ax.transData,
+                )
+                inset.set_gid(f"strip:{room.id}")
+                plot_schedule(
+                    scenario,
+                    [f.id for f in functions],
+                    lang,
+                    fontsize=size * 0.8,
+                    ax=inset,
+                )
+            return True
+        if not shared and text_w <= free_h and text_h <= free_w:
+            ax.text(
+                cx,
+                cy,
+                "\n".join(lines),
+                ha="center",
+                va="center",
+                rotation=90,
+                fontsize=size,
+                linespacing=LINE,
+                color="#444444" if muted else "black",
+                gid=f"label:{room.id}",
+                bbox=_backing(room, functions),
+            )
+            return True
+    for size in FONT_SIZES[-2:]:
+        if _text_width(room.id) * size <= free_w and size * LINE <= free_h:
+            ax.text(
+                cx,
+                cy,
+                room.id,
+                ha="center",
+                va="center",
+                fontsize=size,
+                color="#333333",
+                gid=f"label:{room.id}",
+            )
+            break
+    return muted and room.kind != "room"
+
+
+def _backing(
+    room: Room, functions: Sequence[Function]
+) -> dict[str, object] | None:
+    """A pale box behind a label on a hatched room, so it stays legible."""
+    style = CATEGORIES[room_category(room, functions)]
+    if style.hatch is None:
+        return None
+    return {
+        "facecolor": style.fill,
+        "edgecolor": "none",
+        "alpha": 0.9,
+        "boxstyle": "square,pad=0.15",
+    }
+
+
+def _key_entry(room: Room, functions: Sequence[Function], lang: Lang) -> str:
+    names = " / ".join(function_name(f, lang) for f in functions)
+    if not names:
+        names = t(f"cat.{room_category(room, functions)}", lang)
+    entry = f"{room.id}  {names}  {room.area:.1f} {t('unit.m2', lang)}"
+    if len(functions) > 1:
+        entry += (
+            f"（{t('d.shared', lang)}）"
+            if lang == "zh"
+            else (f" ({t('d.shared', lang)})")
+        )
+    return entry
+
+
+def _write_key(ax: Axes, key: list[str], lang: Lang) -> None:
+    per_col = 6
+    cols = [key[i : i + per_col] for i in range(0, len(key), per_col)]
+    head = t("d.small_rooms", lang) + ("：" if lang == "zh" else ":")
+    ax.text(
+        0.0,
+        -0.01,
+        head,
+        transform=ax.transAxes,
+        fontsize=6.5,
+        va="top",
+        ha="left",
+        fontweight="bold",
+    )
+    width = 1.0 / max(2, len(cols))
+    for i, col in enumerate(cols):
+        ax.text(
+            i * width,
+            -0.01 - 0.035,
+            "\n".join(col),
+            transform=ax.transAxes,
+            fontsize=6.5,
+            va="top",
+            ha="left",
+            gid="key",
+        )
+
+
+def _scale_bar(ax: Axes, x: float, y: float, width: float) -> None:
+    length = next(
+        (n for n in (1, 2, 5, 10, 20, 50, 100) if n >= width / 6), 100
+    )
+    ax.plot(
+        [x, x + length],
+        [y, y],
+        color="black",
+        linewidth=1.5,
+        solid_capstyle="butt",
+    )
+    for xx in (x, x + length):
+        ax.plot([xx, xx], [y - 0.15, y + 0.15], color="black", linewidth=0.8)
+    ax.text(
+        x + length * 1.08,
+        y,
+        f"{length} m",
+        ha="left",
+        va="center",
+        fontsize=6.5,
+    )
