@@ -1,0 +1,369 @@
+"""A greedy baseline: largest function first, then flex fills the rest.
+
+The baseline keeps the boundary honest: it is what a careful person would
+do by hand, so the exact solvers must beat it, and it gives CP-SAT a warm
+start (:func:`greedy_placement`). It never proves anything: when it finds
+no plan, the status is ``"unknown"``.
+
+The method, in integer area units as everywhere:
+
+1. Fixed functions are taken largest first (ties: fewest allowed rooms),
+   each into the allowed room where it adds most to the objective — a
+   room already in use when sharing is allowed in every slot it is active
+   (capacity, ``exclusive``, ``never_with``), otherwise a fresh room,
+   best fitting. When that order leaves a function with no room, the
+   most constrained order (fewest allowed rooms first) is tried.
+2. The flexible function takes every room left empty.
+3. When the resident share then fails, a simple repair frees rooms for
+   the flexible function: a room that does not count as resident is
+   emptied by moving its functions into other rooms in use, or moved
+   whole into a smaller empty room; each move is kept only when the
+   resident area grows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from spaceplan import rules
+from spaceplan.solution import Plan
+from spaceplan.solvers.config import SolverConfig, Weights
+from spaceplan.solvers.engine import ProgressSink, RawSolve
+from spaceplan.solvers.objective import area_coef, near_coef, objective_terms
+from spaceplan.solvers.problem import Problem
+
+#: A placement {function index: room index} and the flex room indices.
+Placement = tuple[dict[int, int], set[int]]
+
+
+class _State:
+    """Rooms, their functions and their slot loads, as the greedy fills
+    them."""
+
+    def __init__(self, problem: Problem, weights: Weights) -> None:
+        p = problem
+        self.p = p
+        self.cap = [int(a) for a in p.room_units]
+        self.need = [int(a) for a in p.need_units]
+        self.slots_of = [
+            np.flatnonzero(p.active[f]) for f in range(p.num_funcs)
+        ]
+        self.area_slots = [int(a) for a in p.area_slots]
+        self.resident = [bool(b) for b in p.resident]
+        self.office = [bool(b) for b in p.office]
+        self.exclusive = set(p.exclusive)
+        self.banned: list[set[int]] = [set() for _ in range(p.num_funcs)]
+        for f, g in p.banned_pairs:
+            self.banned[f].add(g)
+            self.banned[g].add(f)
+        self.near: list[list[tuple[int, int]]] = [
+            [] for _ in range(p.num_funcs)
+        ]
+        for f, g, w in p.near_pairs:
+            coef = near_coef(weights.near, w)
+            self.near[f].append((g, coef))
+            self.near[g].append((f, coef))
+        self.mode = p.scenario.policy.accounting.shared_rooms
+        self.res_coef = area_coef(weights.resident)
+        self.off_coef = area_coef(weights.office)
+        self.unused_coef = area_coef(weights.unused)
+        self.loads = np.zeros((p.num_rooms, len(p.slots)), np.int64)
+        self.members: list[list[int]] = [[] for _ in range(p.num_rooms)]
+        self.where: dict[int, int] = {}
+
+    # ---------------------------------------------------------- moves
+
+    def fits(self, f: int, r: int) -> bool:
+        """Whether f may join room r as it stands (f allowed in r)."""
+        here = self.members[r]
+        if here:
+            if f in self.exclusive or any(g in self.exclusive for g in here):
+                return False
+            if any(g in self.banned[f] for g in here):
+                return False
+        slots = self.slots_of[f]
+        return bool(np.all(self.loads[r, slots] + self.need[f] <= self.cap[r]))
+
+    def put(self, f: int, r: int) -> None:
+        """Place f in r."""
+        self.members[r].append(f)
+        self.loads[r, self.slots_of[f]] += self.need[f]
+        self.where[f] = r
+
+    def take(self, f: int) -> int:
+        """Remove f from its room; return the room."""
+        r = self.where.pop(f)
+        self.members[r].remove(f)
+        self.loads[r, self.slots_of[f]] -= self.need[f]
+        return r
+
+    # ------------------------------------------------------ accounting
+
+    def resident_units(self, r: int, funcs: Sequence[int]) -> int:
+        """Resident area of room r holding ``funcs`` (flex if empty)."""
+        cap = self.cap[r]
+        if not funcs:
+            return cap if self.p.has_flexible else 0
+        res = [self.resident[f] for f in funcs]
+        if self.mode == "strict":
+            return cap if all(res) else 0
+        if self.mode == "any":
+            return cap if any(res) else 0
+        total = sum(self.area_slots[f] for f in funcs)
+        part = sum(
+            self.area_slots[f] for f, ok in zip(funcs, res, strict=True) if ok
+        )
+        return cap * part // total if total else 0
+
+    def value(self, r: int, funcs: Sequence[int], peak: int) -> int:
+        """Room r's share of the objective (milli), near wishes aside."""
+        cap = self.cap[r]
+        val = self.res_coef * self.resident_units(r, funcs)
+        if funcs:
+            if any(self.office[f] for f in funcs):
+                val -= self.off_coef * cap
+            val -= self.unused_coef * (cap - peak)
+        return val
+
+    def gain(self, f: int, r: int) -> int:
+        """Objective change (milli) of placing f in room r now."""
+        here = self.members[r]
+        peak = int(self.loads[r].max()) if here else 0
+        new_peak = max(
+            peak, int(self.loads[r, self.slots_of[f]].max()) + self.need[f]
+        )
+        delta = self.value(r, [*here, f], new_peak) - self.value(r, here, peak)
+        zone = (r, *self.p.neighbours[r])
+        for g, coef in self.near[f]:
+            if self.where.get(g, -1) in zone:
+                delta += coef
+        return delta
+
+    def total_resident(self) -> int:
+        """Resident area of the whole plan, flex rooms included."""
+        return sum(
+            self.resident_units(r, self.members[r])
+            for r in range(self.p.num_rooms)
+        )
+
+    def facility(self) -> int:
+        """Facility area: every room in use plus counted circulation."""
+        if self.p.has_flexible:
+            used = sum(self.cap)
+        else:
+            used = sum(
+                c for c, m in zip(self.cap, self.members, strict=True) if m
+            )
+        return used + self.p.circulation_units
+
+
+def _place_all(
+    problem: Problem, weights: Weights, order: Sequence[int]
+) -> _State | None:
+    state = _State(problem, weights)
+    for f in order:
+        best: tuple[int, int, int] | None = None
+        for r in problem.allowed[f]:
+            if not state.fits(f, r):
+                continue
+            # Most objective first, then the smaller room, then the index.
+            key = (state.gain(f, r), -state.cap[r], -r)
+            if best is None or key > best:
+                best = key
+        if best is None:
+            return None
+        state.put(f, -best[2])
+    return state
+
+
+def _share_ok(problem: Problem, state: _State) -> bool:
+    share = problem.scenario.policy.resident_share_min
+    if share is None:
+        return True
+    fac = state.facility()
+    return fac > 0 and rules.share_met(state.total_resident(), fac, share)
+
+
+def _target_ok(problem: Problem, state: _State) -> bool:
+    return state.facility() >= problem.target.units
+
+
+def _evacuate(problem: Problem, state: _State, r: int) -> bool:
+    """Move every function of room r into other rooms in use."""
+    before = state.total_resident()
+    moved: list[int] = []
+    for f in sorted(state.members[r], key=lambda g: -state.need[g]):
+        options = [
+            q
+            for q in problem.allowed[f]
+            if q != r and state.members[q] and state.fits(f, q)
+        ]
+        if not options:
+            break
+        q = max(options, key=lambda q: (state.gain(f, q), -q))
+        state.take(f)
+        state.put(f, q)
+        moved.append(f)
+    if not state.members[r] and state.total_resident() > before:
+        return True
+    for f in reversed(moved):
+        state.take(f)
+        state.put(f, r)
+    return False
+
+
+def _downsize(problem: Problem, state: _State, r: int) -> bool:
+    """Move room r's functions together into a smaller empty room."""
+    funcs = list(state.members[r])
+    peak = int(state.loads[r].max())
+    candidates = [
+        q
+        for q in range(problem.num_rooms)
+        if not state.members[q]
+        and peak <= state.cap[q] < state.cap[r]
+        and all(q in problem.allowed[f] for f in funcs)
+    ]
+    if not candidates:
+        return False
+    q = min(candidates, key=lambda q: (state.cap[q], q))
+    before = state.total_resident()
+    for f in funcs:
+        state.take(f)
+        state.put(f, q)
+    if state.total_resident() > before:
+        return True
+    for f in funcs:
+        state.take(f)
+        state.put(f, r)
+    return False
+
+
+def _repair(problem: Problem, state: _State) -> bool:
+    """Free rooms for the flexible function until the share holds."""
+    while not _share_ok(problem, state):
+        rooms = sorted(
+            (
+                r
+                for r in range(problem.num_rooms)
+                if state.members[r]
+                and state.resident_units(r, state.members[r]) < state.cap[r]
+            ),
+            key=lambda r: (-state.cap[r], r),
+        )
+        for r in rooms:
+            if _evacuate(problem, state, r) or _downsize(problem, state, r):
+                break
+        else:
+            return False
+    return True
+
+
+def greedy_placement(
+    problem: Problem, weights: Weights | None = None
+) -> Placement | None:
+    """A checked-feasible greedy plan as index maps, or None.
+
+    Parameters
+    ----------
+    problem : Problem
+        The scenario as index arrays.
+    weights : Weights, optional
+        Objective weights used to rank rooms; the default preset's when
+        None.
+
+    Returns
+    -------
+    tuple of (dict of int to int, set of int) or None
+        ``{function index: room index}`` for every fixed function and the
+        indices of the rooms the flexible function takes, or None when the
+        greedy finds no plan meeting every rule.
+    """
+    weights = weights or Weights()
+    if problem.unplaceable():
+        return None
+    funcs = range(problem.num_funcs)
+    largest = sorted(
+        funcs,
+        key=lambda f: (
+            -int(problem.need_units[f]),
+            len(problem.allowed[f]),
+            f,
+        ),
+    )
+    tightest = sorted(
+        funcs,
+        key=lambda f: (
+            len(problem.allowed[f]),
+            -int(problem.need_units[f]),
+            f,
+        ),
+    )
+    for order in (largest, tightest):
+        state = _place_all(problem, weights, order)
+        if state is None:
+            continue
+        if not _target_ok(problem, state):
+            continue
+        if not _repair(problem, state):
+            continue
+        in_use = problem.has_flexible or bool(state.where)
+        if problem.scenario.policy.resident_share_min is not None and not (
+            in_use and problem.num_rooms
+        ):
+            continue  # the share rule asks for at least one room in use
+        flex = (
+            {r for r in range(problem.num_rooms) if not state.members[r]}
+            if problem.has_flexible
+            else set()
+        )
+        return dict(state.where), flex
+    return None
+
+
+def placement_plan(problem: Problem, found: Placement) -> Plan:
+    """The :class:`Plan` of a placement in index form."""
+    placement, flex_rooms = found
+    pairs = [
+        (problem.funcs[f].id, problem.rooms[r].id)
+        for f, r in sorted(placement.items())
+    ]
+    flex = problem.scenario.flexible_function
+    if flex is not None:
+        pairs += [(flex.id, problem.rooms[r].id) for r in sorted(flex_rooms)]
+    return Plan.from_pairs(pairs)
+
+
+class GreedyBackend:
+    """The greedy baseline as a solver backend (one plan, no bound)."""
+
+    name = "greedy"
+    supports_candidates = False
+
+    def solve_one(
+        self,
+        problem: Problem,
+        config: SolverConfig,
+        avoid: Sequence[dict[int, int]],
+        min_difference: int,
+        progress: ProgressSink | None = None,
+    ) -> RawSolve:
+        """Solve once; see :class:`spaceplan.solvers.engine.Backend`.
+
+        ``avoid`` is ignored: the backend returns one plan only.
+        """
+        started = time.perf_counter()
+        if problem.unplaceable():
+            # A function no room can take even alone: a proof, not a guess.
+            return RawSolve("infeasible", None, seconds=0.0)
+        found = greedy_placement(problem, config.weights)
+        seconds = time.perf_counter() - started
+        if found is None:
+            return RawSolve("unknown", None, seconds=seconds)
+        plan = placement_plan(problem, found)
+        terms = objective_terms(problem.scenario, plan, config.weights)
+        return RawSolve(
+            "feasible", plan, objective_milli=terms.milli, seconds=seconds
+        )
