@@ -308,3 +308,28 @@ def test_format_margin() -> None:
     assert format_margin("resident_share", -0.055) == "-5.5 pp"
     assert format_margin("area_target", 100) == "+100.00 m²"
     assert format_margin("placed", None) == ""
+
+
+# ---------------------------------------------------------------- examples
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLE_PLANS = sorted(EXAMPLES.glob("*/plan-*.yaml"))
+
+
+@pytest.mark.parametrize(
+    "plan",
+    EXAMPLE_PLANS,
+    ids=[f"{p.parent.name}/{p.stem}" for p in EXAMPLE_PLANS],
+)
+def test_example_plans(runner, plan: Path, tmp_path) -> None:
+    # Each example's plan-compliant passes (0) and plan-noncompliant
+    # fails (2) against its scenario.yaml; the report writes either way.
+    scen = plan.parent / "scenario.yaml"
+    assert runner.invoke(main, ["validate", str(scen)]).exit_code == 0
+    out = tmp_path / "report.md"
+    result = runner.invoke(
+        main, ["check", str(scen), str(plan), "-o", str(out)]
+    )
+    expected = 0 if plan.stem == "plan-compliant" else 2
+    assert result.exit_code == expected, result.output
+    assert "8" in out.read_text(encoding="utf-8")  # opening-hours note
