@@ -332,4 +332,4 @@ def test_example_plans(runner, plan: Path, tmp_path) -> None:
     )
     expected = 0 if plan.stem == "plan-compliant" else 2
     assert result.exit_code == expected, result.output
-    assert "8" in out.read_text(encoding="utf-8")  # opening-hours note
+    assert "每天开放不少于 8 小时" in out.read_text(encoding="utf-8")
