@@ -19,6 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 from shapely.geometry import LineString, Polygon, box
+from shapely.ops import polylabel
 
 from spaceplan.data import Function, Room, Scenario
 from spaceplan.i18n import Lang, function_name
@@ -158,10 +159,10 @@ def _chords(
     """A label centre and the free width and height through it (metres)."""
     minx, miny, maxx, maxy = shape.bounds
     try:
-        pole = shapely.ops.polylabel(
+        pole = polylabel(
             shape, tolerance=max(maxx - minx, maxy - miny) / 50
         )
-    except Exception:  # noqa: BLE001 - degenerate outline
+    except (ValueError, shapely.errors.GEOSException):
         pole = shape.representative_point()
     px, py = pole.x, pole.y
     hline = shape.intersection(LineString([(minx - 1, py), (maxx + 1, py)]))
