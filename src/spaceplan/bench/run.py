@@ -1,0 +1,274 @@
+"""The study runner: one CSV row per (instance, solver, config, seed).
+
+Each combination is solved with :func:`spaceplan.solvers.solve` (one
+candidate), its plan checked again with :func:`spaceplan.check.
+check_solution`, and its row appended to ``<out>/<name>.csv``; the file is
+rewritten atomically after every row, so an interrupted study keeps the
+rows it finished. Large instances run in a child process of their own, so
+that ``peak_rss_mb`` is the peak of that solve alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from spaceplan.bench.generate import SIZES, generate
+from spaceplan.check import check_solution
+from spaceplan.fileio import write_text
+
+#: Sizes solved in a child process, so their peak memory is their own.
+ISOLATED_SIZES = frozenset({"L", "XL"})
+
+
+@dataclass(frozen=True)
+class Row:
+    """One benchmark result: a CSV row."""
+
+    instance: str
+    size: str
+    solver: str
+    config: str
+    seed: int
+    git_sha: str
+    ortools_version: str
+    highs_version: str
+    status: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+    time_to_best: float | None
+    checker_passed: bool | None
+    peak_rss_mb: float
+    num_rooms: int
+    num_functions: int
+
+
+COLUMNS = tuple(f.name for f in fields(Row))
+
+
+class _BestTime:
+    """A progress sink that notes when the last incumbent arrived."""
+
+    def __init__(self) -> None:
+        self.best: float | None = None
+        self.at: float | None = None
+
+    def start(self, label: str, time_limit: float) -> None:
+        """A solve begins."""
+
+    def update(
+        self, objective: float | None, bound: float | None, elapsed: float
+    ) -> None:
+        """Note an improving incumbent."""
+        if objective is not None and objective != self.best:
+            self.best = objective
+            self.at = elapsed
+
+    def stop(self) -> None:
+        """The solve ended."""
+
+
+def git_sha() -> str:
+    """The current commit (short), with ``+dirty`` if files changed."""
+    here = Path(__file__).resolve().parent
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return sha
+
+
+def versions() -> tuple[str, str]:
+    """ortools and highspy versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in ("ortools", "highspy"):
+        try:
+            out.append(version(name))
+        except PackageNotFoundError:
+            out.append("")
+    return out[0], out[1]
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(kb / 1024, 1)
+
+
+def run_one(
+    size: str,
+    seed: int,
+    solver: str,
+    config: str,
+    time_limit: float,
+    workers: int,
+) -> Row:
+    """Generate one instance, solve it and measure the solve."""
+    from spaceplan.solvers import solve
+
+    scenario = generate(size, seed)
+    sink = _BestTime()
+    started = time.perf_counter()
+    result = solve(
+        scenario,
+        solver=solver,
+        config=config,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        candidates=1,
+        progress=sink,
+    )
+    seconds = time.perf_counter() - started
+    cand = result.candidates[0] if result.candidates else None
+    objective = None if cand is None else cand.objective
+    bound = None if cand is None else cand.bound
+    gap = None
+    if objective is not None and bound is not None:
+        gap = round(max(0.0, bound - objective) / max(1.0, abs(bound)), 6)
+    passed = None
+    if cand is not None:
+        passed = check_solution(scenario, cand.plan) == []
+    ortools, highs = versions()
+    return Row(
+        instance=scenario.name,
+        size=size,
+        solver=solver,
+        config=config,
+        seed=seed,
+        git_sha=git_sha(),
+        ortools_version=ortools,
+        highs_version=highs,
+        status=result.status,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        seconds=round(seconds, 3),
+        time_to_best=None if sink.at is None else round(sink.at, 3),
+        checker_passed=passed,
+        peak_rss_mb=peak_rss_mb(),
+        num_rooms=len(scenario.host_rooms),
+        num_functions=len(scenario.functions),
+    )
+
+
+def run_isolated(
+    size: str,
+    seed: int,
+    solver: str,
+    config: str,
+    time_limit: float,
+    workers: int,
+) -> Row:
+    """:func:`run_one` in a child process (its own peak memory)."""
+    args = json.dumps([size, seed, solver, config, time_limit, workers])
+    done = subprocess.run(
+        [sys.executable, "-m", "spaceplan.bench.run", args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        raise RuntimeError(
+            f"benchmark child failed ({size}, {solver}, seed {seed}): "
+            + (lines[-1] if lines else "no message")
+        )
+    return Row(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def to_csv(rows: Iterable[Row]) -> str:
+    """Rows as CSV text with a header (empty cells for None)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        data = asdict(row)
+        for key, value in data.items():
+            if value is None:
+                data[key] = ""
+            elif isinstance(value, bool):
+                data[key] = "true" if value else "false"
+        writer.writerow(data)
+    return buf.getvalue()
+
+
+def run_study(
+    sizes: Sequence[str],
+    solvers: Sequence[str],
+    configs: Sequence[str],
+    seeds: Sequence[int],
+    time_limit: float,
+    workers: int,
+    out: Path,
+    on_row: Callable[[Row], None] | None = None,
+    isolate: Iterable[str] = ISOLATED_SIZES,
+) -> list[Row]:
+    """Run every combination; write ``out`` after each row.
+
+    Parameters
+    ----------
+    sizes, solvers, configs, seeds
+        The combinations (all of each with all of the others).
+    time_limit : float
+        Seconds per solve.
+    workers : int
+        Threads per solve (CP-SAT workers, HiGHS threads).
+    out : Path
+        The CSV file, rewritten atomically after every row.
+    on_row : callable, optional
+        Called with each finished row (for progress output).
+    isolate : iterable of str
+        Sizes solved in a child process.
+
+    Returns
+    -------
+    list of Row
+        The rows, in run order.
+    """
+    for size in sizes:
+        if size not in SIZES:
+            raise ValueError(
+                f"unknown size '{size}'; the sizes are {', '.join(SIZES)}."
+            )
+    isolated = set(isolate)
+    rows: list[Row] = []
+    for size in sizes:
+        for seed in seeds:
+            for config in configs:
+                for solver in solvers:
+                    fn = run_isolated if size in isolated else run_one
+                    row = fn(size, seed, solver, config, time_limit, workers)
+                    rows.append(row)
+                    write_text(out, to_csv(rows))
+                    if on_row is not None:
+                        on_row(row)
+    return rows
+
+
+def _child(argv: Sequence[str]) -> None:
+    size, seed, solver, config, time_limit, workers = json.loads(argv[0])
+    row = run_one(size, seed, solver, config, time_limit, workers)
+    print(json.dumps(asdict(row)))
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1:])
