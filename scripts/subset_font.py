@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     subset.save_font(font, str(args.out), options)
     kept = len(font.getBestCmap())
+    font.close()
     size = args.out.stat().st_size
     print(
         f"{args.out}: {kept} characters of {len(text)} asked, "

@@ -159,9 +159,7 @@ def _chords(
     """A label centre and the free width and height through it (metres)."""
     minx, miny, maxx, maxy = shape.bounds
     try:
-        pole = polylabel(
-            shape, tolerance=max(maxx - minx, maxy - miny) / 50
-        )
+        pole = polylabel(shape, tolerance=max(maxx - minx, maxy - miny) / 50)
     except (ValueError, shapely.errors.GEOSException):
         pole = shape.representative_point()
     px, py = pole.x, pole.y

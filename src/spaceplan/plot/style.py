@@ -160,6 +160,7 @@ def rc_params(font: str | os.PathLike[str] | None = None) -> dict[str, Any]:
         "font.family": font_families(font),
         "pdf.fonttype": 3,
         "svg.fonttype": "path",
+        "svg.hashsalt": "spaceplan",
         "axes.unicode_minus": False,
         "hatch.linewidth": 0.5,
     }

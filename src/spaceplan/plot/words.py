@@ -52,6 +52,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "d.n_fail": ("项不通过", "rules fail"),
     "d.empty_rooms": ("未纳入设施的房间", "Rooms left out"),
     "d.page": ("第 {n} 页", "Page {n}"),
+    "d.description": ("说明", "Description"),
+    "d.facility": ("设施", "facility"),
     "d.failures": ("未通过的条款", "Rules not met"),
     "d.floor_plans": ("各层平面", "Floor plans"),
     "unit.m2": ("m²", "m²"),
