@@ -438,8 +438,8 @@ CASES: dict[str, Case] = {
             )
         },
         "scenario.yaml",
-        "functions[0].schedule",
-        "Function archive schedule names unknown slot 'weekend'.",
+        "functions[0].schedule[0]",
+        "unknown slot 'weekend'; the profile's slots are day, eve.",
     ),
     # The same key twice in one mapping.
     "yaml_key_twice": Case(
@@ -467,7 +467,6 @@ CASES: dict[str, Case] = {
 }
 
 #: Rows whose message lacks the field path today; see the final report.
-NO_FIELD_PATH_YET = {"schedule_unknown_slot"}
 
 
 def _write(folder: Path, files: dict[str, str | bytes]) -> None:
@@ -497,17 +496,7 @@ def test_there_are_enough_rows() -> None:
 @pytest.mark.usefixtures("tiny_configs")
 @pytest.mark.parametrize(
     "name",
-    [
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(
-                strict=True, reason="no field path yet (lead's read.py)"
-            ),
-        )
-        if n in NO_FIELD_PATH_YET
-        else n
-        for n in CASES
-    ],
+    list(CASES),
 )
 def test_bad_input(name: str, tmp_path: Path, runner) -> None:
     case = CASES[name]

@@ -89,7 +89,12 @@ class Audit:
     def add(self, row: Row, message: str | None = None) -> None:
         """Record a row; a failed row also becomes a violation."""
         self.rows.append(row)
-        if not row.passed:
+        text = message or row.description
+        # A room too small for two functions fails both functions' rows,
+        # but the architect needs to read it once.
+        if not row.passed and all(
+            v.message != text for v in self.violations
+        ):
             self.violations.append(
                 Violation(
                     rule=row.rule,
@@ -336,8 +341,11 @@ def _check_room_rules(
     ]
     if f.never_with or banned:
         for g in banned:
-            # Report each banned pair once, from its first function.
-            if g.id in f.never_with or f.id < g.id:
+            # Report each banned pair once: from the function that names
+            # the ban (the first by id when both do).
+            if g.id in f.never_with and (
+                f.id not in g.never_with or f.id < g.id
+            ):
                 out.add(
                     Row(
                         "never_with", subject, f.rule_source,

@@ -373,3 +373,17 @@ def check(
         _note("wrote " + ", ".join(str(p) for p in written))
     if not result.compliant:
         _exit(EXIT_NONCOMPLIANT)
+
+
+# ------------------------------------------------------ the other commands
+
+
+def _register() -> None:
+    """Attach the commands that live in their own modules."""
+    from spaceplan.cli_solve import demo_command, solve_command
+
+    main.add_command(solve_command, "solve")
+    main.add_command(demo_command, "demo")
+
+
+_register()

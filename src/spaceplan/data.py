@@ -149,14 +149,14 @@ def _polygon_shape(points: Any) -> Polygon:
     if not all(math.isfinite(c) for p in coords for c in p):
         raise ValueError("polygon has a point that is not a finite number.")
     shape = Polygon(coords)
-    if shape.area <= 1e-9:
-        raise ValueError("polygon has zero area.")
     if not shape.is_valid:
         reason = shapely.is_valid_reason(shape)
         raise ValueError(
             f"polygon is not a simple outline ({reason}); "
             "check for crossing edges."
         )
+    if shape.area <= 1e-9:
+        raise ValueError("polygon has zero area.")
     return shape
 
 

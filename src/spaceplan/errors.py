@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -57,11 +58,11 @@ def _describe(err: dict[str, Any]) -> str:
     if kind in ("greater_than", "greater_than_equal"):
         word = "greater than" if kind == "greater_than" else "at least"
         bound = ctx.get("gt", ctx.get("ge"))
-        return f"must be {word} {bound} (got {shown})"
+        return f"must be {word} {_num(bound)} (got {shown})"
     if kind in ("less_than", "less_than_equal"):
         word = "less than" if kind == "less_than" else "at most"
         bound = ctx.get("lt", ctx.get("le"))
-        return f"must be {word} {bound} (got {shown})"
+        return f"must be {word} {_num(bound)} (got {shown})"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected')} (got {shown})"
     if kind == "string_pattern_mismatch":
@@ -80,6 +81,10 @@ def _describe(err: dict[str, Any]) -> str:
     return f"{err.get('msg', 'is invalid')} (got {shown})"
 
 
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -95,10 +100,39 @@ def from_validation(
     One clear message beats a list of twelve: the first fault is the one
     to fix first, and the rest are often consequences of it.
     """
-    err = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    err = _misspelt(errors) or errors[0]
     loc = [p for p in err.get("loc", ()) if not _is_union_tag(p)]
     path = field_path([*prefix, *loc])
-    return InputError(file, path, _describe(dict(err)))
+    fault = _describe(dict(err))
+    if err.get("type") == "extra_forbidden":
+        fault += _did_you_mean(err, errors)
+    return InputError(file, path, fault)
+
+
+def _misspelt(errors: Sequence[Any]) -> Any:
+    """An unknown key next to a missing one is the more useful fault."""
+    missing = [e for e in errors if e.get("type") == "missing"]
+    for e in errors:
+        if e.get("type") != "extra_forbidden":
+            continue
+        parent = tuple(e.get("loc", ()))[:-1]
+        if any(tuple(m.get("loc", ()))[:-1] == parent for m in missing):
+            return e
+    return None
+
+
+def _did_you_mean(err: Any, errors: Sequence[Any]) -> str:
+    loc = tuple(err.get("loc", ()))
+    parent, key = loc[:-1], str(loc[-1]) if loc else ""
+    missing = [
+        str(tuple(m.get("loc", ()))[-1])
+        for m in errors
+        if m.get("type") == "missing"
+        and tuple(m.get("loc", ()))[:-1] == parent
+    ]
+    close = difflib.get_close_matches(key, missing, n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _is_union_tag(part: Any) -> bool:

@@ -249,6 +249,16 @@ def resolve(
             added.add(override.id)
         else:
             data = {**base.model_dump(), **changes}
+        schedule = data.get("schedule")
+        if isinstance(schedule, list | tuple):
+            for k, slot in enumerate(schedule):
+                if slot not in policy.slots:
+                    raise InputError(
+                        where,
+                        f"functions[{i}].schedule[{k}]",
+                        f"unknown slot '{slot}'; the profile's slots are "
+                        f"{', '.join(policy.slots)}",
+                    )
         try:
             functions[override.id] = Function.model_validate(data)
         except ValidationError as exc:
