@@ -593,7 +593,16 @@ def _verify_config(costs: RepairCosts, seed: int) -> SolverConfig:
 def _solve_status(scenario: Scenario, config: SolverConfig) -> str:
     from spaceplan.solvers import solve
 
-    return solve(scenario, config=config).status
+    # The scenario's own options (candidates, time limit, workers) must
+    # not widen a verification: one plan, one worker, the repair budget.
+    return solve(
+        scenario,
+        config=config,
+        candidates=1,
+        workers=1,
+        time_limit=config.time_limit,
+        seed=config.seed,
+    ).status
 
 
 def _profile_options(

@@ -69,10 +69,13 @@ def plot_sweep(
         )
         solved = [(x, r) for x, r in points if r.get("status") in SOLVED]
         xs = [x for x, _ in solved]
+        nan = float("nan")
         share = [_num(r.get("resident_share")) for _, r in solved]
         margin = [_num(r.get("area_margin")) for _, r in solved]
-        ax.plot(xs, share, "o-", color=colour, ms=3, label=policy)
-        margin_ax.plot(xs, margin, "s--", color=colour, ms=2, alpha=0.7)
+        share_f = [nan if v is None else v for v in share]
+        margin_m2 = [nan if v is None else v for v in margin]
+        ax.plot(xs, share_f, "o-", color=colour, ms=3, label=policy)
+        margin_ax.plot(xs, margin_m2, "s--", color=colour, ms=2, alpha=0.7)
         bad = [x for x, r in points if r.get("status") == "infeasible"]
         if bad:
             margin_ax.plot(

@@ -58,6 +58,10 @@ class Budget:
         params.random_seed = self.seed
         params.max_deterministic_time = self.deterministic_time
         params.max_time_in_seconds = self.wall_time
+        # Symmetry detection on the rule-literal model (a variable for every
+        # function-room pair) can spend seconds of wall time per solve for
+        # nothing: a feasibility check with assumptions does not use it.
+        params.symmetry_level = 0
 
 
 def _status_word(code: Any) -> str:
