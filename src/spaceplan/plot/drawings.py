@@ -51,6 +51,7 @@ from spaceplan.solution import (
 PAGE = (16.54, 11.69)
 FORMATS = ("png", "svg", "pdf", "dxf", "html")
 PNG_DPI = 150
+_RESERVE = 0.8  # inches of a floor panel kept for its title and key
 _PASS, _FAIL = "#1d7a35", "#b3261e"
 
 
@@ -125,9 +126,11 @@ def _grid(
     best_scale = -1.0
     for cols in range(1, n + 1):
         rows = math.ceil(n / cols)
-        cell_w = width / cols * 0.92
-        cell_h = height / rows - 0.9  # title above, key below (inches)
-        scale = min(cell_w / span_w, cell_h / span_h)
+        # a panel loses 0.3 in to its sides and 0.8 in to the title
+        # above and the small-room key below; drawings get 8 % padding
+        cell_w = width / cols - 0.3
+        cell_h = height / rows - _RESERVE
+        scale = min(cell_w / span_w, cell_h / span_h) / 1.08
         if scale > best_scale:
             best, best_scale = (rows, cols), scale
     return best
@@ -325,9 +328,9 @@ def candidate_figure(
         r, c = divmod(i, cols)
         rect = (
             (left + c * cell_w + 0.15) / PAGE[0],
-            (PAGE[1] - top - (r + 1) * cell_h + 0.75) / PAGE[1],
+            (PAGE[1] - top - (r + 1) * cell_h + 0.5) / PAGE[1],
             (cell_w - 0.3) / PAGE[0],
-            (cell_h - 1.05) / PAGE[1],
+            (cell_h - _RESERVE) / PAGE[1],
         )
         ax = fig.add_axes(rect)
         ax.set_anchor("W")

@@ -475,14 +475,16 @@ def _key_entry(room: Room, functions: Sequence[Function], lang: Lang) -> str:
 
 
 def _write_key(ax: Axes, key: list[str], lang: Lang) -> None:
-    per_col = 6
+    """List the rooms whose labels did not fit, under the panel."""
+    per_col = 4
     cols = [key[i : i + per_col] for i in range(0, len(key), per_col)]
     head = t("d.small_rooms", lang) + ("：" if lang == "zh" else ":")
-    ax.text(
-        0.0,
-        -0.01,
+    ax.annotate(
         head,
-        transform=ax.transAxes,
+        xy=(0.0, 0.0),
+        xycoords="axes fraction",
+        xytext=(0, -1),
+        textcoords="offset points",
         fontsize=6.5,
         va="top",
         ha="left",
@@ -490,11 +492,12 @@ def _write_key(ax: Axes, key: list[str], lang: Lang) -> None:
     )
     width = 1.0 / max(2, len(cols))
     for i, col in enumerate(cols):
-        ax.text(
-            i * width,
-            -0.01 - 0.035,
+        ax.annotate(
             "\n".join(col),
-            transform=ax.transAxes,
+            xy=(i * width, 0.0),
+            xycoords="axes fraction",
+            xytext=(0, -10),
+            textcoords="offset points",
             fontsize=6.5,
             va="top",
             ha="left",
