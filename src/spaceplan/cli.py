@@ -380,10 +380,12 @@ def check(
 
 def _register() -> None:
     """Attach the commands that live in their own modules."""
+    from spaceplan.cli_dxf import import_dxf
     from spaceplan.cli_solve import demo_command, solve_command
 
     main.add_command(solve_command, "solve")
     main.add_command(demo_command, "demo")
+    main.add_command(import_dxf, "import-dxf")
 
 
 _register()

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from spaceplan.data import Scenario
+from spaceplan.errors import InputError
 from spaceplan.fileio import write_text
 from spaceplan.i18n import LANGS, Lang, function_name, policy_title, t
 from spaceplan.progress import RichProgress
@@ -66,6 +67,8 @@ def run_solve(
     font: str | None,
 ) -> int:
     """Solve, write the outputs, print the summary; return the exit code."""
+    if font is not None and drawings:
+        _check_font(font)
     progress = None if quiet or as_json else RichProgress()
     result = solve(
         scenario,
@@ -113,6 +116,16 @@ def write_outputs(
     return written
 
 
+def _check_font(font: str) -> None:
+    """Refuse an unusable ``--font`` before any work or output."""
+    from spaceplan.plot.style import FontError, font_families
+
+    try:
+        font_families(font)
+    except FontError as exc:
+        raise InputError(font, "--font", str(exc)) from None
+
+
 def _write_drawings(
     scenario: Scenario,
     result: Result,
@@ -120,13 +133,17 @@ def _write_drawings(
     lang: Lang,
     font: str | None,
 ) -> list[Path]:
-    try:
-        from spaceplan.plot.drawings import write_drawings
-    except ImportError:
-        return []
+    from spaceplan.plot.drawings import write_drawings
+    from spaceplan.plot.style import FontError
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        paths = write_drawings(scenario, result, outdir, lang=lang, font=font)
+        try:
+            paths = write_drawings(
+                scenario, result, outdir, lang=lang, font=font
+            )
+        except FontError as exc:
+            raise InputError(font, "--font", str(exc)) from None
     for w in caught:
         if issubclass(w.category, UserWarning):
             click.echo(f"warning: {w.message}", err=True)
