@@ -205,6 +205,29 @@ class Problem:
             self.scenario.policy, self.scenario.community
         )
 
+    @cached_property
+    def room_class(self) -> tuple[int, ...]:
+        """Rooms an architect would call interchangeable share a class.
+
+        Same floor, same area to the square metre, same tags. Moving a
+        function between two rooms of one class is a mirror image, not an
+        alternative, so candidates must differ in classes, not room ids.
+        """
+        keys: dict[tuple[object, ...], int] = {}
+        out = []
+        for room in self.rooms:
+            key = (room.floor, round(room.area), tuple(sorted(room.tags)))
+            out.append(keys.setdefault(key, len(keys)))
+        return tuple(out)
+
+    @cached_property
+    def class_rooms(self) -> tuple[tuple[int, ...], ...]:
+        """``class_rooms[r]``: the rooms of r's class, r included."""
+        members: dict[int, list[int]] = {}
+        for r, c in enumerate(self.room_class):
+            members.setdefault(c, []).append(r)
+        return tuple(tuple(members[c]) for c in self.room_class)
+
     def unplaceable(self) -> list[int]:
         """Functions no room can take, even alone."""
         return [f for f, rooms in enumerate(self.allowed) if not rooms]

@@ -356,9 +356,17 @@ class AllocationModel:
     def add_difference(
         self, placement: dict[int, int], min_difference: int
     ) -> None:
-        """Move at least ``min_difference`` functions from ``placement``."""
+        """Move at least ``min_difference`` functions from ``placement``.
+
+        A function counts as moved only when it leaves its room's class
+        (:attr:`Problem.class_rooms`): a swap of identical rooms is no
+        alternative.
+        """
         same = [
-            self.x[f, r] for f, r in placement.items() if (f, r) in self.x
+            self.x[f, q]
+            for f, r in placement.items()
+            for q in self.p.class_rooms[r]
+            if (f, q) in self.x
         ]
         self.model.add(sum(same) <= len(placement) - min_difference)
 
