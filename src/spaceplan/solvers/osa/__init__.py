@@ -3,7 +3,7 @@
 The integer formulation lives here, free of any solver import, so that the
 CP-SAT and HiGHS back-ends solve exactly the same model: binary
 ``x[e, r]`` (entity ``e`` in room ``r``), integer over-use ``over[r]`` in
-centi-units, a binary ``used[r]``, binary floor variables ``y[e, f]`` for
+centi-units, binary floor variables ``y[e, f]`` for
 entities in floor rules, and one binary ``v[c]`` per soft rule that needs
 one.  Objective (centi-units)::
 
@@ -17,7 +17,7 @@ coefficients are used.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -62,6 +62,9 @@ class OsaResult:
         Back-end name, for example ``"cpsat"``.
     log
         Short notes (phases, times to improvements).
+    trace
+        ``(seconds, objective)`` of each improving plan, when the back-end
+        reports them; used for time-to-equal-quality ratios.
     """
 
     rooms: list[int] | None
@@ -71,6 +74,7 @@ class OsaResult:
     seconds: float
     solver: str
     log: tuple[str, ...] = ()
+    trace: tuple[tuple[float, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,8 @@ class Formulation:
     offset: int = 0
     x: dict[tuple[int, int], int] = field(default_factory=dict)
     over: dict[int, int] = field(default_factory=dict)
-    used: dict[int, int] = field(default_factory=dict)
     y: dict[tuple[int, int], int] = field(default_factory=dict)
+    lonely: dict[int, int] = field(default_factory=dict)
     viol: dict[int, int] = field(default_factory=dict)
     allowed: list[list[int]] = field(default_factory=list)
 
@@ -163,8 +167,13 @@ class Formulation:
             load[r] += inst.entities[e].size
         for r, var in self.over.items():
             values[var] = max(0, load[r] - inst.rooms[r].capacity)
-        for r, var in self.used.items():
-            values[var] = int(load[r] > 0)
+        lonely = {e for (e, r), var in self.x.items() if values[var]} & {
+            rule.subject
+            for rule in inst.rules
+            if rule.hard and rule.kind is RuleType.NOTSHARING
+        }
+        for r, var in self.lonely.items():
+            values[var] = sum(rooms[e] == r for e in lonely)
         for (e, f), var in self.y.items():
             values[var] = int(inst.rooms[rooms[e]].floor == f)
         for var in self.viol.values():
@@ -319,55 +328,45 @@ def _add_space(form: Formulation) -> None:
         sizes = {e: inst.entities[e].size for e in ents}
         max_over = 0 if r in hard_cap else max(0, sum(sizes.values()) - cap)
         over = form.add_var(f"over_{r}", 0, max_over)
-        used = form.add_var(f"used_{r}", 0, 1)
-        form.over[r], form.used[r] = over, used
+        form.over[r] = over
         form.objective[over] = 3
-        # load − C·used ≤ over: valid because an empty room may keep
-        # used = 0, and stronger than load − C ≤ over when the LP splits an
-        # entity over rooms (it then pays over-use in proportion).
-        coefs = {form.x[e, r]: s for e, s in sizes.items()}
-        coefs[used] = -cap
-        coefs[over] = -1
-        form.add_row(coefs, None, 0, "space")
-        for e in ents:
-            form.add_row({form.x[e, r]: 1, used: -1}, None, 0, "used")
-            if sizes[e] > cap:
-                # One entity alone already over-uses the room.
-                form.add_row(
-                    {over: 1, form.x[e, r]: -(sizes[e] - cap)}, 0, None,
-                    "over1",
-                )
+        # Over-use rows over ≥ Σ_e (S_e − t)⁺·x_e − (C − t), valid for every
+        # threshold t in [0, C] (see the module notes); t = 0 is the plain
+        # load row, t = C says each entity alone over-uses by S_e − C.
+        # The LP picks the tightest; larger t helps when it splits entities.
+        for t in _thresholds(cap, sizes.values()):
+            coefs = {
+                form.x[e, r]: s - t for e, s in sizes.items() if s > t
+            }
+            if not coefs:
+                continue
+            coefs[over] = -1
+            form.add_row(coefs, None, cap - t, f"space{t == 0 and '0' or ''}")
 
 
 def _add_not_sharing(form: Formulation) -> None:
     inst = form.instance
-    hard_ns = sorted(
-        {
-            rule.subject
-            for rule in inst.rules
-            if rule.hard and rule.kind is RuleType.NOTSHARING
-        }
-    )
+    hard_ns = {
+        rule.subject
+        for rule in inst.rules
+        if rule.hard and rule.kind is RuleType.NOTSHARING
+    }
     for r, ents in sorted(_occupants(form).items()):
-        lonely = [e for e in ents if e in set(hard_ns)]
+        lonely = [e for e in ents if e in hard_ns]
         if not lonely:
             continue
-        base = {form.x[e, r]: 1 for e in lonely}
-        # Clique rows: a room holds at most one of the lonely entities and,
-        # if it holds one, nothing else.  Much tighter than a big-M row.
-        form.add_row(dict(base), None, 1, "notsharing")
+        # z = Σ x[lonely, r] ≤ 1 says the room holds at most one lonely
+        # entity; x[e, r] + z ≤ 1 keeps everyone else out when it holds
+        # one.  As tight as the clique rows x[e, r] + Σ x[lonely, r] ≤ 1
+        # but sparse: the dense cliques made CP-SAT's LP crawl on nott1c.
+        z = form.add_var(f"z_{r}", 0, 1)
+        form.lonely[r] = z
+        coefs = {form.x[e, r]: 1 for e in lonely}
+        coefs[z] = -1
+        form.add_row(coefs, 0, 0, "notsharing")
         for e in ents:
-            if e not in base:
-                form.add_row({**base, form.x[e, r]: 1}, None, 1, "notsharing")
-        cap = inst.rooms[r].capacity
-        over_coefs = {
-            form.x[e, r]: -(inst.entities[e].size - cap)
-            for e in lonely
-            if inst.entities[e].size > cap
-        }
-        if len(over_coefs) > 1:
-            over_coefs[form.over[r]] = 1
-            form.add_row(over_coefs, 0, None, "notsharing_over")
+            if e not in hard_ns:
+                form.add_row({form.x[e, r]: 1, z: 1}, None, 1, "notsharing")
 
 
 def _floor_rule(form: Formulation, kind: RuleType) -> bool:
@@ -557,3 +556,12 @@ def _add_symmetry(form: Formulation) -> None:
                 if r:
                     coefs[form.x[b, r]] = coefs.get(form.x[b, r], 0) - r
             form.add_row(coefs, None, 0, "symmetry")
+
+
+#: Fractions of a room's capacity used as thresholds in the over-use rows.
+_FRACTIONS: tuple[float, ...] = ()
+
+
+def _thresholds(cap: int, sizes: Iterable[int]) -> list[int]:
+    del sizes
+    return sorted({0, cap, *(int(cap * f) for f in _FRACTIONS)})

@@ -1,0 +1,423 @@
+"""Run solvers over OSA instances and record checked results.
+
+Every plan a solver returns is re-scored by :func:`evaluate`; the CSV
+holds both numbers, so a mismatch cannot hide.  Files are written to a
+temporary name and moved into place with :func:`os.replace`, so a killed
+run never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from spaceplan.osa.evaluate import AwayFrom, evaluate
+from spaceplan.osa.read import (
+    DATA_ENV,
+    DEFAULT_DATA,
+    Instance,
+    OsaReadError,
+    find_instances,
+    format_centi,
+    read_instance,
+)
+
+__all__ = [
+    "REFERENCE",
+    "SOLVERS",
+    "BenchRow",
+    "resolve_data",
+    "resolve_instances",
+    "run_bench",
+    "solve_one",
+    "write_solution",
+]
+
+#: Back-end names accepted by :func:`solve_one`.
+SOLVERS = ("cpsat", "highs", "greedy")
+
+#: NOTES.md §9 reference values: best objective and best proven bound.
+REFERENCE: dict[str, tuple[str, str]] = {
+    "nott1": ("335.80", "253.87 (HiGHS)"),
+    "nott1b": ("221.95", "117.48 (HiGHS)"),
+    "nott1c": ("304.55 opt", "304.55"),
+    "nott1d": ("201.55 opt", "201.55"),
+    "nott1e": ("177.70 opt", "177.70"),
+    "s000_v000": ("0.00 opt", "0"),
+    "p000_n000": ("66.50", "40.37"),
+    "p025_n005": ("128.80", "117.63"),
+}
+
+
+@dataclass(frozen=True)
+class BenchRow:
+    """One CSV row: one solver on one instance."""
+
+    instance: str
+    solver: str
+    status: str
+    objective: str
+    evaluated: str
+    hard_violations: int
+    bound: str
+    gap_pct: str
+    seconds: float
+    seed: int
+    workers: int
+    time_limit: float
+    away_from: str
+    git_sha: str
+    ortools: str
+    reference: str
+    reference_bound: str
+
+
+def resolve_data(data: str | os.PathLike[str] | None) -> Path:
+    """The OSA data folder: the option, else the env var, else default.
+
+    Parameters
+    ----------
+    data
+        The ``--data`` value, or None.
+
+    Returns
+    -------
+    Path
+        The folder, resolved against the current directory.
+    """
+    if data is None:
+        data = os.environ.get(DATA_ENV) or DEFAULT_DATA
+    return Path(data).resolve()
+
+
+def resolve_instances(
+    names: Sequence[str], data: Path
+) -> list[Path]:
+    """Turn instance names or paths into files; all of them when empty.
+
+    Parameters
+    ----------
+    names
+        Names such as ``nott1d`` or paths to instance files.
+    data
+        The data folder, for names.
+
+    Returns
+    -------
+    list of Path
+        The instance files, in the order given.
+
+    Raises
+    ------
+    OsaReadError
+        For an unknown name or a missing file.
+    """
+    known = find_instances(data) if data.is_dir() else {}
+    if not names:
+        if not known:
+            raise OsaReadError(f"{data}: no OSA instances found.")
+        return list(known.values())
+    paths = []
+    for name in names:
+        if name in known:
+            paths.append(known[name])
+        elif Path(name).is_file():
+            paths.append(Path(name))
+        else:
+            hint = f" in {data}" if known else f"; {data} holds no instances"
+            raise OsaReadError(f"Unknown instance '{name}'{hint}.")
+    return paths
+
+
+def _git_sha() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=Path(__file__).parent,
+        )
+    except OSError:
+        return ""
+    return out.stdout.strip()
+
+
+def _ortools_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("ortools")
+    except Exception:  # noqa: BLE001 - metadata may be absent
+        return ""
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_solution(path: Path, rooms: Sequence[int]) -> None:
+    """Write ``entity_id room_id`` lines, atomically."""
+    _atomic_write(
+        path, "".join(f"{e} {r}\n" for e, r in enumerate(rooms))
+    )
+
+
+def solve_one(
+    instance: Instance,
+    solver: str,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    away_from: AwayFrom = "floor",
+):  # type: ignore[no-untyped-def]
+    """Run one back-end; imported lazily so greedy needs no solver.
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    solver
+        One of :data:`SOLVERS`.
+    time_limit, seed, workers
+        Budget, seed and threads/workers.
+    away_from
+        Reading of AWAYFROM rules.
+
+    Returns
+    -------
+    OsaResult
+        The back-end's result.
+    """
+    if solver == "cpsat":
+        from spaceplan.solvers.osa.cpsat import solve_cpsat
+
+        return solve_cpsat(
+            instance, time_limit, seed, workers, away_from=away_from
+        )
+    if solver == "highs":
+        from spaceplan.solvers.osa.highs import solve_highs
+
+        return solve_highs(
+            instance, time_limit, seed, workers, away_from=away_from
+        )
+    if solver == "greedy":
+        from spaceplan.solvers.osa.greedy import solve_greedy
+
+        return solve_greedy(
+            instance, seed, away_from, time_limit=min(time_limit, 10.0)
+        )
+    raise ValueError(
+        f"Unknown solver '{solver}'; choose from {', '.join(SOLVERS)}."
+    )
+
+
+def _gap(objective: int | None, bound: int | None) -> str:
+    if objective is None or bound is None:
+        return ""
+    if objective == 0:
+        return "0.00" if bound >= 0 else ""
+    return f"{100 * (objective - bound) / abs(objective):.2f}"
+
+
+def run_bench(
+    paths: Iterable[Path],
+    solvers: Sequence[str],
+    outdir: Path,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    away_from: AwayFrom = "floor",
+    on_row: Callable[[BenchRow], None] | None = None,
+) -> list[BenchRow]:
+    """Solve, check and record each instance with each solver.
+
+    Writes ``<instance>.sol`` (the best checked plan over the solvers),
+    ``<instance>.<solver>.sol`` when several solvers run, ``results.csv``
+    and ``results.md`` in ``outdir``; CSV and Markdown are rewritten after
+    every instance so an interrupted run keeps what it finished.
+
+    Parameters
+    ----------
+    paths
+        Instance files.
+    solvers
+        Back-end names.
+    outdir
+        Output folder (created).
+    time_limit, seed, workers
+        Per solver and instance.
+    away_from
+        Reading of AWAYFROM rules.
+    on_row
+        Called with each row as soon as it is known (for printing).
+
+    Returns
+    -------
+    list of BenchRow
+        All rows.
+    """
+    rows: list[BenchRow] = []
+    traces: dict[tuple[str, str], tuple[tuple[float, int], ...]] = {}
+    sha, ortools = _git_sha(), _ortools_version()
+    for path in paths:
+        instance = read_instance(path)
+        best: tuple[int, list[int]] | None = None
+        for solver in solvers:
+            result = solve_one(
+                instance, solver, time_limit, seed, workers, away_from
+            )
+            evaluated = ""
+            hard = 0
+            if result.rooms is not None:
+                check = evaluate(instance, result.rooms, away_from)
+                evaluated = format_centi(check.objective)
+                hard = len(check.hard_violations)
+                if len(solvers) > 1:
+                    write_solution(
+                        outdir / f"{instance.name}.{solver}.sol", result.rooms
+                    )
+                if hard == 0 and (best is None or check.objective < best[0]):
+                    best = (check.objective, result.rooms)
+            ref = REFERENCE.get(instance.name, ("", ""))
+            row = BenchRow(
+                instance=instance.name,
+                solver=solver,
+                status=result.status.value,
+                objective=(
+                    "" if result.objective is None
+                    else format_centi(result.objective)
+                ),
+                evaluated=evaluated,
+                hard_violations=hard,
+                bound="" if result.bound is None else format_centi(
+                    result.bound
+                ),
+                gap_pct=_gap(result.objective, result.bound),
+                seconds=round(result.seconds, 2),
+                seed=seed,
+                workers=workers,
+                time_limit=time_limit,
+                away_from=away_from,
+                git_sha=sha,
+                ortools=ortools,
+                reference=ref[0],
+                reference_bound=ref[1],
+            )
+            rows.append(row)
+            traces[instance.name, solver] = result.trace
+            if on_row is not None:
+                on_row(row)
+        if best is not None:
+            write_solution(outdir / f"{instance.name}.sol", best[1])
+        _write_tables(outdir, rows, traces)
+    return rows
+
+
+def _write_tables(
+    outdir: Path,
+    rows: Sequence[BenchRow],
+    traces: dict[tuple[str, str], tuple[tuple[float, int], ...]],
+) -> None:
+    buffer = io.StringIO()
+    fields = list(BenchRow.__dataclass_fields__)
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(asdict(row))
+    _atomic_write(outdir / "results.csv", buffer.getvalue())
+    _atomic_write(outdir / "results.md", markdown(rows, traces))
+
+
+def _time_to(trace: Sequence[tuple[float, int]], target: int) -> float | None:
+    return next((t for t, value in trace if value <= target), None)
+
+
+def markdown(
+    rows: Sequence[BenchRow],
+    traces: dict[tuple[str, str], tuple[tuple[float, int], ...]] | None = None,
+) -> str:
+    """Markdown tables: results beside NOTES.md §9, and CP-SAT vs HiGHS.
+
+    Parameters
+    ----------
+    rows
+        Bench rows.
+    traces
+        ``(instance, solver)`` to improvement traces, for the ratios.
+
+    Returns
+    -------
+    str
+        The Markdown text.
+    """
+    lines = [
+        "| instance | solver | status | objective | re-scored | bound "
+        "| gap % | s | reference (NOTES §9) | reference bound |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.instance} | {r.solver} | {r.status} | {r.objective} | "
+            f"{r.evaluated} | {r.bound} | {r.gap_pct} | {r.seconds:.1f} | "
+            f"{r.reference} | {r.reference_bound} |"
+        )
+    ratio_lines = _ratios(rows, traces or {})
+    if ratio_lines:
+        lines += ["", *ratio_lines]
+    return "\n".join(lines) + "\n"
+
+
+def _ratios(
+    rows: Sequence[BenchRow],
+    traces: dict[tuple[str, str], tuple[tuple[float, int], ...]],
+) -> list[str]:
+    """CP-SAT vs HiGHS: time for each to reach the worse final objective."""
+    by_key = {(r.instance, r.solver): r for r in rows}
+    out = []
+    for (name, solver), row in by_key.items():
+        other = by_key.get((name, "highs"))
+        if solver != "cpsat" or other is None:
+            continue
+        if not row.objective or not other.objective:
+            continue
+        target = max(_centi(row.objective), _centi(other.objective))
+        t_c = _time_to(traces.get((name, "cpsat"), ()), target)
+        t_h = _time_to(traces.get((name, "highs"), ()), target)
+        ratio = f"{t_c / t_h:.2f}" if t_c and t_h else ""
+        out.append(
+            f"| {name} | {format_centi(target)} | "
+            f"{'' if t_c is None else f'{t_c:.1f}'} | "
+            f"{'' if t_h is None else f'{t_h:.1f}'} | {ratio} |"
+        )
+    if not out:
+        return []
+    return [
+        "Time to equal quality (the worse of the two final objectives):",
+        "",
+        "| instance | target | CP-SAT s | HiGHS s | CP-SAT / HiGHS |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        *out,
+    ]
+
+
+def _centi(text: str) -> int:
+    whole, _, frac = text.partition(".")
+    sign = -1 if whole.startswith("-") else 1
+    return sign * (abs(int(whole)) * 100 + int((frac + "00")[:2]))

@@ -1,0 +1,98 @@
+"""``spaceplan bench osa``: the click command (attached by spaceplan.cli)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from spaceplan.osa.bench import (
+    SOLVERS,
+    BenchRow,
+    resolve_data,
+    resolve_instances,
+    run_bench,
+)
+from spaceplan.osa.read import OsaReadError
+
+__all__ = ["osa"]
+
+
+def _print_row(row: BenchRow) -> None:
+    click.echo(
+        f"{row.instance:<10} {row.solver:<6} {row.status:<9} "
+        f"obj {row.objective:>8} re-scored {row.evaluated:>8} "
+        f"bound {row.bound:>8} gap {row.gap_pct:>6}% "
+        f"{row.seconds:7.1f}s"
+    )
+
+
+@click.command("osa")
+@click.argument("instances", nargs=-1)
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="OSA data folder (default: $SPACEPLAN_OSA_DATA or "
+    "../shared/data/osa).",
+)
+@click.option(
+    "--time-limit", type=click.FloatRange(min=0.1), default=60.0,
+    show_default=True, help="Seconds per instance and solver.",
+)
+@click.option("--seed", type=int, required=True, help="Random seed.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=2, show_default=True,
+    help="CP-SAT num_workers / HiGHS threads.",
+)
+@click.option(
+    "--solver",
+    type=click.Choice([*SOLVERS, "all"]),
+    default="cpsat",
+    show_default=True,
+)
+@click.option(
+    "--away-from",
+    type=click.Choice(["floor", "room"]),
+    default="floor",
+    show_default=True,
+    help="AWAYFROM reading: different floor (readme) or not same/adjacent "
+    "room.",
+)
+@click.option(
+    "-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
+    required=True, help="Folder for .sol files, results.csv, results.md.",
+)
+def osa(
+    instances: tuple[str, ...],
+    data: Path | None,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    solver: str,
+    away_from: str,
+    outdir: Path,
+) -> None:
+    """Solve OSA benchmark INSTANCES (names or paths; all when none)."""
+    solvers = list(SOLVERS) if solver == "all" else [solver]
+    try:
+        paths = resolve_instances(instances, resolve_data(data))
+        rows = run_bench(
+            paths,
+            solvers,
+            outdir,
+            time_limit,
+            seed,
+            workers,
+            "room" if away_from == "room" else "floor",
+            on_row=_print_row,
+        )
+    except OsaReadError as exc:
+        raise click.ClickException(str(exc)) from None
+    bad = [r for r in rows if r.objective and r.objective != r.evaluated]
+    if bad:
+        raise click.ClickException(
+            f"{len(bad)} solution(s) re-score differently, e.g. "
+            f"{bad[0].instance} {bad[0].solver}."
+        )
+    click.echo(f"Wrote {outdir / 'results.csv'} and results.md.")
