@@ -380,12 +380,18 @@ def check(
 
 def _register() -> None:
     """Attach the commands that live in their own modules."""
+    from spaceplan.bench.cli import bench
     from spaceplan.cli_dxf import import_dxf
     from spaceplan.cli_solve import demo_command, solve_command
+    from spaceplan.diagnose_cli import diagnose
+    from spaceplan.sweep_cli import sweep
 
     main.add_command(solve_command, "solve")
     main.add_command(demo_command, "demo")
+    main.add_command(diagnose, "diagnose")
+    main.add_command(sweep, "sweep")
     main.add_command(import_dxf, "import-dxf")
+    main.add_command(bench, "bench")
 
 
 _register()
