@@ -130,7 +130,9 @@ def sweep(
         _fail(err)
         return
     base = _base_policy(scenario)
-    console = Console(file=sys.stdout, highlight=False)
+    # Piped output gets a fixed width, wide enough for profile ids.
+    width = None if sys.stdout.isatty() else 120
+    console = Console(file=sys.stdout, highlight=False, width=width)
     console.print(_summary_table(outcome, base))
     click.echo(
         f"{len(outcome.rows)} runs in {outcome.path} ({outcome.ran} run "
