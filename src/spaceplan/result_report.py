@@ -101,7 +101,7 @@ def result_markdown(
         f"({result.solver}, {result.config}, seed {result.seed}, "
         f"{result.solve_seconds:.2f} s)",
         "- " + ("目标函数" if zh else "Objective") + ": "
-        + result.objective_description,
+        + objective_words(result, lang),
         "",
     ]
     if result.candidates:
@@ -125,6 +125,18 @@ def result_markdown(
     else:
         lines += _diagnosis_lines(result.diagnosis, lang)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def objective_words(result: Result, lang: Lang) -> str:
+    """The objective in the report's language."""
+    w = result.objective_weights
+    if lang != "zh" or not w:
+        return result.objective_description
+    return (
+        f"在满足全部强制规则的前提下，最大化 {w['resident']:g} × 居民活动面积"
+        f" − {w['office']:g} × 办公面积 − {w['unused']:g} × 功能房间闲置面积"
+        f" + {w['near']:g} × 已满足的邻近偏好权重（单位：m²）"
+    )
 
 
 def _terms_table(result: Result, lang: Lang) -> str:

@@ -256,6 +256,7 @@ class Result(Model):
     config: str | None = None
     seed: int | None = None
     objective_description: str = ""
+    objective_weights: dict[str, float] = Field(default_factory=dict)
     candidates: tuple[Candidate, ...] = ()
     diagnosis: dict[str, Any] | None = None
     accounting: dict[str, Any] = Field(default_factory=dict)

@@ -9,6 +9,7 @@ the run loudly, before anything is written.
 
 from __future__ import annotations
 
+import dataclasses
 import string
 import time
 from collections.abc import Callable, Sequence
@@ -138,6 +139,7 @@ def run(
         config=config.name,
         seed=config.seed,
         objective_description=describe(config.weights),
+        objective_weights=dataclasses.asdict(config.weights),
         candidates=tuple(candidates),
         diagnosis=diagnosis,
         accounting=acc.model_dump(mode="json"),
