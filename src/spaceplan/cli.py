@@ -75,6 +75,11 @@ class SpaceplanGroup(click.Group):
         """Run the command; report bad input without a traceback."""
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            # click exits 2 on a usage error; for spaceplan 2 means "no
+            # plan", so bad options are bad input like any other: 1.
+            exc.exit_code = EXIT_INPUT
+            raise
         except (
             InputError,
             FileNotFoundError,

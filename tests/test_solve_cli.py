@@ -1,0 +1,123 @@
+"""``spaceplan solve`` as a user runs it: outputs, stdout, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from spaceplan.check import check_solution
+from spaceplan.cli import main
+from spaceplan.read import read_scenario
+from spaceplan.solution import Result
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+FAST = ["--workers", "1", "--seed", "0", "--time-limit", "20"]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner(env={"COLUMNS": "200"})
+
+
+def test_solve_writes_checked_candidates(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    scenario = EXAMPLES / "village-centre" / "scenario.yaml"
+    out = tmp_path / "out"
+    res = runner.invoke(
+        main,
+        ["solve", str(scenario), "-o", str(out), "-k", "2",
+         "--no-drawings", *FAST],
+    )
+    assert res.exit_code == 0, res.output
+    result = Result.model_validate_json((out / "result.json").read_text())
+    assert result.status in ("optimal", "feasible")
+    assert len(result.candidates) == 2
+    sc = read_scenario(scenario)
+    for cand in result.candidates:
+        assert check_solution(sc, cand.plan) == []
+        assert all(c.passed for c in cand.checks)
+    report = (out / "report.md").read_text()
+    assert "方案比较" in report and "合规检查报告" in report
+
+
+def test_json_puts_only_the_result_on_stdout(runner: CliRunner) -> None:
+    scenario = EXAMPLES / "csv-rooms" / "scenario.yaml"
+    res = runner.invoke(
+        main, ["solve", str(scenario), "--json", "-k", "1", *FAST]
+    )
+    assert res.exit_code == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["status"] in ("optimal", "feasible")
+    assert data["candidates"][0]["assignments"]
+
+
+def test_infeasible_example_exits_2_with_a_diagnosis(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # 1,024 m² of rooms + 326 m² of circulation cannot reach 2,000 m².
+    scenario = EXAMPLES / "office-renovation" / "scenario-chongqing.yaml"
+    out = tmp_path / "out"
+    res = runner.invoke(
+        main, ["solve", str(scenario), "-o", str(out), "--no-drawings",
+               *FAST],
+    )
+    assert res.exit_code == 2, res.output
+    data = json.loads((out / "result.json").read_text())
+    assert data["status"] == "infeasible"
+    assert data["candidates"] == []
+    assert "649.64 m² short" in data["diagnosis"]["summary"]
+
+
+def test_no_plan_within_the_limit_exits_3(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # A deterministic budget far too small to find any plan.
+    preset = tmp_path / "tiny-budget.toml"
+    preset.write_text(
+        "[params]\nnum_workers = 1\nmax_deterministic_time = 1e-6\n"
+    )
+    scenario = EXAMPLES / "new-complex" / "scenario.yaml"
+    res = runner.invoke(
+        main, ["solve", str(scenario), "--config", str(preset), "--json"]
+    )
+    assert res.exit_code == 3, res.output
+    assert json.loads(res.stdout)["status"] == "unknown"
+
+
+@pytest.mark.parametrize(
+    "args, fault",
+    [
+        # A preset name that does not exist lists the known ones.
+        (["--config", "fastest"], "unknown preset 'fastest'"),
+        # An option value out of range is bad input, not "infeasible".
+        (["--time-limit", "0"], "--time-limit"),
+        (["--solver", "gurobi"], "--solver"),
+    ],
+)
+def test_bad_options_exit_1(
+    runner: CliRunner, args: list[str], fault: str
+) -> None:
+    scenario = EXAMPLES / "csv-rooms" / "scenario.yaml"
+    res = runner.invoke(main, ["solve", str(scenario), *args])
+    assert res.exit_code == 1
+    assert fault in res.output
+    assert "Traceback" not in res.output
+
+
+def test_a_typo_in_a_preset_parameter_fails_at_once(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    preset = tmp_path / "typo.toml"
+    preset.write_text("[params]\nnum_worker = 1\n")
+    scenario = EXAMPLES / "csv-rooms" / "scenario.yaml"
+    res = runner.invoke(
+        main, ["solve", str(scenario), "--config", str(preset)]
+    )
+    assert res.exit_code == 1
+    assert "params.num_worker" in res.stderr
+    assert "did you mean 'num_workers'" in res.stderr
