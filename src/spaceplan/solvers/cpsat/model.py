@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ortools.sat.python import cp_model
 
@@ -234,6 +234,7 @@ class AllocationModel:
             ]
             if pairs:
                 self.model.add_max_equality(peak, loads)
+                self._add_room_cuts(r, pairs, hostfixed, resident, peak)
             else:
                 self.model.add(peak == 0)
             self.room[r] = Vars(used, resident, office, hostfixed, peak)
@@ -242,6 +243,44 @@ class AllocationModel:
             + p.circulation_units
         )
         self.resident_total = sum(v.resident for v in self.room.values())
+
+    def _add_room_cuts(
+        self,
+        r: int,
+        pairs: list[tuple[int, cp_model.IntVar]],
+        hostfixed: cp_model.IntVar,
+        resident: cp_model.LinearExprT,
+        peak: cp_model.IntVar,
+    ) -> None:
+        # Redundant rows for the LP bound only (every plan meets them).
+        # Without them the LP takes peak = area (max-equality is not
+        # convex), so the unused-area term vanishes from the bound, and
+        # it spreads functions thinly so that rooms look resident.
+        p = self.p
+        area = int(p.room_units[r])
+        need = {f: int(p.need_units[f]) for f, _ in pairs}
+        self.model.add(peak <= sum(need[f] * v for f, v in pairs))
+        self.model.add(peak <= area * hostfixed)
+        strict = p.scenario.policy.accounting.shared_rooms == "strict"
+        columns = {
+            frozenset(f for f, _ in pairs if p.active[f, s])
+            for s in range(len(p.slots))
+        }
+        # A slot whose active functions are a subset of another's adds
+        # nothing: only the largest columns get a row.
+        tops = [c for c in columns if c and not any(c < d for d in columns)]
+        for top in tops:
+            load = [(f, v) for f, v in pairs if f in top]
+            self.model.add(
+                sum(need[f] * v for f, v in load) <= area * hostfixed
+            )
+            if strict:
+                # Under strict accounting a room holding a non-resident
+                # function counts nothing as resident.
+                other = [need[f] * v for f, v in load if not p.resident[f]]
+                if other:
+                    res = cast(cp_model.LinearExpr, resident)
+                    self.model.add(sum(other) + res <= area)
 
     def _prorate(
         self,
