@@ -1,0 +1,74 @@
+"""``spaceplan bench`` on the small size: a CSV row per solve."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from spaceplan.bench.cli import bench, ratio_lines
+from spaceplan.bench.run import COLUMNS, Row
+
+
+def test_bench_writes_checked_rows(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        bench,
+        [
+            "--sizes", "S", "--solvers", "cpsat,greedy", "--seeds", "1",
+            "--time-limit", "20", "--workers", "1", "-o", str(tmp_path),
+            "--name", "quick",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "quick.csv"
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert tuple(rows[0]) == COLUMNS
+    assert [r["solver"] for r in rows] == ["cpsat", "greedy"]
+    for row in rows:
+        assert row["instance"] == "bench-S-seed1"
+        assert row["checker_passed"] == "true"
+        assert row["num_rooms"] == "15"
+        assert row["num_functions"] == "14"
+        assert row["git_sha"]
+        assert row["ortools_version"]
+        assert float(row["peak_rss_mb"]) > 0
+    assert rows[0]["status"] == "optimal"
+    assert float(rows[0]["objective"]) >= float(rows[1]["objective"])
+    # No temporary files are left beside the result.
+    assert [p.name for p in tmp_path.iterdir()] == ["quick.csv"]
+
+
+def test_unknown_size_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(bench, ["--sizes", "XXL", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "unknown size 'XXL'" in result.output
+
+
+def _row(solver: str, status: str, objective: float, seconds: float) -> Row:
+    return Row(
+        "i", "S", solver, "default", 0, "sha", "9", "1", status,
+        objective, objective, 0.0, seconds, None, True, 1.0, 15, 14,
+    )  # fmt: skip
+
+
+def test_ratio_lines() -> None:
+    rows = [
+        _row("cpsat", "optimal", 10.0, 0.5),
+        _row("highs", "optimal", 10.0, 5.0),
+        _row("greedy", "feasible", 8.0, 0.01),
+    ]
+    lines = ratio_lines(rows)
+    assert lines[0].endswith("= 10.0× (same optimum)")
+    assert "greedy feasible 8.00" in lines[1]
+
+
+def test_subcommands_hang_under_bench() -> None:
+    # The OSA study, when installed, is ``spaceplan bench osa``.
+    try:
+        import spaceplan.osa.cli  # noqa: F401
+    except ImportError:
+        assert "osa" not in bench.commands
+    else:
+        assert "osa" in bench.commands
