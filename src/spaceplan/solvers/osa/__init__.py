@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from spaceplan.osa.evaluate import AwayFrom
 from spaceplan.osa.read import CENTI, Instance, RuleType
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Outcome of a solve, mapped once from each back-end's own codes."""
 
     OPTIMAL = "optimal"
@@ -107,6 +107,7 @@ class Formulation:
     over: dict[int, int] = field(default_factory=dict)
     y: dict[tuple[int, int], int] = field(default_factory=dict)
     lonely: dict[int, int] = field(default_factory=dict)
+    symmetric: list[list[int]] = field(default_factory=list)
     viol: dict[int, int] = field(default_factory=dict)
     allowed: list[list[int]] = field(default_factory=list)
 
@@ -141,6 +142,18 @@ class Formulation:
             if values[var] > 0.5:
                 rooms[e] = r
         return rooms
+
+    def canonical(self, rooms: Sequence[int]) -> list[int]:
+        """The same plan with interchangeable entities in room order.
+
+        The symmetry rows of the model order the rooms of interchangeable
+        entities; a warm start must follow that order to be feasible.
+        """
+        result = list(rooms)
+        for group in self.symmetric:
+            for e, r in zip(group, sorted(rooms[e] for e in group), strict=True):
+                result[e] = r
+        return result
 
     def values_for(self, rooms: Sequence[int]) -> list[int]:
         """All variable values that an assignment implies.
@@ -377,7 +390,7 @@ def _floor_rule(form: Formulation, kind: RuleType) -> bool:
 
 def _add_floors(form: Formulation) -> None:
     inst = form.instance
-    need = set()
+    need: set[int] = set()
     for rule in inst.rules:
         if _floor_rule(form, rule.kind):
             need.update((rule.subject, rule.target))
@@ -436,7 +449,9 @@ def _with(coefs: dict[int, int], viol: int | None, coef: int) -> dict[int, int]:
     return coefs
 
 
-def _xs(form: Formulation, e: int, rooms: Sequence[int] | set[int]) -> dict:
+def _xs(
+    form: Formulation, e: int, rooms: Iterable[int]
+) -> dict[int, int]:
     return {form.x[e, r]: 1 for r in rooms if (e, r) in form.x}
 
 
@@ -550,6 +565,8 @@ def _add_symmetry(form: Formulation) -> None:
         if e not in in_rule:
             classes[entity.size, tuple(form.allowed[e])].append(e)
     for (_, rooms), ents in classes.items():
+        if len(ents) > 1:
+            form.symmetric.append(ents)
         for a, b in zip(ents, ents[1:], strict=False):
             coefs = {form.x[a, r]: r for r in rooms if r}
             for r in rooms:

@@ -169,11 +169,10 @@ class _Model:
         proto = self.model.proto
         for (e, r), var in self.form.x.items():
             domain = proto.variables[var].domain
-            if e in free:
-                domain[:] = [0, 1]
-            else:
-                value = int(rooms[e] == r)
-                domain[:] = [value, value]
+            low, high = (0, 1) if e in free else (int(rooms[e] == r),) * 2
+            # Boolean domains are [lo, hi]; ortools' proto wrapper takes
+            # item assignment, not slices.
+            domain[0], domain[1] = low, high
 
 
 def _params(
@@ -231,14 +230,19 @@ def solve_cpsat(
     start = time.perf_counter()
     log: list[str] = []
     form = build_formulation(instance, away_from)
-    if hint is None:
+    fallback: tuple[list[int], int] | None = None
+    if hint is not None:
+        hint = form.canonical(hint)
+    else:
         greedy = solve_greedy(
             instance, seed=seed, away_from=away_from, time_limit=1.0
         )
         # An infeasible hint costs more than it gives: repairing it kept
         # the LP worker busy (nott1d: 23 s to optimal with it, 4 s without).
-        if greedy.status is Status.FEASIBLE:
-            hint = greedy.rooms
+        if greedy.status is Status.FEASIBLE and greedy.rooms is not None:
+            hint = form.canonical(greedy.rooms)
+            if greedy.objective is not None:
+                fallback = (list(hint), greedy.objective)
         log.append(
             f"greedy {greedy.objective} ({greedy.status.value}) at "
             f"{greedy.seconds:.1f}s"
@@ -254,25 +258,27 @@ def solve_cpsat(
     trace: list[tuple[float, int]] = []
     code = solver.solve(model.model, _Trace(start, trace))
     status = _STATUS.get(code, Status.UNKNOWN)
+    rooms: list[int] | None = None
+    objective: int | None = None
+    bound: int | None = None
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        rooms = form.rooms_from(
-            [solver.value(v) for v in model.vars]
-        )
+        rooms = form.rooms_from([solver.value(v) for v in model.vars])
         objective = round(solver.objective_value)
         bound = _ceil(solver.best_objective_bound)
-    else:
-        rooms, objective = None, None
-        bound = (
-            None if code == cp_model.INFEASIBLE
-            else _ceil(solver.best_objective_bound)
-        )
+    elif code != cp_model.INFEASIBLE:
+        bound = _ceil(solver.best_objective_bound)
     log.append(
         f"global {status.value} obj={objective} bound={bound} "
         f"at {time.perf_counter() - start:.1f}s"
     )
-    if status is Status.FEASIBLE and lns and rooms is not None:
+    if rooms is None and fallback is not None:
+        # CP-SAT found nothing in its share: go on from the greedy plan.
+        rooms, objective = fallback
+        status = Status.FEASIBLE
+        trace.append((time.perf_counter() - start, objective))
+    if status is Status.FEASIBLE and lns and rooms and objective is not None:
         rooms, objective = _lns(
-            model, rooms, objective or 0, start, time_limit, seed, log,
+            model, rooms, objective, start, time_limit, seed, log,
             trace,
         )
         if bound is not None and objective is not None and objective <= bound:
@@ -365,9 +371,7 @@ def _lns(
         free = _neighbourhoods(instance, rooms, rng, size, away_from)
         model.fix(rooms, free)
         model.hint(rooms)
-        # Ask for strict improvement so the sub-solve can stop early.
-        solver = _params(preset, min(left, 5.0), seed + it, 1)
-        model.model.proto.objective.ClearField("domain")
+        solver = _params(preset, min(left, 2.0), seed + it, 1)
         code = solver.solve(model.model)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             value = round(solver.objective_value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import highspy
 import numpy as np
@@ -50,7 +51,9 @@ def _load(
     inf = highspy.kHighsInf
     lower = [inf * -1 if r.lb is None else r.lb for r in form.rows]
     upper = [inf if r.ub is None else r.ub for r in form.rows]
-    starts, index, value = [], [], []
+    starts: list[int] = []
+    index: list[int] = []
+    value: list[float] = []
     for row in form.rows:
         starts.append(len(index))
         for var, coef in row.coefs:
@@ -132,14 +135,13 @@ def solve_highs(
     # Objective values are integers: a gap below 1 centi-unit is closed.
     h.setOptionValue("mip_abs_gap", 0.999)
     if hint is not None:
-        values = np.array(form.values_for(hint), float)
         sol = highspy.HighsSolution()
-        sol.col_value = list(values)
+        sol.col_value = [float(v) for v in form.values_for(hint)]
         sol.value_valid = True
         h.setSolution(sol)
     trace: list[tuple[float, int]] = []
 
-    def improving(event: highspy.cb.HighsCallbackEvent) -> None:
+    def improving(event: Any) -> None:
         trace.append(
             (
                 time.perf_counter() - start,
@@ -154,8 +156,7 @@ def solve_highs(
     rooms: list[int] | None = None
     objective: int | None = None
     if info.primal_solution_status == 2:  # kSolutionStatusFeasible
-        values = h.getSolution().col_value
-        rooms = form.rooms_from(values)
+        rooms = form.rooms_from(list(h.getSolution().col_value))
         objective = round(info.objective_function_value)
     bound_value = info.mip_dual_bound
     bound = (
