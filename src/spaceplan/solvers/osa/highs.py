@@ -136,7 +136,10 @@ def solve_highs(
     h.setOptionValue("mip_abs_gap", 0.999)
     if hint is not None:
         sol = highspy.HighsSolution()
-        sol.col_value = [float(v) for v in form.values_for(hint)]
+        # Interchangeable entities must follow the symmetry rows' order,
+        # or HiGHS rejects the start as infeasible.
+        canonical = form.canonical(hint)
+        sol.col_value = [float(v) for v in form.values_for(canonical)]
         sol.value_valid = True
         h.setSolution(sol)
     trace: list[tuple[float, int]] = []
