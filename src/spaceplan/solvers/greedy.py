@@ -11,8 +11,10 @@ The method, in integer area units as everywhere:
    each into the allowed room where it adds most to the objective — a
    room already in use when sharing is allowed in every slot it is active
    (capacity, ``exclusive``, ``never_with``), otherwise a fresh room,
-   best fitting. When that order leaves a function with no room, the
-   most constrained order (fewest allowed rooms first) is tried.
+   best fitting. When a function finds no room, the functions of one
+   of its rooms are moved elsewhere to make room (one ejection step);
+   failing that, the most constrained order (fewest allowed rooms
+   first) is tried.
 2. The flexible function takes every room left empty.
 3. When the resident share then fails, a simple repair frees rooms for
    the flexible function: a room that does not count as resident is
@@ -174,9 +176,46 @@ def _place_all(
             if best is None or key > best:
                 best = key
         if best is None:
-            return None
+            if not _eject(problem, state, f):
+                return None
+            continue
         state.put(f, -best[2])
     return state
+
+
+def _eject(problem: Problem, state: _State, f: int) -> bool:
+    """Make room for f: move a room's functions elsewhere, then place f.
+
+    One step of an ejection chain: scarce rooms (street access, water)
+    may have been taken by functions that fit elsewhere too.
+    """
+    for r in problem.allowed[f]:
+        evicted = list(state.members[r])
+        for g in evicted:
+            state.take(g)
+        if not state.fits(f, r):
+            for g in evicted:
+                state.put(g, r)
+            continue
+        state.put(f, r)
+        moved: list[int] = []
+        for g in evicted:
+            options = [
+                q for q in problem.allowed[g] if q != r and state.fits(g, q)
+            ]
+            if not options:
+                break
+            q = max(options, key=lambda q: (state.gain(g, q), -q))
+            state.put(g, q)
+            moved.append(g)
+        if len(moved) == len(evicted):
+            return True
+        for g in moved:
+            state.take(g)
+        state.take(f)
+        for g in evicted:
+            state.put(g, r)
+    return False
 
 
 def _share_ok(problem: Problem, state: _State) -> bool:
