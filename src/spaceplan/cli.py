@@ -68,6 +68,12 @@ def _echo_error(message: str) -> None:
     click.echo(f"error: {' '.join(message.split())}", err=True)
 
 
+class _BadUsage(click.UsageError):
+    """A usage error that exits 1, like any other bad input."""
+
+    exit_code = EXIT_INPUT
+
+
 class SpaceplanGroup(click.Group):
     """A click group that turns bad input into one line and exit 1."""
 
@@ -78,8 +84,7 @@ class SpaceplanGroup(click.Group):
         except click.UsageError as exc:
             # click exits 2 on a usage error; for spaceplan 2 means "no
             # plan", so bad options are bad input like any other: 1.
-            exc.exit_code = EXIT_INPUT
-            raise
+            raise _BadUsage(exc.format_message(), exc.ctx) from None
         except (
             InputError,
             FileNotFoundError,

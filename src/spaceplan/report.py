@@ -27,43 +27,6 @@ from spaceplan.solution import Candidate, Plan, PlanEvaluation, evaluate_plan
 #: Rules the documents state but spaceplan cannot check from a plan.
 NOT_CHECKED = ("open_hours",)
 
-# Words only the report uses, (zh, en).
-_WORDS: dict[str, tuple[str, str]] = {
-    "title": ("合规检查报告", "Compliance report"),
-    "scenario": ("方案", "Scenario"),
-    "verdict": ("结论", "Verdict"),
-    "facility_rules": ("设施规则", "Facility rules"),
-    "function_rules": ("功能要求", "Function requirements"),
-    "violations": ("不符合项", "Violations"),
-    "accounting": ("面积计算口径", "Accounting"),
-    "resident_categories": ("计入居民活动的功能类别", "Resident categories"),
-    "target": ("面积指标计算", "Area target"),
-    "metrics": ("指标", "Metrics"),
-    "rooms": ("设施用房", "Rooms in the facility"),
-    "empty": ("未纳入设施的房间", "Rooms left out of the facility"),
-    "none": ("无", "none"),
-    "not_checked": ("未检查的规定", "Rules not checked"),
-    "open_hours": (
-        "每天开放不少于 8 小时：属运营要求，spaceplan 不检查。",
-        "Open at least 8 hours a day: an operational rule that spaceplan "
-        "does not check.",
-    ),
-    "resident_area": ("居民活动面积", "Resident area"),
-    "peak_use": ("高峰占用", "Peak use"),
-    "function": ("功能", "Function"),
-    "binds": ("取较大者", "the larger binds"),
-    "no_target": ("该政策没有面积指标", "the profile sets no area target"),
-    "violations_n": ("项未通过", "rule(s) broken"),
-    "facility_sum": ("设施面积", "Facility area"),
-    "circulation": ("交通空间", "circulation"),
-}
-
-
-def _w(key: str, lang: Lang) -> str:
-    pair = _WORDS[key]
-    return pair[0] if lang == "zh" else pair[1]
-
-
 # ------------------------------------------------------------ formatting
 
 _AREA_RULES = ("area_target", "min_area")
@@ -127,7 +90,7 @@ def verdict_line(audit_: Audit, lang: Lang = "zh") -> str:
         return t("w.compliant", lang)
     n = len(audit_.violations)
     sep = "：" if lang == "zh" else ": "
-    words = _w("violations_n", lang)
+    words = t("rep.violations_n", lang)
     return f"{t('w.noncompliant', lang)}{sep}{n} {words}"
 
 
@@ -173,7 +136,7 @@ def target_arithmetic(scenario: Scenario, lang: Lang = "zh") -> str:
     rule = scenario.policy.area_target
     target = rules.area_target(scenario.policy, scenario.community)
     if target.binding == "none":
-        return _w("no_target", lang)
+        return t("rep.no_target", lang)
     hh = scenario.community.households
     terms = []
     if target.per_household_units is not None:
@@ -194,7 +157,7 @@ def target_arithmetic(scenario: Scenario, lang: Lang = "zh") -> str:
         )
     text = "; ".join(terms)
     if len(terms) > 1:
-        text += f" → {_w('binds', lang)}: {target.m2:,.2f} m²"
+        text += f" → {t('rep.binds', lang)}: {target.m2:,.2f} m²"
     return text
 
 
@@ -202,9 +165,9 @@ def _facility_arithmetic(
     scenario: Scenario, ev: PlanEvaluation, lang: Lang
 ) -> str:
     rooms = " + ".join(f"{u.room} {u.area:g}" for u in ev.rooms) or "0"
-    text = f"{_w('facility_sum', lang)} = {rooms}"
+    text = f"{t('rep.facility_sum', lang)} = {rooms}"
     if scenario.policy.accounting.circulation == "include":
-        text += f" + {_w('circulation', lang)} {ev.metrics.circulation_area:g}"
+        text += f" + {t('rep.circulation', lang)} {ev.metrics.circulation_area:g}"
     return f"{text} = {ev.metrics.facility_area:,.2f} m²"
 
 
@@ -215,7 +178,7 @@ def accounting_lines(scenario: Scenario, lang: Lang = "zh") -> list[str]:
     return [
         t(f"acc.circ.{acc.circulation}", lang),
         t(f"acc.{acc.shared_rooms}", lang),
-        f"{_w('resident_categories', lang)}: {cats}",
+        f"{t('rep.resident_categories', lang)}: {cats}",
         f"{t('w.source', lang)}: {acc.source}",
     ]
 
@@ -311,7 +274,7 @@ def compliance_json(
             {"room": r, "area": scenario.room(r).area} for r in ev.empty_rooms
         ],
         "not_checked": [
-            {"rule": rule, "description": _w(rule, lang)}
+            {"rule": rule, "description": t("rep." + rule, lang)}
             for rule in NOT_CHECKED
         ],
     }
@@ -375,7 +338,7 @@ def compliance_markdown(
     result = audit(scenario, the_plan) if audit_ is None else audit_
     ev = evaluate_plan(scenario, the_plan)
     policy = scenario.policy
-    head = f"# {_w('title', lang)}: {scenario.name}"
+    head = f"# {t('rep.title', lang)}: {scenario.name}"
     if cand_id is not None:
         head += f" — {t('w.candidate', lang)} {cand_id}"
     out = [head, ""]
@@ -386,13 +349,13 @@ def compliance_markdown(
     out.append(
         f"- {t('w.households', lang)}: {scenario.community.households:,}"
     )
-    out.append(f"- {_w('verdict', lang)}: **{verdict_line(result, lang)}**")
-    out += ["", f"## {_w('accounting', lang)}", ""]
+    out.append(f"- {t('rep.verdict', lang)}: **{verdict_line(result, lang)}**")
+    out += ["", f"## {t('rep.accounting', lang)}", ""]
     out += [f"- {line}" for line in accounting_lines(scenario, lang)]
-    out += ["", f"## {_w('target', lang)}", ""]
+    out += ["", f"## {t('rep.target', lang)}", ""]
     out.append(f"- {target_arithmetic(scenario, lang)}")
     out.append(f"- {_facility_arithmetic(scenario, ev, lang)}")
-    out += ["", f"## {_w('metrics', lang)}", ""]
+    out += ["", f"## {t('rep.metrics', lang)}", ""]
     m = ev.metrics
     metric_rows = [
         (t("m.target_area", lang), f"{m.target_area:,.2f} m²"),
@@ -411,7 +374,7 @@ def compliance_markdown(
         t(k, lang)
         for k in ("w.required", "w.achieved", "w.margin", "w.result")
     ] + [t("w.source", lang)]
-    out += ["", f"## {_w('facility_rules', lang)}", ""]
+    out += ["", f"## {t('rep.facility_rules', lang)}", ""]
     out.append(
         _md_table(
             [t("w.rule", lang), *cols],
@@ -421,7 +384,7 @@ def compliance_markdown(
             ],
         )
     )
-    out += ["", f"## {_w('function_rules', lang)}", ""]
+    out += ["", f"## {t('rep.function_rules', lang)}", ""]
     order = {rule: i for i, rule in enumerate(FUNCTION_RULES)}
     index = scenario.function_index
     function_rows.sort(
@@ -432,7 +395,7 @@ def compliance_markdown(
     )
     out.append(
         _md_table(
-            [_w("function", lang), t("w.rule", lang), *cols],
+            [t("rep.function", lang), t("w.rule", lang), *cols],
             [
                 [
                     _function_label(scenario, r, lang),
@@ -443,12 +406,12 @@ def compliance_markdown(
             ],
         )
     )
-    out += ["", f"## {_w('violations', lang)}", ""]
+    out += ["", f"## {t('rep.violations', lang)}", ""]
     if result.violations:
         out += [f"- {v.message}" for v in result.violations]
     else:
-        out.append(f"- {_w('none', lang)}")
-    out += ["", f"## {_w('rooms', lang)}", ""]
+        out.append(f"- {t('rep.none', lang)}")
+    out += ["", f"## {t('rep.rooms', lang)}", ""]
     out.append(
         _md_table(
             [
@@ -456,8 +419,8 @@ def compliance_markdown(
                 t("w.floor", lang),
                 t("w.area", lang),
                 t("w.functions", lang),
-                _w("resident_area", lang),
-                _w("peak_use", lang),
+                t("rep.resident_area", lang),
+                t("rep.peak_use", lang),
             ],
             [
                 [
@@ -475,15 +438,15 @@ def compliance_markdown(
             ],
         )
     )
-    out += ["", f"## {_w('empty', lang)}", ""]
+    out += ["", f"## {t('rep.empty', lang)}", ""]
     if ev.empty_rooms:
         for rid in ev.empty_rooms:
             room = scenario.room(rid)
             out.append(f"- {rid} ({room.area:,.2f} m², {room.floor})")
     else:
-        out.append(f"- {_w('none', lang)}")
-    out += ["", f"## {_w('not_checked', lang)}", ""]
-    out += [f"- {_w(rule, lang)}" for rule in NOT_CHECKED]
+        out.append(f"- {t('rep.none', lang)}")
+    out += ["", f"## {t('rep.not_checked', lang)}", ""]
+    out += [f"- {t('rep.' + rule, lang)}" for rule in NOT_CHECKED]
     return "\n".join(out) + "\n"
 
 
@@ -509,7 +472,7 @@ def compliance_table(
     rich.table.Table
         Columns rule, subject, required, achieved, margin, result, source.
     """
-    table = Table(title=_w("title", lang), show_lines=False)
+    table = Table(title=t("rep.title", lang), show_lines=False)
     for key in (
         "w.rule",
         "w.subject",

@@ -26,7 +26,7 @@ FONT_FAMILY = "SpaceplanCJK"
 
 
 def _t(key: str, lang: Lang) -> str:
-    from spaceplan.plot.words import t
+    from spaceplan.i18n import t
 
     return t(key, lang)
 

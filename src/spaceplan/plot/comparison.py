@@ -10,7 +10,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from spaceplan.data import Scenario
-from spaceplan.i18n import Lang
+from spaceplan.i18n import Lang, t
 from spaceplan.plot.floorplan import room_functions
 from spaceplan.plot.style import (
     CATEGORIES,
@@ -19,7 +19,6 @@ from spaceplan.plot.style import (
     drawing_context,
     room_category,
 )
-from spaceplan.plot.words import t
 from spaceplan.solution import Candidate
 
 #: Stack order: resident activity at the bottom, so the share tick reads

@@ -22,7 +22,7 @@ from matplotlib.patches import Patch, Rectangle
 from spaceplan import __version__
 from spaceplan.data import Scenario
 from spaceplan.fileio import atomic_path, write_bytes
-from spaceplan.i18n import Lang, function_name, policy_title
+from spaceplan.i18n import Lang, function_name, policy_title, t
 from spaceplan.plot.comparison import plot_comparison
 from spaceplan.plot.floorplan import (
     _draw_floor,
@@ -38,7 +38,6 @@ from spaceplan.plot.style import (
     drawing_context,
     room_category,
 )
-from spaceplan.plot.words import t
 from spaceplan.solution import (
     Candidate,
     CheckRecord,

@@ -22,7 +22,7 @@ from shapely.geometry import LineString, Polygon, box
 from shapely.ops import polylabel
 
 from spaceplan.data import Function, Room, Scenario
-from spaceplan.i18n import Lang, function_name
+from spaceplan.i18n import Lang, floor_name, function_name, t
 from spaceplan.plot.schedule import mark, plot_schedule
 from spaceplan.plot.style import (
     CATEGORIES,
@@ -30,7 +30,6 @@ from spaceplan.plot.style import (
     drawing_context,
     room_category,
 )
-from spaceplan.plot.words import floor_name, t
 from spaceplan.solution import Candidate, Plan
 
 #: Label font sizes tried, largest first (points).

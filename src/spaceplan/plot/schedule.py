@@ -9,9 +9,8 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from spaceplan.data import Function, Scenario
-from spaceplan.i18n import Lang
+from spaceplan.i18n import Lang, slot_group, slot_short, t
 from spaceplan.plot.style import CATEGORIES, function_category
-from spaceplan.plot.words import slot_group, slot_short, t
 
 #: Circled numbers tying a strip's rows to the names in a room's label.
 MARKS = "①②③④⑤⑥⑦⑧⑨⑩"

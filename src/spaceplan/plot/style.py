@@ -24,8 +24,7 @@ import matplotlib as mpl
 from matplotlib import font_manager as fm
 
 from spaceplan.data import Function, Room
-from spaceplan.i18n import Lang
-from spaceplan.plot.words import t
+from spaceplan.i18n import Lang, t
 
 FONT_DIR = Path(__file__).parent / "fonts"
 #: The bundled font file and its family name.
