@@ -283,6 +283,13 @@ def solve_cpsat(
         )
         if bound is not None and objective is not None and objective <= bound:
             status = Status.OPTIMAL
+    if rooms is not None:
+        # over[r] is only bounded below, so a plan from a stopped solve may
+        # carry slack; the evaluator's value is the plan's true cost (never
+        # higher), and it is what we report.
+        objective = evaluate(instance, rooms, away_from).objective
+        if bound is not None and objective <= bound:
+            status = Status.OPTIMAL
     return OsaResult(
         rooms,
         objective,
@@ -374,11 +381,12 @@ def _lns(
         solver = _params(preset, min(left, 2.0), seed + it, 1)
         code = solver.solve(model.model)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            value = round(solver.objective_value)
+            candidate = model.form.rooms_from(
+                [solver.value(v) for v in model.vars]
+            )
+            value = evaluate(instance, candidate, away_from).objective
             if value < objective:
-                rooms = model.form.rooms_from(
-                    [solver.value(v) for v in model.vars]
-                )
+                rooms = candidate
                 objective = value
                 trace.append((time.perf_counter() - start, value))
                 log.append(
