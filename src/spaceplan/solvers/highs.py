@@ -405,11 +405,16 @@ class MipModel:
     def add_difference(
         self, placement: dict[int, int], min_difference: int
     ) -> None:
-        """Move at least ``min_difference`` functions from ``placement``."""
+        """Move at least ``min_difference`` functions from ``placement``.
+
+        As in the CP-SAT model, a move counts only when the function leaves
+        its room's class of interchangeable rooms.
+        """
         same = [
-            (self.x[f, r], 1.0)
+            (self.x[f, q], 1.0)
             for f, r in placement.items()
-            if (f, r) in self.x
+            for q in self.p.class_rooms[r]
+            if (f, q) in self.x
         ]
         self.m.row(-math.inf, float(len(placement) - min_difference), same)
 
