@@ -409,9 +409,39 @@ class AllocationModel:
         ]
         self.model.add(sum(same) <= len(placement) - min_difference)
 
-    def hint(self, placement: dict[int, int], flex_rooms: set[int]) -> None:
-        """Warm start from a known plan (e.g. the greedy one)."""
-        for (f, r), v in self.x.items():
-            self.model.add_hint(v, int(placement.get(f) == r))
-        for r, v in self.flex.items():
-            self.model.add_hint(v, int(r in flex_rooms))
+    def hint(
+        self,
+        placement: dict[int, int],
+        flex_rooms: set[int],
+        time_limit: float = 10.0,
+    ) -> bool:
+        """Warm start from a known plan (e.g. the greedy one).
+
+        A hint on the placement alone leaves the auxiliary variables (room
+        use, resident flags, peaks) for the solver to guess, and on large
+        models it often fails to complete the hint. So the plan is first
+        fixed in a copy of the model, where everything else follows by
+        propagation, and that full solution becomes the hint. Returns
+        whether the full hint was found; if not (the plan breaks a rule
+        of this model, e.g. a candidate difference), only the placement is
+        hinted.
+        """
+        trial = self.model.clone()
+        fixed = [
+            (v, int(placement.get(f) == r)) for (f, r), v in self.x.items()
+        ] + [(v, int(r in flex_rooms)) for r, v in self.flex.items()]
+        for v, value in fixed:
+            trial.add(v == value)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = time_limit
+        code = solver.solve(trial)
+        self.model.clear_hints()
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            hint = self.model.proto.solution_hint
+            hint.vars.extend(range(len(self.model.proto.variables)))
+            hint.values.extend(solver.response_proto.solution)
+            return True
+        for v, value in fixed:
+            self.model.add_hint(v, value)
+        return False
