@@ -29,7 +29,13 @@ def apply_params(solver: cp_model.CpSolver, params: dict[str, Any]) -> None:
     """Set raw CP-SAT parameters by name (names checked first)."""
     check_cpsat_params(params, None)
     for key, value in params.items():
-        setattr(solver.parameters, key, value)
+        if isinstance(value, list):
+            # Repeated fields (e.g. subsolvers) are filled, not assigned.
+            field = getattr(solver.parameters, key)
+            field.clear()
+            field.extend(value)
+        else:
+            setattr(solver.parameters, key, value)
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
