@@ -88,6 +88,12 @@ class CpsatBackend:
         _hint_greedy(problem, built)
         solver = cp_model.CpSolver()
         apply_params(solver, config.params)
+        # The time limit is the user's wall-clock budget for the whole
+        # solve: building the model and the warm start count too.
+        spent = time.perf_counter() - started
+        solver.parameters.max_time_in_seconds = max(
+            0.1, config.time_limit - spent
+        )
         watcher = None
         if progress is not None:
             watcher = _Watcher(progress, 1000.0)
