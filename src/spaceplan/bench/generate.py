@@ -33,6 +33,7 @@ from typing import Any, Literal
 from spaceplan import rules
 from spaceplan.data import (
     DEFAULT_SLOTS,
+    KNOWN_TAGS,
     Accounting,
     AreaTarget,
     Building,
@@ -420,15 +421,7 @@ def _room_tags(
             tags.add(tag)
     if floor == 1 and rng.random() < 0.3:
         tags.add("street_access")
-    order = (
-        "daylight",
-        "accessible",
-        "street_access",
-        "water",
-        "quiet",
-        "lockable",
-    )
-    return [t for t in order if t in tags]
+    return [t for t in KNOWN_TAGS if t in tags]
 
 
 def _planted_floor(group: _Group, spec: SizeSpec, rng: random.Random) -> int:

@@ -69,19 +69,7 @@ def candidate_from_plan(
 
     ev = evaluate_plan(scenario, plan)
     rows = audit(scenario, plan).rows
-    checks = tuple(
-        CheckRecord(
-            rule=r.rule,
-            subject=r.subject,
-            source=r.source,
-            required=r.required,
-            achieved=r.achieved,
-            margin=r.margin,
-            passed=r.passed,
-            description=r.description,
-        )
-        for r in rows
-    )
+    checks = tuple(r.record() for r in rows)
     return Candidate(
         id=candidate_id,
         objective=0.0,
