@@ -551,9 +551,16 @@ class HighsBackend:
         values = h.getSolution().col_value
         plan = _extract(problem, built, values)
         objective = objective_terms(problem.scenario, plan, config.weights)
-        bound = math.floor(h.getInfo().mip_dual_bound + 1e-6)
+        # A solve stopped before its root LP ends has a plan (the warm
+        # start) but no finite dual bound yet.
+        dual = h.getInfo().mip_dual_bound
+        bound = (
+            math.floor(dual + 1e-6) if math.isfinite(dual) else None
+        )
         if status == "optimal":
-            bound = max(bound, objective.milli)
+            bound = objective.milli if bound is None else max(
+                bound, objective.milli
+            )
         return RawSolve(
             status,
             plan,
