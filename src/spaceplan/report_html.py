@@ -204,40 +204,23 @@ def _summary(scenario: Scenario, result: Result, lang: Lang) -> str:
 
 
 def _candidate_table(candidates: Sequence[Candidate], lang: Lang) -> str:
-    unit = "m²"
-    head = [
-        _t("w.candidate", lang),
-        f"{_t('m.facility_area', lang)} ({unit})",
-        f"{_t('m.target_area', lang)} ({unit})",
-        _t("m.resident_share", lang),
-        f"{_t('m.office_area', lang)} ({unit})",
-        f"{_t('m.unused_area', lang)} ({unit})",
-        _t("m.rooms_used", lang),
-        _t("m.objective", lang),
-        _t("d.compliance", lang),
-    ]
-    rows = []
-    classes = []
-    for c in candidates:
-        m = c.metrics
-        failed = sum(not r.passed for r in c.checks)
-        rows.append(
-            [
-                f'<a href="#candidate-{_e(c.id)}">{_e(c.id)}</a>',
-                f"{m.facility_area:,.1f}",
-                f"{m.target_area:,.1f}",
-                f"{m.resident_share:.1%}",
-                f"{m.office_area:,.1f}",
-                f"{m.unused_area:,.1f}",
-                m.rooms_used,
-                f"{c.objective:g}",
-                _verdict(True, lang)
-                if not failed
-                else f'<span class="fail">{failed} '
-                f"{_e(_t('d.n_fail', lang))}</span>",
-            ]
+    from spaceplan.result_report import candidate_table
+
+    head, cells, failed = candidate_table(candidates, lang)
+    rows: list[list[str]] = []
+    for row, n in zip(cells, failed, strict=True):
+        cid = _e(row[0])
+        verdict = (
+            _verdict(True, lang)
+            if not n
+            else f'<span class="fail">{_e(row[-1])}</span>'
         )
-        classes.append("failrow" if failed else "")
+        rows.append(
+            [f'<a href="#candidate-{cid}">{cid}</a>']
+            + [_e(x) for x in row[1:-1]]
+            + [verdict]
+        )
+    classes = ["failrow" if n else "" for n in failed]
     return _table(
         head, rows, numeric=range(1, 8), row_class=classes, cls="metrics"
     )

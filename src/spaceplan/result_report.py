@@ -66,6 +66,47 @@ def comparison_rows(
     return header, rows
 
 
+def candidate_table(
+    candidates: Sequence[Candidate], lang: Lang = "zh"
+) -> tuple[list[str], list[list[str]], list[int]]:
+    """The candidates one per row: header, cells and failed-check counts.
+
+    The first cell of a row is the candidate id, the last its verdict; the
+    drawing set and the HTML report draw this same table.
+    """
+    unit = "m²"
+    head = [
+        t("w.candidate", lang),
+        f"{t('m.facility_area', lang)} ({unit})",
+        f"{t('m.target_area', lang)} ({unit})",
+        t("m.resident_share", lang),
+        f"{t('m.office_area', lang)} ({unit})",
+        f"{t('m.unused_area', lang)} ({unit})",
+        t("m.rooms_used", lang),
+        t("m.objective", lang),
+        t("d.compliance", lang),
+    ]
+    rows, failed = [], []
+    for c in candidates:
+        m = c.metrics
+        n = sum(not r.passed for r in c.checks)
+        failed.append(n)
+        rows.append(
+            [
+                c.id,
+                f"{m.facility_area:,.1f}",
+                f"{m.target_area:,.1f}",
+                f"{m.resident_share:.1%}",
+                f"{m.office_area:,.1f}",
+                f"{m.unused_area:,.1f}",
+                str(m.rooms_used),
+                f"{c.objective:g}",
+                t("d.all_pass", lang) if not n else f"{n} {t('d.n_fail', lang)}",
+            ]
+        )
+    return head, rows, failed
+
+
 def _moved(scenario: Scenario, cand: Candidate, lang: Lang) -> str:
     names = [
         function_name(scenario.function(f), lang)

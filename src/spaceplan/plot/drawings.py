@@ -38,6 +38,7 @@ from spaceplan.plot.style import (
     drawing_context,
     room_category,
 )
+from spaceplan.result_report import candidate_table
 from spaceplan.solution import (
     Candidate,
     CheckRecord,
@@ -364,41 +365,10 @@ def _metrics_table(
     ax: Axes, candidates: Sequence[Candidate], lang: Lang
 ) -> None:
     ax.set_axis_off()
-    unit = t("unit.m2", lang)
-    head = [
-        t("w.candidate", lang),
-        f"{t('m.facility_area', lang)} ({unit})",
-        f"{t('m.target_area', lang)} ({unit})",
-        t("m.resident_share", lang),
-        f"{t('m.office_area', lang)} ({unit})",
-        f"{t('m.unused_area', lang)} ({unit})",
-        t("m.rooms_used", lang),
-        t("m.objective", lang),
-        t("d.compliance", lang),
+    head, cells, failed = candidate_table(candidates, lang)
+    colours = [
+        ["white"] * 8 + ["#e3f2e6" if not n else "#f8dcdc"] for n in failed
     ]
-    cells = []
-    colours = []
-    for c in candidates:
-        m = c.metrics
-        failed = sum(not r.passed for r in c.checks)
-        cells.append(
-            [
-                c.id,
-                f"{m.facility_area:,.1f}",
-                f"{m.target_area:,.1f}",
-                f"{m.resident_share:.1%}",
-                f"{m.office_area:,.1f}",
-                f"{m.unused_area:,.1f}",
-                str(m.rooms_used),
-                f"{c.objective:g}",
-                t("d.all_pass", lang)
-                if not failed
-                else f"{failed} {t('d.n_fail', lang)}",
-            ]
-        )
-        colours.append(
-            ["white"] * 8 + ["#e3f2e6" if not failed else "#f8dcdc"]
-        )
     tab = ax.table(
         cellText=cells,
         colLabels=head,
