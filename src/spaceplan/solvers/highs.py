@@ -537,6 +537,11 @@ class HighsBackend:
         built.m.load(h)
         if not avoid:
             _warm_start(h, built)
+        # As for CP-SAT, the limit is the whole solve's wall-clock budget.
+        spent = time.perf_counter() - started
+        h.setOptionValue(
+            "time_limit", max(0.1, float(config.time_limit) - spent)
+        )
         if progress is not None:
             progress.start("HiGHS", config.time_limit)
         try:
