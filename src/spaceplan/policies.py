@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,7 +29,8 @@ def config_dir() -> Path:
     """The ``solver_configs`` folder in use.
 
     ``$SPACEPLAN_CONFIG_DIR`` wins; otherwise the project's own folder
-    (beside ``src/``, as installed with ``pip install -e .``).
+    (beside ``src/``, as installed with ``pip install -e .``), else the
+    copy a regular install puts under ``<prefix>/share/spaceplan``.
     """
     env = os.environ.get("SPACEPLAN_CONFIG_DIR")
     if env:
@@ -38,8 +40,8 @@ def config_dir() -> Path:
         candidate = parent / "solver_configs"
         if (candidate / "policies").is_dir():
             return candidate
-    packaged = here.parent / "solver_configs"
-    return packaged
+    # A non-editable install puts them under <prefix>/share/spaceplan.
+    return Path(sys.prefix) / "share" / "spaceplan" / "solver_configs"
 
 
 def policy_dir() -> Path:
