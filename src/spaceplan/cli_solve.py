@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from spaceplan.data import Scenario
+from spaceplan.diagnose import diagnose_for_result
 from spaceplan.errors import InputError
 from spaceplan.fileio import write_text
 from spaceplan.i18n import LANGS, Lang, function_name, policy_title, t
@@ -39,15 +40,6 @@ def examples_dir() -> Path:
     from spaceplan.policies import config_dir
 
     return config_dir().parent / "examples"
-
-
-def _diagnose_hook() -> Any:
-    """The diagnosis to run when a scenario is infeasible, if available."""
-    try:
-        from spaceplan.diagnose import diagnose_for_result
-    except ImportError:
-        return None
-    return diagnose_for_result
 
 
 def run_solve(
@@ -79,7 +71,7 @@ def run_solve(
         workers=workers,
         candidates=candidates,
         progress=progress,
-        diagnose=_diagnose_hook(),
+        diagnose=diagnose_for_result,
     )
     written: list[Path] = []
     if outdir is not None:

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from spaceplan.bench.generate import SIZES
 from spaceplan.bench.run import Row, run_study
+from spaceplan.osa.cli import osa
 
 
 def _split(value: str) -> list[str]:
@@ -195,9 +196,4 @@ def bench(
     click.echo(f"wrote {out}", err=True)
 
 
-try:
-    from spaceplan.osa.cli import osa
-
-    bench.add_command(osa)
-except ImportError:  # the OSA study is optional
-    pass
+bench.add_command(osa)

@@ -14,6 +14,7 @@ from spaceplan.solution import Plan, Status
 from spaceplan.solvers.config import SolverConfig, check_cpsat_params
 from spaceplan.solvers.cpsat.model import AllocationModel
 from spaceplan.solvers.engine import ProgressSink, RawSolve
+from spaceplan.solvers.greedy import greedy_placement
 from spaceplan.solvers.problem import Problem
 
 #: CP-SAT's statuses in our own words, mapped once.
@@ -139,10 +140,6 @@ def _extract(
 
 def _hint_greedy(problem: Problem, built: AllocationModel) -> None:
     """Warm start from the greedy plan, when greedy finds one."""
-    try:
-        from spaceplan.solvers.greedy import greedy_placement
-    except ImportError:  # the baseline is optional
-        return
     found = greedy_placement(problem)
     if found is not None:
         placement, flex_rooms = found
