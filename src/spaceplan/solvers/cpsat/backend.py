@@ -86,7 +86,8 @@ class CpsatBackend:
         built = AllocationModel(problem, config.weights)
         for placement in avoid:
             built.add_difference(placement, min_difference)
-        _hint_greedy(problem, built)
+        # The warm start may take at most a fifth of the budget.
+        _hint_greedy(problem, built, min(10.0, config.time_limit / 5))
         solver = cp_model.CpSolver()
         apply_params(solver, config.params)
         # The time limit is the user's wall-clock budget for the whole
@@ -138,9 +139,11 @@ def _extract(
     return Plan.from_pairs(pairs)
 
 
-def _hint_greedy(problem: Problem, built: AllocationModel) -> None:
+def _hint_greedy(
+    problem: Problem, built: AllocationModel, budget: float
+) -> None:
     """Warm start from the greedy plan, when greedy finds one."""
     found = greedy_placement(problem)
     if found is not None:
         placement, flex_rooms = found
-        built.hint(placement, flex_rooms)
+        built.hint(placement, flex_rooms, time_limit=budget)
