@@ -11,7 +11,6 @@ from spaceplan.check import check_solution
 from spaceplan.solvers import solve
 from spaceplan.solvers.config import load_config
 from spaceplan.solvers.greedy import (
-    GreedyBackend,
     greedy_placement,
     placement_plan,
 )
@@ -101,9 +100,9 @@ def test_unplaceable_function_is_infeasible(kit: Any) -> None:
     # 50 m² fits in no room: that alone proves infeasibility.
     funcs = [kit.f("hall", 50, "service")]
     sc = kit.s(funcs, [kit.r("R1", 30)])
-    raw = GreedyBackend().solve_one(Problem(sc), load_config("default"), [], 1)
-    assert raw.status == "infeasible"
-    assert raw.plan is None
+    result = solve(sc, solver="greedy")
+    assert result.status == "infeasible"
+    assert result.candidates == ()
 
 
 def test_repair_moves_service_functions_together(kit: Any) -> None:

@@ -10,9 +10,8 @@ import pytest
 from spaceplan.check import check_solution
 from spaceplan.solvers import solve
 from spaceplan.solvers.config import load_config
-from spaceplan.solvers.highs import HighsBackend, _options, new_highs
+from spaceplan.solvers.highs import _options, new_highs
 from spaceplan.solvers.objective import objective_terms
-from spaceplan.solvers.problem import Problem
 
 
 @pytest.fixture
@@ -92,8 +91,9 @@ def test_infeasible_target(kit: Any) -> None:
 def test_unplaceable_is_infeasible_without_a_solve(kit: Any) -> None:
     # 50 m² fits no room.
     sc = kit.s([kit.f("a", 50, "service")], [kit.r("R1", 30)])
-    raw = HighsBackend().solve_one(Problem(sc), load_config("default"), [], 1)
-    assert raw.status == "infeasible"
+    result = solve(sc, solver="highs")
+    assert result.status == "infeasible"
+    assert result.candidates == ()
 
 
 def test_preset_parameters_reach_highs() -> None:

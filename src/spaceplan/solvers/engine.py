@@ -106,6 +106,11 @@ def run(
     avoid: list[dict[int, int]] = []
     candidates: list[Candidate] = []
     status: Status = "unknown"
+    # A function that no room can take, even alone, proves infeasibility
+    # for every backend: no solve is needed.
+    if problem.unplaceable():
+        count = 0
+        status = "infeasible"
     for k in range(count):
         raw = backend.solve_one(problem, config, avoid, diff, progress)
         if k == 0:

@@ -394,9 +394,6 @@ class GreedyBackend:
         ``avoid`` is ignored: the backend returns one plan only.
         """
         started = time.perf_counter()
-        if problem.unplaceable():
-            # A function no room can take even alone: a proof, not a guess.
-            return RawSolve("infeasible", None, seconds=0.0)
         found = greedy_placement(problem, config.weights)
         seconds = time.perf_counter() - started
         if found is None:

@@ -527,8 +527,6 @@ class HighsBackend:
     ) -> RawSolve:
         """Solve once; see :class:`spaceplan.solvers.engine.Backend`."""
         started = time.perf_counter()
-        if problem.unplaceable():
-            return RawSolve("infeasible", None, seconds=0.0)
         built = MipModel(problem, config.weights)
         for placement in avoid:
             built.add_difference(placement, min_difference)

@@ -81,8 +81,6 @@ class CpsatBackend:
     ) -> RawSolve:
         """Solve once; see :class:`spaceplan.solvers.engine.Backend`."""
         started = time.perf_counter()
-        if problem.unplaceable():
-            return RawSolve("infeasible", None, seconds=0.0)
         built = AllocationModel(problem, config.weights)
         for placement in avoid:
             built.add_difference(placement, min_difference)
