@@ -29,6 +29,7 @@ __all__ = [
     "OsaResult",
     "Status",
     "build_formulation",
+    "trivial_bound",
 ]
 
 
@@ -218,6 +219,21 @@ class Formulation:
         return self.offset + sum(
             c * values[v] for v, c in self.objective.items()
         )
+
+
+def trivial_bound(instance: Instance, bound: int | None = None) -> int:
+    """The larger of ``bound`` and the space-misuse bound of the instance.
+
+    Under-use − over-use = ΣC − ΣS for every plan, so misuse
+    = (ΣC − ΣS) + 3·Σ over-use, and Σ over-use ≥ max(0, ΣS − ΣC): every
+    plan costs at least ΣC − ΣS when space suffices and 2·(ΣS − ΣC) when
+    it does not.  A solver stopped before its LP has run can report less
+    (even a negative bound, since soft allocations carry negative
+    coefficients); this floor keeps the reported gap honest.
+    """
+    slack = instance.total_capacity - instance.total_size
+    floor = slack if slack >= 0 else -2 * slack
+    return floor if bound is None else max(bound, floor)
 
 
 class _Components:

@@ -1,24 +1,29 @@
-"""CP-SAT back-end for OSA: the shared formulation, a warm start, and LNS.
+"""CP-SAT back-end for OSA: the shared formulation, annealing, and LNS.
 
-The solve has three phases sharing one time budget:
+The solve shares one time budget between:
 
 0. when ΣC ≥ ΣS, a short satisfaction search for a "perfect" plan (no
    over-use, every soft rule met), whose cost ΣC − ΣS is optimal;
-1. a global CP-SAT run on the whole model, hinted with the greedy plan,
-   using the LP-heavy worker set of the preset; it proves the bound;
-2. if not optimal, our own large-neighbourhood search: repeatedly fix all
-   entities but 20–45 (chosen by room, by floor or around violated rules)
-   to the incumbent, re-solve the small model for at most 1 s, keep
-   improvements.  Only the entities whose state changes are re-fixed and
-   the hint is rebuilt only for a new incumbent: the generated instances
-   went from 8 to about 40 sub-solves in 30 s.
+1. the *global run*: CP-SAT on the whole model with the LP-heavy preset,
+   on its own thread and ``workers − 1`` workers (CP-SAT releases the
+   GIL), for the whole budget.  It proves the bound, and it stops as soon
+   as its bound meets the best plan, whoever found it;
+2. beside it, on the calling thread: simulated annealing from the greedy
+   plan (:mod:`spaceplan.solvers.osa.anneal`), then our own
+   large-neighbourhood search: fix all entities but 20–45 (chosen by
+   room, floor, department or around violated rules), re-solve the small
+   model with one worker for at most 1 s, keep gains.  When the LNS has
+   gone ``stall`` steps without a gain, a short warm anneal from the best
+   plan kicks it into another basin (an iterated local search).
 
-The bound reported is the global run's (phase 2 proves nothing globally).
+Plans from every source meet in one shared incumbent; the bound is the
+global run's, floored at the trivial space-misuse bound.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 import time
 import tomllib
 from collections.abc import Sequence
@@ -36,7 +41,9 @@ from spaceplan.solvers.osa import (
     OsaResult,
     Status,
     build_formulation,
+    trivial_bound,
 )
+from spaceplan.solvers.osa.anneal import anneal
 from spaceplan.solvers.osa.greedy import solve_greedy
 
 __all__ = ["CONFIG_PATH", "load_preset", "solve_cpsat"]
@@ -219,7 +226,10 @@ def solve_cpsat(
     away_from: AwayFrom = "floor",
     preset: str = "default",
     lns: bool = True,
-    global_share: float = 0.5,
+    anneal_share: float = 0.15,
+    stall: int = 60,
+    kick: float = 3.0,
+    kick_heat: float = 300.0,
     hint: Sequence[int] | None = None,
     perfect_share: float = 0.15,
 ) -> OsaResult:
@@ -241,8 +251,9 @@ def solve_cpsat(
         Preset name in ``solver_configs/cpsat/osa.toml``.
     lns
         Run our own LNS after the global phase when not optimal.
-    global_share
-        Share of ``time_limit`` for the global phase when LNS is on.
+    anneal_share
+        Share of the time left after the perfect phase (at most 30 s)
+        for simulated annealing from the warm start, before the LNS.
     hint
         Warm-start assignment; the greedy plan when None.
     perfect_share
@@ -258,19 +269,26 @@ def solve_cpsat(
         Best plan, its objective, the proven bound and the status.
     """
     start = time.perf_counter()
+    deadline = start + time_limit
     log: list[str] = []
     form = build_formulation(instance, away_from)
     fallback: tuple[list[int], int] | None = None
+    seed_plan: list[int] | None = None
     if hint is not None:
-        hint = form.canonical(hint)
+        hint = seed_plan = form.canonical(hint)
     else:
         greedy = solve_greedy(
             instance, seed=seed, away_from=away_from, time_limit=1.0
         )
-        # An infeasible hint costs more than it gives: repairing it kept
-        # the LP worker busy (nott1d: 23 s to optimal with it, 4 s without).
-        if greedy.status is Status.FEASIBLE and greedy.rooms is not None:
-            hint = form.canonical(greedy.rooms)
+        if greedy.rooms is not None:
+            # Annealing repairs broken hard rules, so it starts from any
+            # greedy plan.
+            seed_plan = form.canonical(greedy.rooms)
+        # An infeasible hint costs CP-SAT more than it gives: repairing it
+        # kept the LP worker busy (nott1d: 23 s to optimal with it, 4 s
+        # without).
+        if greedy.status is Status.FEASIBLE and seed_plan is not None:
+            hint = seed_plan
             if greedy.objective is not None:
                 fallback = (list(hint), greedy.objective)
         log.append(
@@ -299,10 +317,247 @@ def solve_cpsat(
                 tuple(log),
                 ((found_at, value),),
             )
-    spent = time.perf_counter() - start
-    share = global_share if lns else 1.0
+    if not lns:
+        return _global_only(
+            model, form, start, time_limit, seed, workers, preset, log,
+            fallback,
+        )
+    # Whole-model CP-SAT on its own thread (it releases the GIL): it
+    # proves the bound and may find plans, while this thread anneals and
+    # then runs the LNS on a second copy of the model.
+    overall = _Incumbent(start)
+    if fallback is not None:
+        overall.offer(*fallback)
+    runner = _Global(
+        model, load_preset(preset), deadline - time.perf_counter(), seed,
+        max(1, workers - 1), overall,
+    )
+    runner.start()
+    try:
+        _search(
+            form, runner, overall, seed_plan, deadline, seed, anneal_share,
+            log, stall, kick, kick_heat,
+        )
+    finally:
+        runner.solver.stop_search()
+        runner.join()
+    log.append(runner.summary(start))
+    rooms, objective = overall.rooms, overall.objective
+    bound = None
+    if runner.code != cp_model.INFEASIBLE:
+        bound = trivial_bound(instance, runner.bound)
+    status = Status.UNKNOWN
+    if rooms is not None:
+        status = Status.FEASIBLE
+        # The evaluator's value is the plan's true cost (over[r] is only
+        # bounded below, so a stopped CP-SAT plan may carry slack).
+        objective = evaluate(instance, rooms, away_from).objective
+        if bound is not None and objective <= bound:
+            status = Status.OPTIMAL
+    elif runner.code == cp_model.INFEASIBLE:
+        status = Status.INFEASIBLE
+    return OsaResult(
+        rooms,
+        objective,
+        bound,
+        status,
+        time.perf_counter() - start,
+        "cpsat",
+        tuple(log),
+        tuple(overall.trace),
+    )
+
+
+class _Incumbent:
+    """The best plan so far, shared by the global run and the search."""
+
+    def __init__(self, start: float) -> None:
+        self.start = start
+        self.lock = threading.Lock()
+        self.rooms: list[int] | None = None
+        self.objective: int | None = None
+        self.trace: list[tuple[float, int]] = []
+
+    def offer(self, rooms: Sequence[int], objective: int) -> bool:
+        """Keep ``rooms`` if it beats the incumbent; True when it did."""
+        with self.lock:
+            if self.objective is not None and objective >= self.objective:
+                return False
+            self.rooms, self.objective = list(rooms), objective
+            self.trace.append((time.perf_counter() - self.start, objective))
+            return True
+
+
+class _Collect(cp_model.CpSolverSolutionCallback):
+    """Pass each plan of the global run to the shared incumbent."""
+
+    def __init__(self, form: Formulation, xs: list[Any], best: _Incumbent):
+        super().__init__()
+        self.form = form
+        self.pairs = [(e, r, xs[var]) for (e, r), var in form.x.items()]
+        self.best = best
+
+    def on_solution_callback(self) -> None:
+        rooms = [-1] * self.form.instance.num_entities
+        for e, r, var in self.pairs:
+            if self.boolean_value(var):
+                rooms[e] = r
+        # The plan's true cost: a stopped solve's over[r] may carry slack.
+        value = evaluate(
+            self.form.instance, rooms, self.form.away_from
+        ).objective
+        self.best.offer(rooms, value)
+
+
+class _Global(threading.Thread):
+    """CP-SAT on the whole model, stopped once its bound meets the best."""
+
+    def __init__(
+        self,
+        model: _Model,
+        preset: dict[str, Any],
+        time_limit: float,
+        seed: int,
+        workers: int,
+        best: _Incumbent,
+    ) -> None:
+        super().__init__(name="osa-global", daemon=True)
+        self.model = model
+        self.best = best
+        self.solver = _params(preset, time_limit, seed, workers)
+        self.solver.best_bound_callback = self._on_bound
+        self.live_bound: float | None = None
+        self.bound: int | None = None
+        self.code: Any = None
+        self.done = threading.Event()
+
+    def _on_bound(self, value: float) -> None:
+        self.live_bound = value
+        self.check()
+
+    def check(self) -> None:
+        """Stop the run when its bound proves the shared incumbent optimal."""
+        best = self.best.objective
+        if (
+            best is not None
+            and self.live_bound is not None
+            and _ceil(self.live_bound) >= best
+        ):
+            self.solver.stop_search()
+
+    def run(self) -> None:
+        try:
+            self.code = self.solver.solve(
+                self.model.model,
+                _Collect(self.model.form, self.model.vars, self.best),
+            )
+            if self.code != cp_model.INFEASIBLE:
+                self.bound = _ceil(self.solver.best_objective_bound)
+        finally:
+            self.done.set()
+
+    def summary(self, start: float) -> str:
+        name = self.solver.status_name(self.code).lower()
+        return (
+            f"global {name} bound={self.bound} wall "
+            f"{self.solver.wall_time:.1f}s (ended at "
+            f"{time.perf_counter() - start:.1f}s)"
+        )
+
+
+def _search(
+    form: Formulation,
+    runner: _Global,
+    best: _Incumbent,
+    seed_plan: Sequence[int] | None,
+    deadline: float,
+    seed: int,
+    anneal_share: float,
+    log: list[str],
+    stall: int = 60,
+    kick: float = 3.0,
+    kick_heat: float = 300.0,
+) -> None:
+    """Anneal, then LNS, until the deadline or the global run proves it."""
+    instance, away_from = form.instance, form.away_from
+
+    def report(rooms: list[int]) -> None:
+        plan = form.canonical(rooms)
+        if best.offer(plan, evaluate(instance, plan, away_from).objective):
+            runner.check()
+
+    if seed_plan is not None and anneal_share > 0:
+        length = min(anneal_share * (deadline - time.perf_counter()), 30.0)
+        found = anneal(
+            instance, seed_plan, length, seed=seed, away_from=away_from,
+            stop=runner.done, report=report,
+        )
+        if found.rooms is not None:
+            report(found.rooms)
+        log.append(
+            f"anneal {found.moves} moves, best {best.objective} at "
+            f"{time.perf_counter() - best.start:.1f}s"
+        )
+    if runner.done.is_set():
+        return
+    # Wait for a first plan (the global run finds one when annealing
+    # could not, e.g. without a hint); then improve it.
+    while best.rooms is None and not runner.done.wait(0.1):
+        if time.perf_counter() >= deadline:
+            return
+    if best.rooms is None:
+        return
+    model = _Model(form)
+    with best.lock:
+        current = (list(best.rooms), best.objective or 0)
+    rng = random.Random(seed)
+    rounds = 0
+    while not runner.done.is_set() and time.perf_counter() < deadline - 0.5:
+        rounds += 1
+        current = _lns(
+            model, current, best, runner, deadline, seed + 1000 * rounds,
+            log, stall=stall,
+        )
+        left = deadline - time.perf_counter()
+        if runner.done.is_set() or left < 2 * kick:
+            break
+        # Stalled: kick the plan out of its basin with a short, warm
+        # anneal from the best plan, then search around the result (an
+        # iterated local search; the best plan is never lost).
+        with best.lock:
+            assert best.rooms is not None
+            plan = list(best.rooms)
+        found = anneal(
+            instance, plan, kick, seed=rng.randrange(1 << 30),
+            away_from=away_from, stop=runner.done, t_start=kick_heat,
+            report=report,
+        )
+        end = found.final or found.rooms
+        if end is not None:
+            plan = form.canonical(end)
+            current = (plan, evaluate(instance, plan, away_from).objective)
+            log.append(
+                f"kick {rounds}: from {best.objective} to {current[1]} at "
+                f"{time.perf_counter() - best.start:.1f}s"
+            )
+
+
+def _global_only(
+    model: _Model,
+    form: Formulation,
+    start: float,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    preset: str,
+    log: list[str],
+    fallback: tuple[list[int], int] | None,
+) -> OsaResult:
+    """One whole-model CP-SAT run (``lns=False``): the plain baseline."""
+    instance = form.instance
     solver = _params(
-        load_preset(preset), share * (time_limit - spent), seed, workers
+        load_preset(preset), start + time_limit - time.perf_counter(), seed,
+        workers,
     )
     trace: list[tuple[float, int]] = []
     code = solver.solve(model.model, _Trace(start, trace))
@@ -312,42 +567,19 @@ def solve_cpsat(
     bound: int | None = None
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         rooms = form.rooms_from([solver.value(v) for v in model.vars])
-        objective = round(solver.objective_value)
-        bound = _ceil(solver.best_objective_bound)
-    elif code != cp_model.INFEASIBLE:
-        bound = _ceil(solver.best_objective_bound)
-    log.append(
-        f"global {status.value} obj={objective} bound={bound} "
-        f"at {time.perf_counter() - start:.1f}s"
-    )
+    if code != cp_model.INFEASIBLE:
+        bound = trivial_bound(instance, _ceil(solver.best_objective_bound))
     if rooms is None and fallback is not None:
-        # CP-SAT found nothing in its share: go on from the greedy plan.
         rooms, objective = fallback
         status = Status.FEASIBLE
-        trace.append((time.perf_counter() - start, objective))
-    if status is Status.FEASIBLE and lns and rooms and objective is not None:
-        rooms, objective = _lns(
-            model, rooms, objective, start, time_limit, seed, log,
-            trace,
-        )
-        if bound is not None and objective is not None and objective <= bound:
-            status = Status.OPTIMAL
+    log.append(f"global {status.value} bound={bound}")
     if rooms is not None:
-        # over[r] is only bounded below, so a plan from a stopped solve may
-        # carry slack; the evaluator's value is the plan's true cost (never
-        # higher), and it is what we report.
-        objective = evaluate(instance, rooms, away_from).objective
+        objective = evaluate(instance, rooms, form.away_from).objective
         if bound is not None and objective <= bound:
             status = Status.OPTIMAL
     return OsaResult(
-        rooms,
-        objective,
-        bound,
-        status,
-        time.perf_counter() - start,
-        "cpsat",
-        tuple(log),
-        tuple(trace),
+        rooms, objective, bound, status, time.perf_counter() - start,
+        "cpsat", tuple(log), tuple(trace),
     )
 
 
@@ -417,9 +649,23 @@ def _neighbourhoods(
     by_room: dict[int, list[int]] = {}
     for e, r in enumerate(rooms):
         by_room.setdefault(r, []).append(e)
-    kind = rng.choice(("room", "floor", "rule", "rule"))
+    kind = rng.choice(("room", "floor", "rule", "rule", "group"))
     free: set[int] = set()
-    if kind == "rule":
+    if kind == "group":
+        # Whole departments (OSA group ids) with whoever shares their
+        # rooms: NEARBY and SAMEROOM rules mostly tie one group, and
+        # moving it to another floor needs all of it free at once.
+        groups = sorted({entity.group for entity in instance.entities})
+        rng.shuffle(groups)
+        members: dict[int, list[int]] = {}
+        for e, entity in enumerate(instance.entities):
+            members.setdefault(entity.group, []).append(e)
+        for g in groups:
+            for e in members[g]:
+                free.update(by_room[rooms[e]])
+            if len(free) >= size:
+                break
+    elif kind == "rule":
         broken = evaluate(instance, rooms, away_from).soft_violations
         seeds = [
             e
@@ -456,29 +702,43 @@ def _neighbourhoods(
 
 def _lns(
     model: _Model,
-    rooms: list[int],
-    objective: int,
-    start: float,
-    time_limit: float,
+    current: tuple[list[int], int],
+    best: _Incumbent,
+    runner: _Global,
+    deadline: float,
     seed: int,
     log: list[str],
-    trace: list[tuple[float, int]],
     sub_limit: float = 1.0,
+    stall: int = 60,
 ) -> tuple[list[int], int]:
+    """Re-open 20–45 entities around ``current``, re-solve, keep gains.
+
+    Returns after ``stall`` steps without a gain (or at the deadline, or
+    when the global run is done).  Each gain that beats the shared best
+    is offered to it and to the global run's stopping test; a better plan
+    from the global run replaces ``current`` between steps.
+    """
     instance = model.form.instance
     away_from = model.form.away_from
     rng = random.Random(seed)
-    deadline = start + time_limit
     preset = load_preset("lns")
     size = 30
-    it = 0
+    it = idle = 0
+    rooms, objective = current
     hinted: list[int] | None = None
-    while (left := deadline - time.perf_counter()) > 0.5:
+    while (left := deadline - time.perf_counter()) > 0.5 and idle < stall:
+        if runner.done.is_set():
+            break
         it += 1
+        idle += 1
+        with best.lock:
+            if best.objective is not None and best.objective < objective:
+                assert best.rooms is not None
+                rooms, objective = list(best.rooms), best.objective
         free = _neighbourhoods(instance, rooms, rng, size, away_from)
         model.fix(rooms, free)
         if hinted != rooms:
-            # The hint only changes with the incumbent (values of fixed
+            # The hint only changes with the plan (values of fixed
             # variables are fixed anyway); recomputing it every step was
             # a third of a second on the generated instances.
             model.hint(rooms)
@@ -491,18 +751,17 @@ def _lns(
             )
             value = evaluate(instance, candidate, away_from).objective
             if value < objective:
-                rooms = candidate
-                objective = value
-                trace.append((time.perf_counter() - start, value))
-                log.append(
-                    f"lns it {it} size {len(free)} obj={objective} at "
-                    f"{time.perf_counter() - start:.1f}s"
-                )
+                rooms, objective, idle = candidate, value, 0
+                if best.offer(candidate, value):
+                    runner.check()
+                    log.append(
+                        f"lns it {it} size {len(free)} obj={value} at "
+                        f"{time.perf_counter() - best.start:.1f}s"
+                    )
             # Fully solved neighbourhoods are easy: grow them.
             if code == cp_model.OPTIMAL:
                 size = min(45, size + 1)
             else:
                 size = max(20, size - 2)
-    model.fix(rooms, set(range(instance.num_entities)))
-    log.append(f"lns {it} iterations, final obj={objective}")
+    log.append(f"lns {it} steps, ended at {objective}")
     return rooms, objective

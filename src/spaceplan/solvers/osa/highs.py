@@ -22,6 +22,7 @@ from spaceplan.solvers.osa import (
     OsaResult,
     Status,
     build_formulation,
+    trivial_bound,
 )
 from spaceplan.solvers.osa.greedy import solve_greedy
 
@@ -163,13 +164,17 @@ def solve_highs(
         # Slack in over[r] can make the MIP value exceed the plan's cost.
         objective = evaluate(instance, rooms, away_from).objective
     bound_value = info.mip_dual_bound
-    bound = (
-        math.ceil(bound_value - 1e-6) if math.isfinite(bound_value) else None
+    bound: int | None = trivial_bound(
+        instance,
+        math.ceil(bound_value - 1e-6) if math.isfinite(bound_value) else None,
     )
-    if model_status == highspy.HighsModelStatus.kOptimal:
+    if model_status == highspy.HighsModelStatus.kOptimal or (
+        objective is not None and bound is not None and objective <= bound
+    ):
         status = Status.OPTIMAL
     elif model_status == highspy.HighsModelStatus.kInfeasible:
         status = Status.INFEASIBLE
+        bound = None
     elif rooms is not None:
         status = Status.FEASIBLE
     else:
