@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from spaceplan.osa.bench import run_bench
 from spaceplan.osa.cli import osa
 from spaceplan.osa.evaluate import evaluate
-from spaceplan.osa.read import Instance, read_instance, read_solution
-from spaceplan.solvers.osa import Status, build_formulation
-from spaceplan.solvers.osa.cpsat import load_preset, solve_cpsat
+from spaceplan.osa.read import Instance, RuleType, read_instance, read_solution
+from spaceplan.solvers.osa import Status, build_formulation, trivial_bound
+from spaceplan.solvers.osa.cpsat import _web, load_preset, solve_cpsat
 from spaceplan.solvers.osa.greedy import solve_greedy
 from spaceplan.solvers.osa.highs import solve_highs
 
@@ -135,3 +135,47 @@ def test_preset_typo_fails(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="'num_wrokers' is not a CP-SAT"):
         load_preset("default", bad)
     assert "subsolvers" in load_preset("default")
+
+
+def test_all_phases_on_a_hard_instance(osa_files: dict[str, Path]) -> None:
+    # nott1b is not solved in seconds, so every phase runs: annealing
+    # beside the global run, CP-SAT alone, then our LNS beside it.  The
+    # plan must be hard-feasible and re-score to the reported objective,
+    # and the bound must lie between the trivial bound and the plan.
+    inst = read_instance(osa_files["nott1b"])
+    result = solve_cpsat(inst, 9, seed=2, workers=2)
+    assert result.status is Status.FEASIBLE
+    assert result.rooms is not None and result.objective is not None
+    check = evaluate(inst, result.rooms)
+    assert check.feasible
+    assert check.objective == result.objective
+    assert result.bound is not None
+    assert trivial_bound(inst) <= result.bound < result.objective
+    notes = "\n".join(result.log)
+    assert "anneal" in notes and notes.count("global") == 3
+    # The trace only ever improves, and ends at the reported plan.
+    values = [value for _, value in result.trace]
+    assert values == sorted(values, reverse=True)
+    assert values[-1] == result.objective
+
+
+def test_cluster_neighbourhood_covers_a_rule_web(
+    osa_files: dict[str, Path],
+) -> None:
+    # nott1b's soft SAMEROOM rules form webs of 2–5 entities; a cluster
+    # neighbourhood frees a whole web (and the rooms its members are in).
+    inst = read_instance(osa_files["nott1b"])
+    same = [r for r in inst.rules if r.kind is RuleType.SAMEROOM]
+    sizes = sorted({len(_web(inst, rule)) for rule in same})
+    assert sizes == [2, 3, 4, 5]
+    for rule in same:
+        web = _web(inst, rule)
+        assert {rule.subject, rule.target} <= web
+        # Closed: no SAMEROOM rule leaves the web.
+        for other in same:
+            assert (other.subject in web) == (other.target in web)
+    # Entities of one web are one department (group) in this instance.
+    assert all(
+        len({inst.entities[e].group for e in _web(inst, rule)}) == 1
+        for rule in same
+    )

@@ -28,7 +28,9 @@ __all__ = [
     "Formulation",
     "OsaResult",
     "Status",
+    "allowed_rooms",
     "build_formulation",
+    "same_room_groups",
     "trivial_bound",
 ]
 
@@ -252,6 +254,22 @@ class _Components:
         self.parent[self.find(a)] = self.find(b)
 
 
+def same_room_groups(instance: Instance) -> list[list[int]]:
+    """Entities tied by hard SAMEROOM rules, in groups (singletons too).
+
+    Groups are ordered by their first entity and list entities in order,
+    so every caller sees the same grouping.
+    """
+    comps = _Components(instance.num_entities)
+    for rule in instance.rules:
+        if rule.hard and rule.kind is RuleType.SAMEROOM:
+            comps.union(rule.subject, rule.target)
+    members: dict[int, list[int]] = defaultdict(list)
+    for e in range(instance.num_entities):
+        members[comps.find(e)].append(e)
+    return list(members.values())
+
+
 def allowed_rooms(instance: Instance) -> list[list[int]]:
     """Rooms each entity may take without breaking a unary hard rule.
 
@@ -270,13 +288,6 @@ def allowed_rooms(instance: Instance) -> list[list[int]]:
         Sorted room ids per entity.
     """
     num_e, num_r = instance.num_entities, instance.num_rooms
-    comps = _Components(num_e)
-    for rule in instance.rules:
-        if rule.hard and rule.kind is RuleType.SAMEROOM:
-            comps.union(rule.subject, rule.target)
-    members: dict[int, list[int]] = defaultdict(list)
-    for e in range(num_e):
-        members[comps.find(e)].append(e)
     ok = [set(range(num_r)) for _ in range(num_e)]
     for rule in instance.rules:
         if not rule.hard:
@@ -291,7 +302,7 @@ def allowed_rooms(instance: Instance) -> list[list[int]]:
         if rule.hard and rule.kind is RuleType.CAPACITY
     }
     result: list[list[int]] = [[] for _ in range(num_e)]
-    for group in members.values():
+    for group in same_room_groups(instance):
         rooms = set(range(num_r))
         for e in group:
             rooms &= ok[e]

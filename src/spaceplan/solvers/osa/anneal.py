@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from spaceplan.osa.evaluate import AwayFrom
 from spaceplan.osa.read import CENTI, Instance, RuleType
-from spaceplan.solvers.osa import allowed_rooms
+from spaceplan.solvers.osa import allowed_rooms, same_room_groups
 
 __all__ = ["HARD", "Annealer", "anneal"]
 
@@ -112,27 +112,11 @@ class Annealer:
         self.inst = instance
         num_e, num_r = instance.num_entities, instance.num_rooms
         allowed = allowed_rooms(instance)
-        parent = list(range(num_e))
-
-        def find(a: int) -> int:
-            while parent[a] != a:
-                parent[a] = parent[parent[a]]
-                a = parent[a]
-            return a
-
-        for rule in instance.rules:
-            if rule.hard and rule.kind is RuleType.SAMEROOM:
-                parent[find(rule.subject)] = find(rule.target)
-        roots: dict[int, int] = {}
+        self.members = same_room_groups(instance)
         self.unit_of = [0] * num_e
-        self.members: list[list[int]] = []
-        for e in range(num_e):
-            root = find(e)
-            if root not in roots:
-                roots[root] = len(self.members)
-                self.members.append([])
-            self.unit_of[e] = roots[root]
-            self.members[roots[root]].append(e)
+        for u, group in enumerate(self.members):
+            for e in group:
+                self.unit_of[e] = u
         units = len(self.members)
         self.size = [
             sum(instance.entities[e].size for e in m) for m in self.members

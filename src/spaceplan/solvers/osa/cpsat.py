@@ -26,7 +26,7 @@ import random
 import threading
 import time
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
 from spaceplan.osa.evaluate import AwayFrom, evaluate
-from spaceplan.osa.read import Instance, RuleType
+from spaceplan.osa.read import Instance, Rule, RuleType
 from spaceplan.solvers.osa import (
     Formulation,
     OsaResult,
@@ -181,13 +181,19 @@ class _Model:
         ):
             self.model.add_hint(var, value)
 
-    def fix(self, rooms: Sequence[int], free: set[int]) -> None:
+    def fix(
+        self,
+        rooms: Sequence[int],
+        free: set[int],
+        within: set[int] | None = None,
+    ) -> None:
         """Fix every entity outside ``free`` to its room (proto bounds).
 
-        Only entities whose state can have changed since the last call
-        are touched (all of them when the plan changed): rewriting the
-        14,000 domains of a generated instance every LNS step cost more
-        than many of the sub-solves.
+        Free entities may take any of their rooms, or only rooms in
+        ``within`` when given.  Only entities whose state can have
+        changed since the last call are touched (all of them when the
+        plan changed): rewriting the 14,000 domains of a generated
+        instance every LNS step cost more than many of the sub-solves.
         """
         proto = self.model.proto
         if self._fixed_plan == list(rooms):
@@ -197,7 +203,10 @@ class _Model:
         for e in touched:
             for r, var in self._by_entity[e]:
                 domain = proto.variables[var].domain
-                low, high = (0, 1) if e in free else (int(rooms[e] == r),) * 2
+                if e not in free:
+                    low = high = int(rooms[e] == r)
+                else:
+                    low, high = 0, int(within is None or r in within)
                 # Boolean domains are [lo, hi]; ortools' proto wrapper
                 # takes item assignment, not slices.
                 domain[0], domain[1] = low, high
@@ -227,9 +236,10 @@ def solve_cpsat(
     preset: str = "default",
     lns: bool = True,
     anneal_share: float = 0.15,
+    internal_share: float = 0.3,
     stall: int = 60,
     kick: float = 3.0,
-    kick_heat: float = 300.0,
+    kick_heat: float = 600.0,
     hint: Sequence[int] | None = None,
     perfect_share: float = 0.15,
 ) -> OsaResult:
@@ -253,7 +263,14 @@ def solve_cpsat(
         Run our own LNS after the global phase when not optimal.
     anneal_share
         Share of the time left after the perfect phase (at most 30 s)
-        for simulated annealing from the warm start, before the LNS.
+        for simulated annealing from the warm start (phase 1).
+    internal_share
+        Share of the time left after annealing for CP-SAT alone on all
+        workers, hinted with the best plan (phase 2); the rest goes to
+        our LNS beside CP-SAT on the spare workers (phase 3).
+    stall, kick, kick_heat
+        LNS steps without a gain before a kick; the kick's anneal length
+        (s) and starting temperature (centi-units).
     hint
         Warm-start assignment; the greedy plan when None.
     perfect_share
@@ -322,30 +339,66 @@ def solve_cpsat(
             model, form, start, time_limit, seed, workers, preset, log,
             fallback,
         )
-    # Whole-model CP-SAT on its own thread (it releases the GIL): it
-    # proves the bound and may find plans, while this thread anneals and
-    # then runs the LNS on a second copy of the model.
     overall = _Incumbent(start)
     if fallback is not None:
         overall.offer(*fallback)
-    runner = _Global(
-        model, load_preset(preset), deadline - time.perf_counter(), seed,
-        max(1, workers - 1), overall,
-    )
-    runner.start()
+    runs: list[_Global] = []
+
+    def launch(limit: float, threads: int) -> _Global:
+        # Whole-model CP-SAT on its own thread (it releases the GIL),
+        # hinted with the best plan so far.
+        with overall.lock:
+            if overall.rooms is not None:
+                model.hint(overall.rooms)
+        run = _Global(
+            model, load_preset(preset), limit, seed + len(runs), threads,
+            overall,
+        )
+        runs.append(run)
+        run.start()
+        return run
+
+    def finish(run: _Global) -> bool:
+        run.solver.stop_search()
+        run.join()
+        log.append(run.summary(start))
+        return run.proved()
+
+    spare = max(1, workers - 1)
+    # Phase 1: anneal here while CP-SAT builds its LP bound beside it.
+    runner = launch(deadline - time.perf_counter(), spare)
     try:
-        _search(
+        _anneal_phase(
             form, runner, overall, seed_plan, deadline, seed, anneal_share,
-            log, stall, kick, kick_heat,
+            log,
         )
     finally:
-        runner.solver.stop_search()
-        runner.join()
-    log.append(runner.summary(start))
+        proved = finish(runner)
+    # Phase 2: CP-SAT alone on every worker from the best plan; with two
+    # or more workers it interleaves its own LNS with the LP worker.
+    left = deadline - time.perf_counter()
+    if not proved and overall.rooms is not None and internal_share > 0:
+        alone = launch(internal_share * left, workers)
+        alone.join()
+        proved = finish(alone)
+    # Phase 3: our LNS here, CP-SAT on the spare workers beside it.
+    left = deadline - time.perf_counter()
+    if not proved and left > 1.0:
+        runner = launch(left, spare)
+        try:
+            _search(
+                form, runner, overall, deadline, seed, log, stall, kick,
+                kick_heat,
+            )
+        finally:
+            finish(runner)
     rooms, objective = overall.rooms, overall.objective
     bound = None
-    if runner.code != cp_model.INFEASIBLE:
-        bound = trivial_bound(instance, runner.bound)
+    if all(run.code != cp_model.INFEASIBLE for run in runs):
+        bound = trivial_bound(
+            instance,
+            max((r.bound for r in runs if r.bound is not None), default=None),
+        )
     status = Status.UNKNOWN
     if rooms is not None:
         status = Status.FEASIBLE
@@ -354,7 +407,7 @@ def solve_cpsat(
         objective = evaluate(instance, rooms, away_from).objective
         if bound is not None and objective <= bound:
             status = Status.OPTIMAL
-    elif runner.code == cp_model.INFEASIBLE:
+    elif any(run.code == cp_model.INFEASIBLE for run in runs):
         status = Status.INFEASIBLE
     return OsaResult(
         rooms,
@@ -456,6 +509,15 @@ class _Global(threading.Thread):
         finally:
             self.done.set()
 
+    def proved(self) -> bool:
+        """True when the run proved infeasibility or the best plan optimal."""
+        if self.code == cp_model.INFEASIBLE:
+            return True
+        best = self.best.objective
+        return best is not None and self.bound is not None and (
+            self.bound >= best
+        )
+
     def summary(self, start: float) -> str:
         name = self.solver.status_name(self.code).lower()
         return (
@@ -465,7 +527,21 @@ class _Global(threading.Thread):
         )
 
 
-def _search(
+def _reporter(
+    form: Formulation, best: _Incumbent, runner: _Global
+) -> Callable[[list[int]], None]:
+    """Offer an annealed plan to the incumbent and the running prover."""
+
+    def report(rooms: list[int]) -> None:
+        plan = form.canonical(rooms)
+        value = evaluate(form.instance, plan, form.away_from).objective
+        if best.offer(plan, value):
+            runner.check()
+
+    return report
+
+
+def _anneal_phase(
     form: Formulation,
     runner: _Global,
     best: _Incumbent,
@@ -474,37 +550,40 @@ def _search(
     seed: int,
     anneal_share: float,
     log: list[str],
-    stall: int = 60,
-    kick: float = 3.0,
-    kick_heat: float = 300.0,
 ) -> None:
-    """Anneal, then LNS, until the deadline or the global run proves it."""
-    instance, away_from = form.instance, form.away_from
-
-    def report(rooms: list[int]) -> None:
-        plan = form.canonical(rooms)
-        if best.offer(plan, evaluate(instance, plan, away_from).objective):
-            runner.check()
-
+    """Anneal from the warm start; then wait for a first plan if needed."""
     if seed_plan is not None and anneal_share > 0:
         length = min(anneal_share * (deadline - time.perf_counter()), 30.0)
         found = anneal(
-            instance, seed_plan, length, seed=seed, away_from=away_from,
-            stop=runner.done, report=report,
+            form.instance, seed_plan, length, seed=seed,
+            away_from=form.away_from, stop=runner.done,
+            report=_reporter(form, best, runner),
         )
-        if found.rooms is not None:
-            report(found.rooms)
         log.append(
             f"anneal {found.moves} moves, best {best.objective} at "
             f"{time.perf_counter() - best.start:.1f}s"
         )
-    if runner.done.is_set():
-        return
-    # Wait for a first plan (the global run finds one when annealing
-    # could not, e.g. without a hint); then improve it.
+    # Without an annealed plan (no warm start), the global run's first
+    # plan is the start of everything after.
     while best.rooms is None and not runner.done.wait(0.1):
         if time.perf_counter() >= deadline:
             return
+
+
+def _search(
+    form: Formulation,
+    runner: _Global,
+    best: _Incumbent,
+    deadline: float,
+    seed: int,
+    log: list[str],
+    stall: int = 60,
+    kick: float = 3.0,
+    kick_heat: float = 600.0,
+) -> None:
+    """LNS, kicked by warm anneals when it stalls, until the deadline."""
+    instance, away_from = form.instance, form.away_from
+    report = _reporter(form, best, runner)
     if best.rooms is None:
         return
     model = _Model(form)
@@ -640,6 +719,40 @@ def _ceil(value: float) -> int:
     )
 
 
+def _rooms_around(
+    instance: Instance, rooms: Sequence[int], free: set[int],
+    rng: random.Random, extra: int = 6,
+) -> set[int]:
+    """Rooms of the freed entities, their adjacent rooms, a few more."""
+    own = {rooms[e] for e in free}
+    around = set(own)
+    for r in own:
+        around.update(instance.near[r])
+    others = [r for r in range(instance.num_rooms) if r not in around]
+    around.update(rng.sample(others, min(extra, len(others))))
+    return around
+
+
+_CLUSTER_KINDS = (RuleType.SAMEROOM, RuleType.ADJACENCY, RuleType.NEARBY)
+
+
+def _web(instance: Instance, rule: Rule) -> set[int]:
+    """Entities linked to ``rule`` by soft rules of the same kind."""
+    links: dict[int, set[int]] = {}
+    for other in instance.rules:
+        if other.kind is rule.kind and not other.hard:
+            links.setdefault(other.subject, set()).add(other.target)
+            links.setdefault(other.target, set()).add(other.subject)
+    web: set[int] = set()
+    stack = [rule.subject, rule.target]
+    while stack:
+        e = stack.pop()
+        if e not in web:
+            web.add(e)
+            stack.extend(links.get(e, ()))
+    return web
+
+
 def _neighbourhoods(
     instance: Instance, rooms: Sequence[int], rng: random.Random, size: int,
     away_from: AwayFrom,
@@ -649,9 +762,37 @@ def _neighbourhoods(
     by_room: dict[int, list[int]] = {}
     for e, r in enumerate(rooms):
         by_room.setdefault(r, []).append(e)
-    kind = rng.choice(("room", "floor", "rule", "rule", "group"))
+    kind = rng.choice(
+        ("room", "floor", "rule", "rule", "group", "cluster", "cluster")
+    )
     free: set[int] = set()
-    if kind == "group":
+    if kind == "cluster":
+        # A broken pair rule's whole web of rules of its kind (soft
+        # SAMEROOM rules form chains of 2–5 entities whose joint size
+        # exceeds most rooms), their rooms, and rooms large enough to
+        # take much of the web: meeting such rules moves many entities
+        # into one big room and its occupants elsewhere at once.
+        webbed = [
+            v.rule
+            for v in evaluate(instance, rooms, away_from).soft_violations
+            if v.rule.kind in _CLUSTER_KINDS
+        ]
+        if webbed:
+            web = _web(instance, rng.choice(webbed))
+            total = sum(instance.entities[e].size for e in web)
+            for e in web:
+                free.update(by_room[rooms[e]])
+            hosts = [
+                r
+                for r, room in enumerate(instance.rooms)
+                if 2 * room.capacity >= total
+            ]
+            rng.shuffle(hosts)
+            for r in hosts:
+                if len(free) >= size:
+                    break
+                free.update(by_room.get(r, ()))
+    elif kind == "group":
         # Whole departments (OSA group ids) with whoever shares their
         # rooms: NEARBY and SAMEROOM rules mostly tie one group, and
         # moving it to another floor needs all of it free at once.
@@ -710,6 +851,7 @@ def _lns(
     log: list[str],
     sub_limit: float = 1.0,
     stall: int = 60,
+    repack: float = 0.5,
 ) -> tuple[list[int], int]:
     """Re-open 20–45 entities around ``current``, re-solve, keep gains.
 
@@ -731,19 +873,35 @@ def _lns(
             break
         it += 1
         idle += 1
+        # Half-way to a stall, escalate: neighbourhoods of 40–70 entities
+        # with 3 s each reach moves the small ones cannot.
+        wide = 2 * idle > stall
+        low, high, limit = (
+            (40, 70, 3 * sub_limit) if wide else (20, 45, sub_limit)
+        )
+        size = min(max(size, low), high)
         with best.lock:
             if best.objective is not None and best.objective < objective:
                 assert best.rooms is not None
                 rooms, objective = list(best.rooms), best.objective
         free = _neighbourhoods(instance, rooms, rng, size, away_from)
-        model.fix(rooms, free)
+        # Every other step, re-pack the freed entities among their own
+        # rooms, the rooms next to them and a few others: a far smaller
+        # sub-model that CP-SAT often solves to optimality within the
+        # step (on nott1 the open version rarely improved in 1 s).
+        within = (
+            _rooms_around(instance, rooms, free, rng)
+            if rng.random() < repack
+            else None
+        )
+        model.fix(rooms, free, within)
         if hinted != rooms:
             # The hint only changes with the plan (values of fixed
             # variables are fixed anyway); recomputing it every step was
             # a third of a second on the generated instances.
             model.hint(rooms)
             hinted = list(rooms)
-        solver = _params(preset, min(left, sub_limit), seed + it, 1)
+        solver = _params(preset, min(left, limit), seed + it, 1)
         code = solver.solve(model.model)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             candidate = model.form.rooms_from(
@@ -760,8 +918,8 @@ def _lns(
                     )
             # Fully solved neighbourhoods are easy: grow them.
             if code == cp_model.OPTIMAL:
-                size = min(45, size + 1)
+                size = min(high, size + 1)
             else:
-                size = max(20, size - 2)
+                size = max(low, size - 2)
     log.append(f"lns {it} steps, ended at {objective}")
     return rooms, objective
