@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,15 @@ from spaceplan.osa.cli import osa
 from spaceplan.osa.evaluate import evaluate
 from spaceplan.osa.read import Instance, RuleType, read_instance, read_solution
 from spaceplan.solvers.osa import Status, build_formulation, trivial_bound
-from spaceplan.solvers.osa.cpsat import _web, load_preset, solve_cpsat
+from spaceplan.solvers.osa.anneal import Annealer
+from spaceplan.solvers.osa.cpsat import (
+    _Incumbent,
+    _lns,
+    _Model,
+    _web,
+    load_preset,
+    solve_cpsat,
+)
 from spaceplan.solvers.osa.greedy import solve_greedy
 from spaceplan.solvers.osa.highs import solve_highs
 
@@ -179,3 +189,35 @@ def test_cluster_neighbourhood_covers_a_rule_web(
         len({inst.entities[e].group for e in _web(inst, rule)}) == 1
         for rule in same
     )
+
+
+def test_lns_keeps_its_own_plan_after_a_kick(
+    osa_files: dict[str, Path],
+) -> None:
+    # After a kick the LNS must search from the kicked plan, not fall back
+    # to the shared best at its first step; only a best that changes
+    # while it runs (a plan from the global run) is taken up.
+    class Idle:
+        done = threading.Event()
+
+        def check(self) -> None:
+            pass
+
+    inst = read_instance(osa_files["nott1d"])
+    state = Annealer(inst)
+    state.set_plan(solve_greedy(inst, seed=1, time_limit=0.2).rooms or [])
+    found = state.run(30.0, seed=1, max_moves=20_000)
+    assert found.rooms is not None
+    form = build_formulation(inst)
+    kicked = form.canonical(found.rooms)
+    value = evaluate(inst, kicked).objective
+    best = _Incumbent(time.perf_counter())
+    # A shared best that claims a cost no plan has: taking it up would
+    # show as that number coming back.
+    best.offer(kicked[::-1], 1)
+    rooms, objective = _lns(
+        _Model(form), (kicked, value), best, Idle(),  # type: ignore[arg-type]
+        time.perf_counter() + 20, seed=1, log=[], stall=2,
+    )
+    assert objective != 1
+    assert evaluate(inst, rooms).objective == objective <= value

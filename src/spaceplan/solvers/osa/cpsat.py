@@ -858,7 +858,8 @@ def _lns(
     Returns after ``stall`` steps without a gain (or at the deadline, or
     when the global run is done).  Each gain that beats the shared best
     is offered to it and to the global run's stopping test; a better plan
-    from the global run replaces ``current`` between steps.
+    that another source (the global run) finds meanwhile replaces
+    ``current`` between steps.
     """
     instance = model.form.instance
     away_from = model.form.away_from
@@ -867,6 +868,7 @@ def _lns(
     size = 30
     it = idle = 0
     rooms, objective = current
+    seen = best.objective
     hinted: list[int] | None = None
     while (left := deadline - time.perf_counter()) > 0.5 and idle < stall:
         if runner.done.is_set():
@@ -881,9 +883,14 @@ def _lns(
         )
         size = min(max(size, low), high)
         with best.lock:
-            if best.objective is not None and best.objective < objective:
-                assert best.rooms is not None
-                rooms, objective = list(best.rooms), best.objective
+            # Take up a plan found elsewhere (the global run) since the
+            # last look; the shared best as such is not taken, or a kick
+            # away from it would be undone at the first step.
+            if best.objective != seen:
+                seen = best.objective
+                if seen is not None and seen < objective:
+                    assert best.rooms is not None
+                    rooms, objective = list(best.rooms), seen
         free = _neighbourhoods(instance, rooms, rng, size, away_from)
         # Every other step, re-pack the freed entities among their own
         # rooms, the rooms next to them and a few others: a far smaller
@@ -911,6 +918,7 @@ def _lns(
             if value < objective:
                 rooms, objective, idle = candidate, value, 0
                 if best.offer(candidate, value):
+                    seen = value
                     runner.check()
                     log.append(
                         f"lns it {it} size {len(free)} obj={value} at "
