@@ -221,3 +221,14 @@ def test_lns_keeps_its_own_plan_after_a_kick(
     )
     assert objective != 1
     assert evaluate(inst, rooms).objective == objective <= value
+
+
+def test_plain_baseline_without_lns(tiny: Instance) -> None:
+    # lns=False is one whole-model CP-SAT run: same optimum, same checks.
+    best = _brute_force(tiny, "floor")
+    result = solve_cpsat(tiny, 10, seed=1, workers=1, lns=False)
+    assert result.status is Status.OPTIMAL
+    assert result.objective == best == result.bound
+    assert result.rooms is not None
+    assert evaluate(tiny, result.rooms).objective == best
+    assert not any("anneal" in line for line in result.log)

@@ -4,20 +4,21 @@ The solve shares one time budget between:
 
 0. when ΣC ≥ ΣS, a short satisfaction search for a "perfect" plan (no
    over-use, every soft rule met), whose cost ΣC − ΣS is optimal;
-1. the *global run*: CP-SAT on the whole model with the LP-heavy preset,
-   on its own thread and ``workers − 1`` workers (CP-SAT releases the
-   GIL), for the whole budget.  It proves the bound, and it stops as soon
-   as its bound meets the best plan, whoever found it;
-2. beside it, on the calling thread: simulated annealing from the greedy
-   plan (:mod:`spaceplan.solvers.osa.anneal`), then our own
-   large-neighbourhood search: fix all entities but 20–45 (chosen by
-   room, floor, department or around violated rules), re-solve the small
-   model with one worker for at most 1 s, keep gains.  When the LNS has
-   gone ``stall`` steps without a gain, a short warm anneal from the best
-   plan kicks it into another basin (an iterated local search).
+1. simulated annealing from the greedy plan
+   (:mod:`spaceplan.solvers.osa.anneal`) on the calling thread, while
+   CP-SAT runs on the whole model with the LP-heavy preset on its own
+   thread and ``workers − 1`` workers (CP-SAT releases the GIL);
+2. CP-SAT alone on every worker, hinted with the best plan (with two or
+   more workers it interleaves its own LNS with the LP worker);
+3. our own large-neighbourhood search on the calling thread, CP-SAT on
+   the spare workers beside it: fix all entities but 20–70 (chosen by
+   room, floor, department, rule web or around violated rules), re-solve
+   the small model with one worker, keep gains; a short warm anneal
+   kicks it out of a stall (an iterated local search).
 
-Plans from every source meet in one shared incumbent; the bound is the
-global run's, floored at the trivial space-misuse bound.
+Plans from every source meet in one shared incumbent, and each CP-SAT
+run stops as soon as its bound meets it.  The bound reported is the best
+of the CP-SAT runs, floored at the trivial space-misuse bound.
 """
 
 from __future__ import annotations
@@ -52,13 +53,6 @@ __all__ = ["CONFIG_PATH", "load_preset", "solve_cpsat"]
 CONFIG_PATH = (
     Path(__file__).resolve().parents[4] / "solver_configs/cpsat/osa.toml"
 )
-
-_STATUS = {
-    cp_model.OPTIMAL: Status.OPTIMAL,
-    cp_model.FEASIBLE: Status.FEASIBLE,
-    cp_model.INFEASIBLE: Status.INFEASIBLE,
-}
-
 
 def load_preset(name: str, path: Path | None = None) -> dict[str, Any]:
     """Read one CP-SAT preset and check its names against SatParameters.
@@ -113,20 +107,6 @@ def _to_proto(
         except (TypeError, ValueError) as exc:
             raise ValueError(f"{where}: bad value for '{key}': {exc}") from exc
     return params
-
-
-class _Trace(cp_model.CpSolverSolutionCallback):
-    """Record (seconds since start, objective) of each new solution."""
-
-    def __init__(self, start: float, trace: list[tuple[float, int]]) -> None:
-        super().__init__()
-        self.start = start
-        self.trace = trace
-
-    def on_solution_callback(self) -> None:
-        self.trace.append(
-            (time.perf_counter() - self.start, round(self.objective_value))
-        )
 
 
 class _Model:
@@ -260,7 +240,8 @@ def solve_cpsat(
     preset
         Preset name in ``solver_configs/cpsat/osa.toml``.
     lns
-        Run our own LNS after the global phase when not optimal.
+        Run phases 1–3; when False, one whole-model CP-SAT run on every
+        worker (the plain baseline).
     anneal_share
         Share of the time left after the perfect phase (at most 30 s)
         for simulated annealing from the warm start (phase 1).
@@ -334,11 +315,6 @@ def solve_cpsat(
                 tuple(log),
                 ((found_at, value),),
             )
-    if not lns:
-        return _global_only(
-            model, form, start, time_limit, seed, workers, preset, log,
-            fallback,
-        )
     overall = _Incumbent(start)
     if fallback is not None:
         overall.offer(*fallback)
@@ -364,6 +340,12 @@ def solve_cpsat(
         log.append(run.summary(start))
         return run.proved()
 
+    if not lns:
+        # The plain baseline: one whole-model run on every worker.
+        alone = launch(deadline - time.perf_counter(), workers)
+        alone.join()
+        finish(alone)
+        return _result(instance, overall, runs, start, log)
     spare = max(1, workers - 1)
     # Phase 1: anneal here while CP-SAT builds its LP bound beside it.
     runner = launch(deadline - time.perf_counter(), spare)
@@ -392,20 +374,31 @@ def solve_cpsat(
             )
         finally:
             finish(runner)
-    rooms, objective = overall.rooms, overall.objective
+    return _result(instance, overall, runs, start, log)
+
+
+def _result(
+    instance: Instance,
+    best: _Incumbent,
+    runs: Sequence[_Global],
+    start: float,
+    log: list[str],
+) -> OsaResult:
+    """The shared best plan with the best bound of the CP-SAT runs."""
     bound = None
     if all(run.code != cp_model.INFEASIBLE for run in runs):
         bound = trivial_bound(
             instance,
             max((r.bound for r in runs if r.bound is not None), default=None),
         )
+    # Every plan offered to the incumbent carries the evaluator's value
+    # (a stopped CP-SAT plan's over[r] may carry slack, so its own value
+    # is never used).
+    rooms, objective = best.rooms, best.objective
     status = Status.UNKNOWN
     if rooms is not None:
         status = Status.FEASIBLE
-        # The evaluator's value is the plan's true cost (over[r] is only
-        # bounded below, so a stopped CP-SAT plan may carry slack).
-        objective = evaluate(instance, rooms, away_from).objective
-        if bound is not None and objective <= bound:
+        if bound is not None and objective is not None and objective <= bound:
             status = Status.OPTIMAL
     elif any(run.code == cp_model.INFEASIBLE for run in runs):
         status = Status.INFEASIBLE
@@ -417,7 +410,7 @@ def solve_cpsat(
         time.perf_counter() - start,
         "cpsat",
         tuple(log),
-        tuple(overall.trace),
+        tuple(best.trace),
     )
 
 
@@ -619,47 +612,6 @@ def _search(
                 f"kick {rounds}: from {best.objective} to {current[1]} at "
                 f"{time.perf_counter() - best.start:.1f}s"
             )
-
-
-def _global_only(
-    model: _Model,
-    form: Formulation,
-    start: float,
-    time_limit: float,
-    seed: int,
-    workers: int,
-    preset: str,
-    log: list[str],
-    fallback: tuple[list[int], int] | None,
-) -> OsaResult:
-    """One whole-model CP-SAT run (``lns=False``): the plain baseline."""
-    instance = form.instance
-    solver = _params(
-        load_preset(preset), start + time_limit - time.perf_counter(), seed,
-        workers,
-    )
-    trace: list[tuple[float, int]] = []
-    code = solver.solve(model.model, _Trace(start, trace))
-    status = _STATUS.get(code, Status.UNKNOWN)
-    rooms: list[int] | None = None
-    objective: int | None = None
-    bound: int | None = None
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        rooms = form.rooms_from([solver.value(v) for v in model.vars])
-    if code != cp_model.INFEASIBLE:
-        bound = trivial_bound(instance, _ceil(solver.best_objective_bound))
-    if rooms is None and fallback is not None:
-        rooms, objective = fallback
-        status = Status.FEASIBLE
-    log.append(f"global {status.value} bound={bound}")
-    if rooms is not None:
-        objective = evaluate(instance, rooms, form.away_from).objective
-        if bound is not None and objective <= bound:
-            status = Status.OPTIMAL
-    return OsaResult(
-        rooms, objective, bound, status, time.perf_counter() - start,
-        "cpsat", tuple(log), tuple(trace),
-    )
 
 
 def _perfect(
