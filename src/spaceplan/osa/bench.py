@@ -13,6 +13,7 @@ import io
 import os
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -38,6 +39,9 @@ __all__ = [
     "solve_one",
     "write_solution",
 ]
+
+#: Annealing seconds (at most) that seed the pattern bound's master.
+_PATTERN_SEED_SECONDS = 5.0
 
 #: Back-end names accepted by :func:`solve_one`.
 SOLVERS = ("cpsat", "highs", "greedy")
@@ -245,6 +249,7 @@ def run_bench(
     workers: int,
     away_from: AwayFrom = "floor",
     on_row: Callable[[BenchRow], None] | None = None,
+    pattern_seconds: float = 0.0,
 ) -> list[BenchRow]:
     """Solve, check and record each instance with each solver.
 
@@ -267,6 +272,11 @@ def run_bench(
         Reading of AWAYFROM rules.
     on_row
         Called with each row as soon as it is known (for printing).
+    pattern_seconds
+        When positive, also compute the per-room pattern bound
+        (:mod:`spaceplan.solvers.osa.pattern`) for this long per
+        instance, seeded with the best plan; it gets a row of its own,
+        solver ``pattern``, with a bound and no plan.
 
     Returns
     -------
@@ -324,10 +334,69 @@ def run_bench(
             traces[instance.name, solver] = result.trace
             if on_row is not None:
                 on_row(row)
+        if pattern_seconds > 0:
+            row = _pattern_row(
+                instance, best, pattern_seconds, seed, away_from, sha, ortools
+            )
+            rows.append(row)
+            if on_row is not None:
+                on_row(row)
         if best is not None:
             write_solution(outdir / f"{instance.name}.sol", best[1])
         _write_tables(outdir, rows, traces)
     return rows
+
+
+def _pattern_row(
+    instance: Instance,
+    best: tuple[int, list[int]] | None,
+    seconds: float,
+    seed: int,
+    away_from: AwayFrom,
+    sha: str,
+    ortools: str,
+) -> BenchRow:
+    """Run the pattern bound and describe it as a bench row."""
+    from spaceplan.solvers.osa.pattern import pattern_bound, seed_plans
+
+    start = time.perf_counter()
+    plans = seed_plans(
+        instance,
+        [best[1]] if best is not None else [],
+        min(_PATTERN_SEED_SECONDS, 0.1 * seconds),
+        seed,
+        away_from,
+    )
+    result = pattern_bound(
+        instance,
+        plans,
+        max(0.1, seconds - (time.perf_counter() - start)),
+        away_from,
+    )
+    if result.bound is None:
+        status = "unknown"
+    else:
+        status = "converged" if result.converged else "stopped"
+    ref = REFERENCE.get(instance.name, ("", ""))
+    return BenchRow(
+        instance=instance.name,
+        solver="pattern",
+        status=status,
+        objective="",
+        evaluated="",
+        hard_violations=0,
+        bound="" if result.bound is None else format_centi(result.bound),
+        gap_pct=_gap(best[0] if best else None, result.bound),
+        seconds=round(time.perf_counter() - start, 2),
+        seed=seed,
+        workers=1,
+        time_limit=seconds,
+        away_from=away_from,
+        git_sha=sha,
+        ortools=ortools,
+        reference=ref[0],
+        reference_bound=ref[1],
+    )
 
 
 def _write_tables(

@@ -60,6 +60,16 @@ def _print_row(row: BenchRow) -> None:
     "room.",
 )
 @click.option(
+    "--pattern-bound",
+    "pattern_seconds",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Also compute the per-room pattern (column generation) lower "
+    "bound for up to SECONDS per instance, after the solvers; 0 skips it.",
+)
+@click.option(
     "-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
     required=True, help="Folder for .sol files, results.csv, results.md.",
 )
@@ -71,6 +81,7 @@ def osa(
     workers: int,
     solver: str,
     away_from: str,
+    pattern_seconds: float,
     outdir: Path,
 ) -> None:
     """Solve OSA benchmark INSTANCES (names or paths; all when none)."""
@@ -86,6 +97,7 @@ def osa(
             workers,
             "room" if away_from == "room" else "floor",
             on_row=_print_row,
+            pattern_seconds=pattern_seconds,
         )
     except OsaReadError as exc:
         raise click.ClickException(str(exc)) from None

@@ -403,10 +403,10 @@ def _add_not_sharing(form: Formulation) -> None:
         form.lonely[r] = z
         coefs = {form.x[e, r]: 1 for e in lonely}
         coefs[z] = -1
-        form.add_row(coefs, 0, 0, "notsharing")
+        form.add_row(coefs, 0, 0, "lonely")
         for e in ents:
             if e not in hard_ns:
-                form.add_row({form.x[e, r]: 1, z: 1}, None, 1, "notsharing")
+                form.add_row({form.x[e, r]: 1, z: 1}, None, 1, "lonely")
 
 
 def _floor_rule(form: Formulation, kind: RuleType) -> bool:
