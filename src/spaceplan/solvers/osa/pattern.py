@@ -392,6 +392,7 @@ def pattern_bound(
     away_from: AwayFrom = "floor",
     form: Formulation | None = None,
     progress: Callable[[int, float, float], None] | None = None,
+    max_rounds: int | None = None,
 ) -> PatternBound:
     """Lower bound from the per-room pattern relaxation.
 
@@ -414,6 +415,8 @@ def pattern_bound(
     progress
         Called after every pricing round with (round, master value,
         best bound so far), in centi-units.
+    max_rounds
+        Stop after this many pricing rounds (the bound stays valid).
 
     Returns
     -------
@@ -437,7 +440,7 @@ def pattern_bound(
     value: float | None = None
     duals: np.ndarray | None = None
     mispriced = False
-    while time.perf_counter() < deadline:
+    while time.perf_counter() < deadline and rounds != max_rounds:
         if duals is None:
             # HiGHS's time limit counts the object's whole run time.
             h.setOptionValue(

@@ -1,0 +1,155 @@
+"""The per-room pattern bound: valid on small cases, tight on known optima."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spaceplan.osa.cli import osa
+from spaceplan.osa.evaluate import evaluate
+from spaceplan.osa.read import (
+    Entity,
+    Instance,
+    Room,
+    Rule,
+    RuleType,
+    read_instance,
+)
+from spaceplan.solvers.osa import trivial_bound
+from spaceplan.solvers.osa.highs import lp_bound
+from spaceplan.solvers.osa.pattern import pattern_bound, seed_plans
+
+TINY = Path(__file__).parent / "data" / "tiny.txt"
+
+
+def _optimum(inst: Instance, away_from: str = "floor") -> tuple[int, list[int]]:
+    best: tuple[int, list[int]] | None = None
+    for rooms in itertools.product(
+        range(inst.num_rooms), repeat=inst.num_entities
+    ):
+        check = evaluate(inst, list(rooms), away_from)  # type: ignore[arg-type]
+        if check.feasible and (best is None or check.objective < best[0]):
+            best = (check.objective, list(rooms))
+    assert best is not None
+    return best
+
+
+@pytest.mark.parametrize("away_from", ["floor", "room"])
+def test_tiny_between_lp_and_optimum(tiny: Instance, away_from: str) -> None:
+    optimum, plan = _optimum(tiny, away_from)
+    result = pattern_bound(tiny, [plan], 10, away_from)  # type: ignore[arg-type]
+    assert result.converged and result.bound is not None
+    lp = lp_bound(tiny, away_from)  # type: ignore[arg-type]
+    assert math.ceil(lp - 1e-6) <= result.bound <= optimum
+
+
+@st.composite
+def _instances(draw: st.DrawFn) -> Instance:
+    num_e = draw(st.integers(2, 5))
+    num_r = draw(st.integers(2, 4))
+    sizes = draw(st.lists(st.integers(1, 40), min_size=num_e, max_size=num_e))
+    entities = tuple(
+        Entity(e, 0, 50 * size) for e, size in enumerate(sizes)
+    )
+    rooms = []
+    for r in range(num_r):
+        floor = draw(st.integers(0, 1))
+        cap = 50 * draw(st.integers(1, 60))
+        adjacent = tuple(
+            q for q in range(num_r) if q != r and draw(st.booleans())
+        )
+        rooms.append(Room(r, floor, cap, adjacent))
+    rules = []
+    kinds = [
+        RuleType.ALLOCATION,
+        RuleType.NONALLOCATION,
+        RuleType.CAPACITY,
+        RuleType.SAMEROOM,
+        RuleType.NOTSAMEROOM,
+        RuleType.NOTSHARING,
+        RuleType.ADJACENCY,
+        RuleType.NEARBY,
+        RuleType.AWAYFROM,
+    ]
+    for cid in range(draw(st.integers(0, 6))):
+        kind = draw(st.sampled_from(kinds))
+        hard = draw(st.booleans()) and kind is not RuleType.ALLOCATION
+        one = draw(st.integers(0, num_e - 1))
+        if kind in (RuleType.ALLOCATION, RuleType.NONALLOCATION):
+            two = draw(st.integers(0, num_r - 1))
+        elif kind is RuleType.CAPACITY:
+            one, two = draw(st.integers(0, num_r - 1)), -1
+        elif kind is RuleType.NOTSHARING:
+            two = -1
+        else:
+            others = [e for e in range(num_e) if e != one]
+            two = draw(st.sampled_from(others))
+        rules.append(Rule(cid, kind, hard, one, two))
+    return Instance("random", entities, tuple(rooms), tuple(rules))
+
+
+def _feasible_optimum(inst: Instance) -> tuple[int, list[int]] | None:
+    try:
+        return _optimum(inst)
+    except AssertionError:
+        return None
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(inst=_instances(), rounds=st.sampled_from([1, 2, None]))
+def test_bound_never_exceeds_the_optimum(inst: Instance, rounds: int | None) -> None:
+    found = _feasible_optimum(inst)
+    if found is None:
+        return  # no plan meets the hard rules: nothing to bound
+    optimum, plan = found
+    # Early stops (1 or 2 rounds) test the Lagrangian bound on its own.
+    result = pattern_bound(inst, [plan], 10, max_rounds=rounds)
+    assert result.bound is not None
+    assert trivial_bound(inst) <= result.bound <= optimum
+    if result.converged:
+        lp = lp_bound(inst)
+        assert result.bound >= math.ceil(lp - 1e-6)
+
+
+@pytest.mark.parametrize(
+    ("name", "optimum"),
+    [("nott1c", 30455), ("nott1d", 20155), ("nott1e", 17770)],
+)
+def test_proves_known_optima(
+    osa_files: dict[str, Path], name: str, optimum: int
+) -> None:
+    # nott1c's compact LP gives 299.77; the patterns close the gap to the
+    # optimum, so the bound alone proves it.
+    inst = read_instance(osa_files[name])
+    plans = seed_plans(inst, [], 1.0, seed=1)
+    result = pattern_bound(inst, plans, 60)
+    assert result.converged
+    assert result.bound == optimum
+    assert lp_bound(inst) < optimum or name != "nott1c"
+
+
+def test_bench_row(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        osa,
+        [str(TINY), "--seed", "1", "--workers", "1", "--time-limit", "3",
+         "--pattern-bound", "5", "-o", str(tmp_path)],
+    )
+    assert result.exit_code == 0, result.output
+    rows = (tmp_path / "results.csv").read_text().splitlines()
+    pattern = [r for r in rows if ",pattern," in r]
+    assert len(pattern) == 1 and ",converged," in pattern[0]
+    tiny = read_instance(TINY)
+    optimum, _ = _optimum(tiny)
+    assert "| tiny | pattern | converged |" in (tmp_path / "results.md").read_text()
+    bound = pattern[0].split(",")[6]
+    assert 0 < float(bound) * 100 <= optimum
