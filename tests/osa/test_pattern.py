@@ -23,7 +23,11 @@ from spaceplan.osa.read import (
 )
 from spaceplan.solvers.osa import trivial_bound
 from spaceplan.solvers.osa.highs import lp_bound
-from spaceplan.solvers.osa.pattern import pattern_bound, seed_plans
+from spaceplan.solvers.osa.pattern import (
+    pattern_bound,
+    pattern_plan,
+    seed_plans,
+)
 
 TINY = Path(__file__).parent / "data" / "tiny.txt"
 
@@ -153,3 +157,46 @@ def test_bench_row(tmp_path: Path) -> None:
     assert "| tiny | pattern | converged |" in (tmp_path / "results.md").read_text()
     bound = pattern[0].split(",")[6]
     assert 0 < float(bound) * 100 <= optimum
+
+
+def test_pattern_plan_on_tiny(tiny: Instance) -> None:
+    optimum, plan = _optimum(tiny)
+    # Seeded with a worse plan, the MIP over the generated patterns must
+    # still return a hard-feasible plan, never worse than its start.
+    plans = [p for p in itertools.product(range(4), repeat=4)]
+    feasible = [
+        list(p) for p in plans if evaluate(tiny, list(p)).feasible
+    ]
+    worst = max(feasible, key=lambda p: evaluate(tiny, p).objective)
+    result = pattern_plan(tiny, [worst], 10)
+    assert result.rooms is not None
+    check = evaluate(tiny, result.rooms)
+    assert check.feasible
+    assert optimum <= check.objective <= evaluate(tiny, worst).objective
+    assert result.bound.bound is not None and result.bound.bound <= optimum
+
+
+def test_pattern_plan_finds_nott1d_optimum(osa_files: dict[str, Path]) -> None:
+    inst = read_instance(osa_files["nott1d"])
+    plans = seed_plans(inst, [], 1.0, seed=1)
+    result = pattern_plan(inst, plans, 60)
+    assert result.rooms is not None
+    # The patterns that prove the bound also hold an optimal plan.
+    assert evaluate(inst, result.rooms).objective == 20155
+    assert result.bound.bound == 20155
+
+
+def test_pattern_plan_respects_its_deadline(osa_files: dict[str, Path]) -> None:
+    # nott1 needs minutes; both parts must stop on time, and the start
+    # plan comes back when nothing better was found.
+    import time
+
+    inst = read_instance(osa_files["nott1"])
+    plans = seed_plans(inst, [], 1.0, seed=1)
+    start = time.perf_counter()
+    result = pattern_plan(inst, plans, 8)
+    assert time.perf_counter() - start < 8 + 4
+    assert result.rooms is not None
+    assert evaluate(inst, result.rooms).objective <= min(
+        evaluate(inst, p).objective for p in plans
+    )

@@ -8,6 +8,11 @@ The solve shares one time budget between:
    (:mod:`spaceplan.solvers.osa.anneal`) on the calling thread, while
    CP-SAT runs on the whole model with the LP-heavy preset on its own
    thread and ``workers − 1`` workers (CP-SAT releases the GIL);
+1b. with the same CP-SAT run beside it, the pattern phase
+   (:mod:`spaceplan.solvers.osa.pattern`): column generation for the
+   per-room pattern bound, seeded with the annealing's path, then the
+   best plan over the generated patterns as a HiGHS MIP (HiGHS also
+   releases the GIL); the bound ends the solve once a plan meets it;
 2. CP-SAT alone on every worker, hinted with the best plan (with two or
    more workers it interleaves its own LNS with the LP worker);
 3. our own large-neighbourhood search on the calling thread, CP-SAT on
@@ -17,8 +22,9 @@ The solve shares one time budget between:
    kicks it out of a stall (an iterated local search).
 
 Plans from every source meet in one shared incumbent, and each CP-SAT
-run stops as soon as its bound meets it.  The bound reported is the best
-of the CP-SAT runs, floored at the trivial space-misuse bound.
+run stops as soon as its bound, or the pattern bound, meets it.  The
+bound reported is the best of the CP-SAT runs and the pattern bound,
+floored at the trivial space-misuse bound.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from spaceplan.solvers.osa import (
 )
 from spaceplan.solvers.osa.anneal import anneal
 from spaceplan.solvers.osa.greedy import solve_greedy
+from spaceplan.solvers.osa.pattern import pattern_plan
 
 __all__ = ["CONFIG_PATH", "load_preset", "solve_cpsat"]
 
@@ -222,6 +229,7 @@ def solve_cpsat(
     kick_heat: float = 600.0,
     hint: Sequence[int] | None = None,
     perfect_share: float = 0.15,
+    pattern_share: float = 0.9,
 ) -> OsaResult:
     """Solve an OSA instance with CP-SAT.
 
@@ -260,6 +268,12 @@ def solve_cpsat(
         and meets every soft rule, whose cost is the trivial bound
         ΣC − ΣS and therefore optimal.  0 skips it; it only runs when
         ΣC ≥ ΣS.
+    pattern_share
+        Share of the time left after annealing for the pattern phase
+        (:func:`spaceplan.solvers.osa.pattern.pattern_plan`): column
+        generation for a per-room pattern bound, then the best plan over
+        the generated patterns, while CP-SAT goes on beside it.  0 skips
+        it.
 
     Returns
     -------
@@ -350,19 +364,26 @@ def solve_cpsat(
     # Phase 1: anneal here while CP-SAT builds its LP bound beside it.
     runner = launch(deadline - time.perf_counter(), spare)
     try:
-        _anneal_phase(
+        path = _anneal_phase(
             form, runner, overall, seed_plan, deadline, seed, anneal_share,
             log,
         )
+        # Phase 1b: the pattern bound and the best plan of its patterns,
+        # while the same CP-SAT run goes on beside it.
+        if pattern_share > 0 and not runner.done.is_set():
+            _pattern_phase(
+                form, runner, overall, path,
+                pattern_share * (deadline - time.perf_counter()), log,
+            )
     finally:
-        proved = finish(runner)
+        proved = finish(runner) or overall.proved()
     # Phase 2: CP-SAT alone on every worker from the best plan; with two
     # or more workers it interleaves its own LNS with the LP worker.
     left = deadline - time.perf_counter()
     if not proved and overall.rooms is not None and internal_share > 0:
         alone = launch(internal_share * left, workers)
         alone.join()
-        proved = finish(alone)
+        proved = finish(alone) or overall.proved()
     # Phase 3: our LNS here, CP-SAT on the spare workers beside it.
     left = deadline - time.perf_counter()
     if not proved and left > 1.0:
@@ -387,10 +408,12 @@ def _result(
     """The shared best plan with the best bound of the CP-SAT runs."""
     bound = None
     if all(run.code != cp_model.INFEASIBLE for run in runs):
-        bound = trivial_bound(
-            instance,
-            max((r.bound for r in runs if r.bound is not None), default=None),
-        )
+        found = [r.bound for r in runs if r.bound is not None]
+        if found:
+            log.append(f"CP-SAT bound {max(found)}")
+        if best.bound is not None:
+            found.append(best.bound)
+        bound = trivial_bound(instance, max(found, default=None))
     # Every plan offered to the incumbent carries the evaluator's value
     # (a stopped CP-SAT plan's over[r] may carry slack, so its own value
     # is never used).
@@ -423,6 +446,22 @@ class _Incumbent:
         self.rooms: list[int] | None = None
         self.objective: int | None = None
         self.trace: list[tuple[float, int]] = []
+        #: A lower bound proved outside CP-SAT (the pattern bound).
+        self.bound: int | None = None
+
+    def raise_bound(self, bound: int) -> None:
+        """Record a proven lower bound from another source."""
+        with self.lock:
+            if self.bound is None or bound > self.bound:
+                self.bound = bound
+
+    def proved(self) -> bool:
+        """True when the external bound proves the best plan optimal."""
+        return (
+            self.bound is not None
+            and self.objective is not None
+            and self.objective <= self.bound
+        )
 
     def offer(self, rooms: Sequence[int], objective: int) -> bool:
         """Keep ``rooms`` if it beats the incumbent; True when it did."""
@@ -484,7 +523,7 @@ class _Global(threading.Thread):
     def check(self) -> None:
         """Stop the run when its bound proves the shared incumbent optimal."""
         best = self.best.objective
-        if (
+        if self.best.proved() or (
             best is not None
             and self.live_bound is not None
             and _ceil(self.live_bound) >= best
@@ -543,14 +582,23 @@ def _anneal_phase(
     seed: int,
     anneal_share: float,
     log: list[str],
-) -> None:
-    """Anneal from the warm start; then wait for a first plan if needed."""
+) -> list[list[int]]:
+    """Anneal from the warm start; then wait for a first plan if needed.
+
+    Returns the annealing's path: every plan it reported, in order.
+    """
+    path: list[list[int]] = []
     if seed_plan is not None and anneal_share > 0:
         length = min(anneal_share * (deadline - time.perf_counter()), 30.0)
+        report = _reporter(form, best, runner)
+
+        def keep(rooms: list[int]) -> None:
+            path.append(list(rooms))
+            report(rooms)
+
         found = anneal(
             form.instance, seed_plan, length, seed=seed,
-            away_from=form.away_from, stop=runner.done,
-            report=_reporter(form, best, runner),
+            away_from=form.away_from, stop=runner.done, report=keep,
         )
         log.append(
             f"anneal {found.moves} moves, best {best.objective} at "
@@ -560,7 +608,55 @@ def _anneal_phase(
     # plan is the start of everything after.
     while best.rooms is None and not runner.done.wait(0.1):
         if time.perf_counter() >= deadline:
-            return
+            break
+    return path
+
+
+def _pattern_phase(
+    form: Formulation,
+    runner: _Global,
+    best: _Incumbent,
+    path: Sequence[Sequence[int]],
+    budget: float,
+    log: list[str],
+) -> None:
+    """Pattern bound and plan (column generation, then a MIP over it).
+
+    Seeded with the best plan (the MIP's start) and the annealing path,
+    whose plans differ room by room.  Plans go to the incumbent as the MIP
+    finds them; a converged or partial bound becomes the incumbent's
+    external bound, which ends every later phase once a plan meets it.
+    """
+    with best.lock:
+        seeds: list[Sequence[int]] = (
+            [list(best.rooms)] if best.rooms is not None else []
+        )
+    feasible = [
+        p for p in path if evaluate(form.instance, p, form.away_from).feasible
+    ]
+    seeds += feasible
+    if not seeds or budget < 1.0:
+        return
+    report = _reporter(form, best, runner)
+    started = time.perf_counter()
+    result = pattern_plan(
+        form.instance, seeds, budget, form.away_from, form=form,
+        stop=runner.done, on_plan=report,
+    )
+    if result.rooms is not None:
+        report(result.rooms)
+    done = result.bound
+    if done.bound is not None:
+        best.raise_bound(done.bound)
+        runner.check()
+    log.append(
+        f"pattern bound {done.bound} ({'converged' if done.converged else 'partial'}, "
+        f"{done.rounds} rounds, {done.columns} columns, {done.seconds:.1f}s); "
+        f"pattern plan "
+        f"{'none' if result.rooms is None else evaluate(form.instance, result.rooms, form.away_from).objective}"
+        f"{' (best of its patterns)' if result.optimal else ''}; best {best.objective} "
+        f"at {time.perf_counter() - best.start:.1f}s (phase {time.perf_counter() - started:.1f}s)"
+    )
 
 
 def _search(
