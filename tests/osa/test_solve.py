@@ -148,8 +148,9 @@ def test_preset_typo_fails(tmp_path: Path) -> None:
 
 
 def test_all_phases_on_a_hard_instance(osa_files: dict[str, Path]) -> None:
-    # nott1b is not solved in seconds, so every phase runs: annealing
-    # beside the global run, CP-SAT alone, then our LNS beside it.  The
+    # nott1b is not solved in seconds, so the phases run in turn:
+    # annealing and the pattern phase beside the global run, CP-SAT alone,
+    # then (time left) our LNS beside it.  The
     # plan must be hard-feasible and re-score to the reported objective,
     # and the bound must lie between the trivial bound and the plan.
     inst = read_instance(osa_files["nott1b"])
@@ -162,7 +163,8 @@ def test_all_phases_on_a_hard_instance(osa_files: dict[str, Path]) -> None:
     assert result.bound is not None
     assert trivial_bound(inst) <= result.bound < result.objective
     notes = "\n".join(result.log)
-    assert "anneal" in notes and notes.count("global") == 3
+    assert "anneal" in notes and "pattern bound" in notes
+    assert notes.count("global ") >= 2
     # The trace only ever improves, and ends at the reported plan.
     values = [value for _, value in result.trace]
     assert values == sorted(values, reverse=True)

@@ -527,10 +527,18 @@ def _rows_adjacency(
     form: Formulation, one: int, two: int, viol: int | None
 ) -> None:
     near = form.instance.near
-    for a, b in ((one, two), (two, one)):
+    # The rule reads from the subject's room: target in near[room(one)].
+    # The reverse rows (tighter LP) use the transposed lists, which differ
+    # when an instance lists adjacency one way only (no file in the data
+    # set does, but a reversed row there would cut off good plans).
+    into: dict[int, set[int]] = defaultdict(set)
+    for q, rooms in enumerate(near):
+        for r in rooms:
+            into[r].add(q)
+    for a, b, around in ((one, two, near), (two, one, into)):
         for r in form.allowed[a]:
             coefs = {form.x[a, r]: 1}
-            for var in _xs(form, b, near[r]):
+            for var in _xs(form, b, around[r]):
                 coefs[var] = -1
             form.add_row(_with(coefs, viol, -1), None, 0, "adjacency")
 

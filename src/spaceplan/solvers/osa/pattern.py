@@ -788,6 +788,14 @@ def pattern_plan(
         on_plan,
         stop,
     )
+    if first is not None and (
+        rooms is None
+        or evaluate(instance, rooms, form.away_from).objective
+        > evaluate(instance, first, form.away_from).objective
+    ):
+        # HiGHS does not always take up the start (seen on nott1 when
+        # stopped within seconds); never hand back less than it.
+        rooms, optimal = list(first), False
     return PatternPlan(bound, rooms, optimal)
 
 
