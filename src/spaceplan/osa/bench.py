@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from spaceplan.osa.evaluate import AwayFrom, evaluate
 from spaceplan.osa.read import (
@@ -305,7 +306,6 @@ def run_bench(
                     )
                 if hard == 0 and (best is None or check.objective < best[0]):
                     best = (check.objective, result.rooms)
-            ref = REFERENCE.get(instance.name, ("", ""))
             row = BenchRow(
                 instance=instance.name,
                 solver=solver,
@@ -321,14 +321,10 @@ def run_bench(
                 ),
                 gap_pct=_gap(result.objective, result.bound),
                 seconds=round(result.seconds, 2),
-                seed=seed,
-                workers=workers,
-                time_limit=time_limit,
-                away_from=away_from,
-                git_sha=sha,
-                ortools=ortools,
-                reference=ref[0],
-                reference_bound=ref[1],
+                **_run_fields(
+                    instance.name, seed, workers, time_limit, away_from,
+                    sha, ortools,
+                ),
             )
             rows.append(row)
             traces[instance.name, solver] = result.trace
@@ -377,7 +373,6 @@ def _pattern_row(
         status = "unknown"
     else:
         status = "converged" if result.converged else "stopped"
-    ref = REFERENCE.get(instance.name, ("", ""))
     return BenchRow(
         instance=instance.name,
         solver="pattern",
@@ -388,15 +383,33 @@ def _pattern_row(
         bound="" if result.bound is None else format_centi(result.bound),
         gap_pct=_gap(best[0] if best else None, result.bound),
         seconds=round(time.perf_counter() - start, 2),
-        seed=seed,
-        workers=1,
-        time_limit=seconds,
-        away_from=away_from,
-        git_sha=sha,
-        ortools=ortools,
-        reference=ref[0],
-        reference_bound=ref[1],
+        **_run_fields(
+            instance.name, seed, 1, seconds, away_from, sha, ortools
+        ),
     )
+
+
+def _run_fields(
+    name: str,
+    seed: int,
+    workers: int,
+    time_limit: float,
+    away_from: AwayFrom,
+    sha: str,
+    ortools: str,
+) -> dict[str, Any]:
+    """The BenchRow fields that describe the run, not its outcome."""
+    ref = REFERENCE.get(name, ("", ""))
+    return {
+        "seed": seed,
+        "workers": workers,
+        "time_limit": time_limit,
+        "away_from": away_from,
+        "git_sha": sha,
+        "ortools": ortools,
+        "reference": ref[0],
+        "reference_bound": ref[1],
+    }
 
 
 def _write_tables(

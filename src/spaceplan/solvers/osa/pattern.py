@@ -212,10 +212,7 @@ class _Master:
         #: Further candidate patterns from the last pricing with extras.
         self.extra: list[tuple[_Block, list[int]]] = []
 
-        h = highspy.Highs()
-        h.silent()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
+        h = self._highs()
         h.setOptionValue("presolve", "off")
         hi = np.where(self.is_x, 0.0, self.col_hi)
         h.addVars(n, self.col_lo * ~self.is_x, hi)
@@ -245,8 +242,16 @@ class _Master:
         self.mip_status = ""
         #: Value and pattern reduced costs of the last optimal master.
         self.solved: tuple[float, np.ndarray] | None = None
+
+    def _highs(self) -> highspy.Highs:
+        """A silent one-thread HiGHS object that obeys our deadline."""
+        h = highspy.Highs()
+        h.silent()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", 1)
         h.cbSimplexInterrupt.subscribe(self._interrupt)
         h.cbMipInterrupt.subscribe(self._interrupt)
+        return h
 
     def _interrupt(self, event: Any) -> None:
         if time.perf_counter() >= self.deadline or (
@@ -346,13 +351,8 @@ class _Master:
         with "interrupted" at once.
         """
         keep = self._promising()
-        h = highspy.Highs()
-        h.silent()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
+        h = self._highs()
         h.passModel(self.h.getLp())
-        h.cbSimplexInterrupt.subscribe(self._interrupt)
-        h.cbMipInterrupt.subscribe(self._interrupt)
         n = h.getNumCol()
         h.changeColsIntegrality(
             n,
