@@ -187,8 +187,8 @@ def test_pattern_plan_finds_nott1d_optimum(osa_files: dict[str, Path]) -> None:
 
 
 def test_pattern_plan_respects_its_deadline(osa_files: dict[str, Path]) -> None:
-    # nott1 needs minutes; both parts must stop on time, and the start
-    # plan comes back when nothing better was found.
+    # nott1 needs minutes: column generation must stop on time, and an
+    # unfinished master gives no plan (its MIP rarely beats the start).
     import time
 
     inst = read_instance(osa_files["nott1"])
@@ -196,7 +196,6 @@ def test_pattern_plan_respects_its_deadline(osa_files: dict[str, Path]) -> None:
     start = time.perf_counter()
     result = pattern_plan(inst, plans, 8)
     assert time.perf_counter() - start < 8 + 4
-    assert result.rooms is not None
-    assert evaluate(inst, result.rooms).objective <= min(
-        evaluate(inst, p).objective for p in plans
-    )
+    assert not result.bound.converged and result.rooms is None
+    assert result.bound.bound is not None
+    assert trivial_bound(inst) <= result.bound.bound <= 27083

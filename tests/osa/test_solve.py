@@ -154,7 +154,7 @@ def test_all_phases_on_a_hard_instance(osa_files: dict[str, Path]) -> None:
     # plan must be hard-feasible and re-score to the reported objective,
     # and the bound must lie between the trivial bound and the plan.
     inst = read_instance(osa_files["nott1b"])
-    result = solve_cpsat(inst, 9, seed=2, workers=2)
+    result = solve_cpsat(inst, 9, seed=2, workers=2, pattern_min=0)
     assert result.status is Status.FEASIBLE
     assert result.rooms is not None and result.objective is not None
     check = evaluate(inst, result.rooms)
