@@ -163,6 +163,19 @@ class Instance:
             frozenset(room.adjacent) | {room.rid} for room in self.rooms
         )
 
+    @cached_property
+    def near_into(self) -> tuple[frozenset[int], ...]:
+        """Transposed :attr:`near`: the rooms whose closed list holds r.
+
+        Equal to :attr:`near` when every adjacency is listed both ways (as
+        in every file of the data set), not in general.
+        """
+        into: list[set[int]] = [set() for _ in self.rooms]
+        for q, rooms in enumerate(self.near):
+            for r in rooms:
+                into[r].add(q)
+        return tuple(frozenset(rooms) for rooms in into)
+
     @property
     def total_size(self) -> int:
         """Sum of entity sizes (centi)."""

@@ -30,6 +30,7 @@ __all__ = [
     "Status",
     "allowed_rooms",
     "build_formulation",
+    "hard_subjects",
     "same_room_groups",
     "trivial_bound",
 ]
@@ -183,11 +184,9 @@ class Formulation:
             load[r] += inst.entities[e].size
         for r, var in self.over.items():
             values[var] = max(0, load[r] - inst.rooms[r].capacity)
-        lonely = {e for (e, r), var in self.x.items() if values[var]} & {
-            rule.subject
-            for rule in inst.rules
-            if rule.hard and rule.kind is RuleType.NOTSHARING
-        }
+        lonely = {
+            e for (e, r), var in self.x.items() if values[var]
+        } & hard_subjects(inst, RuleType.NOTSHARING)
         for r, var in self.lonely.items():
             values[var] = sum(rooms[e] == r for e in lonely)
         for (e, f), var in self.y.items():
@@ -254,6 +253,19 @@ class _Components:
         self.parent[self.find(a)] = self.find(b)
 
 
+def hard_subjects(instance: Instance, kind: RuleType) -> set[int]:
+    """Subjects of the hard rules of one kind (entities or rooms).
+
+    For NOTSHARING, the entities that must be alone; for CAPACITY, the
+    rooms that may not be over-used.
+    """
+    return {
+        rule.subject
+        for rule in instance.rules
+        if rule.hard and rule.kind is kind
+    }
+
+
 def same_room_groups(instance: Instance) -> list[list[int]]:
     """Entities tied by hard SAMEROOM rules, in groups (singletons too).
 
@@ -296,11 +308,7 @@ def allowed_rooms(instance: Instance) -> list[list[int]]:
             ok[rule.subject] &= {rule.target}
         elif rule.kind is RuleType.NONALLOCATION:
             ok[rule.subject].discard(rule.target)
-    hard_cap = {
-        rule.subject
-        for rule in instance.rules
-        if rule.hard and rule.kind is RuleType.CAPACITY
-    }
+    hard_cap = hard_subjects(instance, RuleType.CAPACITY)
     result: list[list[int]] = [[] for _ in range(num_e)]
     for group in same_room_groups(instance):
         rooms = set(range(num_r))
@@ -358,11 +366,7 @@ def _occupants(form: Formulation) -> dict[int, list[int]]:
 def _add_space(form: Formulation) -> None:
     inst = form.instance
     form.offset += inst.total_capacity - inst.total_size
-    hard_cap = {
-        rule.subject
-        for rule in inst.rules
-        if rule.hard and rule.kind is RuleType.CAPACITY
-    }
+    hard_cap = hard_subjects(inst, RuleType.CAPACITY)
     for r, ents in sorted(_occupants(form).items()):
         cap = inst.rooms[r].capacity
         sizes = {e: inst.entities[e].size for e in ents}
@@ -386,11 +390,7 @@ def _add_space(form: Formulation) -> None:
 
 def _add_not_sharing(form: Formulation) -> None:
     inst = form.instance
-    hard_ns = {
-        rule.subject
-        for rule in inst.rules
-        if rule.hard and rule.kind is RuleType.NOTSHARING
-    }
+    hard_ns = hard_subjects(inst, RuleType.NOTSHARING)
     for r, ents in sorted(_occupants(form).items()):
         lonely = [e for e in ents if e in hard_ns]
         if not lonely:
@@ -526,16 +526,12 @@ def _rows_notsharing(
 def _rows_adjacency(
     form: Formulation, one: int, two: int, viol: int | None
 ) -> None:
-    near = form.instance.near
+    inst = form.instance
     # The rule reads from the subject's room: target in near[room(one)].
     # The reverse rows (tighter LP) use the transposed lists, which differ
     # when an instance lists adjacency one way only (no file in the data
     # set does, but a reversed row there would cut off good plans).
-    into: dict[int, set[int]] = defaultdict(set)
-    for q, rooms in enumerate(near):
-        for r in rooms:
-            into[r].add(q)
-    for a, b, around in ((one, two, near), (two, one, into)):
+    for a, b, around in ((one, two, inst.near), (two, one, inst.near_into)):
         for r in form.allowed[a]:
             coefs = {form.x[a, r]: 1}
             for var in _xs(form, b, around[r]):

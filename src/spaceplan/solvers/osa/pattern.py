@@ -46,6 +46,7 @@ from spaceplan.osa.read import Instance, RuleType
 from spaceplan.solvers.osa import (
     Formulation,
     build_formulation,
+    hard_subjects,
     same_room_groups,
     trivial_bound,
 )
@@ -138,16 +139,8 @@ class _Master:
         self.unit_size = [
             sum(inst.entities[e].size for e in unit) for unit in self.units
         ]
-        lonely = {
-            rule.subject
-            for rule in inst.rules
-            if rule.hard and rule.kind is RuleType.NOTSHARING
-        }
-        hard_cap = {
-            rule.subject
-            for rule in inst.rules
-            if rule.hard and rule.kind is RuleType.CAPACITY
-        }
+        lonely = hard_subjects(inst, RuleType.NOTSHARING)
+        hard_cap = hard_subjects(inst, RuleType.CAPACITY)
         self.gcd = math.gcd(
             *(e.size for e in inst.entities), *(r.capacity for r in inst.rooms)
         ) or 1
