@@ -641,10 +641,9 @@ def _pattern_phase(
         seeds: list[Sequence[int]] = (
             [list(best.rooms)] if best.rooms is not None else []
         )
-    feasible = [
-        p for p in path if evaluate(form.instance, p, form.away_from).feasible
-    ]
-    seeds += feasible
+    # The annealer reports hard-feasible plans only, so the path needs no
+    # check here (pattern_plan picks its MIP start among feasible plans).
+    seeds += path
     if not seeds or budget < 1.0:
         return
     report = _reporter(form, best, runner)
@@ -653,19 +652,25 @@ def _pattern_phase(
         form.instance, seeds, budget, form.away_from, form=form,
         stop=runner.done, on_plan=report,
     )
+    plan = "none"
     if result.rooms is not None:
         report(result.rooms)
+        plan = str(
+            evaluate(form.instance, result.rooms, form.away_from).objective
+        )
+        if result.optimal:
+            plan += " (best of its patterns)"
     done = result.bound
     if done.bound is not None:
         best.raise_bound(done.bound)
         runner.check()
+    now = time.perf_counter()
     log.append(
-        f"pattern bound {done.bound} ({'converged' if done.converged else 'partial'}, "
-        f"{done.rounds} rounds, {done.columns} columns, {done.seconds:.1f}s); "
-        f"pattern plan "
-        f"{'none' if result.rooms is None else evaluate(form.instance, result.rooms, form.away_from).objective}"
-        f"{' (best of its patterns)' if result.optimal else ''}; best {best.objective} "
-        f"at {time.perf_counter() - best.start:.1f}s (phase {time.perf_counter() - started:.1f}s)"
+        f"pattern bound {done.bound} "
+        f"({'converged' if done.converged else 'partial'}, {done.rounds} "
+        f"rounds, {done.columns} columns, {done.seconds:.1f}s); pattern "
+        f"plan {plan}; best {best.objective} at {now - best.start:.1f}s "
+        f"(phase {now - started:.1f}s)"
     )
 
 

@@ -197,13 +197,12 @@ class _Master:
         self.entry_value = np.array([e[2] for e in entries])
         self.offset = float(form.offset)
         self.conv = np.array([b.conv_row for b in self.blocks], np.int64)
-        self.columns = 0
-        self.seen: set[tuple[int, frozenset[int]]] = set()
         #: (room, units) of every pattern column, in column order after
         #: the formulation's variables.
         self.patterns: list[tuple[int, tuple[int, ...]]] = []
-        #: Further candidate patterns from the last pricing with extras.
-        self.extra: list[tuple[_Block, list[int]]] = []
+        #: Pattern column number (after the formulation's variables) by
+        #: (room, set of units).
+        self.index: dict[tuple[int, frozenset[int]], int] = {}
 
         h = self._highs()
         h.setOptionValue("presolve", "off")
@@ -232,7 +231,6 @@ class _Master:
         # after column generation overran its share by a minute).
         self.deadline = math.inf
         self.stop: threading.Event | None = None
-        self.mip_status = ""
         #: Value and pattern reduced costs of the last optimal master.
         self.solved: tuple[float, np.ndarray] | None = None
 
@@ -280,19 +278,16 @@ class _Master:
             reduced < 0, reduced * self.col_hi, reduced * self.col_lo
         )
         value += float(free[~self.is_x].sum())
-        best = [self.price(block, reduced, pi) for block in self.blocks]
+        best = [self.price(block, reduced, pi)[:2] for block in self.blocks]
         value += sum(cost for cost, _ in best)
         return value, best
 
     def add_pattern(self, block: _Block, units: Sequence[int]) -> bool:
         """Add the column of one pattern of ``block``'s room (once)."""
         key = (block.room, frozenset(units))
-        if key in self.seen:
-            return False
-        self.seen.add(key)
         load = sum(self.unit_size[u] for u in units)
         over = max(0, load - block.capacity)
-        if over and block.hard_capacity:
+        if key in self.index or (over and block.hard_capacity):
             return False
         coefs: dict[int, float] = {block.conv_row: 1.0}
         if over:
@@ -314,9 +309,16 @@ class _Master:
             np.array(rows, np.int32),
             np.array([coefs[i] for i in rows]),
         )
-        self.columns += 1
+        self.index[key] = len(self.patterns)
         self.patterns.append((block.room, tuple(units)))
         return True
+
+    def contents(self, rooms: Sequence[int]) -> dict[int, list[int]]:
+        """The units of a plan, room by room (occupied rooms only)."""
+        by_room: dict[int, list[int]] = {}
+        for u, unit in enumerate(self.units):
+            by_room.setdefault(rooms[unit[0]], []).append(u)
+        return by_room
 
     def plan_of(self, values: Sequence[float]) -> list[int] | None:
         """The plan of integral pattern values (None if incomplete)."""
@@ -361,12 +363,10 @@ class _Master:
             values = np.array(self.form.values_for(plan), float)
             values[self.is_x] = 0.0
             chosen = np.zeros(n - self.form.num_vars)
-            by_room: dict[int, list[int]] = {}
-            for u, unit in enumerate(self.units):
-                by_room.setdefault(plan[unit[0]], []).append(u)
-            for k, (room, units) in enumerate(self.patterns):
-                if set(units) == set(by_room.get(room, ())):
-                    chosen[k] = 1.0
+            by_room = self.contents(plan)
+            for block in self.blocks:
+                units = frozenset(by_room.get(block.room, ()))
+                chosen[self.index[block.room, units]] = 1.0
             keep |= chosen > 0.5
             start = highspy.HighsSolution()
             start.col_value = list(np.concatenate([values, chosen]))
@@ -383,22 +383,17 @@ class _Master:
             )
 
         def improving(event: Any) -> None:
-            if stop is not None and stop.is_set():
-                event.interrupt()
-                return
             found = self.plan_of(list(event.data_out.mip_solution))
             if found is not None and on_plan is not None:
                 on_plan(found)
 
         h.cbMipImprovingSolution.subscribe(improving)
-        self.stop = stop
-        self.deadline = deadline
+        self.stop, self.deadline = stop, deadline
         h.run()
         info = h.getInfo()
         if info.primal_solution_status != 2:  # kSolutionStatusFeasible
             return None, False
         rooms = self.plan_of(list(h.getSolution().col_value))
-        self.mip_status = h.modelStatusToString(h.getModelStatus())
         optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
         return rooms, optimal
 
@@ -424,9 +419,7 @@ class _Master:
 
     def add_plan(self, rooms: Sequence[int]) -> None:
         """Add the patterns of one plan (and every room's empty pattern)."""
-        by_room: dict[int, list[int]] = {}
-        for u, unit in enumerate(self.units):
-            by_room.setdefault(rooms[unit[0]], []).append(u)
+        by_room = self.contents(rooms)
         for block in self.blocks:
             self.add_pattern(block, [])
             units = by_room.get(block.room, [])
@@ -444,17 +437,18 @@ class _Master:
         reduced: np.ndarray,
         duals: np.ndarray,
         extra: int = 0,
-    ) -> tuple[float, list[int]]:
-        """Cheapest pattern of a room: (its cost, its units).
+    ) -> tuple[float, list[int], list[list[int]]]:
+        """Cheapest pattern of a room: (its cost, its units, others).
 
         ``reduced`` are the compact reduced costs at ``duals``.  The cost
         leaves out the convexity dual; the empty pattern costs 0.  With
-        ``extra``, the best patterns of that many other loads go to
-        :attr:`extra` as further candidates.
+        ``extra``, ``others`` holds the best patterns of that many other
+        loads, as further candidates.
         """
         w = max(0.0, float(duals[block.over_row]))
         cap = block.capacity
         best_cost, best_units = 0.0, []  # the empty pattern
+        others: list[list[int]] = []
         for u in block.alone:
             size = self.unit_size[u]
             if block.hard_capacity and size > cap:
@@ -466,11 +460,10 @@ class _Master:
         items = [(u, a) for u, a in items if a < -_RC_EPS]
         if items:
             found = self._knapsack(block, items, w, 1 + extra)
-            if extra:
-                self.extra.extend((block, units) for _, units in found[1:])
+            others = [units for _, units in found[1:]]
             if found and found[0][0] < best_cost:
                 best_cost, best_units = found[0]
-        return best_cost, best_units
+        return best_cost, best_units, others
 
     def profit(self, block: _Block, u: int, reduced: np.ndarray) -> float:
         """A unit's share of a pattern's reduced cost."""
@@ -609,6 +602,7 @@ def _generate(
     """Column generation on ``master`` until converged or out of time."""
     h = master.h
     h.setOptionValue("simplex_strategy", _DUAL_SIMPLEX)
+    master.stop, master.deadline = stop, deadline
     best = -math.inf
     center: np.ndarray | None = None
     rounds = 0
@@ -620,8 +614,6 @@ def _generate(
         if stop is not None and stop.is_set():
             break
         if duals is None:
-            master.stop = stop
-            master.deadline = deadline
             h.run()
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 break
@@ -661,14 +653,14 @@ def _generate(
             (block, units)
             for block, (_, units) in zip(master.blocks, patterns, strict=True)
         ]
-        master.extra = []
         # The master's own duals give more columns per room (patterns of
         # the next-best loads too): fewer, if longer, master solves.
-        candidates += [
-            (b, master.price(b, at_master, duals, _EXTRA)[1])
-            for b in master.blocks
-        ]
-        candidates += master.extra
+        further: list[tuple[_Block, list[int]]] = []
+        for block in master.blocks:
+            _, units, others = master.price(block, at_master, duals, _EXTRA)
+            candidates.append((block, units))
+            further += [(block, found) for found in others]
+        candidates += further
         for block, units in candidates:
             rc = master.cost_at(block, units, at_master, duals)
             if rc - duals[block.conv_row] < -_RC_EPS and master.add_pattern(
@@ -696,7 +688,7 @@ def _generate(
         value,
         converged,
         rounds,
-        master.columns,
+        len(master.patterns),
         time.perf_counter() - start,
     )
 
@@ -770,28 +762,25 @@ def pattern_plan(
         # start (nott1, p000_n000); the time is worth more elsewhere.
         return PatternPlan(bound, None, False)
     form = master.form
-    feasible = [
-        p for p in plans if evaluate(instance, p, form.away_from).feasible
-    ]
+    scored = [(evaluate(instance, p, form.away_from), p) for p in plans]
     first = min(
-        feasible,
-        key=lambda p: evaluate(instance, p, form.away_from).objective,
+        ((check.objective, p) for check, p in scored if check.feasible),
+        key=lambda item: item[0],
         default=None,
     )
     rooms, optimal = master.solve_integer(
-        None if first is None else form.canonical(first),
+        None if first is None else form.canonical(first[1]),
         deadline,
         on_plan,
         stop,
     )
     if first is not None and (
         rooms is None
-        or evaluate(instance, rooms, form.away_from).objective
-        > evaluate(instance, first, form.away_from).objective
+        or evaluate(instance, rooms, form.away_from).objective > first[0]
     ):
         # HiGHS does not always take up the start (seen on nott1 when
         # stopped within seconds); never hand back less than it.
-        rooms, optimal = list(first), False
+        rooms, optimal = list(first[1]), False
     return PatternPlan(bound, rooms, optimal)
 
 
