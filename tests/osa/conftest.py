@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ _SRC = Path(__file__).resolve().parents[2] / "src"
 if str(_SRC) not in sys.path:
     sys.path.insert(0, str(_SRC))
 
+from spaceplan.osa.evaluate import evaluate  # noqa: E402
 from spaceplan.osa.read import (  # noqa: E402
     DATA_ENV,
     Instance,
@@ -46,3 +49,28 @@ def osa_files() -> dict[str, Path]:
             f"found {len(found)} of 77 files."
         )
     return found
+
+
+def _feasible_plans(
+    inst: Instance, away_from: str = "floor"
+) -> list[tuple[int, list[int]]]:
+    found = []
+    for rooms in itertools.product(
+        range(inst.num_rooms), repeat=inst.num_entities
+    ):
+        check = evaluate(inst, list(rooms), away_from)  # type: ignore[arg-type]
+        if check.feasible:
+            found.append((check.objective, list(rooms)))
+    # Stable: among equal objectives, enumeration order is kept.
+    return sorted(found, key=lambda item: item[0])
+
+
+@pytest.fixture(scope="session")
+def feasible_plans() -> Callable[..., list[tuple[int, list[int]]]]:
+    """Brute force for small instances: every hard-feasible plan.
+
+    A function ``(instance, away_from="floor")`` returning
+    ``(objective, rooms)`` pairs, best first (the tiny instance has 256
+    plans), so that optima are known for certain.
+    """
+    return _feasible_plans

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,21 +32,14 @@ from spaceplan.solvers.osa.pattern import (
 TINY = Path(__file__).parent / "data" / "tiny.txt"
 
 
-def _optimum(inst: Instance, away_from: str = "floor") -> tuple[int, list[int]]:
-    best: tuple[int, list[int]] | None = None
-    for rooms in itertools.product(
-        range(inst.num_rooms), repeat=inst.num_entities
-    ):
-        check = evaluate(inst, list(rooms), away_from)  # type: ignore[arg-type]
-        if check.feasible and (best is None or check.objective < best[0]):
-            best = (check.objective, list(rooms))
-    assert best is not None
-    return best
+Plans = Callable[..., list[tuple[int, list[int]]]]
 
 
 @pytest.mark.parametrize("away_from", ["floor", "room"])
-def test_tiny_between_lp_and_optimum(tiny: Instance, away_from: str) -> None:
-    optimum, plan = _optimum(tiny, away_from)
+def test_tiny_between_lp_and_optimum(
+    tiny: Instance, away_from: str, feasible_plans: Plans
+) -> None:
+    optimum, plan = feasible_plans(tiny, away_from)[0]
     result = pattern_bound(tiny, [plan], 10, away_from)  # type: ignore[arg-type]
     assert result.converged and result.bound is not None
     lp = lp_bound(tiny, away_from)  # type: ignore[arg-type]
@@ -98,24 +91,19 @@ def _instances(draw: st.DrawFn) -> Instance:
     return Instance("random", entities, tuple(rooms), tuple(rules))
 
 
-def _feasible_optimum(inst: Instance) -> tuple[int, list[int]] | None:
-    try:
-        return _optimum(inst)
-    except AssertionError:
-        return None
-
-
 @settings(
     max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(inst=_instances(), rounds=st.sampled_from([1, 2, None]))
-def test_bound_never_exceeds_the_optimum(inst: Instance, rounds: int | None) -> None:
-    found = _feasible_optimum(inst)
-    if found is None:
+def test_bound_never_exceeds_the_optimum(
+    feasible_plans: Plans, inst: Instance, rounds: int | None
+) -> None:
+    found = feasible_plans(inst)
+    if not found:
         return  # no plan meets the hard rules: nothing to bound
-    optimum, plan = found
+    optimum, plan = found[0]
     # Early stops (1 or 2 rounds) test the Lagrangian bound on its own.
     result = pattern_bound(inst, [plan], 10, max_rounds=rounds)
     assert result.bound is not None
@@ -142,7 +130,7 @@ def test_proves_known_optima(
     assert lp_bound(inst) < optimum or name != "nott1c"
 
 
-def test_bench_row(tmp_path: Path) -> None:
+def test_bench_row(tmp_path: Path, feasible_plans: Plans) -> None:
     result = CliRunner().invoke(
         osa,
         [str(TINY), "--seed", "1", "--workers", "1", "--time-limit", "3",
@@ -152,27 +140,23 @@ def test_bench_row(tmp_path: Path) -> None:
     rows = (tmp_path / "results.csv").read_text().splitlines()
     pattern = [r for r in rows if ",pattern," in r]
     assert len(pattern) == 1 and ",converged," in pattern[0]
-    tiny = read_instance(TINY)
-    optimum, _ = _optimum(tiny)
+    optimum = feasible_plans(read_instance(TINY))[0][0]
     assert "| tiny | pattern | converged |" in (tmp_path / "results.md").read_text()
     bound = pattern[0].split(",")[6]
     assert 0 < float(bound) * 100 <= optimum
 
 
-def test_pattern_plan_on_tiny(tiny: Instance) -> None:
-    optimum, plan = _optimum(tiny)
+def test_pattern_plan_on_tiny(tiny: Instance, feasible_plans: Plans) -> None:
+    plans = feasible_plans(tiny)
+    optimum = plans[0][0]
     # Seeded with a worse plan, the MIP over the generated patterns must
     # still return a hard-feasible plan, never worse than its start.
-    plans = [p for p in itertools.product(range(4), repeat=4)]
-    feasible = [
-        list(p) for p in plans if evaluate(tiny, list(p)).feasible
-    ]
-    worst = max(feasible, key=lambda p: evaluate(tiny, p).objective)
+    worst_value, worst = max(plans, key=lambda item: item[0])
     result = pattern_plan(tiny, [worst], 10)
     assert result.rooms is not None
     check = evaluate(tiny, result.rooms)
     assert check.feasible
-    assert optimum <= check.objective <= evaluate(tiny, worst).objective
+    assert optimum <= check.objective <= worst_value
     assert result.bound.bound is not None and result.bound.bound <= optimum
 
 

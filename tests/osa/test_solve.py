@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,22 +31,14 @@ from spaceplan.solvers.osa.highs import solve_highs
 TINY = Path(__file__).parent / "data" / "tiny.txt"
 
 
-def _brute_force(inst: Instance, away_from: str) -> int:
-    # 4 entities, 4 rooms: 256 plans, so the optimum is known for certain.
-    best = None
-    for rooms in itertools.product(range(inst.num_rooms), repeat=4):
-        result = evaluate(inst, list(rooms), away_from)  # type: ignore[arg-type]
-        if result.feasible and (best is None or result.objective < best):
-            best = result.objective
-    assert best is not None
-    return best
+Plans = Callable[..., list[tuple[int, list[int]]]]
 
 
 @pytest.mark.parametrize("away_from", ["floor", "room"])
 def test_cpsat_and_highs_match_brute_force(
-    tiny: Instance, away_from: str
+    tiny: Instance, away_from: str, feasible_plans: Plans
 ) -> None:
-    best = _brute_force(tiny, away_from)
+    best = feasible_plans(tiny, away_from)[0][0]
     for result in (
         solve_cpsat(tiny, 10, seed=1, workers=1, away_from=away_from),  # type: ignore[arg-type]
         solve_highs(tiny, 10, seed=1, workers=1, away_from=away_from),  # type: ignore[arg-type]
@@ -225,9 +218,11 @@ def test_lns_keeps_its_own_plan_after_a_kick(
     assert evaluate(inst, rooms).objective == objective <= value
 
 
-def test_plain_baseline_without_lns(tiny: Instance) -> None:
+def test_plain_baseline_without_lns(
+    tiny: Instance, feasible_plans: Plans
+) -> None:
     # lns=False is one whole-model CP-SAT run: same optimum, same checks.
-    best = _brute_force(tiny, "floor")
+    best = feasible_plans(tiny)[0][0]
     result = solve_cpsat(tiny, 10, seed=1, workers=1, lns=False)
     assert result.status is Status.OPTIMAL
     assert result.objective == best == result.bound
