@@ -183,3 +183,40 @@ def test_pattern_plan_respects_its_deadline(osa_files: dict[str, Path]) -> None:
     assert not result.bound.converged and result.rooms is None
     assert result.bound.bound is not None
     assert trivial_bound(inst) <= result.bound.bound <= 27083
+
+
+def test_gives_up_far_from_converging(osa_files: dict[str, Path]) -> None:
+    # After round 1 the Lagrangian bound of nott1c is far below the master
+    # value: with the check due at once, column generation stops there,
+    # and the bound it reports is still valid.
+    inst = read_instance(osa_files["nott1c"])
+    plans = seed_plans(inst, [], 1.0, seed=1)
+    result = pattern_bound(inst, plans, 60, give_up_after=0.0)
+    assert result.gave_up and not result.converged
+    assert result.rounds == 1
+    assert result.bound is not None
+    assert trivial_bound(inst) <= result.bound <= 30455
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(inst=_instances())
+def test_pattern_plan_is_valid_and_never_worse(
+    feasible_plans: Plans, inst: Instance
+) -> None:
+    found = feasible_plans(inst)
+    if not found:
+        return
+    optimum = found[0][0]
+    worst_value, worst = found[-1]
+    result = pattern_plan(inst, [worst], 10)
+    assert result.rooms is not None
+    check = evaluate(inst, result.rooms)
+    assert check.feasible
+    assert optimum <= check.objective <= worst_value
+    if result.optimal and result.bound.converged:
+        assert result.bound.bound is not None
+        assert result.bound.bound <= check.objective
