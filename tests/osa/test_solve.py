@@ -21,6 +21,7 @@ from spaceplan.solvers.osa.cpsat import (
     _Incumbent,
     _lns,
     _Model,
+    _stop_on_stall,
     _web,
     load_preset,
     solve_cpsat,
@@ -229,3 +230,42 @@ def test_plain_baseline_without_lns(
     assert result.rooms is not None
     assert evaluate(tiny, result.rooms).objective == best
     assert not any("anneal" in line for line in result.log)
+
+
+class _FakeRun:
+    """Stands in for a CP-SAT run: done when stopped."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.stops = 0
+        self.solver = self
+
+    def stop_search(self) -> None:
+        self.stops += 1
+        self.done.set()
+
+
+def test_phase_two_stops_on_stall_only() -> None:
+    best = _Incumbent(time.perf_counter())
+    # A run that keeps finding plans is left alone until it ends itself.
+    busy = _FakeRun()
+
+    def improve() -> None:
+        for value in range(100, 90, -1):
+            best.offer([0], value)
+            time.sleep(0.1)
+        busy.done.set()
+
+    worker = threading.Thread(target=improve)
+    worker.start()
+    _stop_on_stall(busy, best, 0.6)  # type: ignore[arg-type]
+    worker.join()
+    assert busy.stops == 0
+    # One that finds nothing for the patience is stopped.
+    idle = _FakeRun()
+    waiter = threading.Thread(
+        target=_stop_on_stall, args=(idle, best, 0.6), daemon=True
+    )
+    waiter.start()
+    waiter.join(10.0)
+    assert idle.stops == 1 and not waiter.is_alive()

@@ -53,7 +53,7 @@ from spaceplan.solvers.osa import (
 )
 from spaceplan.solvers.osa.anneal import anneal
 from spaceplan.solvers.osa.greedy import solve_greedy
-from spaceplan.solvers.osa.pattern import pattern_plan
+from spaceplan.solvers.osa.pattern import PatternBound, pattern_plan
 
 __all__ = ["CONFIG_PATH", "load_preset", "solve_cpsat"]
 
@@ -240,6 +240,7 @@ def solve_cpsat(
     perfect_share: float = 0.15,
     pattern_share: float = 0.9,
     pattern_min: float = _PATTERN_MIN_SECONDS,
+    stall_share: float = 0.08,
 ) -> OsaResult:
     """Solve an OSA instance with CP-SAT.
 
@@ -286,6 +287,10 @@ def solve_cpsat(
         it.
     pattern_min
         The phase runs only when its share is at least this long (s).
+    stall_share
+        After a pattern phase, phase 2 ends once the best plan has not
+        improved for this share of the time left at its start (at least
+        10 s).
 
     Returns
     -------
@@ -383,7 +388,8 @@ def solve_cpsat(
         # Phase 1b: the pattern bound and the best plan of its patterns,
         # while the same CP-SAT run goes on beside it.
         budget = pattern_share * (deadline - time.perf_counter())
-        if budget >= pattern_min and not runner.done.is_set():
+        patterned = budget >= pattern_min and not runner.done.is_set()
+        if patterned:
             _pattern_phase(form, runner, overall, path, budget, log)
     finally:
         proved = finish(runner) or overall.proved()
@@ -392,6 +398,12 @@ def solve_cpsat(
     left = deadline - time.perf_counter()
     if not proved and overall.rooms is not None and internal_share > 0:
         alone = launch(internal_share * left, workers)
+        if patterned:
+            # After the pattern phase CP-SAT's plans come early or not at
+            # all (nott1b: two within 5 s of a 67 s share; p000_n000: one
+            # in 65 s) while our LNS went on finding them: hand the rest
+            # over once it stalls.
+            _stop_on_stall(alone, overall, max(10.0, stall_share * left))
         alone.join()
         proved = finish(alone) or overall.proved()
     # Phase 3: our LNS here, CP-SAT on the spare workers beside it.
@@ -406,6 +418,18 @@ def solve_cpsat(
         finally:
             finish(runner)
     return _result(instance, overall, runs, start, log)
+
+
+def _stop_on_stall(run: _Global, best: _Incumbent, patience: float) -> None:
+    """Wait for ``run``; stop it once no plan improved for ``patience`` s."""
+    since = time.perf_counter()
+    while not run.done.wait(0.5):
+        with best.lock:
+            if best.trace:
+                since = max(since, best.start + best.trace[-1][0])
+        if time.perf_counter() - since >= patience:
+            run.solver.stop_search()
+            return
 
 
 def _result(
@@ -667,11 +691,17 @@ def _pattern_phase(
     now = time.perf_counter()
     log.append(
         f"pattern bound {done.bound} "
-        f"({'converged' if done.converged else 'partial'}, {done.rounds} "
+        f"({_ending(done)}, {done.rounds} "
         f"rounds, {done.columns} columns, {done.seconds:.1f}s); pattern "
         f"plan {plan}; best {best.objective} at {now - best.start:.1f}s "
         f"(phase {now - started:.1f}s)"
     )
+
+
+def _ending(done: PatternBound) -> str:
+    if done.converged:
+        return "converged"
+    return "gave up" if done.gave_up else "partial"
 
 
 def _search(
