@@ -93,6 +93,13 @@ def test_bench_solution_rescored(tmp_path: Path) -> None:
     assert (tmp_path / "results.csv").read_text().count("\n") == 3
     assert "| tiny | cpsat | optimal |" in (tmp_path / "results.md").read_text()
     assert not list(tmp_path.glob(".*.tmp"))
+    # Each solve leaves its log, ending with its outcome; CP-SAT's lists
+    # its improving plans, the last of which is the reported objective.
+    for row in rows:
+        log = (tmp_path / f"tiny.{row.solver}.log").read_text().splitlines()
+        assert log[-1].startswith(f"result: {row.status} objective {row.objective}")
+        if row.solver == "cpsat":
+            assert log[-2].split()[1] == row.objective
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spaceplan.osa.evaluate import AwayFrom, evaluate
 from spaceplan.osa.read import (
@@ -29,6 +29,9 @@ from spaceplan.osa.read import (
     format_centi,
     read_instance,
 )
+
+if TYPE_CHECKING:
+    from spaceplan.solvers.osa import OsaResult
 
 __all__ = [
     "REFERENCE",
@@ -233,6 +236,21 @@ def solve_one(
     )
 
 
+def _run_log(result: OsaResult) -> str:
+    """A solve's log lines, its improving plans and its outcome."""
+    lines = list(result.log)
+    if result.trace:
+        lines.append("improving plans (seconds objective):")
+        lines += [f"{t:.2f} {format_centi(v)}" for t, v in result.trace]
+    value = "-" if result.objective is None else format_centi(result.objective)
+    bound = "-" if result.bound is None else format_centi(result.bound)
+    lines.append(
+        f"result: {result.status.value} objective {value} bound {bound} "
+        f"in {result.seconds:.2f}s"
+    )
+    return "\n".join(lines) + "\n"
+
+
 def _gap(objective: int | None, bound: int | None) -> str:
     if objective is None or bound is None:
         return ""
@@ -255,8 +273,10 @@ def run_bench(
     """Solve, check and record each instance with each solver.
 
     Writes ``<instance>.sol`` (the best checked plan over the solvers),
-    ``<instance>.<solver>.sol`` when several solvers run, ``results.csv``
-    and ``results.md`` in ``outdir``; CSV and Markdown are rewritten after
+    ``<instance>.<solver>.sol`` when several solvers run,
+    ``<instance>.<solver>.log`` (the solver's phase log and the times of
+    its improving plans), ``results.csv`` and ``results.md`` in
+    ``outdir``; CSV and Markdown are rewritten after
     every instance so an interrupted run keeps what it finished.
 
     Parameters
@@ -328,6 +348,9 @@ def run_bench(
             )
             rows.append(row)
             traces[instance.name, solver] = result.trace
+            _atomic_write(
+                outdir / f"{instance.name}.{solver}.log", _run_log(result)
+            )
             if on_row is not None:
                 on_row(row)
         if pattern_seconds > 0:
