@@ -198,6 +198,27 @@ def test_gives_up_far_from_converging(osa_files: dict[str, Path]) -> None:
     assert trivial_bound(inst) <= result.bound <= 30455
 
 
+def test_gives_up_when_a_known_bound_is_as_good(
+    osa_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With the gap rule switched off, only the known bound can stop column
+    # generation early: a known bound above the master value stops it at
+    # the check, none lets it converge.
+    from spaceplan.solvers.osa import pattern
+
+    monkeypatch.setattr(pattern, "_HOPELESS", math.inf)
+    inst = read_instance(osa_files["nott1c"])
+    plans = seed_plans(inst, [], 1.0, seed=1)
+    high = pattern_bound(
+        inst, plans, 60, give_up_after=0.0, known_bound=lambda: 1e9
+    )
+    assert high.gave_up and high.rounds == 1
+    none = pattern_bound(
+        inst, plans, 60, give_up_after=0.0, known_bound=lambda: None
+    )
+    assert none.converged and not none.gave_up and none.bound == 30455
+
+
 @settings(
     max_examples=30,
     deadline=None,

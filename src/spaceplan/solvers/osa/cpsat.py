@@ -675,6 +675,7 @@ def _pattern_phase(
     result = pattern_plan(
         form.instance, seeds, budget, form.away_from, form=form,
         stop=runner.done, on_plan=report,
+        known_bound=lambda: runner.live_bound,
     )
     plan = "none"
     if result.rooms is not None:
