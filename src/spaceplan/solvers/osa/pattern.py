@@ -111,8 +111,9 @@ class PatternBound:
     seconds
         Wall time.
     gave_up
-        True when column generation stopped early because it was too far
-        from converging (see :func:`pattern_plan`).
+        True when column generation stopped early at its check: too far
+        from converging, or unable to prove much more than a bound known
+        elsewhere (see :func:`_generate`).
     """
 
     bound: int | None
