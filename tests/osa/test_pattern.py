@@ -162,7 +162,10 @@ def test_pattern_plan_on_tiny(tiny: Instance, feasible_plans: Plans) -> None:
 
 def test_pattern_plan_finds_nott1d_optimum(osa_files: dict[str, Path]) -> None:
     inst = read_instance(osa_files["nott1d"])
-    plans = seed_plans(inst, [], 1.0, seed=1)
+    # A fixed move count, not a time, so the seed plans (and with them the
+    # pattern pool) repeat: price-and-branch does not promise an optimum,
+    # and with timed seeds about one run in four had 211.55 as its best.
+    plans = seed_plans(inst, [], 10.0, seed=1, max_moves=150_000)
     result = pattern_plan(inst, plans, 60)
     assert result.rooms is not None
     # The patterns that prove the bound also hold an optimal plan.

@@ -373,13 +373,16 @@ def anneal(
     stop: threading.Event | None = None,
     report: Callable[[list[int]], None] | None = None,
     t_start: float = 2000.0,
+    max_moves: int | None = None,
 ) -> AnnealResult:
     """Anneal from ``start_plan`` for ``time_limit`` seconds.
 
-    See :meth:`Annealer.run` for ``stop``, ``report`` and ``t_start``.
+    See :meth:`Annealer.run` for ``stop``, ``report``, ``t_start`` and
+    ``max_moves``.
     """
     state = Annealer(instance, away_from)
     state.set_plan(start_plan)
     return state.run(
-        time_limit, seed=seed, stop=stop, report=report, t_start=t_start
+        time_limit, seed=seed, stop=stop, report=report, t_start=t_start,
+        max_moves=max_moves,
     )

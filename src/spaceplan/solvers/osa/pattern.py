@@ -860,6 +860,7 @@ def seed_plans(
     seconds: float,
     seed: int,
     away_from: AwayFrom = "floor",
+    max_moves: int | None = None,
 ) -> list[list[int]]:
     """Plans to seed the master: the given ones and an anneal's path.
 
@@ -880,6 +881,9 @@ def seed_plans(
         Annealing seed.
     away_from
         Reading of AWAYFROM rules.
+    max_moves
+        Anneal for this many moves instead of ``seconds``, so that the
+        plans repeat for a given seed.
 
     Returns
     -------
@@ -906,6 +910,7 @@ def seed_plans(
         seed=seed,
         away_from=away_from,
         report=lambda plan: found.append(list(plan)),
+        max_moves=max_moves,
     )
     if result.rooms is not None:
         found.append(list(result.rooms))
