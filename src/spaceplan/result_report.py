@@ -100,7 +100,7 @@ def candidate_table(
                 f"{m.office_area:,.1f}",
                 f"{m.unused_area:,.1f}",
                 str(m.rooms_used),
-                f"{c.objective:g}",
+                f"{c.objective:,.1f}",
                 t("d.all_pass", lang) if not n else f"{n} {t('d.n_fail', lang)}",
             ]
         )
