@@ -18,6 +18,7 @@ from spaceplan.osa.read import Instance, RuleType, read_instance, read_solution
 from spaceplan.solvers.osa import Status, build_formulation, trivial_bound
 from spaceplan.solvers.osa.anneal import Annealer
 from spaceplan.solvers.osa.cpsat import (
+    _Heat,
     _Incumbent,
     _lns,
     _Model,
@@ -224,6 +225,24 @@ def test_lns_keeps_its_own_plan_after_a_kick(
     )
     assert objective != 1
     assert evaluate(inst, rooms).objective == objective <= value
+
+
+def test_kick_heat_adapts_to_where_kicks_land() -> None:
+    # A kick that lands far above the best plan halves the heat (down to
+    # the floor); one that barely moves doubles it; in between it stays.
+    heat = _Heat(0.003 * 13_000)
+    assert heat.value == pytest.approx(39.0)
+    heat.adapt(13_000, 13_000)
+    assert heat.value == pytest.approx(78.0)
+    heat.adapt(13_000, 13_000 + 13_000 * 3 // 100)
+    assert heat.value == pytest.approx(78.0)
+    heat.adapt(13_000, 14_000)
+    assert heat.value == pytest.approx(39.0)
+    heat.adapt(13_000, 20_000)
+    heat.adapt(13_000, 20_000)
+    assert heat.value == _Heat.LOWEST
+    # A tiny best plan (an objective near 0) starts at the floor too.
+    assert _Heat(0.0).value == _Heat.LOWEST
 
 
 def test_plain_baseline_without_lns(
