@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from spaceplan.solvers.osa.cpsat import (
     _Heat,
     _Incumbent,
     _lns,
+    _misuse,
     _Model,
     _stop_on_stall,
     _web,
@@ -227,16 +229,57 @@ def test_lns_keeps_its_own_plan_after_a_kick(
     assert evaluate(inst, rooms).objective == objective <= value
 
 
+def test_misuse_neighbourhood_frees_rooms_of_about_the_over_load(
+    tmp_path: Path,
+) -> None:
+    # Room 0 (10 m²) holds entity 0 (12 m²): the only over-used room.
+    # The rooms nearest in capacity to its load of 12 are room 3 (12 m²)
+    # and room 1 (13 m²), wherever they are; rooms 2, 4, 5 are far off.
+    text = """NoOfEntities: 6
+NoOfRooms: 6
+NoOfConstraints: 0
+ENTITIES
+0 0 12
+1 0 11
+2 0 10
+3 0 25
+4 0 40
+5 0 5
+ROOMS
+0 0 10 0
+1 1 13 0
+2 0 30 0
+3 2 12 0
+4 0 50 0
+5 0 5 0
+CONSTRAINTS
+"""
+    path = tmp_path / "misuse.txt"
+    path.write_text(text)
+    inst = read_instance(path)
+    rooms = [0, 1, 3, 2, 4, 5]
+    by_room = {r: [e] for e, r in enumerate(rooms)}
+    for seed in range(5):
+        rng = random.Random(seed)
+        assert _misuse(inst, rooms, by_room, rng, 3) == {0, 1, 2}
+    # Larger neighbourhoods go on in order of capacity: room 5 (5 m²)
+    # before room 2 (30 m²).
+    assert _misuse(inst, rooms, by_room, random.Random(0), 4) == {
+        0, 1, 2, 5,
+    }
+
+
 def test_kick_heat_adapts_to_where_kicks_land() -> None:
     # A kick that lands far above the best plan halves the heat (down to
     # the floor); one that barely moves doubles it; in between it stays.
     heat = _Heat(0.003 * 13_000)
     assert heat.value == pytest.approx(39.0)
-    heat.adapt(13_000, 13_000)
+    # adapt() answers whether the kick should be repeated (it stayed put).
+    assert heat.adapt(13_000, 13_000)
     assert heat.value == pytest.approx(78.0)
-    heat.adapt(13_000, 13_000 + 13_000 * 3 // 100)
+    assert not heat.adapt(13_000, 13_000 + 13_000 * 3 // 100)
     assert heat.value == pytest.approx(78.0)
-    heat.adapt(13_000, 14_000)
+    assert not heat.adapt(13_000, 14_000)
     assert heat.value == pytest.approx(39.0)
     heat.adapt(13_000, 20_000)
     heat.adapt(13_000, 20_000)

@@ -18,9 +18,10 @@ The solve shares one time budget between:
    more workers it interleaves its own LNS with the LP worker);
 3. our own large-neighbourhood search on the calling thread, CP-SAT on
    the spare workers beside it: fix all entities but 20–70 (chosen by
-   room, floor, department, rule web or around violated rules), re-solve
-   the small model with one worker, keep gains; a short warm anneal
-   kicks it out of a stall (an iterated local search).
+   room, floor, department, rule web, around violated rules, or by
+   misuse: over-used rooms with the rooms nearest their load in
+   capacity), re-solve the small model with one worker, keep gains; a
+   short warm anneal kicks it out of a stall (an iterated local search).
 
 Plans from every source meet in one shared incumbent, and each CP-SAT
 run stops as soon as its bound, or the pattern bound, meets it.  The
@@ -739,17 +740,22 @@ def _search(
             break
         # Stalled: kick the plan out of its basin with a short, warm
         # anneal from the best plan, then search around the result (an
-        # iterated local search; the best plan is never lost).
-        with best.lock:
-            assert best.rooms is not None
-            plan, top = list(best.rooms), best.objective or 0
-        found = anneal(
-            instance, plan, kick, seed=rng.randrange(1 << 30),
-            away_from=away_from, stop=runner.done, t_start=heat.value,
-            report=report,
-        )
-        end = found.final or found.rooms
-        if end is not None:
+        # iterated local search; the best plan is never lost).  A kick
+        # that ends where it began is no kick: try again, hotter.
+        for _ in range(_Heat.TRIES):
+            if deadline - time.perf_counter() < 2 * kick:
+                break
+            with best.lock:
+                assert best.rooms is not None
+                plan, top = list(best.rooms), best.objective or 0
+            found = anneal(
+                instance, plan, kick, seed=rng.randrange(1 << 30),
+                away_from=away_from, stop=runner.done, t_start=heat.value,
+                report=report,
+            )
+            end = found.final or found.rooms
+            if end is None or runner.done.is_set():
+                break
             plan = form.canonical(end)
             current = (plan, evaluate(instance, plan, away_from).objective)
             log.append(
@@ -757,7 +763,8 @@ def _search(
                 f"{best.objective} to {current[1]} at "
                 f"{time.perf_counter() - best.start:.1f}s"
             )
-            heat.adapt(top, current[1])
+            if not heat.adapt(top, current[1]):
+                break
 
 
 class _Heat:
@@ -770,22 +777,28 @@ class _Heat:
     one.  The first heat is therefore a share of the best objective (the
     solve's ``kick_heat``), at least :attr:`LOWEST`; it halves after a
     kick that lands more than :attr:`FAR` above the best and doubles
-    after one that lands within :attr:`NEAR` (it barely moved).
+    after one that lands within :attr:`NEAR` (it barely moved), which is
+    then repeated at once, up to :attr:`TRIES` kicks in a row.
     """
 
     FAR = 0.05
     NEAR = 0.005
     LOWEST = 20.0
+    #: Kicks in a row while they do not move (each one hotter).
+    TRIES = 4
 
     def __init__(self, start: float) -> None:
         self.value = max(start, self.LOWEST)
 
-    def adapt(self, best: int, kicked: int) -> None:
+    def adapt(self, best: int, kicked: int) -> bool:
+        """Adjust the heat to a kick's landing; True when it did not move."""
         excess = (kicked - best) / max(abs(best), 1)
         if excess > self.FAR:
             self.value = max(self.value / 2, self.LOWEST)
         elif excess < self.NEAR:
             self.value *= 2
+            return True
+        return False
 
 
 def _perfect(
@@ -927,8 +940,12 @@ def _misuse(
 def _neighbourhoods(
     instance: Instance, rooms: Sequence[int], rng: random.Random, size: int,
     away_from: AwayFrom,
-) -> set[int]:
-    """Pick about ``size`` entities to re-open around the incumbent."""
+) -> tuple[str, set[int]]:
+    """Pick about ``size`` entities to re-open around the incumbent.
+
+    Returns the kind drawn (one of :data:`NEIGHBOURHOODS`) and the
+    entities.
+    """
     num_e = instance.num_entities
     by_room: dict[int, list[int]] = {}
     for e, r in enumerate(rooms):
@@ -1009,7 +1026,7 @@ def _neighbourhoods(
             break
         for q in sorted(instance.near[r]):
             free.update(by_room.get(q, ()))
-    return free
+    return kind, free
 
 
 def _lns(
@@ -1062,7 +1079,7 @@ def _lns(
                 if seen is not None and seen < objective:
                     assert best.rooms is not None
                     rooms, objective = list(best.rooms), seen
-        free = _neighbourhoods(instance, rooms, rng, size, away_from)
+        kind, free = _neighbourhoods(instance, rooms, rng, size, away_from)
         # Every other step, re-pack the freed entities among their own
         # rooms, the rooms next to them and a few others: a far smaller
         # sub-model that CP-SAT often solves to optimality within the
@@ -1092,8 +1109,8 @@ def _lns(
                     seen = value
                     runner.check()
                     log.append(
-                        f"lns it {it} size {len(free)} obj={value} at "
-                        f"{time.perf_counter() - best.start:.1f}s"
+                        f"lns it {it} {kind} size {len(free)} obj={value} "
+                        f"at {time.perf_counter() - best.start:.1f}s"
                     )
             # Fully solved neighbourhoods are easy: grow them.
             if code == cp_model.OPTIMAL:
