@@ -23,6 +23,7 @@ __all__ = [
     "Evaluation",
     "Violation",
     "evaluate",
+    "room_loads",
     "rule_violated",
 ]
 
@@ -75,7 +76,8 @@ class Evaluation:
         )
 
 
-def _room_loads(instance: Instance, rooms: Sequence[int]) -> list[int]:
+def room_loads(instance: Instance, rooms: Sequence[int]) -> list[int]:
+    """Summed entity size (centi) per room under the assignment ``rooms``."""
     loads = [0] * instance.num_rooms
     for entity, rid in zip(instance.entities, rooms, strict=True):
         loads[rid] += entity.size
@@ -184,7 +186,7 @@ def evaluate(
     for eid, rid in enumerate(rooms):
         if not 0 <= rid < instance.num_rooms:
             raise ValueError(f"Entity {eid} is in unknown room {rid}.")
-    loads = _room_loads(instance, rooms)
+    loads = room_loads(instance, rooms)
     occupants = [0] * instance.num_rooms
     for rid in rooms:
         occupants[rid] += 1

@@ -43,7 +43,7 @@ from google.protobuf import text_format
 from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
-from spaceplan.osa.evaluate import AwayFrom, evaluate
+from spaceplan.osa.evaluate import AwayFrom, evaluate, room_loads
 from spaceplan.osa.read import Instance, Rule, RuleType
 from spaceplan.solvers.osa import (
     Formulation,
@@ -916,9 +916,7 @@ def _misuse(
     over-used rooms (or, with none, the most under-used), then rooms in
     order of how close their capacity is to one of those loads.
     """
-    loads = [0] * instance.num_rooms
-    for e, r in enumerate(rooms):
-        loads[r] += instance.entities[e].size
+    loads = room_loads(instance, rooms)
     caps = [room.capacity for room in instance.rooms]
     over = [r for r in by_room if loads[r] > caps[r]]
     if not over:
