@@ -30,7 +30,7 @@ from spaceplan.solvers.osa.cpsat import (
     solve_cpsat,
 )
 from spaceplan.solvers.osa.greedy import solve_greedy
-from spaceplan.solvers.osa.highs import solve_highs
+from spaceplan.solvers.osa.highs import SubMip, solve_highs
 
 TINY = Path(__file__).parent / "data" / "tiny.txt"
 
@@ -227,6 +227,76 @@ def test_lns_keeps_its_own_plan_after_a_kick(
     )
     assert objective != 1
     assert evaluate(inst, rooms).objective == objective <= value
+
+
+def test_highs_step_is_the_best_plan_of_its_neighbourhood(
+    tiny: Instance, feasible_plans: Plans
+) -> None:
+    # A HiGHS LNS step moves only the freed entities and returns the best
+    # plan among those that keep every other entity where it was (brute
+    # force).  One SubMip serves every step, so bounds left by an earlier
+    # step (everything free, then little) must not leak into the next.
+    form = build_formulation(tiny)
+    plans = feasible_plans(tiny)
+    start = plans[-1][1]  # the worst hard-feasible plan
+    mip = SubMip(form, seed=1)
+    for free in ({0}, set(range(4)), {1, 3}, set(), {2}, {0, 1, 2}):
+        proved, rooms = mip.solve(start, free, 10)
+        assert proved and rooms is not None
+        kept = [e for e in range(4) if e not in free]
+        reachable = [
+            value
+            for value, plan in plans
+            if all(plan[e] == start[e] for e in kept)
+        ]
+        assert all(rooms[e] == start[e] for e in kept)
+        check = evaluate(tiny, rooms)
+        assert check.feasible
+        assert check.objective == min(reachable), free
+    # Freed entirely, the step is the optimum.
+    assert (
+        evaluate(tiny, mip.solve(start, set(range(4)), 10)[1] or []).objective
+        == plans[0][0]
+    )
+
+
+def test_lns_with_highs_steps_improves_nott1d(
+    osa_files: dict[str, Path],
+) -> None:
+    # Every step on HiGHS (mip_share 1): from the greedy plan the LNS
+    # must reach a better, hard-feasible plan that re-scores exactly.
+    class Idle:
+        done = threading.Event()
+
+        def check(self) -> None:
+            pass
+
+    inst = read_instance(osa_files["nott1d"])
+    form = build_formulation(inst)
+    plan = form.canonical(
+        solve_greedy(inst, seed=1, time_limit=0.2).rooms or []
+    )
+    value = evaluate(inst, plan).objective
+    best = _Incumbent(time.perf_counter())
+    best.offer(plan, value)
+    log: list[str] = []
+    rooms, objective = _lns(
+        _Model(form),
+        (plan, value),
+        best,
+        Idle(),  # type: ignore[arg-type]
+        time.perf_counter() + 15,
+        seed=1,
+        log=log,
+        stall=8,
+        mip=SubMip(form, seed=1),
+        mip_share=1.0,
+    )
+    check = evaluate(inst, rooms)
+    assert check.feasible
+    assert check.objective == objective < value
+    assert any("/highs" in line for line in log)
+    assert not any(" size " in line and "/highs" not in line for line in log)
 
 
 def test_misuse_neighbourhood_frees_rooms_of_about_the_over_load(

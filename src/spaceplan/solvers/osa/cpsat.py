@@ -54,6 +54,7 @@ from spaceplan.solvers.osa import (
 )
 from spaceplan.solvers.osa.anneal import anneal
 from spaceplan.solvers.osa.greedy import solve_greedy
+from spaceplan.solvers.osa.highs import SubMip
 from spaceplan.solvers.osa.pattern import PatternBound, pattern_plan
 
 __all__ = ["CONFIG_PATH", "load_preset", "solve_cpsat"]
@@ -242,6 +243,7 @@ def solve_cpsat(
     pattern_share: float = 0.9,
     pattern_min: float = _PATTERN_MIN_SECONDS,
     stall_share: float = 0.08,
+    mip_share: float = 0.3,
 ) -> OsaResult:
     """Solve an OSA instance with CP-SAT.
 
@@ -293,6 +295,11 @@ def solve_cpsat(
         After a pattern phase, phase 2 ends once the best plan has not
         improved for this share of the time left at its start (at least
         10 s).
+    mip_share
+        Share of the LNS steps (phase 3) solved by HiGHS instead of
+        CP-SAT, on neighbourhoods of 30–130 entities (see
+        :class:`spaceplan.solvers.osa.highs.SubMip`).  0 keeps every
+        step on CP-SAT.
 
     Returns
     -------
@@ -415,7 +422,7 @@ def solve_cpsat(
         try:
             _search(
                 form, runner, overall, deadline, seed, log, stall, kick,
-                kick_heat,
+                kick_heat, mip_share,
             )
         finally:
             finish(runner)
@@ -717,6 +724,7 @@ def _search(
     stall: int = 60,
     kick: float = 3.0,
     kick_heat: float = 0.003,
+    mip_share: float = 0.0,
 ) -> None:
     """LNS, kicked by warm anneals when it stalls, until the deadline."""
     instance, away_from = form.instance, form.away_from
@@ -724,6 +732,7 @@ def _search(
     if best.rooms is None:
         return
     model = _Model(form)
+    mip = SubMip(form, seed) if mip_share > 0 else None
     with best.lock:
         current = (list(best.rooms), best.objective or 0)
     rng = random.Random(seed)
@@ -733,7 +742,7 @@ def _search(
         rounds += 1
         current = _lns(
             model, current, best, runner, deadline, seed + 1000 * rounds,
-            log, stall=stall,
+            log, stall=stall, mip=mip, mip_share=mip_share,
         )
         left = deadline - time.perf_counter()
         if runner.done.is_set() or left < 2 * kick:
@@ -892,6 +901,12 @@ def _web(instance: Instance, rule: Rule) -> set[int]:
     return web
 
 
+#: Neighbourhood sizes (entities) of the LNS's HiGHS steps: the range,
+#: the first size, and the time limit of one step (s).
+_MIP_SIZES = (30, 130)
+_MIP_START = 50
+_MIP_STEP_SECONDS = 3.0
+
 #: Neighbourhood kinds of the LNS, drawn uniformly (repeats weight them).
 NEIGHBOURHOODS = (
     "room", "floor", "rule", "rule", "group", "cluster", "cluster",
@@ -1038,9 +1053,15 @@ def _lns(
     sub_limit: float = 1.0,
     stall: int = 60,
     repack: float = 0.5,
+    mip: SubMip | None = None,
+    mip_share: float = 0.0,
 ) -> tuple[list[int], int]:
-    """Re-open 20–45 entities around ``current``, re-solve, keep gains.
+    """Re-open entities around ``current``, re-solve, keep gains.
 
+    A step re-opens 20–45 entities for CP-SAT (40–70 once half-way to a
+    stall), or, with probability ``mip_share``, 30–130 for ``mip``
+    (HiGHS), whose LP proves most such neighbourhoods optimal within
+    seconds.
     Returns after ``stall`` steps without a gain (or at the deadline, or
     when the global run is done).  Each gain that beats the shared best
     is offered to it and to the global run's stopping test; a better plan
@@ -1052,6 +1073,8 @@ def _lns(
     rng = random.Random(seed)
     preset = load_preset("lns")
     size = 30
+    # HiGHS steps take larger neighbourhoods, grown while it proves them.
+    mip_size = _MIP_START
     it = idle = 0
     rooms, objective = current
     seen = best.objective
@@ -1077,43 +1100,60 @@ def _lns(
                 if seen is not None and seen < objective:
                     assert best.rooms is not None
                     rooms, objective = list(best.rooms), seen
-        kind, free = _neighbourhoods(instance, rooms, rng, size, away_from)
-        # Every other step, re-pack the freed entities among their own
-        # rooms, the rooms next to them and a few others: a far smaller
-        # sub-model that CP-SAT often solves to optimality within the
-        # step (on nott1 the open version rarely improved in 1 s).
-        within = (
-            _rooms_around(instance, rooms, free, rng)
-            if rng.random() < repack
-            else None
-        )
-        model.fix(rooms, free, within)
-        if hinted != rooms:
-            # The hint only changes with the plan (values of fixed
-            # variables are fixed anyway); recomputing it every step was
-            # a third of a second on the generated instances.
-            model.hint(rooms)
-            hinted = list(rooms)
-        solver = _params(preset, min(left, limit), seed + it, 1)
-        code = solver.solve(model.model)
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            candidate = model.form.rooms_from(
-                [solver.value(v) for v in model.vars]
+        if mip is not None and rng.random() < mip_share:
+            # A HiGHS step: a larger neighbourhood, usually proved.
+            kind, free = _neighbourhoods(
+                instance, rooms, rng, mip_size, away_from
             )
-            value = evaluate(instance, candidate, away_from).objective
-            if value < objective:
-                rooms, objective, idle = candidate, value, 0
-                if best.offer(candidate, value):
-                    seen = value
-                    runner.check()
-                    log.append(
-                        f"lns it {it} {kind} size {len(free)} obj={value} "
-                        f"at {time.perf_counter() - best.start:.1f}s"
-                    )
+            proved, candidate = mip.solve(
+                rooms, free, min(left, _MIP_STEP_SECONDS)
+            )
+            mip_low, mip_high = _MIP_SIZES
+            mip_size = (
+                min(mip_high, mip_size + 2) if proved
+                else max(mip_low, mip_size - 5)
+            )
+            kind += "/highs"
+        else:
+            kind, free = _neighbourhoods(instance, rooms, rng, size, away_from)
+            # Every other step, re-pack the freed entities among their own
+            # rooms, the rooms next to them and a few others: a far
+            # smaller sub-model that CP-SAT often solves to optimality
+            # within the step (on nott1 the open version rarely improved
+            # in 1 s).
+            within = (
+                _rooms_around(instance, rooms, free, rng)
+                if rng.random() < repack
+                else None
+            )
+            model.fix(rooms, free, within)
+            if hinted != rooms:
+                # The hint only changes with the plan (values of fixed
+                # variables are fixed anyway); recomputing it every step
+                # was a third of a second on the generated instances.
+                model.hint(rooms)
+                hinted = list(rooms)
+            solver = _params(preset, min(left, limit), seed + it, 1)
+            code = solver.solve(model.model)
+            proved = code == cp_model.OPTIMAL
+            candidate = (
+                model.form.rooms_from([solver.value(v) for v in model.vars])
+                if proved or code == cp_model.FEASIBLE
+                else None
+            )
             # Fully solved neighbourhoods are easy: grow them.
-            if code == cp_model.OPTIMAL:
-                size = min(high, size + 1)
-            else:
-                size = max(low, size - 2)
+            size = min(high, size + 1) if proved else max(low, size - 2)
+        if candidate is None:
+            continue
+        value = evaluate(instance, candidate, away_from).objective
+        if value < objective:
+            rooms, objective, idle = candidate, value, 0
+            if best.offer(candidate, value):
+                seen = value
+                runner.check()
+                log.append(
+                    f"lns it {it} {kind} size {len(free)} obj={value} "
+                    f"at {time.perf_counter() - best.start:.1f}s"
+                )
     log.append(f"lns {it} steps, ended at {objective}")
     return rooms, objective

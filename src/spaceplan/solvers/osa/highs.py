@@ -17,6 +17,7 @@ import numpy as np
 
 from spaceplan.osa.evaluate import AwayFrom, evaluate
 from spaceplan.osa.read import Instance
+from spaceplan.solvers.highs import new_highs
 from spaceplan.solvers.osa import (
     Formulation,
     OsaResult,
@@ -26,15 +27,13 @@ from spaceplan.solvers.osa import (
 )
 from spaceplan.solvers.osa.greedy import solve_greedy
 
-__all__ = ["lp_bound", "solve_highs"]
+__all__ = ["SubMip", "lp_bound", "solve_highs"]
 
 
 def _load(
     form: Formulation, integral: bool, threads: int, seed: int
 ) -> highspy.Highs:
-    h = highspy.Highs()
-    h.silent()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("threads", threads)
     h.setOptionValue("random_seed", seed)
     n = form.num_vars
@@ -71,6 +70,58 @@ def _load(
     )
     h.changeObjectiveOffset(float(form.offset))
     return h
+
+
+class SubMip:
+    """The formulation as a HiGHS MIP, re-solved around a plan (LNS steps).
+
+    Each step fixes every entity outside a freed set to its room and lets
+    HiGHS solve the rest, started from the plan.  On these assignment
+    models its LP is strong: on p025_n005 it proved neighbourhoods of
+    50–100 entities optimal in 1–6 s, where CP-SAT left 66-entity ones
+    open after 20 s.
+    """
+
+    def __init__(self, form: Formulation, seed: int) -> None:
+        self.form = form
+        self.highs = _load(form, True, 1, seed)
+        self.highs.setOptionValue("mip_rel_gap", 0.0)
+        self.highs.setOptionValue("mip_abs_gap", 0.999)
+        cells = sorted(form.x.items(), key=lambda item: item[1])
+        self._cols = np.array([var for _, var in cells], np.int32)
+        self._entity = np.array([e for (e, _), _ in cells], np.int64)
+        self._room = np.array([r for (_, r), _ in cells], np.int64)
+
+    def solve(
+        self, rooms: Sequence[int], free: set[int], time_limit: float
+    ) -> tuple[bool, list[int] | None]:
+        """Re-solve with only ``free`` entities movable.
+
+        ``rooms`` must be canonical (:meth:`Formulation.canonical`).
+        Returns whether HiGHS proved the step optimal, and its plan (None
+        when it has none).
+        """
+        h = self.highs
+        movable = np.zeros(self.form.instance.num_entities, bool)
+        movable[list(free)] = True
+        movable = movable[self._entity]
+        placed = (np.asarray(rooms)[self._entity] == self._room).astype(float)
+        h.changeColsBounds(
+            len(self._cols),
+            self._cols,
+            np.where(movable, 0.0, placed),
+            np.where(movable, 1.0, placed),
+        )
+        h.setOptionValue("time_limit", max(0.01, time_limit))
+        start = highspy.HighsSolution()
+        start.col_value = [float(v) for v in self.form.values_for(rooms)]
+        start.value_valid = True
+        h.setSolution(start)
+        h.run()
+        proved = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        if h.getInfo().primal_solution_status != 2:
+            return proved, None
+        return proved, self.form.rooms_from(list(h.getSolution().col_value))
 
 
 def lp_bound(instance: Instance, away_from: AwayFrom = "floor") -> float:

@@ -43,6 +43,7 @@ import numpy as np
 
 from spaceplan.osa.evaluate import AwayFrom, evaluate
 from spaceplan.osa.read import Instance, RuleType
+from spaceplan.solvers.highs import new_highs
 from spaceplan.solvers.osa import (
     Formulation,
     build_formulation,
@@ -253,9 +254,7 @@ class _Master:
 
     def _highs(self) -> highspy.Highs:
         """A silent one-thread HiGHS object that obeys our deadline."""
-        h = highspy.Highs()
-        h.silent()
-        h.setOptionValue("output_flag", False)
+        h = new_highs()
         h.setOptionValue("threads", 1)
         h.cbSimplexInterrupt.subscribe(self._interrupt)
         h.cbMipInterrupt.subscribe(self._interrupt)
