@@ -1143,10 +1143,12 @@ def _lns(
             )
             # Fully solved neighbourhoods are easy: grow them.
             size = min(high, size + 1) if proved else max(low, size - 2)
-        if candidate is None:
+        if candidate is None or -1 in candidate:
             continue
-        value = evaluate(instance, candidate, away_from).objective
-        if value < objective:
+        check = evaluate(instance, candidate, away_from)
+        # HiGHS works to tolerances: only a plan the checker passes counts.
+        value = check.objective
+        if check.feasible and value < objective:
             rooms, objective, idle = candidate, value, 0
             if best.offer(candidate, value):
                 seen = value
