@@ -197,18 +197,22 @@ def test_cluster_neighbourhood_covers_a_rule_web(
     )
 
 
+class _Idle:
+    """Stands in for the global CP-SAT run beside the LNS: never done."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+
+    def check(self) -> None:
+        pass
+
+
 def test_lns_keeps_its_own_plan_after_a_kick(
     osa_files: dict[str, Path],
 ) -> None:
     # After a kick the LNS must search from the kicked plan, not fall back
     # to the shared best at its first step; only a best that changes
     # while it runs (a plan from the global run) is taken up.
-    class Idle:
-        done = threading.Event()
-
-        def check(self) -> None:
-            pass
-
     inst = read_instance(osa_files["nott1d"])
     state = Annealer(inst)
     state.set_plan(solve_greedy(inst, seed=1, time_limit=0.2).rooms or [])
@@ -222,7 +226,7 @@ def test_lns_keeps_its_own_plan_after_a_kick(
     # show as that number coming back.
     best.offer(kicked[::-1], 1)
     rooms, objective = _lns(
-        _Model(form), (kicked, value), best, Idle(),  # type: ignore[arg-type]
+        _Model(form), (kicked, value), best, _Idle(),  # type: ignore[arg-type]
         time.perf_counter() + 20, seed=1, log=[], stall=2,
     )
     assert objective != 1
@@ -235,7 +239,8 @@ def test_highs_step_is_the_best_plan_of_its_neighbourhood(
     # A HiGHS LNS step moves only the freed entities and returns the best
     # plan among those that keep every other entity where it was (brute
     # force).  One SubMip serves every step, so bounds left by an earlier
-    # step (everything free, then little) must not leak into the next.
+    # step (one entity free, then all, then a few) must not leak into the
+    # next.
     form = build_formulation(tiny)
     plans = feasible_plans(tiny)
     start = plans[-1][1]  # the worst hard-feasible plan
@@ -253,11 +258,15 @@ def test_highs_step_is_the_best_plan_of_its_neighbourhood(
         check = evaluate(tiny, rooms)
         assert check.feasible
         assert check.objective == min(reachable), free
-    # Freed entirely, the step is the optimum.
-    assert (
-        evaluate(tiny, mip.solve(start, set(range(4)), 10)[1] or []).objective
-        == plans[0][0]
-    )
+    # Freed entirely, the step is the optimum; a stop already set ends
+    # the step at once, with the start plan as the only plan.
+    proved, rooms = mip.solve(start, set(range(4)), 10)
+    assert rooms is not None
+    assert evaluate(tiny, rooms).objective == plans[0][0]
+    halted = threading.Event()
+    halted.set()
+    proved, rooms = mip.solve(start, set(range(4)), 10, halted)
+    assert not proved
 
 
 def test_lns_with_highs_steps_improves_nott1d(
@@ -265,12 +274,6 @@ def test_lns_with_highs_steps_improves_nott1d(
 ) -> None:
     # Every step on HiGHS (mip_share 1): from the greedy plan the LNS
     # must reach a better, hard-feasible plan that re-scores exactly.
-    class Idle:
-        done = threading.Event()
-
-        def check(self) -> None:
-            pass
-
     inst = read_instance(osa_files["nott1d"])
     form = build_formulation(inst)
     plan = form.canonical(
@@ -284,7 +287,7 @@ def test_lns_with_highs_steps_improves_nott1d(
         _Model(form),
         (plan, value),
         best,
-        Idle(),  # type: ignore[arg-type]
+        _Idle(),  # type: ignore[arg-type]
         time.perf_counter() + 15,
         seed=1,
         log=log,

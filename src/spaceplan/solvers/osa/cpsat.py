@@ -1109,7 +1109,7 @@ def _lns(
                 instance, rooms, rng, mip_size, away_from
             )
             proved, candidate = mip.solve(
-                rooms, free, min(left, _MIP_STEP_SECONDS)
+                rooms, free, min(left, _MIP_STEP_SECONDS), runner.done
             )
             mip_low, mip_high = _MIP_SIZES
             mip_size = (

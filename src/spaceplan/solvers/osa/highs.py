@@ -10,6 +10,7 @@ back-end, which re-solves it with most entities fixed.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -89,20 +90,40 @@ class SubMip:
         self.highs = _load(form, True, 1, seed)
         self.highs.setOptionValue("mip_rel_gap", 0.0)
         self.highs.setOptionValue("mip_abs_gap", 0.999)
+        # Our own clock and stop flag end each step, as for the pattern
+        # master: HiGHS's time_limit is not a per-run deadline we can rely
+        # on across many runs of one object.
+        self._deadline = math.inf
+        self._stop: threading.Event | None = None
+        self.highs.cbSimplexInterrupt.subscribe(self._interrupt)
+        self.highs.cbMipInterrupt.subscribe(self._interrupt)
         cells = sorted(form.x.items(), key=lambda item: item[1])
         self._cols = np.array([var for _, var in cells], np.int32)
         self._entity = np.array([e for (e, _), _ in cells], np.int64)
         self._room = np.array([r for (_, r), _ in cells], np.int64)
 
+    def _interrupt(self, event: Any) -> None:
+        if time.perf_counter() >= self._deadline or (
+            self._stop is not None and self._stop.is_set()
+        ):
+            event.interrupt()
+
     def solve(
-        self, rooms: Sequence[int], free: set[int], time_limit: float
+        self,
+        rooms: Sequence[int],
+        free: set[int],
+        time_limit: float,
+        stop: threading.Event | None = None,
     ) -> tuple[bool, list[int] | None]:
         """Re-solve with only ``free`` entities movable.
 
-        ``rooms`` must be canonical (:meth:`Formulation.canonical`).
-        Returns whether HiGHS proved the step optimal, and its plan (None
-        when it has none).
+        ``rooms`` must be canonical (:meth:`Formulation.canonical`); so is
+        the plan returned.  The step ends after ``time_limit`` seconds or
+        once ``stop`` is set.  Returns whether HiGHS proved the step
+        optimal, and its plan (None when it has none).
         """
+        self._deadline = time.perf_counter() + time_limit
+        self._stop = stop
         h = self.highs
         movable = np.zeros(self.form.instance.num_entities, bool)
         movable[list(free)] = True
@@ -123,7 +144,10 @@ class SubMip:
         proved = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
         if h.getInfo().primal_solution_status != 2:
             return proved, None
-        return proved, self.form.rooms_from(list(h.getSolution().col_value))
+        plan = self.form.rooms_from(list(h.getSolution().col_value))
+        # Tolerances could let a symmetry row slip; later steps fix
+        # entities by this plan, so it must follow the rows exactly.
+        return proved, self.form.canonical(plan)
 
 
 def lp_bound(instance: Instance, away_from: AwayFrom = "floor") -> float:
