@@ -37,6 +37,7 @@ import ctypes
 import math
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -447,6 +448,34 @@ def new_highs() -> highspy.Highs:
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
     return h
+
+
+class HighsClock:
+    """Ends the runs of HiGHS objects at our own deadline or stop flag.
+
+    HiGHS's ``time_limit`` option did not follow a deadline across
+    repeated runs of one object (a MIP after column generation overran
+    its share by a minute), so the objects a clock is attached to are
+    interrupted from their simplex and MIP callbacks instead.  Set
+    :attr:`deadline` (``time.perf_counter()`` seconds) and :attr:`stop`
+    before each run.
+    """
+
+    def __init__(self) -> None:
+        self.deadline = math.inf
+        self.stop: threading.Event | None = None
+
+    def attach(self, h: highspy.Highs) -> highspy.Highs:
+        """Subscribe ``h``'s interrupt callbacks to this clock; returns it."""
+        h.cbSimplexInterrupt.subscribe(self._interrupt)
+        h.cbMipInterrupt.subscribe(self._interrupt)
+        return h
+
+    def _interrupt(self, event: Any) -> None:
+        if time.perf_counter() >= self.deadline or (
+            self.stop is not None and self.stop.is_set()
+        ):
+            event.interrupt()
 
 
 def _options(h: highspy.Highs, config: SolverConfig) -> None:

@@ -20,7 +20,7 @@ import numpy as np
 
 from spaceplan.osa.evaluate import AwayFrom, evaluate
 from spaceplan.osa.read import Instance
-from spaceplan.solvers.highs import new_highs
+from spaceplan.solvers.highs import HighsClock, new_highs
 from spaceplan.solvers.osa import (
     Formulation,
     OsaResult,
@@ -93,20 +93,12 @@ class SubMip:
         # Our own clock and stop flag end each step, as for the pattern
         # master: HiGHS's time_limit is not a per-run deadline we can rely
         # on across many runs of one object.
-        self._deadline = math.inf
-        self._stop: threading.Event | None = None
-        self.highs.cbSimplexInterrupt.subscribe(self._interrupt)
-        self.highs.cbMipInterrupt.subscribe(self._interrupt)
+        self._clock = HighsClock()
+        self._clock.attach(self.highs)
         cells = sorted(form.x.items(), key=lambda item: item[1])
         self._cols = np.array([var for _, var in cells], np.int32)
         self._entity = np.array([e for (e, _), _ in cells], np.int64)
         self._room = np.array([r for (_, r), _ in cells], np.int64)
-
-    def _interrupt(self, event: Any) -> None:
-        if time.perf_counter() >= self._deadline or (
-            self._stop is not None and self._stop.is_set()
-        ):
-            event.interrupt()
 
     def solve(
         self,
@@ -122,8 +114,8 @@ class SubMip:
         once ``stop`` is set.  Returns whether HiGHS proved the step
         optimal, and its plan (None when it has none).
         """
-        self._deadline = time.perf_counter() + time_limit
-        self._stop = stop
+        self._clock.deadline = time.perf_counter() + time_limit
+        self._clock.stop = stop
         h = self.highs
         movable = np.zeros(self.form.instance.num_entities, bool)
         movable[list(free)] = True

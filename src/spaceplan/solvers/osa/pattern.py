@@ -43,7 +43,7 @@ import numpy as np
 
 from spaceplan.osa.evaluate import AwayFrom, evaluate
 from spaceplan.osa.read import Instance, RuleType
-from spaceplan.solvers.highs import new_highs
+from spaceplan.solvers.highs import HighsClock, new_highs
 from spaceplan.solvers.osa import (
     Formulation,
     build_formulation,
@@ -222,6 +222,8 @@ class _Master:
         #: (room, set of units).
         self.index: dict[tuple[int, frozenset[int]], int] = {}
 
+        #: Ends every run of this master's HiGHS objects (see _highs).
+        self.clock = HighsClock()
         h = self._highs()
         h.setOptionValue("presolve", "off")
         hi = np.where(self.is_x, 0.0, self.col_hi)
@@ -244,27 +246,14 @@ class _Master:
         )
         h.changeObjectiveOffset(self.offset)
         self.h = h
-        # Our own clock and stop flag end HiGHS's runs: its time_limit
-        # option did not follow a deadline across repeated runs (a MIP
-        # after column generation overran its share by a minute).
-        self.deadline = math.inf
-        self.stop: threading.Event | None = None
         #: Value and pattern reduced costs of the last optimal master.
         self.solved: tuple[float, np.ndarray] | None = None
 
     def _highs(self) -> highspy.Highs:
         """A silent one-thread HiGHS object that obeys our deadline."""
-        h = new_highs()
+        h = self.clock.attach(new_highs())
         h.setOptionValue("threads", 1)
-        h.cbSimplexInterrupt.subscribe(self._interrupt)
-        h.cbMipInterrupt.subscribe(self._interrupt)
         return h
-
-    def _interrupt(self, event: Any) -> None:
-        if time.perf_counter() >= self.deadline or (
-            self.stop is not None and self.stop.is_set()
-        ):
-            event.interrupt()
 
     def reduced(self, duals: np.ndarray) -> np.ndarray:
         """Reduced costs of the compact columns (``x`` included)."""
@@ -404,7 +393,7 @@ class _Master:
                 on_plan(found)
 
         h.cbMipImprovingSolution.subscribe(improving)
-        self.stop, self.deadline = stop, deadline
+        self.clock.stop, self.clock.deadline = stop, deadline
         h.run()
         info = h.getInfo()
         if info.primal_solution_status != 2:  # kSolutionStatusFeasible
@@ -639,7 +628,7 @@ def _generate(
     """
     h = master.h
     h.setOptionValue("simplex_strategy", _DUAL_SIMPLEX)
-    master.stop, master.deadline = stop, deadline
+    master.clock.stop, master.clock.deadline = stop, deadline
     best = -math.inf
     center: np.ndarray | None = None
     rounds = 0
