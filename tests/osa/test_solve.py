@@ -267,6 +267,11 @@ def test_highs_step_is_the_best_plan_of_its_neighbourhood(
     halted.set()
     proved, rooms = mip.solve(start, set(range(4)), 10, halted)
     assert not proved
+    # An interrupted step must not end the next one: HiGHS keeps the
+    # callback's interrupt flag until it is cleared.
+    proved, rooms = mip.solve(start, set(range(4)), 10)
+    assert proved and rooms is not None
+    assert evaluate(tiny, rooms).objective == plans[0][0]
 
 
 def test_lns_with_highs_steps_improves_nott1d(

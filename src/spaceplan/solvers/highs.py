@@ -472,10 +472,15 @@ class HighsClock:
         return h
 
     def _interrupt(self, event: Any) -> None:
-        if time.perf_counter() >= self.deadline or (
-            self.stop is not None and self.stop.is_set()
-        ):
-            event.interrupt()
+        # The flag is set either way: HiGHS keeps it from one callback to
+        # the next, even across runs, so a flag raised once and never
+        # lowered would end every later run of the object at its first
+        # callback (the LNS's HiGHS steps did so after their first
+        # timeout).
+        event.interrupt(
+            time.perf_counter() >= self.deadline
+            or (self.stop is not None and self.stop.is_set())
+        )
 
 
 def _options(h: highspy.Highs, config: SolverConfig) -> None:
