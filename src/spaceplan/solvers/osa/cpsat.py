@@ -151,6 +151,8 @@ class _Model:
             self._by_entity.setdefault(e, []).append((r, var))
         self._fixed_plan: list[int] | None = None
         self._fixed_free: set[int] = set()
+        self._hinted: list[int] | None = None
+        self._preset: dict[str, Any] | None = None
 
     def _add_row(
         self,
@@ -176,11 +178,44 @@ class _Model:
                     self.model.add(expr <= ub)
 
     def hint(self, rooms: Sequence[int]) -> None:
+        """Hint ``rooms`` (kept when it is already the hint).
+
+        The hint only matters with the plan (fixed variables are fixed
+        anyway); recomputing it every LNS step was a third of a second on
+        the generated instances.
+        """
+        if self._hinted == list(rooms):
+            return
         self.model.clear_hints()
         for var, value in zip(
             self.vars, self.form.values_for(rooms), strict=True
         ):
             self.model.add_hint(var, value)
+        self._hinted = list(rooms)
+
+    def step(
+        self,
+        rooms: Sequence[int],
+        free: set[int],
+        within: set[int] | None,
+        time_limit: float,
+        seed: int,
+    ) -> tuple[bool, list[int] | None]:
+        """Re-solve around ``rooms`` with only ``free`` movable (1 worker).
+
+        Returns whether CP-SAT proved the step optimal, and its plan
+        (None when it found none).
+        """
+        self.fix(rooms, free, within)
+        self.hint(rooms)
+        if self._preset is None:
+            self._preset = load_preset("lns")
+        solver = _params(self._preset, time_limit, seed, 1)
+        code = solver.solve(self.model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False, None
+        plan = self.form.rooms_from([solver.value(v) for v in self.vars])
+        return code == cp_model.OPTIMAL, plan
 
     def fix(
         self,
@@ -1074,14 +1109,12 @@ def _lns(
     instance = model.form.instance
     away_from = model.form.away_from
     rng = random.Random(seed)
-    preset = load_preset("lns")
     size = 30
     # HiGHS steps take larger neighbourhoods, grown while it proves them.
     mip_size = _MIP_START
     it = idle = 0
     rooms, objective = current
     seen = best.objective
-    hinted: list[int] | None = None
     while (left := deadline - time.perf_counter()) > 0.5 and idle < stall:
         if runner.done.is_set():
             break
@@ -1129,20 +1162,8 @@ def _lns(
                 if rng.random() < repack
                 else None
             )
-            model.fix(rooms, free, within)
-            if hinted != rooms:
-                # The hint only changes with the plan (values of fixed
-                # variables are fixed anyway); recomputing it every step
-                # was a third of a second on the generated instances.
-                model.hint(rooms)
-                hinted = list(rooms)
-            solver = _params(preset, min(left, limit), seed + it, 1)
-            code = solver.solve(model.model)
-            proved = code == cp_model.OPTIMAL
-            candidate = (
-                model.form.rooms_from([solver.value(v) for v in model.vars])
-                if proved or code == cp_model.FEASIBLE
-                else None
+            proved, candidate = model.step(
+                rooms, free, within, min(left, limit), seed + it
             )
             # Fully solved neighbourhoods are easy: grow them.
             size = min(high, size + 1) if proved else max(low, size - 2)
