@@ -222,6 +222,30 @@ def test_gives_up_when_a_known_bound_is_as_good(
     assert none.converged and not none.gave_up and none.bound == 30455
 
 
+def test_known_bound_test_comes_before_the_gap_checkpoint(
+    osa_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In the solve's pattern phase the known-bound test is due from
+    # _KNOWN_AT of the column generation share, while the gap test waits
+    # for _CHECK_AT.  With the gap test never due, a known bound above
+    # the master value must stop column generation after its first round
+    # once the known-bound test is due at once, and must not stop it
+    # while that test is not yet due.
+    from spaceplan.solvers.osa import pattern
+
+    monkeypatch.setattr(pattern, "_CHECK_AT", 10.0)
+    inst = read_instance(osa_files["nott1c"])
+    plans = seed_plans(inst, [], 1.0, seed=1)
+    monkeypatch.setattr(pattern, "_KNOWN_AT", 0.0)
+    early = pattern_plan(inst, plans, 120, known_bound=lambda: 1e9)
+    assert early.bound.gave_up and early.bound.rounds == 1
+    assert early.rooms is None
+    monkeypatch.setattr(pattern, "_KNOWN_AT", 10.0)
+    later = pattern_plan(inst, plans, 120, known_bound=lambda: 1e9)
+    assert later.bound.converged and not later.bound.gave_up
+    assert later.bound.bound == 30455
+
+
 @settings(
     max_examples=30,
     deadline=None,

@@ -93,6 +93,17 @@ _HOPELESS = 0.6
 #: time.  nott1's master stood at 272 after 48 s, at least 24 % above
 #: CP-SAT's bound (207.70 even at 193 s).
 _SMALL_GAIN = 0.1
+#: ... and that test applies from this share of its time on.  The gap
+#: test needs the later checkpoint (nott1's Lagrangian bound was still
+#: negative after 26 s and converged after 70 s), the known-bound test
+#: does not: the master value only falls, and a phase that can add
+#: little to the bound by then never will.  On p025_n005 (column
+#: generation alone, seed 1) the master stood at 114.0 after 21 s and
+#: 113.0 after 48 s, against CP-SAT bounds of 105–113, and the phase gave
+#: up at 49–51 s of its share in every 300 s run, with no plan; nott1's
+#: master was 310.6 after 26 s, 35 % above CP-SAT's bound, and nott1b
+#: converges in 11–13 s, before this point.
+_KNOWN_AT = 0.15
 
 
 @dataclass(frozen=True)
@@ -622,14 +633,18 @@ def _generate(
     stop: threading.Event | None = None,
     checkpoint: float | None = None,
     known_bound: Callable[[], float | None] | None = None,
+    known_from: float | None = None,
 ) -> PatternBound:
     """Column generation on ``master`` until converged or out of time.
 
     After the ``checkpoint`` time, it gives up once the relative gap
-    between master value and bound is over ``_HOPELESS``, or the master
-    value is within ``_SMALL_GAIN`` of ``known_bound()``: the pattern
-    bound can then prove little more than is known.
+    between master value and bound is over ``_HOPELESS``; after
+    ``known_from`` (the checkpoint when None), once the master value is
+    within ``_SMALL_GAIN`` of ``known_bound()``: the pattern bound can
+    then prove little more than is known.
     """
+    if known_from is None:
+        known_from = checkpoint
     h = master.h
     h.setOptionValue("simplex_strategy", _DUAL_SIMPLEX)
     master.clock.stop, master.clock.deadline = stop, deadline
@@ -644,11 +659,14 @@ def _generate(
     while time.perf_counter() < deadline and rounds != max_rounds:
         if stop is not None and stop.is_set():
             break
-        if (
-            checkpoint is not None
-            and value is not None
-            and time.perf_counter() >= checkpoint
-            and _hopeless(value, best, known_bound)
+        now = time.perf_counter()
+        if value is not None and (
+            (checkpoint is not None and now >= checkpoint and _far(value, best))
+            or (
+                known_from is not None
+                and now >= known_from
+                and _known(value, known_bound)
+            )
         ):
             gave_up = True
             break
@@ -733,17 +751,20 @@ def _generate(
     )
 
 
-def _hopeless(
-    value: float,
-    best: float,
-    known_bound: Callable[[], float | None] | None,
+def _far(value: float, best: float) -> bool:
+    """True when master value and bound are too far apart to converge."""
+    return value - best > _HOPELESS * max(abs(value), 1.0)
+
+
+def _known(
+    value: float, known_bound: Callable[[], float | None] | None
 ) -> bool:
-    """True when column generation is not worth going on (see _generate)."""
-    scale = max(abs(value), 1.0)
-    if value - best > _HOPELESS * scale:
-        return True
+    """True when the master value leaves little to prove beyond the
+    known bound (the pattern bound cannot pass the master value)."""
     known = None if known_bound is None else known_bound()
-    return known is not None and value - known < _SMALL_GAIN * scale
+    return known is not None and value - known < _SMALL_GAIN * max(
+        abs(value), 1.0
+    )
 
 
 @dataclass(frozen=True)
@@ -818,6 +839,7 @@ def pattern_plan(
     bound = _generate(
         master, start, start + share, stop=stop,
         checkpoint=start + _CHECK_AT * share, known_bound=known_bound,
+        known_from=start + _KNOWN_AT * share,
     )
     if not bound.converged or (stop is not None and stop.is_set()):
         # Over the columns of an unfinished master the MIP rarely beat its
