@@ -812,9 +812,9 @@ def pattern_plan(
     with every pattern column binary, then goes to HiGHS's MIP solver for
     the rest (a price-and-branch heuristic); if not, no plan is returned
     and the rest of the time goes back to the caller.  Column generation
-    gives up early when, after 40 % of its share, the gap between master
-    and bound is still over 60 % of the master value, or the master value
-    is within 10 % of ``known_bound``.  The patterns that
+    gives up early when, after half its share, the gap between master and
+    bound is still over 60 % of the master value, or, after 15 % of it,
+    the master value is within 10 % of ``known_bound``.  The patterns that
     make the LP bound are the rooms' best contents under the duals, and
     on the Nottingham instances their best combination beats long local
     searches (nott1: 333.90 from a 455.50 seed in about 160 s on one
