@@ -416,18 +416,3 @@ def test_phase_two_stops_on_stall_only() -> None:
     waiter.start()
     waiter.join(10.0)
     assert idle.stops == 1 and not waiter.is_alive()
-
-
-def test_model_hint_is_kept_dropped_and_restored(tiny: Instance) -> None:
-    # The hint is cached by plan; dropping it must also drop the cache,
-    # or hinting the same plan again would leave the model unhinted.
-    form = build_formulation(tiny)
-    model = _Model(form)
-    plan = form.canonical(solve_greedy(tiny, seed=1, time_limit=0.2).rooms or [])
-    hint = model.model.proto.solution_hint
-    model.hint(plan)
-    assert list(hint.values) == form.values_for(plan)
-    model.unhint()
-    assert len(hint.vars) == 0
-    model.hint(plan)
-    assert list(hint.values) == form.values_for(plan)
