@@ -17,8 +17,7 @@ The solve shares one time budget between:
 2. CP-SAT alone on every worker, hinted with the best plan (with two or
    more workers it interleaves its own LNS with the LP worker);
 3. our own large-neighbourhood search on the calling thread, CP-SAT on
-   the spare workers beside it (without a hint: it is there for the
-   bound, which a hint holds back): fix all entities but 20–70 (chosen by
+   the spare workers beside it: fix all entities but 20–70 (chosen by
    room, floor, department, rule web, around violated rules, or by
    misuse: over-used rooms with the rooms nearest their load in
    capacity), re-solve the small model with one worker, keep gains; a
@@ -193,11 +192,6 @@ class _Model:
         ):
             self.model.add_hint(var, value)
         self._hinted = list(rooms)
-
-    def unhint(self) -> None:
-        """Drop the hint."""
-        self.model.clear_hints()
-        self._hinted = None
 
     def step(
         self,
@@ -404,13 +398,11 @@ def solve_cpsat(
         overall.offer(*fallback)
     runs: list[_Global] = []
 
-    def launch(limit: float, threads: int, hinted: bool = True) -> _Global:
+    def launch(limit: float, threads: int) -> _Global:
         # Whole-model CP-SAT on its own thread (it releases the GIL),
-        # hinted with the best plan so far unless ``hinted`` is False.
+        # hinted with the best plan so far.
         with overall.lock:
-            if not hinted:
-                model.unhint()
-            elif overall.rooms is not None:
+            if overall.rooms is not None:
                 model.hint(overall.rooms)
         run = _Global(
             model, load_preset(preset), limit, seed + len(runs), threads,
@@ -461,14 +453,10 @@ def solve_cpsat(
             _stop_on_stall(alone, overall, max(10.0, stall_share * left))
         alone.join()
         proved = finish(alone) or overall.proved()
-    # Phase 3: our LNS here, CP-SAT on the spare workers beside it.  The
-    # LNS finds the plans; this run is there for the bound, which a hint
-    # holds back: one worker for 120 s reached 124.92 on nott1b without
-    # one and 105.65 hinted with a 218.35 plan (p025_n005: 109.45 against
-    # 107.38; p000_n000: 35.41 against 33.86).
+    # Phase 3: our LNS here, CP-SAT on the spare workers beside it.
     left = deadline - time.perf_counter()
     if not proved and left > 1.0:
-        runner = launch(left, spare, hinted=False)
+        runner = launch(left, spare)
         try:
             _search(
                 form, runner, overall, deadline, seed, log, stall, kick,
