@@ -90,7 +90,7 @@ _CLOSE = 0.01
 #: 0.8 at 60 s).
 _CHECK_AT = 0.5
 _HOPELESS = 0.6
-#: It also gives up then when the master value, which the pattern bound
+#: It also gives up when the master value, which the pattern bound
 #: cannot pass, is within this share of a bound already known (CP-SAT's):
 #: p025_n005's master stood at 113.0 after 48 s and 111.9 after 150 s,
 #: while CP-SAT's bound reached 112.86 in the same solve.  At 5 % one
