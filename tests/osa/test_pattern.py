@@ -188,17 +188,35 @@ def test_pattern_plan_respects_its_deadline(osa_files: dict[str, Path]) -> None:
     assert trivial_bound(inst) <= result.bound.bound <= 27083
 
 
-def test_gives_up_far_from_converging(osa_files: dict[str, Path]) -> None:
-    # After round 1 the Lagrangian bound of nott1c is far below the master
-    # value: with the check due at once, column generation stops there,
+@pytest.mark.parametrize("due_after", [1, 4])
+def test_gives_up_far_from_converging(
+    osa_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
+    due_after: int,
+) -> None:
+    # Up to round 5 the Lagrangian bound of nott1c is far below the
+    # master value (still negative): with the time check due at once,
+    # column generation stops as soon as the gap test's rounds are done,
     # and the bound it reports is still valid.
+    from spaceplan.solvers.osa import pattern
+
+    monkeypatch.setattr(pattern, "_CHECK_ROUNDS", due_after)
     inst = read_instance(osa_files["nott1c"])
     plans = seed_plans(inst, [], 1.0, seed=1)
     result = pattern_bound(inst, plans, 60, give_up_after=0.0)
     assert result.gave_up and not result.converged
-    assert result.rounds == 1
+    assert result.rounds == due_after
     assert result.bound is not None
     assert trivial_bound(inst) <= result.bound <= 30455
+
+
+def test_gap_test_waits_for_its_rounds(osa_files: dict[str, Path]) -> None:
+    # nott1c converges in about 11 rounds, under _CHECK_ROUNDS: however
+    # early the time check is due, the gap test must not stop it.
+    inst = read_instance(osa_files["nott1c"])
+    plans = seed_plans(inst, [], 1.0, seed=1)
+    result = pattern_bound(inst, plans, 60, give_up_after=0.0)
+    assert result.converged and not result.gave_up
+    assert result.bound == 30455
 
 
 def test_gives_up_when_a_known_bound_is_as_good(

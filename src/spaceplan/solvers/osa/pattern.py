@@ -90,6 +90,15 @@ _CLOSE = 0.01
 #: 0.8 at 60 s).
 _CHECK_AT = 0.5
 _HOPELESS = 0.6
+#: The gap test also waits for this many pricing rounds, so that a slow
+#: machine (or a slow share of one) cannot give up on an instance that
+#: converges in rounds, not seconds.  By round the gap is steady across
+#: runs: it fell below 0.6 at round 16-17 on nott1 (0.66 at round 15,
+#: when the 427.80 run gave up), 10 on nott1b, 7 on nott1c and 14-16 on
+#: p025_n005, while p000_n000's was still 1.1 at round 25 and 0.59 at
+#: round 34 (column generation alone, seed 1).  At 20, p000_n000 still
+#: gives up at the time checkpoint (it reaches round 20 first).
+_CHECK_ROUNDS = 20
 #: It also gives up when the master value, which the pattern bound
 #: cannot pass, is within this share of a bound already known (CP-SAT's):
 #: p025_n005's master stood at 113.0 after 48 s and 111.9 after 150 s,
@@ -595,9 +604,10 @@ def pattern_bound(
         Stop after this many pricing rounds (the bound stays valid).
     give_up_after
         After this many seconds, stop as soon as the gap between master
-        value and bound is over 60 % of the master value (too far from
-        converging to be worth the rest of the time), or the master value
-        is within 10 % of ``known_bound``.
+        value and bound is over 60 % of the master value after at least
+        20 pricing rounds (too far from converging to be worth the rest
+        of the time), or the master value is within 10 % of
+        ``known_bound``.
     known_bound
         Returns a lower bound proved elsewhere (centi-units), or None.
 
@@ -643,8 +653,9 @@ def _generate(
 ) -> PatternBound:
     """Column generation on ``master`` until converged or out of time.
 
-    After the ``checkpoint`` time, it gives up once the relative gap
-    between master value and bound is over ``_HOPELESS``; after
+    After the ``checkpoint`` time and ``_CHECK_ROUNDS`` pricing rounds,
+    it gives up once the relative gap between master value and bound is
+    over ``_HOPELESS``; after
     ``known_from`` (the checkpoint when None), once the master value is
     within ``_SMALL_GAIN`` of ``known_bound()``: the pattern bound can
     then prove little more than is known.
@@ -667,7 +678,12 @@ def _generate(
             break
         now = time.perf_counter()
         if value is not None and (
-            (checkpoint is not None and now >= checkpoint and _far(value, best))
+            (
+                checkpoint is not None
+                and now >= checkpoint
+                and rounds >= _CHECK_ROUNDS
+                and _far(value, best)
+            )
             or (
                 known_from is not None
                 and now >= known_from
@@ -812,8 +828,9 @@ def pattern_plan(
     with every pattern column binary, then goes to HiGHS's MIP solver for
     the rest (a price-and-branch heuristic); if not, no plan is returned
     and the rest of the time goes back to the caller.  Column generation
-    gives up early when, after half its share, the gap between master and
-    bound is still over 60 % of the master value, or, after 15 % of it,
+    gives up early when, after half its share and 20 pricing rounds, the
+    gap between master and bound is still over 60 % of the master value,
+    or, after 15 % of it,
     the master value is within 10 % of ``known_bound``.  The patterns that
     make the LP bound are the rooms' best contents under the duals, and
     on the Nottingham instances their best combination beats long local
