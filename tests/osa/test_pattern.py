@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -21,9 +23,15 @@ from spaceplan.osa.read import (
     RuleType,
     read_instance,
 )
-from spaceplan.solvers.osa import trivial_bound
+from spaceplan.solvers.osa import (
+    build_formulation,
+    same_room_groups,
+    trivial_bound,
+)
 from spaceplan.solvers.osa.highs import lp_bound
 from spaceplan.solvers.osa.pattern import (
+    _Master,
+    _Pairs,
     pattern_bound,
     pattern_plan,
     seed_plans,
@@ -286,3 +294,126 @@ def test_pattern_plan_is_valid_and_never_worse(
     if result.optimal and result.bound.converged:
         assert result.bound.bound is not None
         assert result.bound.bound <= check.objective
+
+
+def _pair_instance() -> Instance:
+    # Two 10 m² rooms on one floor, two 10 m² entities that a soft
+    # SAMEROOM rule (weight 10) wants together.
+    entities = (Entity(0, 0, 1000), Entity(1, 0, 1000))
+    rooms = (Room(0, 0, 1000, (1,)), Room(1, 0, 1000, (0,)))
+    rules = (Rule(0, RuleType.SAMEROOM, False, 0, 1),)
+    return Instance("pair", entities, rooms, rules)
+
+
+def test_split_same_room_pair_is_charged(feasible_plans: Plans) -> None:
+    # Apart: no misuse, the rule broken (10.00). Together: 10 m² over-used
+    # twice and an empty room (30.00). The compact LP puts each entity
+    # half in each room, rule met, at 0; charged in the patterns, every
+    # pattern with one of the two pays 5.00, so the bound is the optimum.
+    inst = _pair_instance()
+    optimum, _ = feasible_plans(inst)[0]
+    assert optimum == 1000
+    assert lp_bound(inst) < 1
+    result = pattern_bound(inst, [[0, 1]], 10)
+    assert result.converged and result.bound == 1000
+
+
+def test_pair_penalty_of_a_web() -> None:
+    # Rules a–b and b–c (weight 10 each) make one web of three units.
+    entities = tuple(Entity(e, 0, 500) for e in range(4))
+    rooms = (Room(0, 0, 2000, ()), Room(1, 0, 2000, ()))
+    rules = (
+        Rule(0, RuleType.SAMEROOM, False, 0, 1),
+        Rule(1, RuleType.SAMEROOM, False, 1, 2),
+    )
+    inst = Instance("web", entities, rooms, rules)
+    form = build_formulation(inst, "floor")
+    pairs = _Pairs(form, same_room_groups(inst))
+    assert pairs.viols == frozenset(form.viol.values())
+    assert pairs.web[0] == pairs.web[2] == (0, 1, 2) and 3 not in pairs.web
+    assert pairs.cost([]) == pairs.cost([3]) == 0
+    assert pairs.cost([0]) == pairs.cost([2]) == 500
+    assert pairs.cost([1]) == 1000
+    assert pairs.cost([0, 1]) == pairs.cost([1, 2]) == 500
+    assert pairs.cost([0, 2]) == 1000  # both rules split
+    assert pairs.cost([0, 1, 2, 3]) == 0
+    # Over a plan the room patterns' penalties add up to the rules'.
+    for plan in ([0, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0]):
+        by_room = [[e for e in range(4) if plan[e] == r] for r in (0, 1)]
+        broken = len(evaluate(inst, plan).soft_violations)
+        assert sum(pairs.cost(units) for units in by_room) == 1000 * broken
+
+
+@st.composite
+def _webbed(draw: st.DrawFn) -> Instance:
+    """A random instance with 1–4 more soft SAMEROOM rules."""
+    inst = draw(_instances())
+    rules = list(inst.rules)
+    for _ in range(draw(st.integers(1, 4))):
+        one = draw(st.integers(0, inst.num_entities - 1))
+        two = draw(
+            st.sampled_from(
+                [e for e in range(inst.num_entities) if e != one]
+            )
+        )
+        rules.append(Rule(len(rules), RuleType.SAMEROOM, False, one, two))
+    return Instance(inst.name, inst.entities, inst.rooms, tuple(rules))
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(inst=_webbed(), rounds=st.sampled_from([1, 3, None]))
+def test_bound_with_same_room_webs_never_exceeds_the_optimum(
+    feasible_plans: Plans, inst: Instance, rounds: int | None
+) -> None:
+    found = feasible_plans(inst)
+    if not found:
+        return
+    optimum, plan = found[0]
+    result = pattern_bound(inst, [plan], 10, max_rounds=rounds)
+    assert result.bound is not None
+    assert trivial_bound(inst) <= result.bound <= optimum
+    if result.converged:
+        assert result.bound >= math.ceil(lp_bound(inst) - 1e-6)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    inst=_webbed(),
+    duals=st.lists(
+        st.floats(-3000, 3000, allow_nan=False), min_size=400, max_size=400
+    ),
+)
+def test_pricing_finds_the_cheapest_pattern(
+    inst: Instance, duals: list[float]
+) -> None:
+    # The Lagrangian bound is valid only if pricing is exact: for any
+    # duals, every room's priced pattern must cost no more than the
+    # cheapest of all its patterns, found by enumeration.
+    master = _Master(build_formulation(inst, "floor"))
+    rows = master.h.getNumRow()
+    pi = np.resize(np.array(duals), rows)
+    reduced = master.reduced(pi)
+    for block in master.blocks:
+        cost, units, _ = master.price(block, reduced, pi)
+        assert cost == pytest.approx(
+            master.cost_at(block, units, reduced, pi) if units else 0.0
+        )
+        options = [[]] + [[u] for u in block.alone]
+        for k in range(1, len(block.units) + 1):
+            options += [list(c) for c in itertools.combinations(block.units, k)]
+        cheapest = min(
+            0.0 if not option
+            else master.cost_at(block, option, reduced, pi)
+            for option in options
+            if not block.hard_capacity
+            or sum(master.unit_size[u] for u in option) <= block.capacity
+        )
+        assert cost == pytest.approx(cheapest, abs=1e-6)

@@ -13,15 +13,21 @@ says that every room takes one convex combination of its patterns::
     over[r] − Σ_p over(p)·λ[r, p] ≥ 0    (over-use of the chosen pattern)
 
 beside every row of the compact model (kept: they still carry the pair
-rules and the floors).  The over-use of a fractional room is then the
-average over-use of whole patterns, not the over-use of an average load,
-which is what closes bin-packing gaps.
+rules and the floors), except the rows of soft SAMEROOM rules: a pattern
+pays half a rule's weight when it holds one of the pair without the
+other (see :class:`_Pairs`).  The over-use of a fractional room is then
+the average over-use of whole patterns, not the over-use of an average
+load, which is what closes bin-packing gaps, and a pair split across
+rooms costs its weight even fractionally, which is what closes most of
+the rest on the Nottingham instances (nott1b: 118.40 with compact rows,
+211.17 charged in the patterns).
 
 Columns are priced room by room: with the master's duals a pattern's
-reduced cost is ``Σ_{e ∈ p} a_e + w·max(0, load − C) − u`` and the
-cheapest pattern is a knapsack with a convex over-use cost, solved
-exactly by dynamic programming over loads (in units of the gcd of all
-sizes).  Every round gives a valid Lagrangian bound ``z_master +
+reduced cost is ``Σ_{e ∈ p} a_e + pairs(p) + w·max(0, load − C) − u``
+and the cheapest pattern is a multiple-choice knapsack (one subset of
+each web of SAMEROOM-linked units, or one unit) with a convex over-use
+cost, solved exactly by dynamic programming over loads (in units of the
+gcd of all sizes).  Every round gives a valid Lagrangian bound ``z_master +
 Σ_r min(0, cheapest reduced cost of r)``, so the bound can be reported
 when the time runs out before the master is optimal.
 
@@ -66,6 +72,10 @@ _RC_EPS = 1e-6
 #: and over-use rows (a pattern's over-use is at least each of them) and
 #: the hard not-sharing rows (no pattern breaks one).
 _IMPLIED = frozenset({"space", "space0", "lonely"})
+#: Soft SAMEROOM rules are charged in the patterns (see _Pairs) when the
+#: rules link at most this many units together; larger webs keep their
+#: compact rows (their subsets are enumerated in the pricing).
+_WEB_MAX = 10
 #: Patterns of other loads priced per room and round, beside the best.
 _EXTRA = 2
 #: Reduced-cost cut-off, as a share of the LP value, for MIP columns.
@@ -193,6 +203,7 @@ class _Master:
             *(e.size for e in inst.entities), *(r.capacity for r in inst.rooms)
         ) or 1
         x_of = {var: key for key, var in form.x.items()}
+        self.pairs = _Pairs(form, self.units)
         self.x_rows: dict[tuple[int, int], list[tuple[int, float]]] = {
             key: [] for key in form.x
         }
@@ -200,8 +211,12 @@ class _Master:
         rows_lo: list[float] = []
         rows_hi: list[float] = []
         entries: list[tuple[int, int, float]] = []  # compact, x included
+        charged = self.pairs.viols
         for row in form.rows:
-            if row.tag in _IMPLIED:
+            if row.tag in _IMPLIED or (
+                row.tag == "sameroom"
+                and any(var in charged for var, _ in row.coefs)
+            ):
                 continue
             i = len(rows_lo)
             rows_lo.append(-inf if row.lb is None else float(row.lb))
@@ -236,6 +251,12 @@ class _Master:
             self.cost[var] = coef
         self.col_lo = np.array(form.lb, float)
         self.col_hi = np.array(form.ub, float)
+        # The patterns carry these rules' penalties: their violation
+        # variables stay, at zero and free of cost, so that variable
+        # numbers match the formulation's.
+        for var in charged:
+            self.cost[var] = 0.0
+            self.col_hi[var] = 0.0
         self.is_x = np.zeros(n, bool)
         self.is_x[list(x_of)] = True
         self.row_lo = np.array(rows_lo)
@@ -327,7 +348,7 @@ class _Master:
         coefs: dict[int, float] = {block.conv_row: 1.0}
         if over:
             coefs[block.over_row] = -float(over)
-        cost = 0.0
+        cost = self.pairs.cost(units)
         for u in units:
             for e in self.units[u]:
                 cost += self.cost[self.form.x[e, block.room]]
@@ -397,6 +418,7 @@ class _Master:
         if plan is not None:
             values = np.array(self.form.values_for(plan), float)
             values[self.is_x] = 0.0
+            values[list(self.pairs.viols)] = 0.0
             chosen = np.zeros(n - self.form.num_vars)
             by_room = self.contents(plan)
             for block in self.blocks:
@@ -488,13 +510,17 @@ class _Master:
             size = self.unit_size[u]
             if block.hard_capacity and size > cap:
                 continue
-            cost = self.profit(block, u, reduced) + w * max(0, size - cap)
+            cost = (
+                self.profit(block, u, reduced)
+                + self.pairs.cost((u,))
+                + w * max(0, size - cap)
+            )
             if cost < best_cost:
                 best_cost, best_units = cost, [u]
-        items = [(u, self.profit(block, u, reduced)) for u in block.units]
-        items = [(u, a) for u, a in items if a < -_RC_EPS]
-        if items:
-            found = self._knapsack(block, items, w, 1 + extra)
+        profits = {u: self.profit(block, u, reduced) for u in block.units}
+        groups = self.pairs.choices(block.units, profits, _RC_EPS)
+        if groups:
+            found = self._knapsack(block, groups, w, 1 + extra)
             others = [units for _, units in found[1:]]
             if found and found[0][0] < best_cost:
                 best_cost, best_units = found[0]
@@ -515,42 +541,63 @@ class _Master:
         """A given pattern's cost (convexity dual left out)."""
         load = sum(self.unit_size[u] for u in units)
         w = max(0.0, float(duals[block.over_row]))
-        return sum(self.profit(block, u, reduced) for u in units) + w * max(
-            0, load - block.capacity
+        return (
+            sum(self.profit(block, u, reduced) for u in units)
+            + self.pairs.cost(units)
+            + w * max(0, load - block.capacity)
         )
 
     def _knapsack(
         self,
         block: _Block,
-        items: list[tuple[int, float]],
+        groups: list[list[tuple[tuple[int, ...], float]]],
         w: float,
         count: int = 1,
     ) -> list[tuple[float, list[int]]]:
-        """The ``count`` cheapest loads' best patterns (negative costs)."""
+        """The ``count`` cheapest loads' best patterns (negative costs).
+
+        A multiple-choice knapsack: each group offers sets of units with
+        their costs (negative only), of which a pattern takes at most
+        one; a group of one set is a plain item.
+        """
         g = self.gcd
         cap = block.capacity
-        sizes = [self.unit_size[u] // g for u, _ in items]
-        total = sum(sizes)
+        sized = [
+            [(units, sum(self.unit_size[u] for u in units) // g, a)
+             for units, a in group]
+            for group in groups
+        ]
+        total = sum(max(size for _, size, _ in group) for group in sized)
         if block.hard_capacity:
             top = min(total, cap // g)
         else:
-            # Past the capacity an item pays w·size: only items with
-            # a + w·size < 0 can pay for themselves there, plus one item
-            # that crosses the capacity.
+            # Past the capacity a set pays w·size: only sets with
+            # a + w·size < 0 can pay for themselves there (at most one per
+            # group), plus one set that crosses the capacity.
             cheap = sum(
-                s for s, (_, a) in zip(sizes, items, strict=True) if a + w * s * g < 0
+                max((size for _, size, a in group if a + w * size * g < 0),
+                    default=0)
+                for group in sized
             )
-            top = min(total, cap // g + max(sizes) + cheap)
+            top = min(
+                total,
+                cap // g
+                + max(size for group in sized for _, size, _ in group)
+                + cheap,
+            )
         dp = np.full(top + 1, np.inf)
         dp[0] = 0.0
-        take = np.zeros((len(items), top + 1), dtype=bool)
-        for i, (s, (_, a)) in enumerate(zip(sizes, items, strict=True)):
-            if s > top:
-                continue
-            cand = dp[:-s] + a if s else dp + a
-            better = cand < dp[s:]
-            take[i, s:] = better
-            dp[s:] = np.where(better, cand, dp[s:])
+        pick = np.full((len(sized), top + 1), -1, dtype=np.int32)
+        for i, group in enumerate(sized):
+            new = dp.copy()
+            for c, (_, size, a) in enumerate(group):
+                if size > top:
+                    continue
+                cand = dp[: top + 1 - size] + a
+                better = cand < new[size:]
+                pick[i, size:][better] = c
+                new[size:] = np.where(better, cand, new[size:])
+            dp = new
         loads = np.arange(top + 1) * g
         cost = dp + w * np.maximum(0, loads - cap)
         found: list[tuple[float, list[int]]] = []
@@ -560,12 +607,118 @@ class _Master:
             value = float(cost[level])
             chosen: list[int] = []
             at = int(level)
-            for i in range(len(items) - 1, -1, -1):
-                if take[i, at]:
-                    chosen.append(items[i][0])
-                    at -= sizes[i]
+            for i in range(len(sized) - 1, -1, -1):
+                c = int(pick[i, at])
+                if c >= 0:
+                    units, size, _ = sized[i][c]
+                    chosen.extend(units)
+                    at -= size
             found.append((value, chosen))
         return found
+
+
+class _Pairs:
+    """Soft SAMEROOM rules charged in the patterns, not by compact rows.
+
+    The compact rows ``v ≥ x[a, r] − x[b, r]`` let the master put ``a``
+    and ``b`` half in each of two rooms, in separate patterns, at no
+    penalty.  Charged in the patterns instead, a rule of weight ``c``
+    costs ``c/2`` in every pattern that holds one of its units without
+    the other: a plan that splits the pair pays ``c`` (once in each of
+    the two rooms), one that keeps it together pays nothing, and the
+    fractional split above pays ``c`` too.  Pricing then has a pair
+    term; the rules link units into small webs (2–7 units in the
+    Nottingham and generated sets), and a pattern takes one subset of
+    each web, so the knapsack becomes a multiple-choice knapsack over
+    those subsets.  Rules in webs over :data:`_WEB_MAX` units keep their
+    compact rows.
+    """
+
+    def __init__(self, form: Formulation, units: list[list[int]]) -> None:
+        unit_of = {e: u for u, unit in enumerate(units) for e in unit}
+        rules: list[tuple[int, int, float, int]] = []
+        for rule in form.instance.rules:
+            if rule.hard or rule.kind is not RuleType.SAMEROOM:
+                continue
+            a, b = unit_of[rule.subject], unit_of[rule.target]
+            if rule.cid in form.viol and a != b:
+                var = form.viol[rule.cid]
+                rules.append((a, b, float(form.objective.get(var, 0)), var))
+        links: dict[int, set[int]] = {}
+        for a, b, _, _ in rules:
+            links.setdefault(a, set()).add(b)
+            links.setdefault(b, set()).add(a)
+        #: The web (a sorted tuple of units) of every unit in a rule.
+        self.web: dict[int, tuple[int, ...]] = {}
+        for first in links:
+            if first in self.web:
+                continue
+            seen, stack = {first}, [first]
+            while stack:
+                for v in links[stack.pop()]:
+                    if v not in seen:
+                        seen.add(v)
+                        stack.append(v)
+            web = tuple(sorted(seen))
+            for u in web:
+                self.web[u] = web
+        kept = [r for r in rules if len(self.web[r[0]]) <= _WEB_MAX]
+        self.web = {u: web for u, web in self.web.items()
+                    if len(web) <= _WEB_MAX}
+        #: Violation variables of the charged rules.
+        self.viols = frozenset(var for *_, var in kept)
+        #: Half the weight of every charged rule a unit is in.
+        self.half: dict[int, float] = {}
+        #: Weight of the charged rules between two units (u < v).
+        self.joint: dict[tuple[int, int], float] = {}
+        for a, b, c, _ in kept:
+            self.half[a] = self.half.get(a, 0.0) + c / 2
+            self.half[b] = self.half.get(b, 0.0) + c / 2
+            key = (min(a, b), max(a, b))
+            self.joint[key] = self.joint.get(key, 0.0) + c
+
+    def cost(self, units: Sequence[int]) -> float:
+        """Pair penalty of a pattern of ``units``."""
+        if not self.half:
+            return 0.0
+        inside = set(units)
+        value = sum(self.half.get(u, 0.0) for u in inside)
+        for u in inside:
+            for v in self.web.get(u, ()):
+                if u < v and v in inside:
+                    value -= self.joint.get((u, v), 0.0)
+        return value
+
+    def choices(
+        self, units: Sequence[int], profits: dict[int, float], eps: float
+    ) -> list[list[tuple[tuple[int, ...], float]]]:
+        """Pricing groups of a room's ``units``: every web's subsets.
+
+        ``profits`` are the units' reduced-cost shares; only sets of
+        negative cost (below ``-eps``) are offered, since any other set
+        never lowers a pattern's cost.
+        """
+        groups: list[list[tuple[tuple[int, ...], float]]] = []
+        webs: dict[tuple[int, ...], list[int]] = {}
+        for u in units:
+            web = self.web.get(u)
+            if web is None:
+                if profits[u] < -eps:
+                    groups.append([((u,), profits[u])])
+            else:
+                webs.setdefault(web, []).append(u)
+        for members in webs.values():
+            sets = []
+            for mask in range(1, 1 << len(members)):
+                chosen = tuple(
+                    u for k, u in enumerate(members) if mask >> k & 1
+                )
+                value = sum(profits[u] for u in chosen) + self.cost(chosen)
+                if value < -eps:
+                    sets.append((chosen, value))
+            if sets:
+                groups.append(sets)
+        return groups
 
 
 def pattern_bound(
