@@ -30,8 +30,8 @@ from spaceplan.solvers.osa import (
 )
 from spaceplan.solvers.osa.highs import lp_bound
 from spaceplan.solvers.osa.pattern import (
+    _Charges,
     _Master,
-    _Pairs,
     pattern_bound,
     pattern_plan,
     seed_plans,
@@ -318,35 +318,50 @@ def test_split_same_room_pair_is_charged(feasible_plans: Plans) -> None:
     assert result.converged and result.bound == 1000
 
 
-def test_pair_penalty_of_a_web() -> None:
-    # Rules a–b and b–c (weight 10 each) make one web of three units.
-    entities = tuple(Entity(e, 0, 500) for e in range(4))
-    rooms = (Room(0, 0, 2000, ()), Room(1, 0, 2000, ()))
+def test_charges_of_a_web() -> None:
+    # SAMEROOM a–b and b–c and NOTSAMEROOM a–d make one web of four
+    # units; room 1 (10 m²) has a soft CAPACITY rule.
+    entities = tuple(Entity(e, 0, 500) for e in range(5))
+    rooms = (Room(0, 0, 2000, ()), Room(1, 0, 1000, ()))
     rules = (
         Rule(0, RuleType.SAMEROOM, False, 0, 1),
         Rule(1, RuleType.SAMEROOM, False, 1, 2),
+        Rule(2, RuleType.NOTSAMEROOM, False, 0, 3),
+        Rule(3, RuleType.CAPACITY, False, 1, -1),
     )
     inst = Instance("web", entities, rooms, rules)
     form = build_formulation(inst, "floor")
-    pairs = _Pairs(form, same_room_groups(inst))
-    assert pairs.viols == frozenset(form.viol.values())
-    assert pairs.web[0] == pairs.web[2] == (0, 1, 2) and 3 not in pairs.web
-    assert pairs.cost([]) == pairs.cost([3]) == 0
-    assert pairs.cost([0]) == pairs.cost([2]) == 500
-    assert pairs.cost([1]) == 1000
-    assert pairs.cost([0, 1]) == pairs.cost([1, 2]) == 500
-    assert pairs.cost([0, 2]) == 1000  # both rules split
-    assert pairs.cost([0, 1, 2, 3]) == 0
-    # Over a plan the room patterns' penalties add up to the rules'.
-    for plan in ([0, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0]):
-        by_room = [[e for e in range(4) if plan[e] == r] for r in (0, 1)]
-        broken = len(evaluate(inst, plan).soft_violations)
-        assert sum(pairs.cost(units) for units in by_room) == 1000 * broken
+    charges = _Charges(form, same_room_groups(inst))
+    assert charges.viols == frozenset(form.viol.values())
+    assert charges.web[0] == charges.web[3] == (0, 1, 2, 3)
+    assert 4 not in charges.web
+    assert charges.full == {1: 100.0 * inst.rules[3].weight}
+    assert charges.cost([]) == charges.cost([4]) == charges.cost([3]) == 0
+    assert charges.cost([0]) == charges.cost([2]) == 500
+    assert charges.cost([1]) == 1000
+    assert charges.cost([0, 1]) == charges.cost([1, 2]) == 500
+    assert charges.cost([0, 2]) == 1000  # both SAMEROOM rules split
+    assert charges.cost([0, 1, 2]) == 0
+    assert charges.cost([0, 1, 2, 3, 4]) == 1000  # NOTSAMEROOM broken
+    # Over a plan the room patterns' charges add up to the soft rules'
+    # penalties, as the evaluator counts them.
+    for plan in (
+        [0, 0, 0, 1, 1], [0, 1, 0, 0, 0], [0, 0, 1, 1, 0], [1, 0, 1, 0, 1],
+        [0, 0, 0, 0, 0], [1, 1, 1, 1, 1],
+    ):
+        total = 0.0
+        for r, room in enumerate(rooms):
+            units = [e for e in range(5) if plan[e] == r]
+            total += charges.cost(units)
+            if sum(entities[e].size for e in units) > room.capacity:
+                total += charges.full.get(r, 0.0)
+        broken = evaluate(inst, plan).soft_violations
+        assert total == sum(100 * v.rule.weight for v in broken)
 
 
 @st.composite
 def _webbed(draw: st.DrawFn) -> Instance:
-    """A random instance with 1–4 more soft SAMEROOM rules."""
+    """A random instance with 1–4 more soft (NOT)SAMEROOM rules."""
     inst = draw(_instances())
     rules = list(inst.rules)
     for _ in range(draw(st.integers(1, 4))):
@@ -356,7 +371,8 @@ def _webbed(draw: st.DrawFn) -> Instance:
                 [e for e in range(inst.num_entities) if e != one]
             )
         )
-        rules.append(Rule(len(rules), RuleType.SAMEROOM, False, one, two))
+        kind = draw(st.sampled_from([RuleType.SAMEROOM, RuleType.NOTSAMEROOM]))
+        rules.append(Rule(len(rules), kind, False, one, two))
     return Instance(inst.name, inst.entities, inst.rooms, tuple(rules))
 
 

@@ -15,7 +15,7 @@ says that every room takes one convex combination of its patterns::
 beside every row of the compact model (kept: they still carry the pair
 rules and the floors), except the rows of soft SAMEROOM rules: a pattern
 pays half a rule's weight when it holds one of the pair without the
-other (see :class:`_Pairs`).  The over-use of a fractional room is then
+other (see :class:`_Charges`).  The over-use of a fractional room is then
 the average over-use of whole patterns, not the over-use of an average
 load, which is what closes bin-packing gaps, and a pair split across
 rooms costs its weight even fractionally, which is what closes most of
@@ -72,7 +72,9 @@ _RC_EPS = 1e-6
 #: and over-use rows (a pattern's over-use is at least each of them) and
 #: the hard not-sharing rows (no pattern breaks one).
 _IMPLIED = frozenset({"space", "space0", "lonely"})
-#: Soft SAMEROOM rules are charged in the patterns (see _Pairs) when the
+#: Row tags of the rules that patterns can charge (see _Charges).
+_CHARGED = frozenset({"sameroom", "notsameroom", "cap"})
+#: Soft SAMEROOM rules are charged in the patterns (see _Charges) when the
 #: rules link at most this many units together; larger webs keep their
 #: compact rows (their subsets are enumerated in the pricing).
 _WEB_MAX = 10
@@ -203,7 +205,7 @@ class _Master:
             *(e.size for e in inst.entities), *(r.capacity for r in inst.rooms)
         ) or 1
         x_of = {var: key for key, var in form.x.items()}
-        self.pairs = _Pairs(form, self.units)
+        self.charges = _Charges(form, self.units)
         self.x_rows: dict[tuple[int, int], list[tuple[int, float]]] = {
             key: [] for key in form.x
         }
@@ -211,10 +213,10 @@ class _Master:
         rows_lo: list[float] = []
         rows_hi: list[float] = []
         entries: list[tuple[int, int, float]] = []  # compact, x included
-        charged = self.pairs.viols
+        charged = self.charges.viols
         for row in form.rows:
             if row.tag in _IMPLIED or (
-                row.tag == "sameroom"
+                row.tag in _CHARGED
                 and any(var in charged for var, _ in row.coefs)
             ):
                 continue
@@ -348,7 +350,9 @@ class _Master:
         coefs: dict[int, float] = {block.conv_row: 1.0}
         if over:
             coefs[block.over_row] = -float(over)
-        cost = self.pairs.cost(units)
+        cost = self.charges.cost(units)
+        if over:
+            cost += self.charges.full.get(block.room, 0.0)
         for u in units:
             for e in self.units[u]:
                 cost += self.cost[self.form.x[e, block.room]]
@@ -418,7 +422,7 @@ class _Master:
         if plan is not None:
             values = np.array(self.form.values_for(plan), float)
             values[self.is_x] = 0.0
-            values[list(self.pairs.viols)] = 0.0
+            values[list(self.charges.viols)] = 0.0
             chosen = np.zeros(n - self.form.num_vars)
             by_room = self.contents(plan)
             for block in self.blocks:
@@ -512,13 +516,14 @@ class _Master:
                 continue
             cost = (
                 self.profit(block, u, reduced)
-                + self.pairs.cost((u,))
+                + self.charges.cost((u,))
                 + w * max(0, size - cap)
+                + (self.charges.full.get(block.room, 0.0) if size > cap else 0)
             )
             if cost < best_cost:
                 best_cost, best_units = cost, [u]
         profits = {u: self.profit(block, u, reduced) for u in block.units}
-        groups = self.pairs.choices(block.units, profits, _RC_EPS)
+        groups = self.charges.choices(block.units, profits, _RC_EPS)
         if groups:
             found = self._knapsack(block, groups, w, 1 + extra)
             others = [units for _, units in found[1:]]
@@ -541,10 +546,12 @@ class _Master:
         """A given pattern's cost (convexity dual left out)."""
         load = sum(self.unit_size[u] for u in units)
         w = max(0.0, float(duals[block.over_row]))
+        over = max(0, load - block.capacity)
         return (
             sum(self.profit(block, u, reduced) for u in units)
-            + self.pairs.cost(units)
-            + w * max(0, load - block.capacity)
+            + self.charges.cost(units)
+            + w * over
+            + (self.charges.full.get(block.room, 0.0) if over else 0.0)
         )
 
     def _knapsack(
@@ -599,7 +606,11 @@ class _Master:
                 new[size:] = np.where(better, cand, new[size:])
             dp = new
         loads = np.arange(top + 1) * g
-        cost = dp + w * np.maximum(0, loads - cap)
+        cost = (
+            dp
+            + w * np.maximum(0, loads - cap)
+            + self.charges.full.get(block.room, 0.0) * (loads > cap)
+        )
         found: list[tuple[float, list[int]]] = []
         for level in np.argsort(cost, kind="stable")[:count]:
             if not np.isfinite(cost[level]) or cost[level] >= 0:
@@ -617,76 +628,106 @@ class _Master:
         return found
 
 
-class _Pairs:
-    """Soft SAMEROOM rules charged in the patterns, not by compact rows.
+class _Charges:
+    """Soft rules charged in the patterns, not by compact rows.
 
-    The compact rows ``v ≥ x[a, r] − x[b, r]`` let the master put ``a``
-    and ``b`` half in each of two rooms, in separate patterns, at no
-    penalty.  Charged in the patterns instead, a rule of weight ``c``
-    costs ``c/2`` in every pattern that holds one of its units without
-    the other: a plan that splits the pair pays ``c`` (once in each of
-    the two rooms), one that keeps it together pays nothing, and the
-    fractional split above pays ``c`` too.  Pricing then has a pair
-    term; the rules link units into small webs (2–7 units in the
-    Nottingham and generated sets), and a pattern takes one subset of
-    each web, so the knapsack becomes a multiple-choice knapsack over
-    those subsets.  Rules in webs over :data:`_WEB_MAX` units keep their
-    compact rows.
+    The compact rows ``v ≥ x[a, r] − x[b, r]`` of a SAMEROOM rule let the
+    master put ``a`` and ``b`` half in each of two rooms, in separate
+    patterns, at no penalty.  Charged in the patterns instead, a rule of
+    weight ``c`` costs ``c/2`` in every pattern that holds one of its
+    units without the other: a plan that splits the pair pays ``c``
+    (once in each of the two rooms), one that keeps it together pays
+    nothing, and the fractional split above pays ``c`` too.  Likewise a
+    NOTSAMEROOM rule costs ``c`` in a pattern holding both units, and a
+    soft CAPACITY rule ``c`` in an over-used pattern of its room (the
+    compact rows let half a pattern meet them at half the cost, or less).
+
+    Pricing then has pair terms; the rules link units into small webs
+    (2–7 units in the Nottingham and generated sets), and a pattern takes
+    one subset of each web, so the knapsack becomes a multiple-choice
+    knapsack over those subsets.  Rules in webs over :data:`_WEB_MAX`
+    units keep their compact rows.
     """
 
     def __init__(self, form: Formulation, units: list[list[int]]) -> None:
         unit_of = {e: u for u, unit in enumerate(units) for e in unit}
-        rules: list[tuple[int, int, float, int]] = []
+        pairs: list[tuple[int, int, bool, float, int]] = []
+        capacity: list[tuple[int, float, int]] = []
         for rule in form.instance.rules:
-            if rule.hard or rule.kind is not RuleType.SAMEROOM:
+            var = form.viol.get(rule.cid)
+            if rule.hard or var is None:
+                continue
+            c = float(form.objective.get(var, 0))
+            if rule.kind is RuleType.CAPACITY:
+                if rule.subject in form.over:
+                    capacity.append((rule.subject, c, var))
+                continue
+            if rule.kind not in (RuleType.SAMEROOM, RuleType.NOTSAMEROOM):
                 continue
             a, b = unit_of[rule.subject], unit_of[rule.target]
-            if rule.cid in form.viol and a != b:
-                var = form.viol[rule.cid]
-                rules.append((a, b, float(form.objective.get(var, 0)), var))
-        links: dict[int, set[int]] = {}
-        for a, b, _, _ in rules:
-            links.setdefault(a, set()).add(b)
-            links.setdefault(b, set()).add(a)
+            if a != b:
+                same = rule.kind is RuleType.SAMEROOM
+                pairs.append((a, b, same, c, var))
+        # Webs grow rule by rule, SAMEROOM rules first (their split is
+        # the relaxation's big leak), and a rule that would join two
+        # webs into one over _WEB_MAX units keeps its compact rows.
+        pairs.sort(key=lambda p: not p[2])
+        root: dict[int, int] = {}
+        members: dict[int, list[int]] = {}
+
+        def find(u: int) -> int:
+            while root.setdefault(u, u) != u:
+                u = root[u]
+            return u
+
+        kept: list[tuple[int, int, bool, float, int]] = []
+        for pair in pairs:
+            ra, rb = find(pair[0]), find(pair[1])
+            if ra != rb:
+                one, two = members.get(ra, [ra]), members.get(rb, [rb])
+                if len(one) + len(two) > _WEB_MAX:
+                    continue
+                root[rb] = ra
+                members[ra] = one + two
+                members.pop(rb, None)
+            kept.append(pair)
         #: The web (a sorted tuple of units) of every unit in a rule.
         self.web: dict[int, tuple[int, ...]] = {}
-        for first in links:
-            if first in self.web:
-                continue
-            seen, stack = {first}, [first]
-            while stack:
-                for v in links[stack.pop()]:
-                    if v not in seen:
-                        seen.add(v)
-                        stack.append(v)
-            web = tuple(sorted(seen))
-            for u in web:
-                self.web[u] = web
-        kept = [r for r in rules if len(self.web[r[0]]) <= _WEB_MAX]
-        self.web = {u: web for u, web in self.web.items()
-                    if len(web) <= _WEB_MAX}
+        for pair in kept:
+            for u in pair[:2]:
+                r = find(u)
+                self.web[u] = tuple(sorted(members.get(r, [r])))
         #: Violation variables of the charged rules.
-        self.viols = frozenset(var for *_, var in kept)
-        #: Half the weight of every charged rule a unit is in.
+        self.viols = frozenset(
+            [p[-1] for p in kept] + [var for *_, var in capacity]
+        )
+        #: Half the weight of every charged SAMEROOM rule a unit is in.
         self.half: dict[int, float] = {}
-        #: Weight of the charged rules between two units (u < v).
+        #: Pair term of two units (u < v) both in a pattern: minus the
+        #: weight of their SAMEROOM rules, plus that of their NOTSAMEROOM
+        #: rules.
         self.joint: dict[tuple[int, int], float] = {}
-        for a, b, c, _ in kept:
-            self.half[a] = self.half.get(a, 0.0) + c / 2
-            self.half[b] = self.half.get(b, 0.0) + c / 2
+        for a, b, same, c, _ in kept:
             key = (min(a, b), max(a, b))
-            self.joint[key] = self.joint.get(key, 0.0) + c
+            if same:
+                self.half[a] = self.half.get(a, 0.0) + c / 2
+                self.half[b] = self.half.get(b, 0.0) + c / 2
+            self.joint[key] = self.joint.get(key, 0.0) + (-c if same else c)
+        #: Weight of a room's soft CAPACITY rules (paid when over-used).
+        self.full: dict[int, float] = {}
+        for room, c, _ in capacity:
+            self.full[room] = self.full.get(room, 0.0) + c
 
     def cost(self, units: Sequence[int]) -> float:
-        """Pair penalty of a pattern of ``units``."""
-        if not self.half:
+        """Pair penalty of a pattern of ``units`` (SAMEROOM, NOTSAMEROOM)."""
+        if not self.web:
             return 0.0
         inside = set(units)
         value = sum(self.half.get(u, 0.0) for u in inside)
         for u in inside:
             for v in self.web.get(u, ()):
                 if u < v and v in inside:
-                    value -= self.joint.get((u, v), 0.0)
+                    value += self.joint.get((u, v), 0.0)
         return value
 
     def choices(
