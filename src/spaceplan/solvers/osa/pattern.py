@@ -13,9 +13,10 @@ says that every room takes one convex combination of its patterns::
     over[r] − Σ_p over(p)·λ[r, p] ≥ 0    (over-use of the chosen pattern)
 
 beside every row of the compact model (kept: they still carry the pair
-rules and the floors), except the rows of soft SAMEROOM rules: a pattern
-pays half a rule's weight when it holds one of the pair without the
-other (see :class:`_Charges`).  The over-use of a fractional room is then
+rules and the floors), except the rows of soft SAMEROOM, NOTSAMEROOM
+and CAPACITY rules, which the patterns are charged for instead (see
+:class:`_Charges`): a pattern pays half a SAMEROOM rule's weight when it
+holds one of the pair without the other.  The over-use of a fractional room is then
 the average over-use of whole patterns, not the over-use of an average
 load, which is what closes bin-packing gaps, and a pair split across
 rooms costs its weight even fractionally, which is what closes most of
@@ -25,7 +26,7 @@ the rest on the Nottingham instances (nott1b: 118.40 with compact rows,
 Columns are priced room by room: with the master's duals a pattern's
 reduced cost is ``Σ_{e ∈ p} a_e + pairs(p) + w·max(0, load − C) − u``
 and the cheapest pattern is a multiple-choice knapsack (one subset of
-each web of SAMEROOM-linked units, or one unit) with a convex over-use
+each web of units linked by charged rules, or one unit) with a convex over-use
 cost, solved exactly by dynamic programming over loads (in units of the
 gcd of all sizes).  Every round gives a valid Lagrangian bound ``z_master +
 Σ_r min(0, cheapest reduced cost of r)``, so the bound can be reported
@@ -74,9 +75,10 @@ _RC_EPS = 1e-6
 _IMPLIED = frozenset({"space", "space0", "lonely"})
 #: Row tags of the rules that patterns can charge (see _Charges).
 _CHARGED = frozenset({"sameroom", "notsameroom", "cap"})
-#: Soft SAMEROOM rules are charged in the patterns (see _Charges) when the
-#: rules link at most this many units together; larger webs keep their
-#: compact rows (their subsets are enumerated in the pricing).
+#: Soft (NOT)SAMEROOM rules are charged in the patterns (see _Charges)
+#: while they link at most this many units together (the pricing
+#: enumerates every web's subsets); a rule that would make a larger web
+#: keeps its compact rows.
 _WEB_MAX = 10
 #: Patterns of other loads priced per room and round, beside the best.
 _EXTRA = 2
