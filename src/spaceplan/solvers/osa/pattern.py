@@ -131,7 +131,10 @@ _SMALL_GAIN = 0.1
 #: 113.0 after 48 s, against CP-SAT bounds of 105–113, and the phase gave
 #: up at 49–51 s of its share in every 300 s run, with no plan; nott1's
 #: master was 310.6 after 26 s, 35 % above CP-SAT's bound, and nott1b
-#: converges in 11–13 s, before this point.
+#: converges in 11–13 s, before this point.  (All of the above is from
+#: before the rules were charged in the patterns (_Charges): since then
+#: p025_n005's master stands at 124–125 against CP-SAT bounds of about
+#: 106 and converges, and the phase's MIP gives its best plans.)
 _KNOWN_AT = 0.15
 
 
