@@ -53,6 +53,7 @@ from spaceplan.osa.read import Instance, RuleType
 from spaceplan.solvers.highs import HighsClock, new_highs
 from spaceplan.solvers.osa import (
     Formulation,
+    _Components,
     build_formulation,
     hard_subjects,
     same_room_groups,
@@ -355,9 +356,7 @@ class _Master:
         coefs: dict[int, float] = {block.conv_row: 1.0}
         if over:
             coefs[block.over_row] = -float(over)
-        cost = self.charges.cost(units)
-        if over:
-            cost += self.charges.full.get(block.room, 0.0)
+        cost = self.charges.of(block.room, units, over > 0)
         for u in units:
             for e in self.units[u]:
                 cost += self.cost[self.form.x[e, block.room]]
@@ -521,9 +520,8 @@ class _Master:
                 continue
             cost = (
                 self.profit(block, u, reduced)
-                + self.charges.cost((u,))
+                + self.charges.of(block.room, (u,), size > cap)
                 + w * max(0, size - cap)
-                + (self.charges.full.get(block.room, 0.0) if size > cap else 0)
             )
             if cost < best_cost:
                 best_cost, best_units = cost, [u]
@@ -554,9 +552,8 @@ class _Master:
         over = max(0, load - block.capacity)
         return (
             sum(self.profit(block, u, reduced) for u in units)
-            + self.charges.cost(units)
+            + self.charges.of(block.room, units, over > 0)
             + w * over
-            + (self.charges.full.get(block.room, 0.0) if over else 0.0)
         )
 
     def _knapsack(
@@ -677,31 +674,22 @@ class _Charges:
         # the relaxation's big leak), and a rule that would join two
         # webs into one over _WEB_MAX units keeps its compact rows.
         pairs.sort(key=lambda p: not p[2])
-        root: dict[int, int] = {}
-        members: dict[int, list[int]] = {}
-
-        def find(u: int) -> int:
-            while root.setdefault(u, u) != u:
-                u = root[u]
-            return u
-
+        comps = _Components(len(units))
+        size = [1] * len(units)  # by component root
         kept: list[tuple[int, int, bool, float, int]] = []
         for pair in pairs:
-            ra, rb = find(pair[0]), find(pair[1])
+            ra, rb = comps.find(pair[0]), comps.find(pair[1])
             if ra != rb:
-                one, two = members.get(ra, [ra]), members.get(rb, [rb])
-                if len(one) + len(two) > _WEB_MAX:
+                if size[ra] + size[rb] > _WEB_MAX:
                     continue
-                root[rb] = ra
-                members[ra] = one + two
-                members.pop(rb, None)
+                comps.union(ra, rb)
+                size[comps.find(rb)] = size[ra] + size[rb]
             kept.append(pair)
+        webs: dict[int, list[int]] = {}
+        for u in sorted({u for pair in kept for u in pair[:2]}):
+            webs.setdefault(comps.find(u), []).append(u)
         #: The web (a sorted tuple of units) of every unit in a rule.
-        self.web: dict[int, tuple[int, ...]] = {}
-        for pair in kept:
-            for u in pair[:2]:
-                r = find(u)
-                self.web[u] = tuple(sorted(members.get(r, [r])))
+        self.web = {u: tuple(web) for web in webs.values() for u in web}
         #: Violation variables of the charged rules.
         self.viols = frozenset(
             [p[-1] for p in kept] + [var for *_, var in capacity]
@@ -722,6 +710,10 @@ class _Charges:
         self.full: dict[int, float] = {}
         for room, c, _ in capacity:
             self.full[room] = self.full.get(room, 0.0) + c
+
+    def of(self, room: int, units: Sequence[int], over: bool) -> float:
+        """All charges of a pattern of ``units`` in ``room``."""
+        return self.cost(units) + (self.full.get(room, 0.0) if over else 0.0)
 
     def cost(self, units: Sequence[int]) -> float:
         """Pair penalty of a pattern of ``units`` (SAMEROOM, NOTSAMEROOM)."""
