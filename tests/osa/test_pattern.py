@@ -43,6 +43,12 @@ TINY = Path(__file__).parent / "data" / "tiny.txt"
 Plans = Callable[..., list[tuple[int, list[int]]]]
 
 
+def _seeds(inst: Instance) -> list[list[int]]:
+    """Seed plans by move count, not seconds: under load a 1 s anneal
+    could report no plan at all."""
+    return seed_plans(inst, [], 30.0, seed=1, max_moves=50_000)
+
+
 @pytest.mark.parametrize("away_from", ["floor", "room"])
 def test_tiny_between_lp_and_optimum(
     tiny: Instance, away_from: str, feasible_plans: Plans
@@ -153,7 +159,7 @@ def test_proves_known_optima(
     # nott1c's compact LP gives 299.77; the patterns close the gap to the
     # optimum, so the bound alone proves it.
     inst = read_instance(osa_files[name])
-    plans = seed_plans(inst, [], 30.0, seed=1, max_moves=50_000)
+    plans = _seeds(inst)
     result = pattern_bound(inst, plans, 60)
     assert result.converged
     assert result.bound == optimum
@@ -209,7 +215,7 @@ def test_pattern_plan_respects_its_deadline(osa_files: dict[str, Path]) -> None:
     import time
 
     inst = read_instance(osa_files["nott1"])
-    plans = seed_plans(inst, [], 30.0, seed=1, max_moves=50_000)
+    plans = _seeds(inst)
     start = time.perf_counter()
     result = pattern_plan(inst, plans, 8)
     assert time.perf_counter() - start < 8 + 4
@@ -231,7 +237,7 @@ def test_gives_up_far_from_converging(
 
     monkeypatch.setattr(pattern, "_CHECK_ROUNDS", due_after)
     inst = read_instance(osa_files["nott1c"])
-    plans = seed_plans(inst, [], 30.0, seed=1, max_moves=50_000)
+    plans = _seeds(inst)
     result = pattern_bound(inst, plans, 60, give_up_after=0.0)
     assert result.gave_up and not result.converged
     assert result.rounds == due_after
@@ -243,7 +249,7 @@ def test_gap_test_waits_for_its_rounds(osa_files: dict[str, Path]) -> None:
     # nott1c converges in about 11 rounds, under _CHECK_ROUNDS: however
     # early the time check is due, the gap test must not stop it.
     inst = read_instance(osa_files["nott1c"])
-    plans = seed_plans(inst, [], 30.0, seed=1, max_moves=50_000)
+    plans = _seeds(inst)
     result = pattern_bound(inst, plans, 60, give_up_after=0.0)
     assert result.converged and not result.gave_up
     assert result.bound == 30455
@@ -259,7 +265,7 @@ def test_gives_up_when_a_known_bound_is_as_good(
 
     monkeypatch.setattr(pattern, "_HOPELESS", math.inf)
     inst = read_instance(osa_files["nott1c"])
-    plans = seed_plans(inst, [], 30.0, seed=1, max_moves=50_000)
+    plans = _seeds(inst)
     high = pattern_bound(
         inst, plans, 60, give_up_after=0.0, known_bound=lambda: 1e9
     )
@@ -283,7 +289,7 @@ def test_known_bound_test_comes_before_the_gap_checkpoint(
 
     monkeypatch.setattr(pattern, "_CHECK_AT", 10.0)
     inst = read_instance(osa_files["nott1c"])
-    plans = seed_plans(inst, [], 30.0, seed=1, max_moves=50_000)
+    plans = _seeds(inst)
     monkeypatch.setattr(pattern, "_KNOWN_AT", 0.0)
     early = pattern_plan(inst, plans, 120, known_bound=lambda: 1e9)
     assert early.bound.gave_up and early.bound.rounds == 1
