@@ -183,6 +183,14 @@ def merge_profile(
     for f in functions.values():
         if "never_with" in f:
             f["never_with"] = [x for x in f["never_with"] if x in functions]
+        soft = f.get("advice")
+        if isinstance(soft, dict) and "never_with" in soft:
+            f["advice"] = {
+                **soft,
+                "never_with": [
+                    x for x in soft["never_with"] if x in functions
+                ],
+            }
         if "near" in f:
             f["near"] = [
                 n

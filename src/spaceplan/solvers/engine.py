@@ -193,7 +193,7 @@ def _candidate(
         assignments=plan.assignments,
         rooms=ev.rooms,
         empty_rooms=ev.empty_rooms,
-        metrics=ev.metrics,
+        metrics=ev.metrics.replace(advice_unmet=found.advice_unmet),
         checks=tuple(row.record() for row in found.rows),
         moved=moved,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spaceplan.check import advice_unmet
 from spaceplan.data import Scenario
 from spaceplan.solution import Plan, PlanEvaluation, evaluate_plan
 from spaceplan.solvers.config import Weights
@@ -28,6 +29,11 @@ def near_coef(weight: float, wish_weight: float) -> int:
     return round(weight * wish_weight * MILLI)
 
 
+def advice_coef(weight: float) -> int:
+    """Milli-points one unmet advice item costs."""
+    return round(weight * MILLI)
+
+
 @dataclass(frozen=True)
 class ObjectiveTerms:
     """The objective of a plan, term by term."""
@@ -38,6 +44,7 @@ class ObjectiveTerms:
     near_satisfied: float
     near_possible: float
     milli: int
+    advice_unmet: int = 0
 
     @property
     def value(self) -> float:
@@ -52,6 +59,7 @@ class ObjectiveTerms:
             "unused_area": self.unused_units / 100,
             "near_satisfied": self.near_satisfied,
             "near_possible": self.near_possible,
+            "advice_unmet": float(self.advice_unmet),
             "objective": self.value,
         }
 
@@ -92,6 +100,7 @@ def objective_terms(
         and not scenario.function(wish.function).flexible
     ]
     met = near_satisfied(scenario, plan)
+    unmet = 0 if scenario.advice_hard else advice_unmet(scenario, plan)
     milli = (
         area_coef(weights.resident) * ev.resident_units
         - area_coef(weights.office) * ev.office_units
@@ -101,6 +110,7 @@ def objective_terms(
             for w, ok in zip(wishes, met, strict=True)
             if ok
         )
+        - advice_coef(weights.advice) * unmet
     )
     return ObjectiveTerms(
         resident_units=ev.resident_units,
@@ -109,6 +119,7 @@ def objective_terms(
         near_satisfied=sum(w for w, ok in zip(wishes, met, strict=True) if ok),
         near_possible=sum(wishes),
         milli=milli,
+        advice_unmet=unmet,
     )
 
 
@@ -118,6 +129,7 @@ def describe(weights: Weights) -> str:
         f"maximise {weights.resident:g} × resident-activity area (m²) "
         f"− {weights.office:g} × office area (m²) "
         f"− {weights.unused:g} × unused area in function rooms (m²) "
-        f"+ {weights.near:g} × satisfied 'near' weights; "
+        f"+ {weights.near:g} × satisfied 'near' weights "
+        f"− {weights.advice:g} × unmet advice items; "
         "subject to every hard rule"
     )
