@@ -37,6 +37,12 @@ FUNCTION_RULES = (
     "advice_never_with",
     "advice_area",
 )
+#: Added to a failed advisory facility rule (e.g. an existing community's
+#: own standard): the figure is recommended, not required.
+_ADVISORY = (
+    " The profile makes this figure a recommendation: the plan still "
+    "complies."
+)
 #: Source of the rules that keep a plan well formed (room kinds, the
 #: flexible room taken whole): the scenario format itself.
 FORMAT_SOURCE = "spaceplan scenario format: room kinds and the flexible room"
@@ -223,6 +229,8 @@ def _check_facility(scenario: Scenario, plan: Plan, out: Audit) -> None:
                 f"target of {rules.to_m2(least):,.2f} m² ({term}): "
                 f"{rules.to_m2(least - fac):,.2f} m² short."
             )
+        if not passed and policy.area_target.strength == "advice":
+            words += _ADVISORY
         out.add(
             Row(
                 "area_target", "facility", policy.area_target.source,
@@ -238,23 +246,23 @@ def _check_facility(scenario: Scenario, plan: Plan, out: Audit) -> None:
         passed = fac > 0 and rules.share_met(res, fac, share_min)
         need = rules.resident_needed(fac, share_min)
         mode = policy.accounting.shared_rooms
+        words = (
+            f"Resident-activity area {rules.to_m2(res):,.2f} m² is "
+            f"{share:.1%} of the facility's {rules.to_m2(fac):,.2f} m² "
+            f"(at least {share_min:.0%}; '{mode}' accounting)."
+            if passed
+            else f"Resident-activity area {rules.to_m2(res):,.2f} m² is "
+            f"only {share:.1%} of the facility's {rules.to_m2(fac):,.2f} "
+            f"m²; at least {share_min:.0%} is required ('{mode}' "
+            f"accounting): {rules.to_m2(need - res):,.2f} m² more "
+            "resident activity needed."
+        )
+        if not passed and policy.resident_share_strength == "advice":
+            words += _ADVISORY
         out.add(
             Row(
                 "resident_share", "facility", policy.resident_share_source,
-                share_min, round(share, 4), passed,
-                (
-                    f"Resident-activity area {rules.to_m2(res):,.2f} m² is "
-                    f"{share:.1%} of the facility's "
-                    f"{rules.to_m2(fac):,.2f} m² (at least "
-                    f"{share_min:.0%}; '{mode}' accounting)."
-                    if passed
-                    else f"Resident-activity area {rules.to_m2(res):,.2f} "
-                    f"m² is only {share:.1%} of the facility's "
-                    f"{rules.to_m2(fac):,.2f} m²; at least {share_min:.0%} "
-                    f"is required ('{mode}' accounting): "
-                    f"{rules.to_m2(need - res):,.2f} m² more resident "
-                    "activity needed."
-                ),
+                share_min, round(share, 4), passed, words,
                 margin=round(share - share_min, 4),
                 strength=policy.resident_share_strength,
             )

@@ -30,6 +30,8 @@ class Weights:
     near: float = 2.0
     #: What one unmet advice item costs, in m² of resident area.
     advice: float = 20.0
+    #: What each m² of a recommended function left out costs.
+    omitted: float = 2.0
 
 
 @dataclass(frozen=True)

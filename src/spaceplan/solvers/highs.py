@@ -164,6 +164,7 @@ class MipModel:
         self.unused_coef = area_coef(weights.unused)
         self.near_weight = weights.near
         self.advice_coef = advice_coef(weights.advice)
+        self.omit_coef = area_coef(weights.omitted)
         #: Objective terms (column, milli coefficient).
         self.resident_terms: list[tuple[int, float]] = []
         self.used_terms: list[tuple[int, float]] = []
@@ -228,7 +229,10 @@ class MipModel:
             xs = [(self.x[f, r], 1.0) for r in self.p.allowed[f]]
             if f in optional:
                 # Σ x + left_out = 1; leaving it out is one advice item.
-                out = self.m.col(0, 1, -self.advice_coef, integer=True)
+                lost = self.advice_coef + self.omit_coef * float(
+                    self.p.need_units[f]
+                )
+                out = self.m.col(0, 1, -lost, integer=True)
                 self.m.row(1, 1, [*xs, (out, 1.0)])
                 continue
             self.m.row(1, 1, xs)
@@ -422,6 +426,12 @@ class MipModel:
         p, m = self.p, self.m
         for f, g, w in p.near_pairs:
             met = m.col(0, 1, near_coef(self.near_weight, w))
+            # A recommended function left out meets no wish.
+            m.row(
+                -math.inf,
+                0,
+                [(met, 1.0), *((self.x[f, r], -1.0) for r in p.allowed[f])],
+            )
             for r in p.allowed[f]:
                 zone = [r, *p.neighbours[r]]
                 gs = [(self.x[g, q], -1.0) for q in zone if (g, q) in self.x]

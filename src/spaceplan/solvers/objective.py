@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spaceplan.check import advice_unmet
 from spaceplan.data import Scenario
+from spaceplan.rules import to_units
 from spaceplan.solution import Plan, PlanEvaluation, evaluate_plan
 from spaceplan.solvers.config import Weights
 
@@ -101,6 +102,11 @@ def objective_terms(
     ]
     met = near_satisfied(scenario, plan)
     unmet = 0 if scenario.advice_hard else advice_unmet(scenario, plan)
+    omitted = sum(
+        to_units(f.min_area)
+        for f in scenario.fixed_functions
+        if f.recommended and f.id not in plan.function_rooms
+    )
     milli = (
         area_coef(weights.resident) * ev.resident_units
         - area_coef(weights.office) * ev.office_units
@@ -111,6 +117,7 @@ def objective_terms(
             if ok
         )
         - advice_coef(weights.advice) * unmet
+        - area_coef(weights.omitted) * omitted
     )
     return ObjectiveTerms(
         resident_units=ev.resident_units,
@@ -130,6 +137,8 @@ def describe(weights: Weights) -> str:
         f"− {weights.office:g} × office area (m²) "
         f"− {weights.unused:g} × unused area in function rooms (m²) "
         f"+ {weights.near:g} × satisfied 'near' weights "
-        f"− {weights.advice:g} × unmet advice items; "
+        f"− {weights.advice:g} × unmet advice items "
+        f"− {weights.omitted:g} × area of recommended functions left "
+        "out (m²); "
         "subject to every hard rule"
     )

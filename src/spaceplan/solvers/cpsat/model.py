@@ -386,6 +386,7 @@ class AllocationModel:
             obj += near_coef(weights.near, w) * met
             self.near_vars.append((met, w))
         obj -= advice_coef(weights.advice) * self._advice_unmet()
+        obj -= self._omitted(weights)
         self.objective = obj
         self.model.maximize(obj)
 
@@ -416,14 +417,26 @@ class AllocationModel:
                         breach >= self.x[f, r] + self.x[g, r] - 1
                     )
             unmet += breach
-        for f in p.optional:
-            unmet += 1 - sum(self.x[f, r] for r in self._rooms_of(f))
         return unmet
+
+    def _omitted(self, weights: Weights) -> Any:
+        """Milli-points lost to recommended functions left out."""
+        p = self.p
+        lost: Any = 0
+        for f in p.optional:
+            out = 1 - sum(self.x[f, r] for r in self._rooms_of(f))
+            lost += (
+                advice_coef(weights.advice)
+                + area_coef(weights.omitted) * int(p.need_units[f])
+            ) * out
+        return lost
 
     def _near(self, f: int, g: int) -> cp_model.IntVar:
         # met <=> g sits in f's room or in a room next to it.
         met = self.model.new_bool_var(f"near{f}_{g}")
         p = self.p
+        # A recommended function left out meets no wish.
+        self.model.add(met <= sum(self.x[f, r] for r in self._rooms_of(f)))
         for r in self._rooms_of(f):
             zone = [r, *p.neighbours[r]]
             gs = [self.x[g, q] for q in zone if (g, q) in self.x]
