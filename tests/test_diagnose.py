@@ -147,7 +147,9 @@ def test_the_default_language_is_chinese() -> None:
     scenario = read_scenario(DATA / "no-room.yaml")
     zh = diagnose(scenario, profiles=False, repairs=False)
     en = diagnose(scenario, profiles=False, repairs=False, lang="en")
-    sentence = "服务大厅 (service hall)需要无障碍的房间（位于1层）；没有这样的房间。"
+    sentence = (
+        "服务大厅 (service hall)需要无障碍的房间（位于1层）；没有这样的房间。"
+    )
     assert zh.summary == sentence
     assert zh.prechecks[0]["message"] == sentence
     assert zh.conflict_keys == en.conflict_keys
