@@ -241,6 +241,32 @@ def test_no_file_is_too_long() -> None:
     assert not stale, f"remove from KNOWN_LONG: {stale}"
 
 
+#: Third-party packages and the only units that may import them.
+CONFINED = {
+    "ortools": ("solvers", "osa"),
+    "highspy": ("solvers", "osa"),
+    "matplotlib": ("plot",),
+}
+
+
+def confined_imports(
+    src: Path, root: str, confined: Mapping[str, tuple[str, ...]]
+) -> list[str]:
+    """``module imports package`` for each import outside its units."""
+    out = []
+    for name, path in module_names(src, root).items():
+        unit = unit_of(name, root)
+        for target in sorted(imports_of(path, name)):
+            homes = confined.get(target.split(".")[0])
+            if homes is not None and unit not in homes:
+                out.append(f"{name} imports {target}")
+    return out
+
+
+def test_solver_and_plot_libraries_stay_in_their_folders() -> None:
+    assert confined_imports(SRC, ROOT, CONFINED) == []
+
+
 # -------------------------------------------- the checks can fail at all
 
 
@@ -292,6 +318,20 @@ def test_a_one_way_tree_has_no_cycle(tmp_path: Path) -> None:
         "top": {"core": {"pkg.top", "pkg.top.deep.m"}},
     }
     assert cycles(graph) == []
+
+
+def test_a_stray_solver_import_is_found(tmp_path: Path) -> None:
+    src = _tree(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "solvers/m.py": "from ortools.sat.python import cp_model\n",
+            "report.py": "def f():\n    import ortools\n",
+        },
+    )
+    assert confined_imports(src, "pkg", CONFINED) == [
+        "pkg.report imports ortools"
+    ]
 
 
 @pytest.mark.parametrize(
