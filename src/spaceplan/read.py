@@ -9,7 +9,6 @@ that the solver and the checker can trust.
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
 import json
@@ -27,7 +26,7 @@ from spaceplan.data import (
     Scenario,
     ScenarioFile,
 )
-from spaceplan.errors import InputError, from_validation
+from spaceplan.errors import InputError, did_you_mean, from_validation
 from spaceplan.policies import load_policy
 from spaceplan.solution import Plan
 
@@ -327,8 +326,7 @@ def _drop_lapsed(
 
 
 def _unknown(fid: str, known: Iterable[str], policy_id: str) -> str:
-    close = difflib.get_close_matches(fid, list(known), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(fid, known)
     return f"unknown function '{fid}' (not in profile {policy_id}){hint}"
 
 
@@ -368,8 +366,7 @@ def read_plan(
     known_r = list(scenario.building.room_index)
     for fid, rid, field in pairs:
         if fid not in scenario.function_index:
-            close = difflib.get_close_matches(fid, known_f, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(fid, known_f)
             raise InputError(
                 path,
                 field,
@@ -377,8 +374,7 @@ def read_plan(
                 f"scenario){hint}",
             )
         if rid not in scenario.building.room_index:
-            close = difflib.get_close_matches(rid, known_r, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(rid, known_r)
             raise InputError(
                 path, field, f"unknown room '{rid}'{hint}"
             )
