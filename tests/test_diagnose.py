@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from spaceplan.check import check_solution
+from spaceplan.cli.diagnose import diagnose as diagnose_cmd
 from spaceplan.data import Scenario
 from spaceplan.diagnose import (
     ADDED_ROOM,
@@ -26,7 +27,6 @@ from spaceplan.diagnose import (
     diagnose_for_result,
     prechecks,
 )
-from spaceplan.diagnose_cli import diagnose as diagnose_cmd
 from spaceplan.read import read_scenario
 from spaceplan.solvers import solve
 from spaceplan.solvers.config import SolverConfig

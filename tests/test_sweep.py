@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from spaceplan.cli.sweep import sweep
 from spaceplan.errors import InputError
 from spaceplan.sweep import (
     RUNS_FILE,
@@ -34,7 +35,6 @@ from spaceplan.sweep import (
     run_sweep,
     run_task,
 )
-from spaceplan.sweep_cli import sweep
 
 SCENARIO = Path(__file__).parent / "data" / "diagnose" / "feasible.yaml"
 #: A small budget: these solves take milliseconds.
@@ -169,7 +169,7 @@ def test_killed_sweep_resumes_without_loss_or_duplicates(
 ) -> None:
     # 200 runs: households 100, 110, ..., 2090.
     command = [
-        sys.executable, "-m", "spaceplan.sweep_cli", str(SCENARIO),
+        sys.executable, "-m", "spaceplan.cli.sweep", str(SCENARIO),
         "--vary", "households=100:2090:10", "-o", str(tmp_path),
         "--processes", "2", "--time-limit", "1", "--no-progress",
         "--no-plot",
