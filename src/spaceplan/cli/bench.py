@@ -104,7 +104,7 @@ def summary_table(rows: Sequence[Row]) -> Table:
             "" if r.gap is None else f"{r.gap:.2%}",
             f"{r.seconds:.2f}",
             {True: "yes", False: "NO", None: ""}[r.checker_passed],
-            f"{r.peak_rss_mb:.0f}",
+            "" if r.peak_rss_mb is None else f"{r.peak_rss_mb:.0f}",
         )
     return table
 
