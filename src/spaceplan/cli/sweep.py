@@ -279,6 +279,3 @@ def _summary_table(outcome: sw.SweepOutcome, base: str) -> Table:
         )
     return table
 
-
-if __name__ == "__main__":
-    sweep()
