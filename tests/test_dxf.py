@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 from ezdxf.enums import MTextEntityAlignment, TextEntityAlignment
 
-from spaceplan.cli_dxf import import_dxf
+from spaceplan.cli.dxf import import_dxf
 from spaceplan.data import Room
 from spaceplan.dxf import read_dxf_rooms, write_candidate_dxf
 from spaceplan.errors import InputError
