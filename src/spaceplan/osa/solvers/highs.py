@@ -19,16 +19,15 @@ import highspy
 import numpy as np
 
 from spaceplan.osa.evaluate import AwayFrom, evaluate
-from spaceplan.osa.read import Instance
-from spaceplan.solvers.highs import HighsClock, new_highs
-from spaceplan.solvers.osa import (
+from spaceplan.osa.formulation import (
     Formulation,
-    OsaResult,
-    Status,
     build_formulation,
     trivial_bound,
 )
-from spaceplan.solvers.osa.greedy import solve_greedy
+from spaceplan.osa.read import Instance
+from spaceplan.osa.solvers.greedy import solve_greedy
+from spaceplan.osa.solvers.result import OsaResult, Status
+from spaceplan.solvers.highs import HighsClock, new_highs
 
 __all__ = ["SubMip", "lp_bound", "solve_highs"]
 

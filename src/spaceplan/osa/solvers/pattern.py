@@ -49,16 +49,18 @@ import highspy
 import numpy as np
 
 from spaceplan.osa.evaluate import AwayFrom, evaluate
-from spaceplan.osa.read import Instance, RuleType
-from spaceplan.solvers.highs import HighsClock, new_highs
-from spaceplan.solvers.osa import (
+from spaceplan.osa.formulation import (
+    Components,
     Formulation,
-    _Components,
     build_formulation,
     hard_subjects,
     same_room_groups,
     trivial_bound,
 )
+from spaceplan.osa.read import Instance, RuleType
+from spaceplan.osa.solvers.anneal import anneal
+from spaceplan.osa.solvers.greedy import solve_greedy
+from spaceplan.solvers.highs import HighsClock, new_highs
 
 __all__ = [
     "PatternBound",
@@ -674,7 +676,7 @@ class _Charges:
         # the relaxation's big leak), and a rule that would join two
         # webs into one over _WEB_MAX units keeps its compact rows.
         pairs.sort(key=lambda p: not p[2])
-        comps = _Components(len(units))
+        comps = Components(len(units))
         size = [1] * len(units)  # by component root
         kept: list[tuple[int, int, bool, float, int]] = []
         for pair in pairs:
@@ -1118,9 +1120,6 @@ def seed_plans(
     list of list of int
         Hard-feasible plans, possibly empty.
     """
-    from spaceplan.solvers.osa.anneal import anneal
-    from spaceplan.solvers.osa.greedy import solve_greedy
-
     known = [
         list(p)
         for p in plans
