@@ -73,7 +73,12 @@ def load_preset(name: str, path: Path | None = None) -> dict[str, Any]:
             where, None, f"no preset '{name}'; known: {', '.join(presets)}"
         )
     preset = dict(presets[name])
-    check_cpsat_params(preset, Path(where))
+    try:
+        check_cpsat_params(preset, Path(where))
+    except InputError as exc:
+        # Its field reads "params.<key>"; here the table is the preset.
+        key = (exc.field or "").removeprefix("params.")
+        raise InputError(where, f"{name}.{key}", exc.fault) from None
     try:
         apply_params(cp_model.CpSolver(), preset)
     except (TypeError, ValueError) as exc:
@@ -295,7 +300,7 @@ class GlobalRun(threading.Thread):
         return (
             f"global {name} bound={self.bound} wall "
             f"{self.solver.wall_time:.1f}s (ended at "
-            f"{time.perf_counter() - start:.1f}s)"
+            f"{self.best.clock() - start:.1f}s)"
         )
 
 

@@ -13,7 +13,6 @@ local search).
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Sequence
 
 from spaceplan.osa.evaluate import AwayFrom, evaluate, room_loads
@@ -246,7 +245,7 @@ def lns(
     it = idle = 0
     rooms, objective = current
     seen = best.objective
-    while (left := deadline - time.perf_counter()) > 0.5 and idle < stall:
+    while (left := deadline - best.clock()) > 0.5 and idle < stall:
         if runner.done.is_set():
             break
         it += 1
@@ -310,7 +309,7 @@ def lns(
                 runner.check()
                 log.append(
                     f"lns it {it} {kind} size {len(free)} obj={value} "
-                    f"at {time.perf_counter() - best.start:.1f}s"
+                    f"at {best.clock() - best.start:.1f}s"
                 )
     log.append(f"lns {it} steps, ended at {objective}")
     return rooms, objective
@@ -374,13 +373,13 @@ def search(
     rng = random.Random(seed)
     rounds = 0
     heat = Heat(kick_heat * abs(best.objective or 0))
-    while not runner.done.is_set() and time.perf_counter() < deadline - 0.5:
+    while not runner.done.is_set() and best.clock() < deadline - 0.5:
         rounds += 1
         current = lns(
             model, current, best, runner, deadline, seed + 1000 * rounds,
             log, stall=stall, mip=mip, mip_share=mip_share,
         )
-        left = deadline - time.perf_counter()
+        left = deadline - best.clock()
         if runner.done.is_set() or left < 2 * kick:
             break
         # Stalled: kick the plan out of its basin with a short, warm
@@ -388,7 +387,7 @@ def search(
         # iterated local search; the best plan is never lost).  A kick
         # that ends where it began is no kick: try again, hotter.
         for _ in range(Heat.TRIES):
-            if deadline - time.perf_counter() < 2 * kick:
+            if deadline - best.clock() < 2 * kick:
                 break
             with best.lock:
                 assert best.rooms is not None
@@ -406,7 +405,7 @@ def search(
             log.append(
                 f"kick {rounds} (heat {heat.value:.0f}): from "
                 f"{best.objective} to {current[1]} at "
-                f"{time.perf_counter() - best.start:.1f}s"
+                f"{best.clock() - best.start:.1f}s"
             )
             if not heat.adapt(top, current[1]):
                 break
