@@ -307,14 +307,16 @@ def test_lns_with_highs_steps_improves_nott1d(
     osa_files: dict[str, Path],
 ) -> None:
     # Every step on HiGHS (mip_share 1): from the greedy plan the LNS
-    # must reach a better, hard-feasible plan that re-scores exactly.
+    # must reach a better, hard-feasible plan that re-scores exactly.  The
+    # clock moves 1 s a reading and the LNS reads it at least once a
+    # step, so it ends after at most 8 steps, whatever the load.
     inst = read_instance(osa_files["nott1d"])
     form = build_formulation(inst)
     plan = form.canonical(
         solve_greedy(inst, seed=1, time_limit=0.2).rooms or []
     )
     value = evaluate(inst, plan).objective
-    best = Incumbent(0.0, _frozen)
+    best = Incumbent(0.0, _StepClock(1.0))
     best.offer(plan, value)
     log: list[str] = []
     rooms, objective = lns(
@@ -322,7 +324,7 @@ def test_lns_with_highs_steps_improves_nott1d(
         (plan, value),
         best,
         _Idle(),  # type: ignore[arg-type]
-        15.0,
+        8.5,
         seed=1,
         log=log,
         stall=8,

@@ -3,8 +3,9 @@
 The same rows as the CP-SAT model (:func:`build_formulation`), given to
 HiGHS's branch-and-cut.  Its dual bound is often the stronger one on the
 Nottingham instances; its primal side gains from the greedy warm start.
-:class:`SubMip` keeps the same MIP loaded for the LNS of the CP-SAT
-back-end, which re-solves it with most entities fixed.
+:class:`SubMip` keeps the same MIP loaded for the LNS
+(:mod:`spaceplan.osa.solvers.lns`), which re-solves it with most entities
+fixed.
 """
 
 from __future__ import annotations

@@ -121,7 +121,8 @@ def solve_portfolio(
     stall, kick, kick_heat
         LNS steps without a gain before a kick; the kick's anneal length
         (s) and its first starting temperature as a share of the best
-        objective (later kicks adapt it, see :class:`Heat`).
+        objective (later kicks adapt it, see
+        :class:`spaceplan.osa.solvers.lns.Heat`).
     hint
         Warm-start assignment; the greedy plan when None.
     perfect_share
