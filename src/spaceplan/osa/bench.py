@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from spaceplan.errors import InputError
 from spaceplan.fileio import write_text
@@ -31,9 +31,8 @@ from spaceplan.osa.read import (
     format_centi,
     read_instance,
 )
-
-if TYPE_CHECKING:
-    from spaceplan.osa.solvers.result import OsaResult
+from spaceplan.osa.solvers.greedy import solve_greedy
+from spaceplan.osa.solvers.result import OsaResult
 
 __all__ = [
     "REFERENCE",
@@ -51,12 +50,13 @@ _PATTERN_SEED_SECONDS = 5.0
 
 #: A back-end as the bench calls it: ``(instance, time_limit, seed,
 #: workers, away_from) -> OsaResult``.
-Backend = Callable[[Instance, float, int, int, AwayFrom], "OsaResult"]
+Backend = Callable[[Instance, float, int, int, AwayFrom], OsaResult]
 
 
-# The back-ends import their solver when first called, not when the bench
-# is imported: ortools and highspy take most of a second to load, and the
-# CLI imports this module to build its options.
+# The CP-SAT and HiGHS back-ends import their solver when first called,
+# not when the bench is imported (start-up speed): ortools and highspy take
+# most of a second to load, and the CLI imports this module to build its
+# options.
 def _cpsat(
     instance: Instance, time_limit: float, seed: int, workers: int,
     away_from: AwayFrom,
@@ -83,8 +83,6 @@ def _greedy(
     instance: Instance, time_limit: float, seed: int, workers: int,
     away_from: AwayFrom,
 ) -> OsaResult:
-    from spaceplan.osa.solvers.greedy import solve_greedy
-
     return solve_greedy(
         instance, seed, away_from, time_limit=min(time_limit, 10.0)
     )
