@@ -71,7 +71,7 @@ def import_dxf(
     text inside a room gives its number (e.g. R101, 101) and name.
     Kinds and tags are left for you to add.
     """
-    from spaceplan.dxf import read_dxf_rooms, rooms_yaml
+    from spaceplan.dxf.read import read_dxf_rooms, rooms_yaml
 
     try:
         rooms = read_dxf_rooms(
