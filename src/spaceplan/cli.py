@@ -24,6 +24,7 @@ from spaceplan import __version__, rules
 from spaceplan.check import audit
 from spaceplan.data import Function, Policy, Scenario
 from spaceplan.errors import InputError, from_validation
+from spaceplan.export import write_check_report
 from spaceplan.i18n import LANGS, Lang, policy_title
 from spaceplan.policies import load_policy, policy_ids
 from spaceplan.read import read_plan, read_scenario
@@ -32,7 +33,6 @@ from spaceplan.report import (
     compliance_table,
     target_arithmetic,
     verdict_line,
-    write_report,
 )
 from spaceplan.solution import Plan
 
@@ -379,7 +379,7 @@ def check(
         console.print(compliance_table(result, language, sc))
         click.echo(verdict_line(result, language))
     if output is not None:
-        written = write_report(output, sc, the_plan, result, language)
+        written = write_check_report(output, sc, the_plan, result, language)
         _note("wrote " + ", ".join(str(p) for p in written))
     if not result.compliant:
         _exit(EXIT_NONCOMPLIANT)

@@ -20,11 +20,11 @@ from rich.table import Table
 from spaceplan.data import Scenario
 from spaceplan.diagnose import diagnose_for_result
 from spaceplan.errors import InputError
-from spaceplan.fileio import write_text
+from spaceplan.export import write_outputs
 from spaceplan.i18n import LANGS, Lang, function_name, policy_title, t
 from spaceplan.progress import RichProgress
 from spaceplan.read import read_scenario
-from spaceplan.result_report import comparison_rows, result_markdown
+from spaceplan.report.solve import comparison_rows
 from spaceplan.solution import Result
 from spaceplan.solvers import REGISTRY, solve
 from spaceplan.solvers.config import preset_names
@@ -75,37 +75,14 @@ def run_solve(
     )
     written: list[Path] = []
     if outdir is not None:
-        written = write_outputs(
-            scenario, result, outdir, lang, drawings=drawings, font=font
+        written = _write_outputs(
+            scenario, result, outdir, lang, drawings, font
         )
     if as_json:
         click.echo(result.model_dump_json(indent=2))
     elif not quiet:
         print_summary(scenario, result, lang, written)
     return EXIT_STATUS[result.status]
-
-
-def write_outputs(
-    scenario: Scenario,
-    result: Result,
-    outdir: Path,
-    lang: Lang,
-    drawings: bool = True,
-    font: str | None = None,
-) -> list[Path]:
-    """Write result.json, report.md and the drawings into ``outdir``."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    written = [
-        write_text(
-            outdir / "result.json", result.model_dump_json(indent=2) + "\n"
-        ),
-        write_text(
-            outdir / "report.md", result_markdown(scenario, result, lang)
-        ),
-    ]
-    if drawings:
-        written += _write_drawings(scenario, result, outdir, lang, font)
-    return written
 
 
 def _check_font(font: str) -> None:
@@ -118,28 +95,28 @@ def _check_font(font: str) -> None:
         raise InputError(font, "--font", str(exc)) from None
 
 
-def _write_drawings(
+def _write_outputs(
     scenario: Scenario,
     result: Result,
     outdir: Path,
     lang: Lang,
+    drawings: bool,
     font: str | None,
 ) -> list[Path]:
-    from spaceplan.plot.drawings import write_drawings
     from spaceplan.plot.style import FontError
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            paths = write_drawings(
-                scenario, result, outdir, lang=lang, font=font
+            paths = write_outputs(
+                scenario, result, outdir, lang, drawings=drawings, font=font
             )
         except FontError as exc:
             raise InputError(font, "--font", str(exc)) from None
     for w in caught:
         if issubclass(w.category, UserWarning):
             click.echo(f"warning: {w.message}", err=True)
-    return list(paths)
+    return paths
 
 
 def print_summary(

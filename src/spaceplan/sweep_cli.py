@@ -141,9 +141,9 @@ def sweep(
         err=True,
     )
     if not no_plot and outcome.rows:
-        from spaceplan.plot.sweep import save_sweep_plot
+        from spaceplan.export import write_sweep_plot
 
-        png = save_sweep_plot(
+        png = write_sweep_plot(
             outcome.rows, Path(outdir) / "sweep.png", base_policy=base
         )
         click.echo(f"wrote {png}", err=True)
