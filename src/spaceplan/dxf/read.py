@@ -21,6 +21,7 @@ from typing import Any
 
 import ezdxf
 import shapely
+import yaml
 from ezdxf import units as dxf_units
 from ezdxf.disassemble import recursive_decompose
 from ezdxf.document import Drawing
@@ -390,8 +391,6 @@ def _rooms(
 
 def rooms_yaml(rooms: Sequence[Room], source: str = "") -> str:
     """The rooms as a YAML ``rooms:`` list to paste under ``building:``."""
-    import yaml
-
     items = []
     for r in rooms:
         item: dict[str, Any] = {"id": r.id}

@@ -169,11 +169,10 @@ def objective_words(result: Result, lang: Lang) -> str:
     w = result.objective_weights
     if not w:
         return result.objective_description
-    # The English entry is the solver's own description (result.json).
+    # The English entry reads as the solver's objective_description.
     return t(
         "sol.objective_words",
         lang,
-        description=result.objective_description,
         resident=f"{w['resident']:g}",
         office=f"{w['office']:g}",
         unused=f"{w['unused']:g}",
