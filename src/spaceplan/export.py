@@ -12,17 +12,15 @@ interrupted run never leaves half a file behind.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from spaceplan import __version__
 from spaceplan.check import Audit
 from spaceplan.data import Scenario
-from spaceplan.fileio import atomic_path, write_bytes, write_text
+from spaceplan.fileio import write_bytes, write_text
 from spaceplan.i18n import Lang
 from spaceplan.report.html import render_html
 from spaceplan.report.plan import (
@@ -33,12 +31,8 @@ from spaceplan.report.plan import (
 from spaceplan.report.solve import result_markdown
 from spaceplan.solution import Candidate, Plan, Result
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
 #: The drawing formats :func:`write_drawings` knows.
 FORMATS = ("png", "svg", "pdf", "dxf", "html")
-PNG_DPI = 150
 
 
 def write_outputs(
@@ -128,8 +122,9 @@ def write_drawings(
             f"use {', '.join(FORMATS)}."
         )
     # matplotlib and ezdxf load only when drawings are written, so the
-    # CLI starts fast (a lazy import for start-up speed).
+    # CLI starts fast (lazy imports for start-up speed).
     from spaceplan.dxf.write import write_candidate_dxf
+    from spaceplan.plot.render import PNG_DPI, render, render_pdf, stamp
     from spaceplan.plot.sheets import (
         plot_candidate_sheet,
         plot_comparison_sheet,
@@ -138,6 +133,12 @@ def write_drawings(
     )
     from spaceplan.plot.style import check_glyphs, drawing_context
 
+    def _png(path: Path, fig: Any) -> Path:
+        return write_bytes(path, render(fig, "png", PNG_DPI, stamp("png")))
+
+    def _svg(fig: Any) -> str:
+        return render(fig, "svg", metadata=stamp("svg")).decode("utf-8")
+
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -145,13 +146,14 @@ def write_drawings(
     comparison_svg: str | None = None
     with drawing_context(font) as families:
         check_glyphs(sheet_texts(scenario, result, lang), families)
-        sheets: list[Figure] = []
-        for cand in result.candidates:
-            fig = plot_candidate_sheet(scenario, cand, lang)
-            sheets.append(fig)
+        sheets = [
+            plot_candidate_sheet(scenario, cand, lang)
+            for cand in result.candidates
+        ]
+        for cand, fig in zip(result.candidates, sheets, strict=True):
             stem = out / f"plan-{cand.id}"
             if "png" in formats:
-                written.append(_save(fig, stem.with_suffix(".png"), "png"))
+                written.append(_png(stem.with_suffix(".png"), fig))
             if "svg" in formats or "html" in formats:
                 svgs[cand.id] = _svg(fig)
             if "svg" in formats:
@@ -170,14 +172,16 @@ def write_drawings(
         if result.candidates:
             comp = plot_comparison_sheet(scenario, result.candidates, lang)
             if "png" in formats:
-                written.append(_save(comp, out / "comparison.png", "png"))
+                written.append(_png(out / "comparison.png", comp))
             if "html" in formats:
                 comparison_svg = _svg(comp)
             if "pdf" in formats:
                 cover = plot_cover_sheet(scenario, result, lang)
+                pages = [cover, *sheets, comp]
                 written.append(
-                    _write_pdf(
-                        out / "drawings.pdf", [cover, *sheets, comp], scenario
+                    write_bytes(
+                        out / "drawings.pdf",
+                        render_pdf(pages, scenario.name),
                     )
                 )
     if "html" in formats:
@@ -259,52 +263,10 @@ def write_sweep_plot(
     """Write a sweep's chart (:func:`~spaceplan.plot.sweep.plot_sweep`)
     as a PNG at ``path``."""
     # matplotlib loads only when a chart is written (start-up speed)
+    from spaceplan.plot.render import render
     from spaceplan.plot.style import drawing_context
     from spaceplan.plot.sweep import plot_sweep_sheet
 
     with drawing_context():
-        fig = plot_sweep_sheet(rows, base_policy)
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format="png", dpi=120)
-    return Path(path)
-
-
-# ----------------------------------------------------------------- saving
-
-
-def _save(fig: Figure, path: Path, fmt: str) -> Path:
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=_metadata(fmt))
-    return path
-
-
-def _metadata(fmt: str) -> dict[str, str | None]:
-    if fmt == "png":
-        return {"Software": f"spaceplan {__version__}"}
-    if fmt == "svg":
-        return {"Date": None, "Creator": f"spaceplan {__version__}"}
-    if fmt == "pdf":
-        return {"Creator": f"spaceplan {__version__}", "CreationDate": None}
-    return {}
-
-
-def _svg(fig: Figure) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="svg", metadata=_metadata("svg"))
-    return buf.getvalue().decode("utf-8")
-
-
-def _write_pdf(path: Path, figs: Sequence[Figure], scenario: Scenario) -> Path:
-    # lazy with the rest of matplotlib (start-up speed)
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    with atomic_path(path) as tmp:
-        meta = {
-            "Title": scenario.name,
-            "Creator": f"spaceplan {__version__}",
-            "CreationDate": None,
-        }
-        with PdfPages(tmp, metadata=meta) as pdf:
-            for fig in figs:
-                pdf.savefig(fig)
-    return path
+        png = render(plot_sweep_sheet(rows, base_policy), "png", dpi=120)
+    return write_bytes(path, png)
