@@ -242,7 +242,7 @@ def test_markdown_report_states_everything(tiny_noncompliant) -> None:
     # area target arithmetic and the facility sum
     assert (
         "30 m² per 100 households × 400 households = 120.00 m²; minimum "
-        "100.00 m² → the larger binds: 120.00 m²" in text
+        "100 m² → the larger binds: 120.00 m²" in text
     )
     assert "R101 60 + R102 40 + R203 120 = 220.00 m²" in text
     # every rule row, with source and margin

@@ -89,7 +89,7 @@ def import_dxf(
     Kinds and tags are left for you to add.
     """
     # Imported here, not at the top: start-up speed (ezdxf, shapely).
-    from spaceplan.dxf import read_dxf_rooms, rooms_yaml
+    from spaceplan.dxf.read import read_dxf_rooms, rooms_yaml
 
     rooms = read_dxf_rooms(
         drawing,

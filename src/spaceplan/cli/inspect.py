@@ -367,12 +367,12 @@ def check(
     """Check PLAN (a result.json or a YAML function: room mapping)."""
     # Imported here, not at the top: start-up speed (shapely, pydantic).
     from spaceplan.check import audit
+    from spaceplan.export import write_check_report
     from spaceplan.read import read_plan, read_scenario
     from spaceplan.report import (
         compliance_json,
         compliance_table,
         verdict_line,
-        write_report,
     )
 
     language = as_lang(lang)
@@ -390,7 +390,7 @@ def check(
         console.print(compliance_table(result, language, sc))
         click.echo(verdict_line(result, language))
     if output is not None:
-        written = write_report(output, sc, the_plan, result, language)
+        written = write_check_report(output, sc, the_plan, result, language)
         if not quiet:
             _note("wrote " + ", ".join(str(p) for p in written))
     if not result.compliant:

@@ -30,7 +30,6 @@ from spaceplan.cli.options import (
     output_option,
     quiet_option,
 )
-from spaceplan.fileio import write_text
 
 if TYPE_CHECKING:
     from spaceplan.data import Scenario
@@ -88,45 +87,14 @@ def run_solve(
     )
     written: list[Path] = []
     if outdir is not None:
-        written = write_outputs(
-            scenario, result, outdir, lang, drawings=drawings, font=font
+        written = _write_outputs(
+            scenario, result, outdir, lang, drawings, font
         )
     if as_json:
         click.echo(result.model_dump_json(indent=2))
     elif not quiet:
         print_summary(scenario, result, lang, written)
     return EXIT_STATUS[result.status]
-
-
-def result_markdown(scenario: Scenario, result: Result, lang: Lang) -> str:
-    """The Markdown report of a solve (see :mod:`spaceplan.result_report`)."""
-    # Imported here, not at the top: start-up speed.
-    from spaceplan.result_report import result_markdown as markdown
-
-    return markdown(scenario, result, lang)
-
-
-def write_outputs(
-    scenario: Scenario,
-    result: Result,
-    outdir: Path,
-    lang: Lang,
-    drawings: bool = True,
-    font: str | None = None,
-) -> list[Path]:
-    """Write result.json, report.md and the drawings into ``outdir``."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    written = [
-        write_text(
-            outdir / "result.json", result.model_dump_json(indent=2) + "\n"
-        ),
-        write_text(
-            outdir / "report.md", result_markdown(scenario, result, lang)
-        ),
-    ]
-    if drawings:
-        written += _write_drawings(scenario, result, outdir, lang, font)
-    return written
 
 
 def _check_font(font: str) -> None:
@@ -141,30 +109,31 @@ def _check_font(font: str) -> None:
         raise InputError(font, "--font", str(exc)) from None
 
 
-def _write_drawings(
+def _write_outputs(
     scenario: Scenario,
     result: Result,
     outdir: Path,
     lang: Lang,
+    drawings: bool,
     font: str | None,
 ) -> list[Path]:
     # Imported here, not at the top: start-up speed (matplotlib).
     from spaceplan.errors import InputError
-    from spaceplan.plot.drawings import write_drawings
+    from spaceplan.export import write_outputs
     from spaceplan.plot.style import FontError
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            paths = write_drawings(
-                scenario, result, outdir, lang=lang, font=font
+            paths = write_outputs(
+                scenario, result, outdir, lang, drawings=drawings, font=font
             )
         except FontError as exc:
             raise InputError(font, "--font", str(exc)) from None
     for w in caught:
         if issubclass(w.category, UserWarning):
             click.echo(f"warning: {w.message}", err=True)
-    return list(paths)
+    return paths
 
 
 def print_summary(
@@ -176,7 +145,7 @@ def print_summary(
     from rich.table import Table
 
     from spaceplan.i18n import function_name, policy_title, t
-    from spaceplan.result_report import comparison_rows
+    from spaceplan.report.solve import comparison_rows
 
     console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
     status = t(f"status.{result.status}", lang)

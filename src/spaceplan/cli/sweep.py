@@ -160,9 +160,9 @@ def sweep(
         )
     if not no_plot and outcome.rows:
         # Imported here, not at the top: start-up speed (matplotlib).
-        from spaceplan.plot.sweep import save_sweep_plot
+        from spaceplan.export import write_sweep_plot
 
-        png = save_sweep_plot(
+        png = write_sweep_plot(
             outcome.rows, Path(outdir) / "sweep.png", base_policy=base
         )
         if not quiet:
