@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from spaceplan import resources
 from spaceplan.data import Scenario
 from spaceplan.diagnose import diagnose_for_result
 from spaceplan.errors import InputError
@@ -36,10 +37,8 @@ DEMO_EXAMPLE = Path("office-renovation") / "scenario.yaml"
 
 
 def examples_dir() -> Path:
-    """The project's ``examples`` folder (beside ``solver_configs``)."""
-    from spaceplan.policies import config_dir
-
-    return config_dir().parent / "examples"
+    """The package's ``examples`` folder."""
+    return resources.on_disk(resources.examples())
 
 
 def run_solve(

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from spaceplan import rules
+from spaceplan import resources, rules
 from spaceplan.data import (
     KNOWN_TAGS,
     AreaTarget,
@@ -38,7 +38,7 @@ from spaceplan.data import (
     ScenarioFile,
 )
 from spaceplan.errors import InputError
-from spaceplan.policies import config_dir, load_policy, policy_ids
+from spaceplan.policies import load_policy, policy_ids
 from spaceplan.solvers.config import SolverConfig
 from spaceplan.solvers.cpsat.diagnose import (
     Budget,
@@ -103,7 +103,7 @@ def load_costs(path: str | None = None) -> RepairCosts:
 
     A missing file (a test profile folder, say) gives the defaults.
     """
-    where = config_dir() / "repairs.toml" if path is None else path
+    where = resources.on_disk(resources.repairs()) if path is None else path
     try:
         with open(where, "rb") as fh:
             raw = tomllib.load(fh)
