@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from spaceplan import resources
 from spaceplan.cli.command import SpaceplanCommand
 from spaceplan.cli.options import (
     BAD_INPUT,
@@ -43,10 +44,8 @@ DEMO_EXAMPLE = Path("office-renovation") / "scenario.yaml"
 
 
 def examples_dir() -> Path:
-    """The project's ``examples`` folder (beside ``solver_configs``)."""
-    from spaceplan.policies import config_dir
-
-    return config_dir().parent / "examples"
+    """The package's ``examples`` folder."""
+    return resources.on_disk(resources.examples())
 
 
 def run_solve(

@@ -1,4 +1,4 @@
-"""Solver presets from ``solver_configs/cpsat/*.toml``.
+"""Solver presets from the package's ``solver_configs/cpsat/*.toml``.
 
 A preset holds the objective weights, the candidate settings and raw
 CP-SAT parameters. Parameter names are checked against ortools' own
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from spaceplan import resources
 from spaceplan.errors import InputError, did_you_mean
-from spaceplan.policies import config_dir
 
 DEFAULT_PRESET = "default"
 
@@ -83,8 +83,8 @@ class SolverConfig:
 
 
 def preset_dir() -> Path:
-    """The folder of CP-SAT presets."""
-    return config_dir() / "cpsat"
+    """The folder of the bundled CP-SAT presets."""
+    return resources.on_disk(resources.presets())
 
 
 def preset_names() -> list[str]:
