@@ -98,6 +98,7 @@ class Row:
             margin=self.margin,
             passed=self.passed,
             description=self.description,
+            items=self.items,
         )
 
 

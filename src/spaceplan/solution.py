@@ -252,6 +252,8 @@ class CheckRecord(Model):
     margin: float | None = None
     passed: bool
     description: str = ""
+    #: Unmet advice items the row stands for, when it is failed advice.
+    items: int = 1
 
 
 class Candidate(Model):
