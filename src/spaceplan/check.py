@@ -32,20 +32,12 @@ FUNCTION_RULES = (
     "exclusive",
     "never_with",
     "flexible_alone",
-    "advice_needs",
-    "advice_floors",
-    "advice_exclusive",
-    "advice_never_with",
-    "advice_area",
+    *(f"advice_{k}" for k in ("needs", "floors", "exclusive")),
+    *(f"advice_{k}" for k in ("never_with", "area")),
 )
-#: Added to a failed advisory facility rule (e.g. an existing community's
-#: own standard): the figure is recommended, not required.
-_ADVISORY = (
-    " The profile makes this figure a recommendation: the plan still "
-    "complies."
-)
-#: Source of the rules that keep a plan well formed (room kinds, the
-#: flexible room taken whole): the scenario format itself.
+#: Added to a failed advisory facility rule (a recommended figure).
+_ADVISORY = " The profile makes this figure a recommendation: it complies."
+#: Source of the rules that keep a plan well formed.
 FORMAT_SOURCE = "spaceplan scenario format: room kinds and the flexible room"
 
 
@@ -122,11 +114,8 @@ class Audit:
 
     @property
     def advice_unmet(self) -> int:
-        """Unmet advice items (what the solver pays ``advice_weight`` for).
-
-        Facility-level advice (an advisory target, the flex warning) is
-        reported but not counted: it is not a placement the solver makes.
-        """
+        """Unmet advice items the solver pays ``advice_weight`` for: not
+        the facility-level ones (an advisory target, the flex warning)."""
         return sum(
             r.items
             for r in self.advice_not_followed
@@ -164,7 +153,7 @@ def check_solution(scenario: Scenario, plan: Plan) -> list[Violation]:
 
 
 def advice_unmet(scenario: Scenario, plan: Plan) -> int:
-    """How many advice items ``plan`` leaves unmet (formats.md §4)."""
+    """How many advice items ``plan`` leaves unmet."""
     return audit(scenario, plan).advice_unmet
 
 
@@ -214,7 +203,8 @@ def checked_candidate(
     Candidate
         Its measurements and one check record per rule row.
     """
-    rows = (audit(scenario, plan) if found is None else found).rows
+    found = audit(scenario, plan) if found is None else found
+    rows = found.rows
     ev = evaluate_plan(scenario, plan)
     return Candidate(
         id=candidate_id,
@@ -224,13 +214,7 @@ def checked_candidate(
         assignments=plan.assignments,
         rooms=ev.rooms,
         empty_rooms=ev.empty_rooms,
-        metrics=ev.metrics.replace(
-            advice_unmet=sum(
-                r.items
-                for r in rows
-                if r.advice and not r.passed and r.subject != "facility"
-            )
-        ),
+        metrics=ev.metrics.replace(advice_unmet=found.advice_unmet),
         checks=tuple(row.record() for row in rows),
         moved=moved,
     )
@@ -454,9 +438,7 @@ def _check_room_rules(
     ]
     others = [g for g in here if g.id != f.id]
     subject = f"{f.id}@{room.id}"
-    kw: dict[str, Any] = {
-        "function": f.id, "room": room.id, "strength": f.strength
-    }
+    kw: dict[str, Any] = dict(function=f.id, room=room.id, strength=f.strength)
     # Usable room.
     ok = room.hosts_functions
     out.add(
@@ -568,9 +550,7 @@ def _check_advice(
     """The function's advice: one row per key, one item per breach."""
     advice = f.advice
     subject = f"{f.id}@{room.id}"
-    kw: dict[str, Any] = {
-        "function": f.id, "room": room.id, "strength": "advice"
-    }
+    kw: dict[str, Any] = dict(function=f.id, room=room.id, strength="advice")
     src = advice.source
     missing = [t for t in advice.needs if t not in room.tags]
     if advice.needs:
@@ -686,9 +666,15 @@ def _check_min_area(
             "min_area", subject, f.area_source, f.min_area,
             room.area, ok, words,
             margin=rules.to_m2(area - worst), function=f.id, room=room.id,
-            strength=f.area_strength,
+            # The functions in session fit their room, whoever set their
+            # areas: a default area reads 建议值, but the fit decides.
+            strength=_fit_strength(f),
         )
     )
+
+
+def _fit_strength(f: Function) -> str:
+    return f.strength if f.area_strength == "advice" else f.area_strength
 
 
 def _names(functions: list[Function]) -> str:

@@ -9,12 +9,9 @@ exact integer arithmetic.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-import shapely
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -23,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 from shapely.geometry import Polygon
+
+from spaceplan.geometry import derive_adjacency, polygon_shape
 
 #: Room tags a scenario may use and a function may need.
 KNOWN_TAGS = (
@@ -37,8 +36,6 @@ KNOWN_TAGS = (
 CATEGORIES = ("resident", "service", "office", "support", "commercial")
 #: Relative tolerance between a room's stated area and its polygon's area.
 AREA_TOLERANCE = 0.02
-#: Shortest shared edge (m) that makes two rooms adjacent.
-MIN_SHARED_EDGE = 0.8
 
 Tag = Literal[
     "daylight", "accessible", "street_access", "water", "quiet", "lockable"
@@ -95,7 +92,7 @@ class Room(Model):
             if data.get("area") is None:
                 raise ValueError("needs an area or a polygon.")
             return data
-        shape = _polygon_shape(poly)
+        shape = polygon_shape(poly)
         area = data.get("area")
         derived = shape.area
         if area is not None:
@@ -138,34 +135,6 @@ class Room(Model):
         return self.kind == "room"
 
 
-def _polygon_shape(points: Any) -> Polygon:
-    """Build and validate an outline; raise ValueError when impossible."""
-    try:
-        coords = [(float(p[0]), float(p[1])) for p in points]
-        if any(len(p) != 2 for p in points):
-            raise ValueError
-    except (TypeError, ValueError, IndexError):
-        raise ValueError(
-            "polygon must be a list of [x, y] points in metres."
-        ) from None
-    if len(coords) > 1 and coords[0] == coords[-1]:
-        coords = coords[:-1]
-    if len(coords) < 3:
-        raise ValueError("polygon needs at least 3 distinct points.")
-    if not all(math.isfinite(c) for p in coords for c in p):
-        raise ValueError("polygon has a point that is not a finite number.")
-    shape = Polygon(coords)
-    if not shape.is_valid:
-        reason = shapely.is_valid_reason(shape)
-        raise ValueError(
-            f"polygon is not a simple outline ({reason}); "
-            "check for crossing edges."
-        )
-    if shape.area <= 1e-9:
-        raise ValueError("polygon has zero area.")
-    return shape
-
-
 class FloorSurvey(Model):
     """A floor's surveyed building area (建筑面积), walls included."""
 
@@ -179,15 +148,10 @@ class FloorSurvey(Model):
 
 
 class Building(Model):
-    """The rooms, which of them adjoin, and the floors' gross areas.
+    """Rooms, which adjoin, and floors' gross areas (file key ``floors``,
+    read into :attr:`survey`; :attr:`floors` is the floor numbers)."""
 
-    ``floors`` in a file (``building.floors[]``) is read into
-    :attr:`survey`; :attr:`floors` is the tuple of floor numbers.
-    """
-
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True
-    )
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     rooms: tuple[Room, ...]
     adjacency: tuple[tuple[str, str], ...] | None = None
@@ -269,32 +233,6 @@ class Building(Model):
     def floors(self) -> tuple[int, ...]:
         """The building's floors, lowest first."""
         return tuple(sorted({r.floor for r in self.rooms}))
-
-
-def derive_adjacency(rooms: Iterable[Room]) -> set[frozenset[str]]:
-    """Pairs of rooms on one floor sharing an edge of at least 0.8 m."""
-    by_floor: dict[int, list[Room]] = {}
-    for room in rooms:
-        if room.shape is not None:
-            by_floor.setdefault(room.floor, []).append(room)
-    pairs: set[frozenset[str]] = set()
-    for floor_rooms in by_floor.values():
-        shapes = [r.shape for r in floor_rooms]
-        tree = shapely.STRtree(shapes)
-        for i, room in enumerate(floor_rooms):
-            shape = shapes[i]
-            assert shape is not None
-            for j in tree.query(shape.buffer(1e-6)):
-                if j <= i:
-                    continue
-                other = shapes[int(j)]
-                assert other is not None
-                shared = shape.boundary.intersection(
-                    other.boundary.buffer(0.01)
-                )
-                if shared.length >= MIN_SHARED_EDGE:
-                    pairs.add(frozenset((room.id, floor_rooms[int(j)].id)))
-    return pairs
 
 
 # ----------------------------------------------------------------- functions
@@ -383,14 +321,8 @@ class Advice(Model):
     @property
     def empty(self) -> bool:
         """Whether the block advises nothing."""
-        return not (
-            self.needs
-            or self.floors
-            or self.exclusive
-            or self.never_with
-            or self.min_area
-            or self.area_bands
-        )
+        keys = (self.needs, self.floors, self.exclusive, self.never_with)
+        return not (any(keys) or self.min_area or self.area_bands)
 
 
 Required = bool | Literal["recommended"]
@@ -492,9 +424,8 @@ class FunctionOverride(Model):
 class AreaTarget(Model):
     """The facility's area target: the larger of its two terms.
 
-    ``tolerance`` turns the minimum into a band: "about 800 m²" with
-    tolerance 0.10 is met from 720 to 880 m². ``strength`` ``advice``
-    reports the target without letting it decide compliance.
+    ``tolerance`` makes the minimum a band ("about 800 m²" ± 10 %);
+    ``strength: advice`` reports it without deciding compliance.
     """
 
     minimum: Annotated[float, Field(ge=0)] | None = None
@@ -528,19 +459,17 @@ class Accounting(Model):
     @model_validator(mode="before")
     @classmethod
     def _v1_circulation(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "circulation" in data:
-            data = dict(data)
-            value = data.pop("circulation")
-            if "shared_space" in data and data["shared_space"] != value:
-                raise ValueError(
-                    "circulation (v1) and shared_space disagree; "
-                    "give shared_space only."
-                )
-            if value not in ("include", "exclude"):
-                raise ValueError(
-                    "circulation must be include or exclude."
-                )
-            data["shared_space"] = value
+        if not isinstance(data, dict) or "circulation" not in data:
+            return data
+        data = dict(data)
+        value = data.pop("circulation")
+        if value not in ("include", "exclude"):
+            raise ValueError("circulation must be include or exclude.")
+        if data.setdefault("shared_space", value) != value:
+            raise ValueError(
+                "circulation (v1) and shared_space disagree; give "
+                "shared_space only."
+            )
         return data
 
     @property

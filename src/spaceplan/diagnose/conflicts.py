@@ -59,7 +59,7 @@ def rule_message(
         acc = policy.accounting
         circ = (
             "diagnose.circ.include"
-            if acc.circulation == "include"
+            if acc.shared_space != "exclude"
             else "diagnose.circ.exclude"
         )
         return (

@@ -189,11 +189,14 @@ def strength_word(
 ) -> str:
     """A rule's strength as the report shows it.
 
-    Advice whose source is spaceplan's own default reads 建议值 / spaceplan
-    默认 (a figure no document sets), other advice 建议.
+    Advice whose source is spaceplan's own default, and a minimum area
+    that is such a default, read 建议值 / spaceplan 默认 (a figure no
+    document sets); other advice reads 建议.
     """
-    del rule  # every rule reads the same; kept for a uniform signature
-    if strength == "advice" and source.startswith(DEFAULT_SOURCE):
+    if source.startswith(DEFAULT_SOURCE) and (
+        strength == "advice" or rule == "min_area"
+    ):
+        # A default area decides only whether the functions fit their room.
         return t("s.default", lang)
     return t(f"s.{strength}", lang)
 
