@@ -143,3 +143,22 @@ def test_every_output_spelling_names_the_folder(
         "report.md",
         "result.json",
     ]
+
+
+def test_advice_hard_turns_advice_into_rules(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # The csv-rooms building has no room of 80 m² for the council room
+    # that its 1,200 households are advised: soft, the plan complies and
+    # lists the advice; with --advice-hard the scenario is infeasible and
+    # the diagnosis names the advice.
+    scenario = EXAMPLES / "csv-rooms" / "scenario.yaml"
+    out = tmp_path / "out"
+    res = runner.invoke(
+        main,
+        ["solve", str(scenario), "-o", str(out), "--no-drawings",
+         "--advice-hard", *FAST],
+    )
+    assert res.exit_code == 2, res.output
+    data = json.loads((out / "result.json").read_text())
+    assert "--advice-hard" in data["diagnosis"]["summary"]

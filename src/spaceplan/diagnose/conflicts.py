@@ -102,6 +102,11 @@ def rule_message(
             t("diagnose.rule.floors", lang, label=f.label, floors=floors),
             f.rule_source,
         )
+    if kind == "advice":
+        return (
+            t("diagnose.rule.advice", lang, label=f.label),
+            f.advice.source,
+        )
     return (t("diagnose.rule.exclusive", lang, label=f.label), f.rule_source)
 
 

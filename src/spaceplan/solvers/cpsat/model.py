@@ -154,6 +154,11 @@ class AllocationModel:
                     self.model.add(self.x[f, r] == 0).only_enforce_if(
                         self.rule("floors", func.id)
                     )
+                # Advice made hard (--advice-hard) is one rule a function.
+                if p.advice_hard and p.advice_cost(f, r):
+                    self.model.add(self.x[f, r] == 0).only_enforce_if(
+                        self.rule("advice", func.id)
+                    )
 
     def _add_capacity(self) -> None:
         # One room, multiple uses: in each slot the active functions' areas
