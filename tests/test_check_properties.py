@@ -207,7 +207,7 @@ def to_scenario(inst: Instance) -> Scenario:
         resident_share_min=(
             None if inst.share_pct is None else inst.share_pct / 100
         ),
-        accounting=Accounting(shared_rooms="strict"),
+        accounting=Accounting(shared_rooms="strict", shared_space="exclude"),
         slots=SLOTS,
         functions=functions,
     )

@@ -250,14 +250,18 @@ def test_markdown_report_states_everything(tiny_noncompliant) -> None:
         "100 m² → the larger binds: 120.00 m²" in text
     )
     assert "R101 60 + R102 40 + R203 120 = 220.00 m²" in text
-    # every rule row, with source and margin
+    # every rule row, with its strength, source and margin
     assert (
-        "| Resident-activity share | 60.0% | 54.5% | -5.5 pp | **FAIL** | "
-        "test rule: resident activity at least 60 % |" in text
+        "| Resident-activity share | law | 60.0% | 54.5% | -5.5 pp | "
+        "**FAIL** | test rule: resident activity at least 60 % |" in text
     )
-    assert "| Community office | Function placed | 1 | 0 |  | **FAIL** |" in (
-        text
+    assert (
+        "| Community office | Function placed | law | 1 | 0 |  | **FAIL** |"
+        in text
     )
+    # the share under the profile's accounting and under strict
+    assert "Under the profile's accounting" in text
+    assert "Under strict accounting" in text
     # empty rooms and the rule not checked
     assert "- R201 (15.00 m², 2)" in text and "- R204 (20.00 m², 2)" in text
     assert "8 hours a day" in text

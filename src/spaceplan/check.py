@@ -1,10 +1,13 @@
 """The independent checker: does a plan comply? No solver involved.
 
 :func:`audit` walks every facility rule and every function's requirements
-and returns one row per rule with its source, the required and achieved
-values, the margin and a verdict — the compliance report. The failing
-rows, worded for an architect, are the :class:`Violation` list of
-:func:`check_solution`, the one authority on feasibility.
+and returns one row per rule with its strength (``law``, ``standard``,
+``advice``), its source, the required and achieved values, the margin and
+a verdict — the compliance report. A plan complies when every row that is
+not advice passes (with ``options.advice: hard``, every row). The failing
+deciding rows, worded for an architect, are the :class:`Violation` list of
+:func:`check_solution`, the one authority on feasibility; the failing
+advice rows are the advice not followed (:func:`advice_unmet`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from spaceplan.i18n import Lang, t
 from spaceplan.solution import Candidate, CheckRecord, Plan, evaluate_plan
 
 #: The profile's rule ids, in report order.
-FACILITY_RULES = ("area_target", "resident_share")
+FACILITY_RULES = ("area_target", "resident_share", "flex_programme")
 FUNCTION_RULES = (
     "placed",
     "host_kind",
@@ -29,7 +32,13 @@ FUNCTION_RULES = (
     "exclusive",
     "never_with",
     "flexible_alone",
+    *(f"advice_{k}" for k in ("needs", "floors", "exclusive")),
+    *(f"advice_{k}" for k in ("never_with", "area")),
 )
+#: Added to a failed advisory facility rule (a recommended figure).
+_ADVISORY = " The profile makes this figure a recommendation: it complies."
+#: Source of the rules that keep a plan well formed.
+FORMAT_SOURCE = "spaceplan scenario format: room kinds and the flexible room"
 
 
 @dataclass(frozen=True)
@@ -60,18 +69,28 @@ class Row:
     margin: float | None = None
     function: str | None = None
     room: str | None = None
+    strength: str = "law"
+    #: Unmet advice items this row stands for (formats.md §4).
+    items: int = 1
+
+    @property
+    def advice(self) -> bool:
+        """Whether the row is advice (never decides compliance)."""
+        return self.strength == "advice"
 
     def record(self) -> CheckRecord:
         """As stored in ``result.json``."""
         return CheckRecord(
             rule=self.rule,
             subject=self.subject,
+            strength=self.strength,
             source=self.source,
             required=self.required,
             achieved=self.achieved,
             margin=self.margin,
             passed=self.passed,
             description=self.description,
+            items=self.items,
         )
 
 
@@ -81,19 +100,36 @@ class Audit:
 
     rows: list[Row] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    advice_hard: bool = False
 
     @property
     def compliant(self) -> bool:
-        """Whether no rule failed."""
+        """Whether every deciding rule passed."""
         return not self.violations
 
+    @property
+    def advice_not_followed(self) -> list[Row]:
+        """The failed advice rows, in report order."""
+        return [r for r in self.rows if r.advice and not r.passed]
+
+    @property
+    def advice_unmet(self) -> int:
+        """Unmet advice items the solver pays ``advice_weight`` for: not
+        the facility-level ones (an advisory target, the flex warning)."""
+        return sum(
+            r.items
+            for r in self.advice_not_followed
+            if r.subject != "facility"
+        )
+
     def add(self, row: Row, message: str | None = None) -> None:
-        """Record a row; a failed row also becomes a violation."""
+        """Record a row; a failed deciding row also becomes a violation."""
         self.rows.append(row)
         text = message or row.description
+        deciding = not row.advice or self.advice_hard
         # A room too small for two functions fails both functions' rows,
         # but the architect needs to read it once.
-        if not row.passed and all(
+        if deciding and not row.passed and all(
             v.message != text for v in self.violations
         ):
             self.violations.append(
@@ -108,13 +144,22 @@ class Audit:
 
 
 def check_solution(scenario: Scenario, plan: Plan) -> list[Violation]:
-    """Every rule ``plan`` breaks in ``scenario``; empty when it complies."""
+    """Every rule ``plan`` breaks in ``scenario``; empty when it complies.
+
+    Advice never appears here unless the run makes it hard
+    (``options.advice: hard``).
+    """
     return audit(scenario, plan).violations
+
+
+def advice_unmet(scenario: Scenario, plan: Plan) -> int:
+    """How many advice items ``plan`` leaves unmet."""
+    return audit(scenario, plan).advice_unmet
 
 
 def audit(scenario: Scenario, plan: Plan) -> Audit:
     """Check every facility rule and function requirement of ``plan``."""
-    result = Audit()
+    result = Audit(advice_hard=scenario.advice_hard)
     _check_ids(scenario, plan, result)
     _check_facility(scenario, plan, result)
     for function in scenario.functions:
@@ -158,7 +203,8 @@ def checked_candidate(
     Candidate
         Its measurements and one check record per rule row.
     """
-    rows = (audit(scenario, plan) if found is None else found).rows
+    found = audit(scenario, plan) if found is None else found
+    rows = found.rows
     ev = evaluate_plan(scenario, plan)
     return Candidate(
         id=candidate_id,
@@ -168,7 +214,7 @@ def checked_candidate(
         assignments=plan.assignments,
         rooms=ev.rooms,
         empty_rooms=ev.empty_rooms,
-        metrics=ev.metrics,
+        metrics=ev.metrics.replace(advice_unmet=found.advice_unmet),
         checks=tuple(row.record() for row in rows),
         moved=moved,
     )
@@ -205,50 +251,86 @@ def _check_facility(scenario: Scenario, plan: Plan, out: Audit) -> None:
     policy = scenario.policy
     ev = evaluate_plan(scenario, plan)
     target = rules.area_target(policy, scenario.community)
+    fac = ev.facility_units
     if target.binding != "none":
-        fac = ev.facility_units
         term = _target_words(scenario)
-        passed = fac >= target.units
+        passed = target.met(fac)
+        least = target.least_units
+        if target.high_units is not None and fac > target.high_units:
+            words = (
+                f"Facility area {rules.to_m2(fac):,.2f} m² is above the "
+                f"band of about {target.m2:,.0f} m² ({term}): "
+                f"{rules.to_m2(fac - target.high_units):,.2f} m² over."
+            )
+        elif passed:
+            words = (
+                f"Facility area {rules.to_m2(fac):,.2f} m² reaches the "
+                f"target of {rules.to_m2(least):,.2f} m² ({term})."
+            )
+        else:
+            words = (
+                f"Facility area {rules.to_m2(fac):,.2f} m² is below the "
+                f"target of {rules.to_m2(least):,.2f} m² ({term}): "
+                f"{rules.to_m2(least - fac):,.2f} m² short."
+            )
+        if not passed and policy.area_target.strength == "advice":
+            words += _ADVISORY
         out.add(
             Row(
                 "area_target", "facility", policy.area_target.source,
-                target.m2, rules.to_m2(fac), passed,
-                (
-                    f"Facility area {rules.to_m2(fac):,.2f} m² reaches the "
-                    f"target of {target.m2:,.2f} m² ({term})."
-                    if passed
-                    else f"Facility area {rules.to_m2(fac):,.2f} m² is "
-                    f"below the target of {target.m2:,.2f} m² ({term}): "
-                    f"{rules.to_m2(target.units - fac):,.2f} m² short."
-                ),
-                margin=rules.to_m2(fac - target.units),
+                rules.to_m2(least), rules.to_m2(fac), passed, words,
+                margin=rules.to_m2(fac - least),
+                strength=policy.area_target.strength,
             )
         )
     share_min = policy.resident_share_min
     if share_min is not None:
-        res, fac = ev.resident_units, ev.facility_units
+        res = ev.resident_units
         share = rules.share_of(res, fac)
         passed = fac > 0 and rules.share_met(res, fac, share_min)
         need = rules.resident_needed(fac, share_min)
         mode = policy.accounting.shared_rooms
+        words = (
+            f"Resident-activity area {rules.to_m2(res):,.2f} m² is "
+            f"{share:.1%} of the facility's {rules.to_m2(fac):,.2f} m² "
+            f"(at least {share_min:.0%}; '{mode}' accounting)."
+            if passed
+            else f"Resident-activity area {rules.to_m2(res):,.2f} m² is "
+            f"only {share:.1%} of the facility's {rules.to_m2(fac):,.2f} "
+            f"m²; at least {share_min:.0%} is required ('{mode}' "
+            f"accounting): {rules.to_m2(need - res):,.2f} m² more "
+            "resident activity needed."
+        )
+        if not passed and policy.resident_share_strength == "advice":
+            words += _ADVISORY
         out.add(
             Row(
                 "resident_share", "facility", policy.resident_share_source,
-                share_min, round(share, 4), passed,
-                (
-                    f"Resident-activity area {rules.to_m2(res):,.2f} m² is "
-                    f"{share:.1%} of the facility's "
-                    f"{rules.to_m2(fac):,.2f} m² (at least "
-                    f"{share_min:.0%}; '{mode}' accounting)."
-                    if passed
-                    else f"Resident-activity area {rules.to_m2(res):,.2f} "
-                    f"m² is only {share:.1%} of the facility's "
-                    f"{rules.to_m2(fac):,.2f} m²; at least {share_min:.0%} "
-                    f"is required ('{mode}' accounting): "
-                    f"{rules.to_m2(need - res):,.2f} m² more resident "
-                    "activity needed."
-                ),
+                share_min, round(share, 4), passed, words,
                 margin=round(share - share_min, 4),
+                strength=policy.resident_share_strength,
+            )
+        )
+    if scenario.flexible_function is not None:
+        flex = ev.flex_units
+        carries = ev.metrics.flex_carries
+        label = scenario.flexible_function.label
+        out.add(
+            Row(
+                "flex_programme", "facility",
+                "spaceplan default: a programme carried by the flexible "
+                "room alone is thin",
+                "named rooms carry the programme",
+                rules.to_m2(flex), not carries,
+                (
+                    f"{label} alone takes {rules.to_m2(flex):,.2f} m² and "
+                    "carries the resident share or more than half the "
+                    "area target: the named function rooms are a thin "
+                    "programme for this building."
+                    if carries
+                    else f"{label} takes {rules.to_m2(flex):,.2f} m²."
+                ),
+                strength="advice",
             )
         )
 
@@ -286,7 +368,17 @@ def target_terms(scenario: Scenario, lang: Lang = "en") -> list[str]:
         )
     if target.minimum_units is not None:
         area = rules.to_m2(target.minimum_units)
-        terms.append(t("target.minimum", lang, area=f"{area:,g}"))
+        if rule.tolerance:
+            terms.append(
+                t(
+                    "target.about",
+                    lang,
+                    area=f"{area:,g}",
+                    tolerance=f"{rule.tolerance:.0%}",
+                )
+            )
+        else:
+            terms.append(t("target.minimum", lang, area=f"{area:,g}"))
     return terms
 
 
@@ -321,11 +413,15 @@ def _check_function(
         )
     else:
         words = f"{f.label} is placed in {rooms[0].id}."
+    soft = f.recommended and len(rooms) <= 1
+    if soft and not rooms:
+        words = f"{f.label} is recommended but not placed."
     out.add(
         Row(
-            "placed", f.id, f.rule_source, 1, len(rooms), placed_ok,
-            words, function=f.id,
+            "placed", f.id, f.rule_source, 1, len(rooms),
+            placed_ok, words, function=f.id,
             room=rooms[0].id if rooms else None,
+            strength="advice" if soft else f.strength,
         )
     )
     for room in dict.fromkeys(rooms):
@@ -342,27 +438,27 @@ def _check_room_rules(
     ]
     others = [g for g in here if g.id != f.id]
     subject = f"{f.id}@{room.id}"
-    kw: dict[str, Any] = {"function": f.id, "room": room.id}
+    kw: dict[str, Any] = dict(function=f.id, room=room.id, strength=f.strength)
     # Usable room.
     ok = room.hosts_functions
     out.add(
         Row(
-            "host_kind", subject, "spec/formats.md §1 (room kind)",
+            "host_kind", subject, FORMAT_SOURCE,
             "room", room.kind, ok,
             f"{f.label} is in {room.id}, a room of kind '{room.kind}'"
             + ("." if ok else "; only rooms of kind 'room' host functions."),
-            **kw,
+            function=f.id, room=room.id,
         )
     )
     if f.flexible:
         ok = not others
         out.add(
             Row(
-                "flexible_alone", subject, "spec/formats.md §2",
+                "flexible_alone", subject, FORMAT_SOURCE,
                 "alone", _names(others) or "alone", ok,
                 f"{f.label} takes {room.id} whole"
                 + ("." if ok else f", but {_names(others)} is there too."),
-                **kw,
+                function=f.id, room=room.id,
             )
         )
         return
@@ -441,6 +537,87 @@ def _check_room_rules(
                     **kw,
                 )
             )
+    _check_advice(scenario, f, room, others, out)
+
+
+def _check_advice(
+    scenario: Scenario,
+    f: Function,
+    room: Room,
+    others: list[Function],
+    out: Audit,
+) -> None:
+    """The function's advice: one row per key, one item per breach."""
+    advice = f.advice
+    subject = f"{f.id}@{room.id}"
+    kw: dict[str, Any] = dict(function=f.id, room=room.id, strength="advice")
+    src = advice.source
+    missing = [t for t in advice.needs if t not in room.tags]
+    if advice.needs:
+        out.add(
+            Row(
+                "advice_needs", subject, src, ", ".join(advice.needs),
+                ", ".join(room.tags) or "none", not missing,
+                f"{f.label} is best in a room with "
+                f"{', '.join(advice.needs)}; {room.id} "
+                + (
+                    "has them."
+                    if not missing
+                    else f"lacks {', '.join(missing)}."
+                ),
+                items=max(1, len(missing)), **kw,
+            )
+        )
+    if advice.floors is not None:
+        ok = advice.floors.allows(room.floor)
+        words = _range_words(advice.floors.min, advice.floors.max)
+        out.add(
+            Row(
+                "advice_floors", subject, src, words, room.floor, ok,
+                f"{f.label} is best on floors {words}; {room.id} is on "
+                f"floor {room.floor}.",
+                **kw,
+            )
+        )
+    if advice.exclusive:
+        ok = not others
+        out.add(
+            Row(
+                "advice_exclusive", subject, src, "alone",
+                _names(others) or "alone", ok,
+                f"{f.label} is best in a room of its own"
+                + ("." if ok else f"; it shares {room.id} with "
+                   f"{_names(others)}."),
+                **kw,
+            )
+        )
+    for g in others:
+        # Each advised pair once: from the function that names it (the
+        # first by id when both do).
+        if g.id in advice.never_with and (
+            f.id not in g.advice.never_with or f.id < g.id
+        ):
+            out.add(
+                Row(
+                    "advice_never_with", subject, src, f"not with {g.id}",
+                    g.id, False,
+                    f"{f.label} is best not in one room with {g.label} "
+                    f"({room.id}).",
+                    **kw,
+                )
+            )
+    advised = scenario.advised_area(f)
+    if advised is not None:
+        ok = room.area >= advised
+        out.add(
+            Row(
+                "advice_area", subject, src, advised, room.area, ok,
+                f"{f.label} is best in a room of at least {advised:g} m²"
+                f" for {scenario.community.households:,} households; "
+                f"{room.id} has {room.area:g} m².",
+                margin=round(room.area - advised, 2), **kw,
+            )
+        )
 
 
 def _check_min_area(
@@ -489,8 +666,15 @@ def _check_min_area(
             "min_area", subject, f.area_source, f.min_area,
             room.area, ok, words,
             margin=rules.to_m2(area - worst), function=f.id, room=room.id,
+            # The functions in session fit their room, whoever set their
+            # areas: a default area reads 建议值, but the fit decides.
+            strength=_fit_strength(f),
         )
     )
+
+
+def _fit_strength(f: Function) -> str:
+    return f.strength if f.area_strength == "advice" else f.area_strength
 
 
 def _names(functions: list[Function]) -> str:
@@ -499,7 +683,10 @@ def _names(functions: list[Function]) -> str:
 
 def _floor_words(f: Function) -> str:
     assert f.floors is not None
-    lo, hi = f.floors.min, f.floors.max
+    return _range_words(f.floors.min, f.floors.max)
+
+
+def _range_words(lo: int | None, hi: int | None) -> str:
     if lo is not None and hi is not None:
         return f"{lo} to {hi}"
     if lo is not None:

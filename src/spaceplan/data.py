@@ -9,12 +9,9 @@ exact integer arithmetic.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-import shapely
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -23,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 from shapely.geometry import Polygon
+
+from spaceplan.geometry import derive_adjacency, polygon_shape
 
 #: Room tags a scenario may use and a function may need.
 KNOWN_TAGS = (
@@ -37,13 +36,17 @@ KNOWN_TAGS = (
 CATEGORIES = ("resident", "service", "office", "support", "commercial")
 #: Relative tolerance between a room's stated area and its polygon's area.
 AREA_TOLERANCE = 0.02
-#: Shortest shared edge (m) that makes two rooms adjacent.
-MIN_SHARED_EDGE = 0.8
 
 Tag = Literal[
     "daylight", "accessible", "street_access", "water", "quiet", "lockable"
 ]
 Category = Literal["resident", "service", "office", "support", "commercial"]
+#: How hard a rule is (formats.md §4): a seed document's rule, a standard's
+#: clause, or advice that never decides compliance.
+Strength = Literal["law", "standard", "advice"]
+HardStrength = Literal["law", "standard"]
+#: Exactly how a source names spaceplan's own assumption.
+DEFAULT_SOURCE = "spaceplan default"
 RoomKind = Literal["room", "circulation", "service", "unavailable"]
 AreaType = Literal["urban_unbuilt", "urban_built", "rural"]
 Point = tuple[float, float]
@@ -89,7 +92,7 @@ class Room(Model):
             if data.get("area") is None:
                 raise ValueError("needs an area or a polygon.")
             return data
-        shape = _polygon_shape(poly)
+        shape = polygon_shape(poly)
         area = data.get("area")
         derived = shape.area
         if area is not None:
@@ -132,45 +135,59 @@ class Room(Model):
         return self.kind == "room"
 
 
-def _polygon_shape(points: Any) -> Polygon:
-    """Build and validate an outline; raise ValueError when impossible."""
-    try:
-        coords = [(float(p[0]), float(p[1])) for p in points]
-        if any(len(p) != 2 for p in points):
-            raise ValueError
-    except (TypeError, ValueError, IndexError):
-        raise ValueError(
-            "polygon must be a list of [x, y] points in metres."
-        ) from None
-    if len(coords) > 1 and coords[0] == coords[-1]:
-        coords = coords[:-1]
-    if len(coords) < 3:
-        raise ValueError("polygon needs at least 3 distinct points.")
-    if not all(math.isfinite(c) for p in coords for c in p):
-        raise ValueError("polygon has a point that is not a finite number.")
-    shape = Polygon(coords)
-    if not shape.is_valid:
-        reason = shapely.is_valid_reason(shape)
-        raise ValueError(
-            f"polygon is not a simple outline ({reason}); "
-            "check for crossing edges."
-        )
-    if shape.area <= 1e-9:
-        raise ValueError("polygon has zero area.")
-    return shape
+class FloorSurvey(Model):
+    """A floor's surveyed building area (建筑面积), walls included."""
+
+    floor: int
+    gross_area: Annotated[float, Field(gt=0)]
+
+    @field_validator("gross_area")
+    @classmethod
+    def _quantise(cls, value: float) -> float:
+        return _round_area(value)
 
 
 class Building(Model):
-    """The rooms and, optionally, which of them adjoin."""
+    """Rooms, which adjoin, and floors' gross areas (file key ``floors``,
+    read into :attr:`survey`; :attr:`floors` is the floor numbers)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     rooms: tuple[Room, ...]
     adjacency: tuple[tuple[str, str], ...] | None = None
+    survey: tuple[FloorSurvey, ...] = Field(default=(), alias="floors")
 
     @model_validator(mode="after")
     def _check(self) -> Building:
         self._check_rooms()
         self._check_adjacency()
+        self._check_survey()
         return self
+
+    def _check_survey(self) -> None:
+        seen: set[int] = set()
+        for entry in self.survey:
+            if entry.floor in seen:
+                raise ValueError(f"floors lists floor {entry.floor} twice.")
+            seen.add(entry.floor)
+            area = sum(
+                r.area for r in self.rooms if r.floor == entry.floor
+            )
+            if area == 0:
+                raise ValueError(
+                    f"floors gives a gross area for floor {entry.floor}, "
+                    "which has no rooms."
+                )
+            if entry.gross_area < area - 0.01:
+                raise ValueError(
+                    f"floor {entry.floor} gross_area {entry.gross_area:g} "
+                    f"m² is less than its spaces' {area:.2f} m²."
+                )
+
+    @cached_property
+    def gross_areas(self) -> dict[int, float]:
+        """Surveyed gross area per floor, where the file gives one."""
+        return {e.floor: e.gross_area for e in self.survey}
 
     def _check_rooms(self) -> None:
         if not self.rooms:
@@ -218,32 +235,6 @@ class Building(Model):
         return tuple(sorted({r.floor for r in self.rooms}))
 
 
-def derive_adjacency(rooms: Iterable[Room]) -> set[frozenset[str]]:
-    """Pairs of rooms on one floor sharing an edge of at least 0.8 m."""
-    by_floor: dict[int, list[Room]] = {}
-    for room in rooms:
-        if room.shape is not None:
-            by_floor.setdefault(room.floor, []).append(room)
-    pairs: set[frozenset[str]] = set()
-    for floor_rooms in by_floor.values():
-        shapes = [r.shape for r in floor_rooms]
-        tree = shapely.STRtree(shapes)
-        for i, room in enumerate(floor_rooms):
-            shape = shapes[i]
-            assert shape is not None
-            for j in tree.query(shape.buffer(1e-6)):
-                if j <= i:
-                    continue
-                other = shapes[int(j)]
-                assert other is not None
-                shared = shape.boundary.intersection(
-                    other.boundary.buffer(0.01)
-                )
-                if shared.length >= MIN_SHARED_EDGE:
-                    pairs.add(frozenset((room.id, floor_rooms[int(j)].id)))
-    return pairs
-
-
 # ----------------------------------------------------------------- functions
 
 
@@ -279,25 +270,99 @@ class Near(Model):
     weight: Annotated[float, Field(gt=0)] = 1.0
 
 
+class AreaBand(Model):
+    """An advised room size for communities up to a number of households."""
+
+    households_max: Annotated[int, Field(gt=0)] | None = None
+    min_area: Annotated[float, Field(gt=0)]
+
+
+class Advice(Model):
+    """Soft placement rules of a function (formats.md §4).
+
+    The keys mirror the hard ones; each unmet item costs the solver
+    ``advice_weight`` and is listed in the report, but never decides
+    compliance. ``min_area`` asks for a room of at least that size;
+    ``area_bands`` give it by households (the first band whose
+    ``households_max`` is not below the community's households).
+    """
+
+    needs: tuple[Tag, ...] = ()
+    floors: FloorRange | None = None
+    exclusive: bool = False
+    never_with: tuple[str, ...] = ()
+    min_area: Annotated[float, Field(gt=0)] | None = None
+    area_bands: tuple[AreaBand, ...] = ()
+    source: str = DEFAULT_SOURCE
+
+    @model_validator(mode="after")
+    def _check(self) -> Advice:
+        if self.area_bands and self.area_bands[-1].households_max:
+            raise ValueError(
+                "the last of area_bands must have no households_max."
+            )
+        tops = [b.households_max for b in self.area_bands[:-1]]
+        known = [t for t in tops if t is not None]
+        if len(known) != len(tops) or known != sorted(known):
+            raise ValueError(
+                "area_bands must rise in households_max, the last "
+                "one open."
+            )
+        return self
+
+    def advised_area(self, households: int) -> float | None:
+        """The advised room size for ``households``, if any."""
+        for band in self.area_bands:
+            top = band.households_max
+            if top is None or households <= top:
+                return band.min_area
+        return self.min_area
+
+    @property
+    def empty(self) -> bool:
+        """Whether the block advises nothing."""
+        keys = (self.needs, self.floors, self.exclusive, self.never_with)
+        return not (any(keys) or self.min_area or self.area_bands)
+
+
+Required = bool | Literal["recommended"]
+
+
 class Function(Model):
-    """A function room the profile asks for."""
+    """A function room the profile asks for.
+
+    ``required: recommended`` puts the function in every run but makes
+    its placement advice: the solver places it when it can and the
+    report says when it could not. ``strength`` is that of the hard
+    rules (placement, needs, floors, exclusive, never_with) and
+    ``area_strength`` that of ``min_area``.
+    """
 
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
     name: str
     name_en: str
     category: Category
-    required: bool = True
+    required: Required = True
     flexible: bool = False
     min_area: Annotated[float, Field(ge=0)] = 0.0
     area_source: str = "default"
+    area_strength: Strength = "law"
     schedule: tuple[str, ...] | Literal["always"] = "always"
     needs: tuple[Tag, ...] = ()
     floors: FloorRange | None = None
     exclusive: bool = False
     never_with: tuple[str, ...] = ()
     near: tuple[Near, ...] = ()
+    advice: Advice = Advice()
+    strength: HardStrength = "law"
     rule_source: str = "default"
+    aliases: tuple[str, ...] = ()
     note: str | None = None
+
+    @property
+    def recommended(self) -> bool:
+        """Whether placing the function is advice only."""
+        return self.required == "recommended"
 
     @field_validator("min_area")
     @classmethod
@@ -310,7 +375,7 @@ class Function(Model):
             raise ValueError(
                 f"Function {self.id} needs a min_area above 0."
             )
-        if self.id in self.never_with:
+        if self.id in self.never_with + self.advice.never_with:
             raise ValueError(
                 f"Function {self.id} never_with names itself."
             )
@@ -335,17 +400,21 @@ class FunctionOverride(Model):
     name: str | None = None
     name_en: str | None = None
     category: Category | None = None
-    required: bool | None = None
+    required: Required | None = None
     flexible: bool | None = None
     min_area: Annotated[float, Field(ge=0)] | None = None
     area_source: str | None = None
+    area_strength: Strength | None = None
     schedule: tuple[str, ...] | Literal["always"] | None = None
     needs: tuple[Tag, ...] | None = None
     floors: FloorRange | None = None
     exclusive: bool | None = None
     never_with: tuple[str, ...] | None = None
     near: tuple[Near, ...] | None = None
+    advice: Advice | None = None
+    strength: HardStrength | None = None
     rule_source: str | None = None
+    aliases: tuple[str, ...] | None = None
     note: str | None = None
 
 
@@ -353,20 +422,60 @@ class FunctionOverride(Model):
 
 
 class AreaTarget(Model):
-    """The facility's area target: the larger of its two terms."""
+    """The facility's area target: the larger of its two terms.
+
+    ``tolerance`` makes the minimum a band ("about 800 m²" ± 10 %);
+    ``strength: advice`` reports it without deciding compliance.
+    """
 
     minimum: Annotated[float, Field(ge=0)] | None = None
     per_100_households: Annotated[float, Field(gt=0)] | None = None
+    tolerance: Annotated[float, Field(ge=0, lt=1)] | None = None
+    strength: Strength = "law"
     source: str = "default"
+
+
+SharedSpace = Literal["apportion", "include", "exclude"]
 
 
 class Accounting(Model):
-    """How the facility and resident-activity areas are counted."""
+    """How the facility and resident-activity areas are counted.
 
-    circulation: Literal["exclude", "include"] = "exclude"
-    shared_rooms: Literal["strict", "any", "prorate"] = "strict"
+    ``shared_space`` (formats.md §6): ``apportion`` shares each floor's
+    circulation and service space (and walls, given a gross area) out
+    among its rooms; ``include`` adds circulation at its own area;
+    ``exclude`` leaves it out. The v1 key ``circulation: include |
+    exclude`` still loads and means ``shared_space`` of that name.
+    ``resident_functions`` names functions counted as resident activity
+    whatever their category (resident-facing services).
+    """
+
+    shared_space: SharedSpace = "apportion"
+    shared_rooms: Literal["strict", "any", "prorate"] = "prorate"
     resident_categories: tuple[Category, ...] = ("resident",)
+    resident_functions: tuple[str, ...] = ()
     source: str = "default"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _v1_circulation(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "circulation" not in data:
+            return data
+        data = dict(data)
+        value = data.pop("circulation")
+        if value not in ("include", "exclude"):
+            raise ValueError("circulation must be include or exclude.")
+        if data.setdefault("shared_space", value) != value:
+            raise ValueError(
+                "circulation (v1) and shared_space disagree; give "
+                "shared_space only."
+            )
+        return data
+
+    @property
+    def circulation(self) -> str:
+        """The v1 name of the setting (``apportion`` counts it too)."""
+        return "exclude" if self.shared_space == "exclude" else "include"
 
 
 DEFAULT_SLOTS = (
@@ -391,6 +500,7 @@ class Policy(Model):
     area_target: AreaTarget = AreaTarget()
     resident_share_min: Annotated[float, Field(ge=0, le=1)] | None = None
     resident_share_source: str = "default"
+    resident_share_strength: Strength = "law"
     accounting: Accounting = Accounting()
     slots: tuple[str, ...] = DEFAULT_SLOTS
     functions: tuple[Function, ...] = ()
@@ -423,8 +533,14 @@ class Policy(Model):
 
     def _check_references(self) -> None:
         ids = {f.id for f in self.functions}
+        for fid in self.accounting.resident_functions:
+            if fid not in ids:
+                raise ValueError(
+                    f"accounting resident_functions names unknown "
+                    f"function '{fid}'."
+                )
         for f in self.functions:
-            for other in f.never_with:
+            for other in f.never_with + f.advice.never_with:
                 if other not in ids:
                     raise ValueError(
                         f"Function {f.id} never_with names unknown "
@@ -479,6 +595,7 @@ class Options(Model):
     workers: Annotated[int, Field(ge=1, le=64)] | None = None
     min_difference: Annotated[int, Field(ge=1)] | None = None
     config: str | None = None
+    advice: Literal["soft", "hard"] | None = None
 
 
 class ScenarioFile(Model):
@@ -522,7 +639,7 @@ class Scenario(Model):
             raise ValueError("a function is listed twice.")
         known = set(ids)
         for f in self.functions:
-            for other in f.never_with:
+            for other in f.never_with + f.advice.never_with:
                 if other not in known and other not in (
                     self.policy.function_index
                 ):
@@ -547,6 +664,15 @@ class Scenario(Model):
     def function(self, function_id: str) -> Function:
         """The function with this id."""
         return self.functions[self.function_index[function_id]]
+
+    @property
+    def advice_hard(self) -> bool:
+        """Whether this run treats advice as hard rules."""
+        return self.options.advice == "hard"
+
+    def advised_area(self, function: Function) -> float | None:
+        """The room size advised for ``function`` in this community."""
+        return function.advice.advised_area(self.community.households)
 
     @property
     def slots(self) -> tuple[str, ...]:

@@ -6,8 +6,10 @@ Profiles are looked up by id in the folders of
 ``solver_configs/policies``. The first folder that has an id wins.
 
 A profile file may ``extends:`` a base profile (by id); its functions are
-then merged field by field into the base's, and ``remove_functions`` drops
-base functions the document does not name. Files whose name starts with an
+then merged field by field into the base's, ``remove_functions`` drops
+base functions the document does not name, and ``recommend_functions``
+marks base functions ``required: recommended`` (a programme borrowed from
+another document: placing it is advice). Files whose name starts with an
 underscore are bases, not listed as profiles of their own.
 """
 
@@ -27,7 +29,7 @@ from spaceplan.errors import InputError, did_you_mean, from_validation
 from spaceplan.fileio import load_mapping
 
 #: Keys a profile file may hold that are resolved on load.
-_LOADER_KEYS = ("remove_functions", "abstract")
+_LOADER_KEYS = ("remove_functions", "recommend_functions", "abstract")
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,7 @@ def merge_profile(
     """The child's keys over the base's; functions merged by id."""
     merged = {k: v for k, v in base.items() if k not in _LOADER_KEYS}
     for key, value in child.items():
-        if key in ("functions", "remove_functions"):
+        if key in ("functions", "remove_functions", "recommend_functions"):
             continue
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = {**merged[key], **value}
@@ -186,6 +188,15 @@ def merge_profile(
                 f"the base has no function '{fid}'",
             )
         del functions[fid]
+    # A document that names no rooms borrows a programme as advice.
+    for i, fid in enumerate(child.get("recommend_functions") or []):
+        if fid not in functions:
+            raise InputError(
+                path,
+                f"recommend_functions[{i}]",
+                f"the base has no function '{fid}'",
+            )
+        functions[fid] = {**functions[fid], "required": "recommended"}
     for i, entry in enumerate(child.get("functions") or []):
         if not isinstance(entry, dict) or "id" not in entry:
             raise InputError(path, f"functions[{i}].id", "is required")
@@ -196,6 +207,14 @@ def merge_profile(
     for f in functions.values():
         if "never_with" in f:
             f["never_with"] = [x for x in f["never_with"] if x in functions]
+        soft = f.get("advice")
+        if isinstance(soft, dict) and "never_with" in soft:
+            f["advice"] = {
+                **soft,
+                "never_with": [
+                    x for x in soft["never_with"] if x in functions
+                ],
+            }
         if "near" in f:
             f["near"] = [
                 n

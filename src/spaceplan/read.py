@@ -202,6 +202,13 @@ def resolve(
         if fid not in spec.exclude
         and (f.required or fid in spec.require or fid in added)
     ]
+    # `require` makes a recommended function (advice) a required one.
+    chosen = [
+        f.replace(required=True)
+        if f.recommended and f.id in spec.require
+        else f
+        for f in chosen
+    ]
     kept = {f.id for f in chosen}
     chosen = [_drop_lapsed(f, kept, functions) for f in chosen]
     try:
@@ -241,9 +248,11 @@ def _drop_lapsed(
     """Drop never_with / near references to functions not in this run."""
     never = tuple(x for x in f.never_with if x in all_functions)
     near = tuple(n for n in f.near if n.function in kept)
-    if never == f.never_with and near == f.near:
+    soft = tuple(x for x in f.advice.never_with if x in all_functions)
+    if (never, near, soft) == (f.never_with, f.near, f.advice.never_with):
         return f
-    return f.replace(never_with=never, near=near)
+    advice = f.advice.replace(never_with=soft)
+    return f.replace(never_with=never, near=near, advice=advice)
 
 
 def _unknown(fid: str, known: Iterable[str], policy_id: str) -> str:

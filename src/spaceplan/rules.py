@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from spaceplan.data import Accounting, Community, Function, Policy
+from spaceplan.data import Accounting, Building, Community, Function, Policy
 
 #: Integer area units per square metre (areas are kept to 0.01 m²).
 UNITS_PER_M2 = 100
@@ -54,12 +54,29 @@ class AreaTarget:
         ``per_100_households × households / 100``, if the profile has it.
     binding : str
         ``"minimum"``, ``"per_household"`` or ``"none"`` (no target).
+    low_units, high_units : int or None
+        For an "about" target (a tolerance), the band it is met in.
     """
 
     units: int
     minimum_units: int | None
     per_household_units: int | None
     binding: Literal["minimum", "per_household", "none"]
+    low_units: int | None = None
+    high_units: int | None = None
+
+    @property
+    def least_units(self) -> int:
+        """The smallest facility area that meets the target."""
+        return self.units if self.low_units is None else self.low_units
+
+    def met(self, facility: int) -> bool:
+        """Whether a facility of ``facility`` units meets the target."""
+        if self.binding == "none":
+            return True
+        if facility < self.least_units:
+            return False
+        return self.high_units is None or facility <= self.high_units
 
     @property
     def m2(self) -> float:
@@ -91,7 +108,13 @@ def area_target(policy: Policy, community: Community) -> AreaTarget:
         and (minimum is None or per_household > minimum)
         else "minimum"
     )
-    return AreaTarget(value, minimum, per_household, binding)
+    low = high = None
+    if rule.tolerance:
+        # "About 800 m²" ± tolerance, in basis points, exactly.
+        tol = share_units(rule.tolerance)
+        low = -(-value * (SHARE_UNITS - tol) // SHARE_UNITS)
+        high = value * (SHARE_UNITS + tol) // SHARE_UNITS
+    return AreaTarget(value, minimum, per_household, binding, low, high)
 
 
 # ---------------------------------------------------------- room capacity
@@ -137,13 +160,104 @@ def area_slots(function: Function, slots: Sequence[str]) -> int:
     )
 
 
+# ------------------------------------------------- building area (§6)
+
+
+@dataclass(frozen=True)
+class FloorFactor:
+    """How one floor's shared space is apportioned to its rooms.
+
+    A room's building area is ``⌊area × gross / base⌋`` units, where
+    ``gross`` is the floor's surveyed gross area (walls included) or,
+    without one, the sum of all its spaces of every kind, and ``base``
+    is the sum of its ``room`` and ``unavailable`` spaces.
+    """
+
+    floor: int
+    gross_units: int
+    base_units: int
+    surveyed: bool
+
+    @property
+    def factor(self) -> float:
+        """gross / base (1.0 on a floor with nothing to apportion to)."""
+        return self.gross_units / self.base_units if self.base_units else 1.0
+
+
+def floor_factors(building: Building) -> dict[int, FloorFactor]:
+    """Each floor's apportioning factor (共有建筑面积分摊, GB/T 17986)."""
+    gross = building.gross_areas
+    out: dict[int, FloorFactor] = {}
+    for floor in building.floors:
+        spaces = [r for r in building.rooms if r.floor == floor]
+        base = sum(
+            to_units(r.area)
+            for r in spaces
+            if r.kind in ("room", "unavailable")
+        )
+        total = sum(to_units(r.area) for r in spaces)
+        surveyed = floor in gross
+        out[floor] = FloorFactor(
+            floor,
+            to_units(gross[floor]) if surveyed else total,
+            base,
+            surveyed,
+        )
+    return out
+
+
+def building_units(
+    building: Building, accounting: Accounting
+) -> dict[str, int]:
+    """Each ``room``/``unavailable`` space's area (units) as counted.
+
+    Under ``apportion`` that is its area times its floor's factor,
+    rounded down, so that a floor's rooms never add up to more than the
+    floor; otherwise it is the room's own area.
+    """
+    out: dict[str, int] = {}
+    factors = floor_factors(building)
+    apportion = accounting.shared_space == "apportion"
+    for room in building.rooms:
+        if room.kind not in ("room", "unavailable"):
+            continue
+        units = to_units(room.area)
+        if apportion:
+            ff = factors[room.floor]
+            units = units * ff.gross_units // ff.base_units
+        out[room.id] = units
+    return out
+
+
+def shared_units(building: Building, accounting: Accounting) -> int:
+    """Shared space (units) added to the facility on top of its rooms.
+
+    Only ``include`` adds the circulation at its own area; ``apportion``
+    has already put it into the rooms' building areas.
+    """
+    if accounting.shared_space != "include":
+        return 0
+    return sum(
+        to_units(r.area)
+        for r in building.rooms
+        if r.kind == "circulation"
+    )
+
+
+def strict_accounting(accounting: Accounting) -> Accounting:
+    """The v1 reading, for comparison: ``strict`` rooms, ``include``."""
+    return accounting.replace(shared_space="include", shared_rooms="strict")
+
+
 # ------------------------------------------------------ resident accounting
 
 
 def is_resident(function: Function, accounting: Accounting) -> bool:
     """Whether ``function`` counts as resident activity."""
-    return function.flexible or (
-        function.category in accounting.resident_categories
+    return (
+        function.flexible
+        or function.category in accounting.resident_categories
+        or function.id in accounting.resident_functions
     )
 
 
@@ -189,9 +303,13 @@ def facility_units(
     circulation_units: Iterable[int],
     accounting: Accounting,
 ) -> int:
-    """Facility area (units): rooms in use, plus circulation if counted."""
+    """Facility area (units): rooms in use, plus circulation if counted.
+
+    ``host_units`` are building areas (apportioned when the accounting
+    apportions); circulation is added only under ``include``.
+    """
     total = sum(host_units)
-    if accounting.circulation == "include":
+    if accounting.shared_space == "include":
         total += sum(circulation_units)
     return total
 
@@ -209,6 +327,24 @@ def share_of(resident: int, facility: int) -> float:
 def resident_needed(facility: int, share_min: float) -> int:
     """The least resident area (units) meeting the share for a facility."""
     return -(-share_units(share_min) * facility // SHARE_UNITS)
+
+
+def flex_carries(
+    flex: int, facility: int, target: int, share_min: float | None
+) -> bool:
+    """Whether the flexible room alone carries the programme.
+
+    True when the flexible 多功能活动室 by itself reaches the resident
+    share, or takes more than half the area target: the named function
+    rooms are then a thin programme in a large facility.
+    """
+    if flex <= 0:
+        return False
+    if share_min is not None and facility > 0 and share_met(
+        flex, facility, share_min
+    ):
+        return True
+    return 2 * flex > target > 0
 
 
 # ------------------------------------------------------- office and misuse

@@ -84,6 +84,7 @@ class RoomUse(Model):
     unused_area: float = 0.0
     floor: int = 1
     slot_use: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    building_area: float | None = None
 
 
 class Metrics(Model):
@@ -99,6 +100,12 @@ class Metrics(Model):
     resident_share_min: float | None = None
     rooms_used: int = 0
     rooms_empty: int = 0
+    shared_space: str = "include"
+    walls_counted: bool = False
+    resident_share_strict: float | None = None
+    flex_area: float = 0.0
+    flex_carries: bool = False
+    advice_unmet: int = 0
 
 
 class PlanEvaluation(Model):
@@ -112,34 +119,49 @@ class PlanEvaluation(Model):
     office_units: int
     unused_units: int
     empty_rooms: tuple[str, ...]
+    strict_resident_units: int = 0
+    strict_facility_units: int = 0
+    flex_units: int = 0
 
 
 def evaluate_plan(scenario: Scenario, plan: Plan) -> PlanEvaluation:
     """Measure ``plan`` with the rules of :mod:`spaceplan.rules`.
 
-    Function and room ids the scenario does not know are skipped here;
-    :func:`spaceplan.check.check_solution` reports them.
+    Areas in the facility, resident and office sums are building areas
+    under the profile's ``shared_space`` accounting; the same plan is
+    also measured under the v1 ``strict``/``include`` reading, for
+    comparison. Function and room ids the scenario does not know are
+    skipped here; :func:`spaceplan.check.check_solution` reports them.
     """
     policy = scenario.policy
     acc = policy.accounting
+    strict = rules.strict_accounting(acc)
     slots = scenario.slots
+    building = scenario.building
     target = rules.area_target(policy, scenario.community)
+    counted = rules.building_units(building, acc)
     uses: list[RoomUse] = []
     host_units: list[int] = []
-    resident = office = unused = 0
+    plain_units: list[int] = []
+    resident = office = unused = strict_res = flex = 0
     room_functions = plan.room_functions
-    for room in scenario.building.rooms:
+    for room in building.rooms:
         ids = room_functions.get(room.id, ())
         funcs = _known(scenario, ids)
         if not funcs:
             continue
         area = rules.to_units(room.area)
-        res = rules.room_resident_units(area, funcs, acc, slots)
-        off = rules.room_office_units(area, funcs)
+        built = counted.get(room.id, area)
+        res = rules.room_resident_units(built, funcs, acc, slots)
+        strict_res += rules.room_resident_units(area, funcs, strict, slots)
+        off = rules.room_office_units(built, funcs)
         waste = rules.room_unused_units(area, funcs, slots)
         fixed = [f for f in funcs if not f.flexible]
         peak = rules.peak_use(fixed, slots) if fixed else area
-        host_units.append(area)
+        if not fixed:
+            flex += built
+        host_units.append(built)
+        plain_units.append(area)
         resident += res
         office += off
         unused += waste
@@ -159,18 +181,21 @@ def evaluate_plan(scenario: Scenario, plan: Plan) -> PlanEvaluation:
                     )
                     for s in slots
                 },
+                building_area=rules.to_m2(built),
             )
         )
     circulation = sum(
         rules.to_units(r.area)
-        for r in scenario.building.rooms
+        for r in building.rooms
         if r.kind == "circulation"
     )
     facility = rules.facility_units(host_units, [circulation], acc)
+    strict_fac = rules.facility_units(plain_units, [circulation], strict)
     used = {u.room for u in uses}
     empty = tuple(
         r.id for r in scenario.host_rooms if r.id not in used
     )
+    walls = acc.shared_space == "apportion" and bool(building.survey)
     metrics = Metrics(
         target_area=target.m2,
         facility_area=rules.to_m2(facility),
@@ -182,6 +207,15 @@ def evaluate_plan(scenario: Scenario, plan: Plan) -> PlanEvaluation:
         resident_share_min=policy.resident_share_min,
         rooms_used=len(uses),
         rooms_empty=len(empty),
+        shared_space=acc.shared_space,
+        walls_counted=walls,
+        resident_share_strict=round(
+            rules.share_of(strict_res, strict_fac), 4
+        ),
+        flex_area=rules.to_m2(flex),
+        flex_carries=rules.flex_carries(
+            flex, facility, target.units, policy.resident_share_min
+        ),
     )
     return PlanEvaluation(
         rooms=tuple(uses),
@@ -192,6 +226,9 @@ def evaluate_plan(scenario: Scenario, plan: Plan) -> PlanEvaluation:
         office_units=office,
         unused_units=unused,
         empty_rooms=empty,
+        strict_resident_units=strict_res,
+        strict_facility_units=strict_fac,
+        flex_units=flex,
     )
 
 
@@ -208,12 +245,15 @@ class CheckRecord(Model):
 
     rule: str
     subject: str = "facility"
+    strength: str = "law"
     source: str
     required: float | str | None
     achieved: float | str | None
     margin: float | None = None
     passed: bool
     description: str = ""
+    #: Unmet advice items the row stands for, when it is failed advice.
+    items: int = 1
 
 
 class Candidate(Model):

@@ -85,7 +85,9 @@ def scenarios(draw: Any) -> Scenario:
         resident_share_min=draw(st.sampled_from([None, 0.5, 0.6])),
         accounting=Accounting(
             shared_rooms=draw(st.sampled_from(["strict", "any", "prorate"])),
-            circulation=draw(st.sampled_from(["include", "exclude"])),
+            shared_space=draw(
+                st.sampled_from(["apportion", "include", "exclude"])
+            ),
         ),
         slots=SLOTS,
         functions=tuple(funcs),

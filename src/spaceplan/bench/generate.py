@@ -474,7 +474,7 @@ def generate_planted(
     spec = SIZES[size]
     rng = random.Random(f"spaceplan-bench-{size}-{seed}")
     accounting = Accounting(
-        circulation="include",
+        shared_space="include",
         shared_rooms=shared_rooms,
         resident_categories=("resident",),
         source="generated",

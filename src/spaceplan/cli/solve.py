@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -221,6 +221,9 @@ _OPTIONS = [
                  help="Write result.json and report.md only."),
     click.option("--font", type=click.Path(exists=True, dir_okay=False),
                  default=None, help="A font file for drawings."),
+    click.option("--advice-hard", is_flag=True,
+                 help="Treat the profile's advice as hard rules (same as "
+                 "options.advice: hard)."),
 ]
 
 _EXIT_CODES = exit_codes(
@@ -253,7 +256,7 @@ def solve_command(scenario: str, outdir: str | None, **opts: Any) -> None:
 
     sc = read_scenario(scenario)
     code = run_solve(
-        sc,
+        _advice(sc, opts),
         None if outdir is None else Path(outdir),
         **_solve_kwargs(opts),
     )
@@ -285,8 +288,16 @@ def demo_command(outdir: str, **opts: Any) -> None:
         )
     sc = read_scenario(path)
     click.echo(f"spaceplan demo: {path}", err=True)
-    code = run_solve(sc, Path(outdir), **_solve_kwargs(opts))
+    code = run_solve(_advice(sc, opts), Path(outdir), **_solve_kwargs(opts))
     sys.exit(code)
+
+
+def _advice(sc: Scenario, opts: dict[str, Any]) -> Scenario:
+    """The scenario with advice made hard when ``--advice-hard`` asks."""
+    if not opts.pop("advice_hard"):
+        return sc
+    options = sc.options.replace(advice="hard")
+    return cast("Scenario", sc.replace(options=options))
 
 
 def _solve_kwargs(opts: dict[str, Any]) -> dict[str, Any]:

@@ -59,7 +59,7 @@ def rule_message(
         acc = policy.accounting
         circ = (
             "diagnose.circ.include"
-            if acc.circulation == "include"
+            if acc.shared_space != "exclude"
             else "diagnose.circ.exclude"
         )
         return (
@@ -101,6 +101,11 @@ def rule_message(
         return (
             t("diagnose.rule.floors", lang, label=f.label, floors=floors),
             f.rule_source,
+        )
+    if kind == "advice":
+        return (
+            t("diagnose.rule.advice", lang, label=f.label),
+            f.advice.source,
         )
     return (t("diagnose.rule.exclusive", lang, label=f.label), f.rule_source)
 

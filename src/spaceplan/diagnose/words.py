@@ -90,18 +90,11 @@ def target_terms(scenario: Scenario, lang: Lang) -> str:
 
 
 def building_units(scenario: Scenario) -> tuple[int, int]:
-    """Host room units and counted circulation units."""
-    host = sum(rules.to_units(r.area) for r in scenario.host_rooms)
-    circ = rules.facility_units(
-        [],
-        [
-            rules.to_units(r.area)
-            for r in scenario.building.rooms
-            if r.kind == "circulation"
-        ],
-        scenario.policy.accounting,
-    )
-    return host, circ
+    """Host room units (building areas) and counted circulation units."""
+    acc = scenario.policy.accounting
+    counted = rules.building_units(scenario.building, acc)
+    host = sum(counted[r.id] for r in scenario.host_rooms)
+    return host, rules.shared_units(scenario.building, acc)
 
 
 def area_sentence(

@@ -27,6 +27,11 @@ from spaceplan.report.plan import (
     target_arithmetic,
 )
 from spaceplan.report.solve import candidate_table
+from spaceplan.report.wording import (
+    flex_warning,
+    share_lines,
+    strength_word,
+)
 from spaceplan.solution import Candidate, CheckRecord, Result
 
 FONT_FAMILY = "SpaceplanCJK"
@@ -228,6 +233,7 @@ def _compliance(
     head = [
         _t("w.rule", lang),
         _t("w.subject", lang),
+        _t("w.strength", lang),
         _t("w.required", lang),
         _t("w.achieved", lang),
         _t("w.margin", lang),
@@ -245,6 +251,7 @@ def _compliance(
                 if r.subject == "facility"
                 else names.get(r.subject, r.subject)
             ),
+            _e(strength_word(r.rule, r.strength, r.source, lang)),
             _e(format_value(r.rule, r.required)),
             _e(format_value(r.rule, r.achieved)),
             _e(format_margin(r.rule, r.margin)),
@@ -254,9 +261,12 @@ def _compliance(
         ]
         for r in order
     ]
-    classes = ["" if r.passed else "failrow" for r in order]
+    classes = [
+        "" if r.passed or r.strength == "advice" else "failrow"
+        for r in order
+    ]
     return _table(
-        head, body, numeric=(2, 3, 4), row_class=classes, cls="compliance"
+        head, body, numeric=(3, 4, 5), row_class=classes, cls="compliance"
     )
 
 
@@ -293,8 +303,31 @@ def _candidate(
         parts.append(
             f'<figure class="plan">{inline_svg(svg, f"c{cid}-")}</figure>'
         )
+    parts.append(f"<h3>{_e(_t('share.heading', lang))}</h3>")
+    lines = share_lines(scenario, candidate.metrics, lang)
+    warning = flex_warning(candidate.metrics, lang)
+    parts.append(
+        "<ul>" + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>"
+    )
+    if warning:
+        parts.append(f'<p class="warning">{_e(warning)}</p>')
     parts.append(f"<h3>{_e(_t('d.compliance', lang))}</h3>")
     parts.append(_compliance(scenario, candidate.checks, lang))
+    advice = [
+        r for r in candidate.checks
+        if r.strength == "advice" and not r.passed
+    ]
+    if advice:
+        parts.append(f"<h3>{_e(_t('rep.advice_heading', lang))}</h3>")
+        parts.append(f"<p>{_e(_t('rep.advice_intro', lang))}</p>")
+        parts.append(
+            "<ul>"
+            + "".join(
+                f"<li>{_e(r.description)} ({_e(r.source)})</li>"
+                for r in advice
+            )
+            + "</ul>"
+        )
     parts.append(f"<h3>{_e(_t('w.room', lang))}</h3>")
     parts.append(_rooms_table(scenario, candidate, lang))
     if candidate.empty_rooms:

@@ -22,8 +22,11 @@ from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, function_name, policy_title, t
 from spaceplan.report.wording import (
     accounting_lines,
+    flex_warning,
     format_margin,
     format_value,
+    share_lines,
+    strength_word,
     target_arithmetic,
     verdict_line,
     verdict_word,
@@ -66,7 +69,7 @@ def plan_audit(
     if not isinstance(plan, Candidate) or not plan.checks:
         return audit(scenario, _unpack(plan)[0])
     placed = plan.plan.function_rooms
-    out = Audit()
+    out = Audit(advice_hard=scenario.advice_hard)
     for rec in plan.checks:
         function: str | None = None
         room: str | None = None
@@ -88,6 +91,8 @@ def plan_audit(
                 margin=rec.margin,
                 function=function,
                 room=room,
+                strength=rec.strength,
+                items=rec.items,
             )
         )
     return out
@@ -110,9 +115,12 @@ def _split(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
 def _facility_arithmetic(
     scenario: Scenario, ev: PlanEvaluation, lang: Lang
 ) -> str:
-    rooms = " + ".join(f"{u.room} {u.area:g}" for u in ev.rooms) or "0"
+    rooms = " + ".join(
+        f"{u.room} {u.area if u.building_area is None else u.building_area:g}"
+        for u in ev.rooms
+    ) or "0"
     text = f"{t('rep.facility_sum', lang)} = {rooms}"
-    if scenario.policy.accounting.circulation == "include":
+    if scenario.policy.accounting.shared_space == "include":
         text += f" + {t('rep.circulation', lang)} {ev.metrics.circulation_area:g}"
     return f"{text} = {ev.metrics.facility_area:,.2f} m²"
 
@@ -204,6 +212,19 @@ def compliance_json(
             }
             for v in result.violations
         ],
+        "shares": share_lines(scenario, ev.metrics, lang),
+        "flex_warning": flex_warning(ev.metrics, lang),
+        "advice_hard": scenario.advice_hard,
+        "advice_not_followed": [
+            {
+                "rule": r.rule,
+                "subject": r.subject,
+                "items": r.items,
+                "description": r.description,
+                "source": r.source,
+            }
+            for r in result.advice_not_followed
+        ],
         "rooms": [u.model_dump(mode="json") for u in ev.rooms],
         "empty_rooms": [
             {"room": r, "area": scenario.room(r).area} for r in ev.empty_rooms
@@ -234,6 +255,7 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 def _row_cells(row: Row, lang: Lang) -> list[str]:
     word = verdict_word(row.passed, lang)
     return [
+        strength_word(row.rule, row.strength, row.source, lang),
         format_value(row.rule, row.required),
         format_value(row.rule, row.achieved),
         format_margin(row.rule, row.margin),
@@ -305,10 +327,17 @@ def compliance_markdown(
         (t("m.rooms_empty", lang), str(m.rooms_empty)),
     ]
     out.append(_md_table(("", ""), metric_rows))
+    out += ["", f"## {t('share.heading', lang)}", ""]
+    out += [f"- {line}" for line in share_lines(scenario, m, lang)]
+    warning = flex_warning(m, lang)
+    if warning:
+        out += ["", f"> {warning}"]
     facility_rows, function_rows = _split(result.rows)
     cols = [
         t(k, lang)
-        for k in ("w.required", "w.achieved", "w.margin", "w.result")
+        for k in (
+            "w.strength", "w.required", "w.achieved", "w.margin", "w.result"
+        )
     ] + [t("w.source", lang)]
     out += ["", f"## {t('rep.facility_rules', lang)}", ""]
     out.append(
@@ -345,6 +374,15 @@ def compliance_markdown(
     out += ["", f"## {t('rep.violations', lang)}", ""]
     if result.violations:
         out += [f"- {v.message}" for v in result.violations]
+    else:
+        out.append(f"- {t('rep.none', lang)}")
+    out += ["", f"## {t('rep.advice_heading', lang)}", ""]
+    if scenario.advice_hard:
+        out.append(t("rep.advice_hard", lang))
+    advice = result.advice_not_followed
+    if advice:
+        out += [t("rep.advice_intro", lang), ""]
+        out += [f"- {r.description} ({r.source})" for r in advice]
     else:
         out.append(f"- {t('rep.none', lang)}")
     out += ["", f"## {t('rep.rooms', lang)}", ""]
@@ -412,6 +450,7 @@ def compliance_table(
     for key in (
         "w.rule",
         "w.subject",
+        "w.strength",
         "w.required",
         "w.achieved",
         "w.margin",
@@ -428,10 +467,14 @@ def compliance_table(
             if scenario is not None
             else row.subject
         )
-        style = "" if row.passed else "bold red"
+        # Failed advice is shown, but never as a failure of the plan.
+        style = (
+            "" if row.passed else "yellow" if row.advice else "bold red"
+        )
         table.add_row(
             t(f"r.{row.rule}", lang),
             subject,
+            strength_word(row.rule, row.strength, row.source, lang),
             format_value(row.rule, row.required),
             format_value(row.rule, row.achieved),
             format_margin(row.rule, row.margin),

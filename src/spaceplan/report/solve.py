@@ -88,7 +88,8 @@ def candidate_table(
     rows, failed = [], []
     for c in candidates:
         m = c.metrics
-        n = sum(not r.passed for r in c.checks)
+        # Advice never counts against a candidate.
+        n = sum(not r.passed and r.strength != "advice" for r in c.checks)
         failed.append(n)
         rows.append(
             [

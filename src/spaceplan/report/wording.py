@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from spaceplan import rules
 from spaceplan.check import Audit, target_terms
-from spaceplan.data import Scenario
-from spaceplan.i18n import Lang, t
-from spaceplan.solution import CheckRecord
+from spaceplan.data import DEFAULT_SOURCE, Scenario
+from spaceplan.i18n import Lang, function_name, t
+from spaceplan.solution import CheckRecord, Metrics
 
 # ------------------------------------------------------------ formatting
 
@@ -41,7 +41,7 @@ def format_value(rule: str, value: float | str | None) -> str:
         return value
     if rule == "resident_share":
         return f"{value:.1%}"
-    if rule in _AREA_RULES:
+    if rule in _AREA_RULES or rule == "advice_area":
         return f"{value:,.2f} m²"
     return f"{value:g}"
 
@@ -115,16 +115,90 @@ def target_arithmetic(scenario: Scenario, lang: Lang = "zh") -> str:
     return text
 
 
+def shared_space_line(scenario: Scenario, lang: Lang = "zh") -> str:
+    """How shared space counts (formats.md section 6), in one line."""
+    acc = scenario.policy.accounting
+    if acc.shared_space != "apportion":
+        return t(f"acc.space.{acc.shared_space}", lang)
+    walls = bool(scenario.building.survey)
+    text = t(
+        "acc.space.apportion",
+        lang,
+        walls=t("acc.space.walls", lang) if walls else "",
+    )
+    return text if walls else text + t("acc.space.no_walls", lang)
+
+
 def accounting_lines(scenario: Scenario, lang: Lang = "zh") -> list[str]:
     """The accounting the profile uses, in words, one item a line."""
     acc = scenario.policy.accounting
     cats = ", ".join(t(f"cat.{c}", lang) for c in acc.resident_categories)
-    return [
-        t(f"acc.circ.{acc.circulation}", lang),
+    lines = [
+        shared_space_line(scenario, lang),
         t(f"acc.{acc.shared_rooms}", lang),
         f"{t('rep.resident_categories', lang)}: {cats}",
-        f"{t('w.source', lang)}: {acc.source}",
     ]
+    named = [
+        function_name(scenario.function(f), lang)
+        for f in acc.resident_functions
+        if f in scenario.function_index
+    ]
+    if named:
+        lines.append(
+            f"{t('rep.resident_functions', lang)}: {', '.join(named)}"
+        )
+    lines.append(f"{t('w.source', lang)}: {acc.source}")
+    return lines
+
+
+def share_lines(
+    scenario: Scenario, metrics: Metrics, lang: Lang = "zh"
+) -> list[str]:
+    """The resident share under the profile's accounting and under strict,
+    one sentence each on what the figure means."""
+    acc = scenario.policy.accounting
+    how = f"{acc.shared_space} / {acc.shared_rooms}"
+    lines = [
+        t(
+            "share.profile",
+            lang,
+            how=how,
+            share=f"{metrics.resident_share:.1%}",
+        )
+    ]
+    if metrics.resident_share_strict is not None:
+        lines.append(
+            t(
+                "share.strict",
+                lang,
+                share=f"{metrics.resident_share_strict:.1%}",
+            )
+        )
+    return lines
+
+
+def flex_warning(metrics: Metrics, lang: Lang = "zh") -> str | None:
+    """The warning that the flexible room alone carries the programme."""
+    if not metrics.flex_carries:
+        return None
+    return t("flex.warning", lang, area=f"{metrics.flex_area:,.2f}")
+
+
+def strength_word(
+    rule: str, strength: str, source: str, lang: Lang = "zh"
+) -> str:
+    """A rule's strength as the report shows it.
+
+    Advice whose source is spaceplan's own default, and a minimum area
+    that is such a default, read 建议值 / spaceplan 默认 (a figure no
+    document sets); other advice reads 建议.
+    """
+    if source.startswith(DEFAULT_SOURCE) and (
+        strength == "advice" or rule == "min_area"
+    ):
+        # A default area decides only whether the functions fit their room.
+        return t("s.default", lang)
+    return t(f"s.{strength}", lang)
 
 
 def failure_line(row: CheckRecord, lang: Lang) -> str:

@@ -27,6 +27,10 @@ class Weights:
     office: float = 0.5
     unused: float = 0.2
     near: float = 2.0
+    #: What one unmet advice item costs, in m² of resident area.
+    advice: float = 20.0
+    #: What each m² of a recommended function left out costs.
+    omitted: float = 2.0
 
 
 @dataclass(frozen=True)

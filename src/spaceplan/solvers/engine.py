@@ -147,7 +147,11 @@ def run(
         objective_weights=dataclasses.asdict(config.weights),
         candidates=tuple(candidates),
         diagnosis=diagnosis,
-        accounting=acc.model_dump(mode="json"),
+        # v1 readers look for "circulation"; v2 adds "shared_space".
+        accounting={
+            **acc.model_dump(mode="json"),
+            "circulation": acc.circulation,
+        },
     )
 
 

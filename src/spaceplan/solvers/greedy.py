@@ -34,7 +34,12 @@ from spaceplan import rules
 from spaceplan.solution import Plan
 from spaceplan.solvers.config import SolverConfig, Weights
 from spaceplan.solvers.engine import ProgressSink, RawSolve
-from spaceplan.solvers.objective import area_coef, near_coef, objective_terms
+from spaceplan.solvers.objective import (
+    advice_coef,
+    area_coef,
+    near_coef,
+    objective_terms,
+)
 from spaceplan.solvers.problem import Problem
 
 #: A placement {function index: room index} and the flex room indices.
@@ -49,6 +54,14 @@ class _State:
         p = problem
         self.p = p
         self.cap = [int(a) for a in p.room_units]
+        # Building areas: what the accounting counts (capacity is cap).
+        self.built = [int(a) for a in p.built_units]
+        self.advice_coef = advice_coef(weights.advice)
+        self.soft_alone = set(p.advice_exclusive)
+        self.soft_apart: list[set[int]] = [set() for _ in range(p.num_funcs)]
+        for f, g in p.advice_pairs:
+            self.soft_apart[f].add(g)
+            self.soft_apart[g].add(f)
         self.need = [int(a) for a in p.need_units]
         self.slots_of = [
             np.flatnonzero(p.active[f]) for f in range(p.num_funcs)
@@ -106,7 +119,7 @@ class _State:
 
     def resident_units(self, r: int, funcs: Sequence[int]) -> int:
         """Resident area of room r holding ``funcs`` (flex if empty)."""
-        cap = self.cap[r]
+        cap = self.built[r]
         if not funcs:
             return cap if self.p.has_flexible else 0
         res = [self.resident[f] for f in funcs]
@@ -122,13 +135,24 @@ class _State:
 
     def value(self, r: int, funcs: Sequence[int], peak: int) -> int:
         """Room r's share of the objective (milli), near wishes aside."""
-        cap = self.cap[r]
         val = self.res_coef * self.resident_units(r, funcs)
         if funcs:
             if any(self.office[f] for f in funcs):
-                val -= self.off_coef * cap
-            val -= self.unused_coef * (cap - peak)
+                val -= self.off_coef * self.built[r]
+            val -= self.unused_coef * (self.cap[r] - peak)
         return val
+
+    def advice_items(self, f: int, r: int) -> int:
+        """Advice items f would leave unmet by joining room r now."""
+        here = self.members[r]
+        items = self.p.costs.get((f, r), 0)
+        if here and f in self.soft_alone:
+            items += 1
+        items += sum(
+            1 for g in here if g in self.soft_alone and len(here) == 1
+        )
+        items += sum(1 for g in here if g in self.soft_apart[f])
+        return items
 
     def gain(self, f: int, r: int) -> int:
         """Objective change (milli) of placing f in room r now."""
@@ -138,6 +162,7 @@ class _State:
             peak, int(self.loads[r, self.slots_of[f]].max()) + self.need[f]
         )
         delta = self.value(r, [*here, f], new_peak) - self.value(r, here, peak)
+        delta -= self.advice_coef * self.advice_items(f, r)
         zone = (r, *self.p.neighbours[r])
         for g, coef in self.near[f]:
             if self.where.get(g, -1) in zone:
@@ -154,10 +179,10 @@ class _State:
     def facility(self) -> int:
         """Facility area: every room in use plus counted circulation."""
         if self.p.has_flexible:
-            used = sum(self.cap)
+            used = sum(self.built)
         else:
             used = sum(
-                c for c, m in zip(self.cap, self.members, strict=True) if m
+                c for c, m in zip(self.built, self.members, strict=True) if m
             )
         return used + self.p.circulation_units
 
@@ -166,6 +191,8 @@ def _place_all(
     problem: Problem, weights: Weights, order: Sequence[int]
 ) -> _State | None:
     state = _State(problem, weights)
+    # A recommended function that finds no room is left out (advice).
+    optional = set(problem.optional)
     for f in order:
         best: tuple[int, int, int] | None = None
         for r in problem.allowed[f]:
@@ -176,7 +203,7 @@ def _place_all(
             if best is None or key > best:
                 best = key
         if best is None:
-            if not _eject(problem, state, f):
+            if not _eject(problem, state, f) and f not in optional:
                 return None
             continue
         state.put(f, -best[2])
@@ -219,7 +246,7 @@ def _eject(problem: Problem, state: _State, f: int) -> bool:
 
 
 def _share_ok(problem: Problem, state: _State) -> bool:
-    share = problem.scenario.policy.resident_share_min
+    share = problem.share_min
     if share is None:
         return True
     fac = state.facility()
@@ -227,7 +254,7 @@ def _share_ok(problem: Problem, state: _State) -> bool:
 
 
 def _target_ok(problem: Problem, state: _State) -> bool:
-    return state.facility() >= problem.target.units
+    return not problem.target_hard or problem.target.met(state.facility())
 
 
 def _evacuate(problem: Problem, state: _State, r: int) -> bool:
@@ -288,7 +315,7 @@ def _repair(problem: Problem, state: _State) -> bool:
                 r
                 for r in range(problem.num_rooms)
                 if state.members[r]
-                and state.resident_units(r, state.members[r]) < state.cap[r]
+                and state.resident_units(r, state.members[r]) < state.built[r]
             ),
             key=lambda r: (-state.cap[r], r),
         )
@@ -349,7 +376,7 @@ def greedy_placement(
         if not _repair(problem, state):
             continue
         in_use = problem.has_flexible or bool(state.where)
-        if problem.scenario.policy.resident_share_min is not None and not (
+        if problem.share_min is not None and not (
             in_use and problem.num_rooms
         ):
             continue  # the share rule asks for at least one room in use

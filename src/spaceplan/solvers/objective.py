@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spaceplan.check import advice_unmet
 from spaceplan.data import Scenario
+from spaceplan.rules import to_units
 from spaceplan.solution import Plan, PlanEvaluation, evaluate_plan
 from spaceplan.solvers.config import Weights
 
@@ -28,6 +30,11 @@ def near_coef(weight: float, wish_weight: float) -> int:
     return round(weight * wish_weight * MILLI)
 
 
+def advice_coef(weight: float) -> int:
+    """Milli-points one unmet advice item costs."""
+    return round(weight * MILLI)
+
+
 @dataclass(frozen=True)
 class ObjectiveTerms:
     """The objective of a plan, term by term."""
@@ -38,6 +45,7 @@ class ObjectiveTerms:
     near_satisfied: float
     near_possible: float
     milli: int
+    advice_unmet: int = 0
 
     @property
     def value(self) -> float:
@@ -52,6 +60,7 @@ class ObjectiveTerms:
             "unused_area": self.unused_units / 100,
             "near_satisfied": self.near_satisfied,
             "near_possible": self.near_possible,
+            "advice_unmet": float(self.advice_unmet),
             "objective": self.value,
         }
 
@@ -92,6 +101,12 @@ def objective_terms(
         and not scenario.function(wish.function).flexible
     ]
     met = near_satisfied(scenario, plan)
+    unmet = 0 if scenario.advice_hard else advice_unmet(scenario, plan)
+    omitted = sum(
+        to_units(f.min_area)
+        for f in scenario.fixed_functions
+        if f.recommended and f.id not in plan.function_rooms
+    )
     milli = (
         area_coef(weights.resident) * ev.resident_units
         - area_coef(weights.office) * ev.office_units
@@ -101,6 +116,8 @@ def objective_terms(
             for w, ok in zip(wishes, met, strict=True)
             if ok
         )
+        - advice_coef(weights.advice) * unmet
+        - area_coef(weights.omitted) * omitted
     )
     return ObjectiveTerms(
         resident_units=ev.resident_units,
@@ -109,6 +126,7 @@ def objective_terms(
         near_satisfied=sum(w for w, ok in zip(wishes, met, strict=True) if ok),
         near_possible=sum(wishes),
         milli=milli,
+        advice_unmet=unmet,
     )
 
 
@@ -118,6 +136,9 @@ def describe(weights: Weights) -> str:
         f"maximise {weights.resident:g} × resident-activity area (m²) "
         f"− {weights.office:g} × office area (m²) "
         f"− {weights.unused:g} × unused area in function rooms (m²) "
-        f"+ {weights.near:g} × satisfied 'near' weights; "
+        f"+ {weights.near:g} × satisfied 'near' weights "
+        f"− {weights.advice:g} × unmet advice items "
+        f"− {weights.omitted:g} × area of recommended functions left "
+        "out (m²); "
         "subject to every hard rule"
     )

@@ -71,6 +71,20 @@ class Problem:
         return a
 
     @cached_property
+    def built_units(self) -> npt.NDArray[np.int64]:
+        """Room building areas in units, as the accounting counts them.
+
+        Capacity uses :attr:`room_units`; facility, resident and office
+        areas use these (apportioned under ``shared_space: apportion``).
+        """
+        counted = rules.building_units(
+            self.scenario.building, self.scenario.policy.accounting
+        )
+        a = np.array([counted[r.id] for r in self.rooms], np.int64)
+        a.flags.writeable = False
+        return a
+
+    @cached_property
     def need_units(self) -> npt.NDArray[np.int64]:
         """Function minimum areas in units."""
         a = np.array(
@@ -114,12 +128,49 @@ class Problem:
         """Whether each fixed function is office space."""
         return np.array([rules.is_office(f) for f in self.funcs], bool)
 
+    @property
+    def advice_hard(self) -> bool:
+        """Whether this run makes advice hard."""
+        return self.scenario.advice_hard
+
+    def advice_cost(self, f: int, r: int) -> int:
+        """Unmet advice items if function ``f`` takes room ``r``.
+
+        One per advised tag the room lacks, one for an advised floor range
+        it is outside, one for a room smaller than the advised size.
+        """
+        func, room = self.funcs[f], self.rooms[r]
+        advice = func.advice
+        cost = sum(t not in room.tags for t in advice.needs)
+        if advice.floors is not None and not advice.floors.allows(
+            room.floor
+        ):
+            cost += 1
+        advised = self.scenario.advised_area(func)
+        if advised is not None and room.area < advised:
+            cost += 1
+        return cost
+
+    @cached_property
+    def costs(self) -> dict[tuple[int, int], int]:
+        """Non-zero :meth:`advice_cost` of the allowed pairs (soft runs)."""
+        if self.advice_hard:
+            return {}
+        return {
+            (f, r): c
+            for f, rooms in enumerate(self.allowed)
+            for r in rooms
+            if (c := self.advice_cost(f, r))
+        }
+
     def fits_alone(self, f: int, r: int) -> bool:
         """Whether function ``f`` may take room ``r`` on its own."""
         func, room = self.funcs[f], self.rooms[r]
         if any(t not in room.tags for t in func.needs):
             return False
         if func.floors is not None and not func.floors.allows(room.floor):
+            return False
+        if self.advice_hard and self.advice_cost(f, r):
             return False
         return bool(self.need_units[f] <= self.room_units[r])
 
@@ -145,16 +196,76 @@ class Problem:
         """Pairs (f, g), f < g, that may never share a room."""
         pairs: set[tuple[int, int]] = set()
         for f, func in enumerate(self.funcs):
-            for other in func.never_with:
+            named = func.never_with
+            if self.advice_hard:
+                named = named + func.advice.never_with
+            for other in named:
                 g = self.func_idx.get(other)
                 if g is not None:
                     pairs.add((min(f, g), max(f, g)))
         return tuple(sorted(pairs))
 
     @cached_property
+    def advice_pairs(self) -> tuple[tuple[int, int], ...]:
+        """Advised pairs (f, g), f < g, best apart; not already banned."""
+        if self.advice_hard:
+            return ()
+        pairs: set[tuple[int, int]] = set()
+        for f, func in enumerate(self.funcs):
+            for other in func.advice.never_with:
+                g = self.func_idx.get(other)
+                if g is not None:
+                    pairs.add((min(f, g), max(f, g)))
+        return tuple(sorted(pairs - set(self.banned_pairs)))
+
+    @cached_property
     def exclusive(self) -> tuple[int, ...]:
         """Functions that need a room of their own."""
-        return tuple(f for f, func in enumerate(self.funcs) if func.exclusive)
+        return tuple(
+            f
+            for f, func in enumerate(self.funcs)
+            if func.exclusive or (self.advice_hard and func.advice.exclusive)
+        )
+
+    @cached_property
+    def advice_exclusive(self) -> tuple[int, ...]:
+        """Functions best in a room of their own (soft, not hard)."""
+        if self.advice_hard:
+            return ()
+        return tuple(
+            f
+            for f, func in enumerate(self.funcs)
+            if func.advice.exclusive and not func.exclusive
+        )
+
+    @cached_property
+    def optional(self) -> tuple[int, ...]:
+        """Recommended functions: placing them is advice (soft runs)."""
+        if self.advice_hard:
+            return ()
+        return tuple(
+            f for f, func in enumerate(self.funcs) if func.recommended
+        )
+
+    @cached_property
+    def target_hard(self) -> bool:
+        """Whether the area target binds the solver."""
+        policy = self.scenario.policy
+        return self.target.binding != "none" and (
+            policy.area_target.strength != "advice" or self.advice_hard
+        )
+
+    @cached_property
+    def share_min(self) -> float | None:
+        """The resident share the solver must reach, if any."""
+        policy = self.scenario.policy
+        if policy.resident_share_min is None:
+            return None
+        if policy.resident_share_strength == "advice" and not (
+            self.advice_hard
+        ):
+            return None
+        return policy.resident_share_min
 
     @cached_property
     def near_pairs(self) -> tuple[tuple[int, int, float], ...]:
@@ -187,15 +298,13 @@ class Problem:
 
     @cached_property
     def circulation_units(self) -> int:
-        """Circulation area counted in the facility (units)."""
-        return rules.facility_units(
-            [],
-            [
-                rules.to_units(r.area)
-                for r in self.scenario.building.rooms
-                if r.kind == "circulation"
-            ],
-            self.scenario.policy.accounting,
+        """Shared space added to the facility on top of its rooms (units).
+
+        Circulation at its own area under ``include``; zero otherwise
+        (``apportion`` has put it into :attr:`built_units`).
+        """
+        return rules.shared_units(
+            self.scenario.building, self.scenario.policy.accounting
         )
 
     @cached_property
@@ -229,5 +338,10 @@ class Problem:
         return tuple(tuple(members[c]) for c in self.room_class)
 
     def unplaceable(self) -> list[int]:
-        """Functions no room can take, even alone."""
-        return [f for f, rooms in enumerate(self.allowed) if not rooms]
+        """Required functions no room can take, even alone."""
+        soft = set(self.optional)
+        return [
+            f
+            for f, rooms in enumerate(self.allowed)
+            if not rooms and f not in soft
+        ]

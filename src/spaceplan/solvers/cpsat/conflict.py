@@ -239,11 +239,11 @@ def cheapest_relaxations(
     """
     built = AllocationModel(problem, None, rule_literals=True)
     model = built.model
-    share = problem.scenario.policy.resident_share_min
+    share = problem.share_min
     target = problem.target
     # Enough area to meet the target on its own and to lift the share to
     # its minimum with every room of the building in the facility.
-    total = int(sum(int(a) for a in problem.room_units))
+    total = int(sum(int(a) for a in problem.built_units))
     total += problem.circulation_units
     reach = target.units + total
     if share is not None and share < 1:
@@ -260,7 +260,7 @@ def cheapest_relaxations(
             model.add(lit == 0)
         else:
             soft[key] = lit
-    if target.binding != "none":
+    if problem.target_hard:
         keep = model.new_bool_var("keep_area_target")
         model.add(built.facility + extra >= target.units).only_enforce_if(keep)
         soft[("area_target",)] = keep

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from spaceplan import rules
 from spaceplan.solvers.config import Weights
-from spaceplan.solvers.objective import area_coef, near_coef
+from spaceplan.solvers.objective import advice_coef, area_coef, near_coef
 from spaceplan.solvers.problem import Problem
 
 RuleKey = tuple[str, ...]
@@ -121,9 +121,14 @@ class AllocationModel:
         self._add_resident_share()
 
     def _add_placement(self) -> None:
-        # Each fixed function in exactly one room.
+        # Each fixed function in exactly one room; a recommended one in
+        # at most one (leaving it out is an unmet advice item).
+        optional = set(self.p.optional)
         for f, func in enumerate(self.p.funcs):
             xs = [self.x[f, r] for r in self._rooms_of(f)]
+            if f in optional:
+                self.model.add(sum(xs) <= 1)
+                continue
             self.model.add(sum(xs) == 1).only_enforce_if(
                 self.rule("placed", func.id)
             )
@@ -148,6 +153,11 @@ class AllocationModel:
                 ):
                     self.model.add(self.x[f, r] == 0).only_enforce_if(
                         self.rule("floors", func.id)
+                    )
+                # Advice made hard (--advice-hard) is one rule a function.
+                if p.advice_hard and p.advice_cost(f, r):
+                    self.model.add(self.x[f, r] == 0).only_enforce_if(
+                        self.rule("advice", func.id)
                     )
 
     def _add_capacity(self) -> None:
@@ -206,10 +216,13 @@ class AllocationModel:
             used = self._bool_or([*xs, *([fl] if fl is not None else [])])
             hostfixed = self._bool_or(xs)
             office = self._bool_or([v for f, v in pairs if p.office[f]])
+            # Capacity is the room's own area; accounting counts its
+            # building area (apportioned shared space included).
             area = int(p.room_units[r])
+            built = int(p.built_units[r])
             resident: cp_model.LinearExprT
             if mode == "prorate":
-                resident = self._prorate(r, pairs, used, fl, area)
+                resident = self._prorate(r, pairs, used, fl, built)
             else:
                 if mode == "strict":
                     nonres = self._bool_or(
@@ -222,7 +235,7 @@ class AllocationModel:
                         + ([fl] if fl is not None else [])
                     )
                     flag = res_any
-                resident = area * flag
+                resident = built * flag
             peak = self.model.new_int_var(0, area, f"peak{r}")
             loads = [
                 sum(
@@ -239,7 +252,7 @@ class AllocationModel:
                 self.model.add(peak == 0)
             self.room[r] = Vars(used, resident, office, hostfixed, peak)
         self.facility = (
-            sum(int(p.room_units[r]) * v.used for r, v in self.room.items())
+            sum(int(p.built_units[r]) * v.used for r, v in self.room.items())
             + p.circulation_units
         )
         self.resident_total = sum(v.resident for v in self.room.values())
@@ -258,6 +271,7 @@ class AllocationModel:
         # it spreads functions thinly so that rooms look resident.
         p = self.p
         area = int(p.room_units[r])
+        built = int(p.built_units[r])
         need = {f: int(p.need_units[f]) for f, _ in pairs}
         self.model.add(peak <= sum(need[f] * v for f, v in pairs))
         self.model.add(peak <= area * hostfixed)
@@ -276,11 +290,12 @@ class AllocationModel:
             )
             if strict:
                 # Under strict accounting a room holding a non-resident
-                # function counts nothing as resident.
+                # function counts nothing as resident (building area is
+                # never below the room's own, so the row stays valid).
                 other = [need[f] * v for f, v in load if not p.resident[f]]
                 if other:
                     res = cast(cp_model.LinearExpr, resident)
-                    self.model.add(sum(other) + res <= area)
+                    self.model.add(sum(other) + res <= built)
 
     def _prorate(
         self,
@@ -329,15 +344,20 @@ class AllocationModel:
         return c
 
     def _add_area_target(self) -> None:
-        target = self.p.target
-        if target.binding == "none":
+        # An advisory target binds only when advice is made hard.
+        if not self.p.target_hard:
             return
-        self.model.add(self.facility >= target.units).only_enforce_if(
-            self.rule("area_target")
-        )
+        target = self.p.target
+        self.model.add(
+            self.facility >= target.least_units
+        ).only_enforce_if(self.rule("area_target"))
+        if target.high_units is not None:
+            self.model.add(
+                self.facility <= target.high_units
+            ).only_enforce_if(self.rule("area_target"))
 
     def _add_resident_share(self) -> None:
-        share = self.p.scenario.policy.resident_share_min
+        share = self.p.share_min
         if share is None:
             return
         # resident / facility >= share, exactly as rules.share_met does it.
@@ -360,7 +380,7 @@ class AllocationModel:
             self.resident_total
         )
         obj -= area_coef(weights.office) * sum(
-            int(p.room_units[r]) * v.office for r, v in self.room.items()
+            int(p.built_units[r]) * v.office for r, v in self.room.items()
         )
         obj -= area_coef(weights.unused) * sum(
             int(p.room_units[r]) * v.hostfixed - v.peak
@@ -370,13 +390,58 @@ class AllocationModel:
             met = self._near(f, g)
             obj += near_coef(weights.near, w) * met
             self.near_vars.append((met, w))
+        obj -= advice_coef(weights.advice) * self._advice_unmet()
+        obj -= self._omitted(weights)
         self.objective = obj
         self.model.maximize(obj)
+
+    def _advice_unmet(self) -> Any:
+        """Unmet advice items as a linear expression (formats.md §4).
+
+        Room-local items (tags, floors, advised size) cost on x itself;
+        an advised exclusive or never_with breach costs once per function
+        or pair; a recommended function left out costs once.
+        """
+        p = self.p
+        unmet: Any = sum(
+            c * self.x[f, r] for (f, r), c in p.costs.items()
+            if (f, r) in self.x
+        )
+        for f in p.advice_exclusive:
+            breach = self.model.new_bool_var(f"adv_excl{f}")
+            for r in self._rooms_of(f):
+                for g, v in self.xs_of_room(r):
+                    if g != f:
+                        self.model.add(breach >= self.x[f, r] + v - 1)
+            unmet += breach
+        for f, g in p.advice_pairs:
+            breach = self.model.new_bool_var(f"adv_pair{f}_{g}")
+            for r in self._rooms_of(f):
+                if (g, r) in self.x:
+                    self.model.add(
+                        breach >= self.x[f, r] + self.x[g, r] - 1
+                    )
+            unmet += breach
+        return unmet
+
+    def _omitted(self, weights: Weights) -> Any:
+        """Milli-points lost to recommended functions left out."""
+        p = self.p
+        lost: Any = 0
+        for f in p.optional:
+            out = 1 - sum(self.x[f, r] for r in self._rooms_of(f))
+            lost += (
+                advice_coef(weights.advice)
+                + area_coef(weights.omitted) * int(p.need_units[f])
+            ) * out
+        return lost
 
     def _near(self, f: int, g: int) -> cp_model.IntVar:
         # met <=> g sits in f's room or in a room next to it.
         met = self.model.new_bool_var(f"near{f}_{g}")
         p = self.p
+        # A recommended function left out meets no wish.
+        self.model.add(met <= sum(self.x[f, r] for r in self._rooms_of(f)))
         for r in self._rooms_of(f):
             zone = [r, *p.neighbours[r]]
             gs = [self.x[g, q] for q in zone if (g, q) in self.x]

@@ -49,7 +49,12 @@ from spaceplan import rules
 from spaceplan.solution import Plan, Status
 from spaceplan.solvers.config import SolverConfig, Weights
 from spaceplan.solvers.engine import ProgressSink, RawSolve
-from spaceplan.solvers.objective import area_coef, near_coef, objective_terms
+from spaceplan.solvers.objective import (
+    advice_coef,
+    area_coef,
+    near_coef,
+    objective_terms,
+)
 from spaceplan.solvers.problem import Problem
 
 #: Model statuses that mean "stopped early": a plan only if one was found.
@@ -158,6 +163,8 @@ class MipModel:
         self.off_coef = area_coef(weights.office)
         self.unused_coef = area_coef(weights.unused)
         self.near_weight = weights.near
+        self.advice_coef = advice_coef(weights.advice)
+        self.omit_coef = area_coef(weights.omitted)
         #: Objective terms (column, milli coefficient).
         self.resident_terms: list[tuple[int, float]] = []
         self.used_terms: list[tuple[int, float]] = []
@@ -171,7 +178,9 @@ class MipModel:
         p, m = self.p, self.m
         for f in range(p.num_funcs):
             for r in p.allowed[f]:
-                self.x[f, r] = m.col(0, 1, integer=True)
+                # Room-local advice (tags, floors, size) costs on x.
+                cost = -self.advice_coef * p.costs.get((f, r), 0)
+                self.x[f, r] = m.col(0, 1, float(cost), integer=True)
                 self.room_funcs[r].append(f)
         if p.has_flexible:
             for r in range(p.num_rooms):
@@ -181,11 +190,12 @@ class MipModel:
                 cap = float(p.room_units[r])
                 self.hostfixed[r] = m.col(0, 1, -self.unused_coef * cap)
         for r in range(p.num_rooms):
-            cap = float(p.room_units[r])
+            # The facility counts building areas (capacity is the room's).
+            built = float(p.built_units[r])
             if r in self.hostfixed:
-                self.used_terms.append((self.hostfixed[r], cap))
+                self.used_terms.append((self.hostfixed[r], built))
             if r in self.flex:
-                self.used_terms.append((self.flex[r], cap))
+                self.used_terms.append((self.flex[r], built))
 
     def used(self, r: int) -> list[tuple[int, float]]:
         """``used[r]`` as terms: hostfixed + flex."""
@@ -209,13 +219,54 @@ class MipModel:
         self._add_office()
         self._add_resident()
         self._add_near()
+        self._add_advice()
         self._add_area_target()
         self._add_resident_share()
 
     def _add_placement(self) -> None:
+        optional = set(self.p.optional)
         for f in range(self.p.num_funcs):
             xs = [(self.x[f, r], 1.0) for r in self.p.allowed[f]]
+            if f in optional:
+                # Σ x + left_out = 1; leaving it out is one advice item.
+                lost = self.advice_coef + self.omit_coef * float(
+                    self.p.need_units[f]
+                )
+                out = self.m.col(0, 1, -lost, integer=True)
+                self.m.row(1, 1, [*xs, (out, 1.0)])
+                continue
             self.m.row(1, 1, xs)
+
+    def _add_advice(self) -> None:
+        # An advised exclusive or never_with breach: a 0/1 column paying
+        # one advice item, forced to 1 when the rooms say so.
+        p, m = self.p, self.m
+        for f in p.advice_exclusive:
+            for r in p.allowed[f]:
+                others = [g for g in self.room_funcs[r] if g != f]
+                if not others:
+                    continue
+                n = float(len(others))
+                b = m.col(0, 1, -self.advice_coef, integer=True)
+                # Σ others + n x_f - n b <= n
+                m.row(
+                    -math.inf,
+                    n,
+                    [
+                        *((self.x[g, r], 1.0) for g in others),
+                        (self.x[f, r], n),
+                        (b, -n),
+                    ],
+                )
+        for f, g in p.advice_pairs:
+            b = m.col(0, 1, -self.advice_coef, integer=True)
+            for r in p.allowed[f]:
+                if (g, r) in self.x:
+                    m.row(
+                        -math.inf,
+                        1,
+                        [(self.x[f, r], 1.0), (self.x[g, r], 1.0), (b, -1.0)],
+                    )
 
     def _add_capacity(self) -> None:
         p = self.p
@@ -307,7 +358,7 @@ class MipModel:
             offices = [f for f in funcs if p.office[f]]
             if not offices:
                 continue
-            cap = float(p.room_units[r])
+            cap = float(p.built_units[r])
             o = m.col(0, 1, -self.off_coef * cap)
             for f in offices:
                 m.row(-math.inf, 0, [(self.x[f, r], 1.0), (o, -1.0)])
@@ -318,7 +369,7 @@ class MipModel:
         for r in range(p.num_rooms):
             if not self.used(r):
                 continue
-            cap = float(p.room_units[r])
+            cap = float(p.built_units[r])
             if mode == "prorate":
                 self._prorate(r, cap)
                 continue
@@ -375,6 +426,12 @@ class MipModel:
         p, m = self.p, self.m
         for f, g, w in p.near_pairs:
             met = m.col(0, 1, near_coef(self.near_weight, w))
+            # A recommended function left out meets no wish.
+            m.row(
+                -math.inf,
+                0,
+                [(met, 1.0), *((self.x[f, r], -1.0) for r in p.allowed[f])],
+            )
             for r in p.allowed[f]:
                 zone = [r, *p.neighbours[r]]
                 gs = [(self.x[g, q], -1.0) for q in zone if (g, q) in self.x]
@@ -382,15 +439,22 @@ class MipModel:
                 m.row(-math.inf, 1, [(met, 1.0), (self.x[f, r], 1.0), *gs])
 
     def _add_area_target(self) -> None:
-        target = self.p.target
-        if target.binding == "none":
+        # An advisory target binds only when advice is made hard.
+        if not self.p.target_hard:
             return
-        need = target.units - self.p.circulation_units
-        self.m.row(float(need), math.inf, self.used_terms)
+        target = self.p.target
+        circ = self.p.circulation_units
+        high = (
+            math.inf
+            if target.high_units is None
+            else float(target.high_units - circ)
+        )
+        need = target.least_units - circ
+        self.m.row(float(need), high, self.used_terms)
 
     def _add_resident_share(self) -> None:
         p = self.p
-        share = p.scenario.policy.resident_share_min
+        share = p.share_min
         if share is None:
             return
         # SHARE × Σ res >= share × (Σ area × used + circulation)
