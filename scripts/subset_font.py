@@ -10,7 +10,10 @@ Usage::
 The charset is built here with no extra data: every GB2312 byte pair is
 decoded with Python's codec (6,763 hanzi plus the GB2312 symbols), then
 ASCII, Latin-1, CJK punctuation and the few symbols our drawings use are
-added. The result goes to ``src/spaceplan/fonts/``.
+added. The CFF outlines are then turned into TrueType (quadratic)
+outlines, so matplotlib embeds the font in PDFs as real TrueType
+(``pdf.fonttype: 42``): text stays searchable and the font type matches
+what the PDF declares. The result goes to ``src/spaceplan/fonts/``.
 """
 
 from __future__ import annotations
@@ -20,13 +23,16 @@ import sys
 from pathlib import Path
 
 from fontTools import subset
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont, newTable
 
 OUT = (
     Path(__file__).resolve().parents[1]
     / "src"
     / "spaceplan"
     / "fonts"
-    / "NotoSansSC-Subset.otf"
+    / "NotoSansSC-Subset.ttf"
 )
 
 #: Symbols our drawings and reports write besides the ranges below.
@@ -56,6 +62,44 @@ def charset() -> str:
     return "".join(sorted(chars))
 
 
+def truetype(font: TTFont, max_err: float = 1.0) -> None:
+    """Replace ``font``'s CFF outlines by TrueType ones, in place.
+
+    Each cubic curve becomes quadratic splines within ``max_err`` font
+    units (of 1,000 per em): invisible at any print size.
+    """
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        # CFF contours run anticlockwise, TrueType ones clockwise.
+        glyphs[name].draw(Cu2QuPen(pen, max_err, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    font["glyf"] = glyf
+    font["loca"] = newTable("loca")
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for field in (
+        "maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
+        "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
+        "maxComponentElements", "maxComponentDepth",
+    ):
+        setattr(maxp, field, 0)
+    maxp.maxZones = 1
+    font["head"].glyphDataFormat = 0
+    post = font["post"]
+    post.formatType = 2.0
+    post.extraNames = []
+    post.mapping = {}
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Subset ``source`` to :func:`charset` and write it to ``--out``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -72,8 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)
+    truetype(font)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    subset.save_font(font, str(args.out), options)
+    font.save(str(args.out))
     kept = len(font.getBestCmap())
     font.close()
     size = args.out.stat().st_size

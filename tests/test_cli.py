@@ -361,6 +361,7 @@ OFFERS = {
     "sweep": {"--json", "--quiet", "--lang", "--output"},
     "import-dxf": {"--json", "--quiet", "--lang", "--output"},
     "bench": {"--output"},
+    "schema": set(),
 }
 
 

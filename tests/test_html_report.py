@@ -68,7 +68,7 @@ def test_report_is_self_contained(report):
     assert not re.search(r"url\((?!#|data:)", page)
     assert "@import" not in page
     # the report's own Chinese text has its font inside the file
-    assert "url(data:font/otf;base64," in page
+    assert "url(data:font/ttf;base64," in page
     # two plans and the comparison, inline, with ids kept apart
     assert page.count("<svg") == 3
     assert 'id="cA-room:R101"' in page and 'id="cB-room:R101"' in page

@@ -2,7 +2,8 @@
 
 ``result.json`` and ``report.md`` always; then the drawing set: per
 candidate ``plan-<id>.png``, ``.svg`` and ``.dxf``, ``comparison.png``,
-``drawings.pdf`` (cover, candidates, comparison) and ``report.html``.
+``drawings.pdf`` (cover, candidates, comparison) and ``report.html``;
+per candidate a room and function schedule ``schedule-<id>.xlsx``.
 ``spaceplan check -o`` writes one plan's report through
 :func:`write_check_report`, ``spaceplan sweep`` its chart through
 :func:`write_sweep_plot`. This is the only module that writes output
@@ -57,7 +58,9 @@ def write_outputs(
     lang
         ``zh`` (default) or ``en``.
     drawings
-        False writes ``result.json`` and ``report.md`` only.
+        False writes ``result.json`` and ``report.md`` only; True adds
+        the drawing set and per candidate ``schedule-<id>.xlsx`` (rooms,
+        functions, compliance, timetable).
     font
         A font file for the drawings (see :func:`write_drawings`).
 
@@ -79,6 +82,13 @@ def write_outputs(
     ]
     if drawings:
         written += write_drawings(scenario, result, out, lang, font=font)
+        # openpyxl loads only when a schedule is written (start-up speed)
+        from spaceplan.report.xlsx import schedule_workbook
+
+        for cand in result.candidates:
+            book = schedule_workbook(scenario, cand, lang)
+            path = out / f"schedule-{cand.id}.xlsx"
+            written.append(write_bytes(path, book))
     return written
 
 

@@ -26,7 +26,7 @@ from spaceplan.solution import Candidate, Plan
 #: real folder here, which matplotlib and fontTools need.
 FONT_DIR = Path(str(files("spaceplan") / "fonts"))
 #: The bundled font file and its family name.
-BUNDLED_FONT = FONT_DIR / "NotoSansSC-Subset.otf"
+BUNDLED_FONT = FONT_DIR / "NotoSansSC-Subset.ttf"
 BUNDLED_FAMILY = "Noto Sans SC"
 
 @dataclass(frozen=True)

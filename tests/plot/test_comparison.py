@@ -64,7 +64,7 @@ def test_drawing_set_files(scenario, result, tmp_path):
     pdf = (tmp_path / "drawings.pdf").read_bytes()
     # cover, one page per candidate, comparison
     assert len(re.findall(rb"/Type /Page\b", pdf)) == 4
-    assert b"/Subtype /Type3" in pdf  # CFF font kept as Type 3
+    assert b"/Subtype /Type3" not in pdf  # TrueType fonts: searchable
     svg = (tmp_path / "plan-A.svg").read_text(encoding="utf-8")
     assert svg.startswith("<?xml") and 'id="room:R101"' in svg
     png = (tmp_path / "plan-A.png").read_bytes()

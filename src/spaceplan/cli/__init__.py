@@ -24,6 +24,7 @@ from spaceplan.cli.command import EXIT_INPUT, SpaceplanGroup
 from spaceplan.cli.diagnose import diagnose
 from spaceplan.cli.dxf import import_dxf
 from spaceplan.cli.inspect import EXIT_NONCOMPLIANT, check, policies, validate
+from spaceplan.cli.schema import schema
 from spaceplan.cli.solve import demo_command, solve_command
 from spaceplan.cli.sweep import sweep
 
@@ -46,5 +47,6 @@ for _command in (
     sweep,
     import_dxf,
     bench,
+    schema,
 ):
     main.add_command(_command)

@@ -170,11 +170,15 @@ def draw_floor(
     lang: Lang,
     span: tuple[float, float] | None,
     ax: Axes | None,
+    scale: float | None = None,
 ) -> Axes:
     """:func:`plot_floorplan` without the font set-up and glyph check.
 
     For sheets that draw several floors inside one
-    :func:`~spaceplan.plot.style.drawing_context`.
+    :func:`~spaceplan.plot.style.drawing_context`. With ``scale`` (e.g.
+    100 for 1:100) the axes are resized, from their top-left corner, so
+    that a metre of the building is ``1000 / scale`` mm of the printed
+    page; labels are sized for that scale.
     """
     geo = floor_shapes(scenario, floor)
     if not geo.shapes:
@@ -185,15 +189,20 @@ def draw_floor(
     ).bounds
     w, h = maxx - minx, maxy - miny
     if ax is None:
-        scale = 7.0 / max(w, h)
+        inch_per_m = 7.0 / max(w, h)
         _, ax = plt.subplots(
-            figsize=(max(3.0, w * scale + 0.6), max(2.5, h * scale + 1.2))
+            figsize=(
+                max(3.0, w * inch_per_m + 0.6),
+                max(2.5, h * inch_per_m + 1.2),
+            )
         )
     pad = 0.04 * max(w, h)
     sw, sh = span if span is not None else (w, h)
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     ax.set_xlim(cx - sw / 2 - pad, cx + sw / 2 + pad)
     ax.set_ylim(cy - sh / 2 - pad, cy + sh / 2 + pad)
+    if scale is not None:
+        _at_scale(ax, scale)
     ax.set_aspect("equal", adjustable="box")
     ax.set_axis_off()
     ax.set_title(floor_name(floor, lang), fontsize=11, loc="left")
@@ -392,6 +401,23 @@ def _write_key(ax: Axes, key: list[str], lang: Lang) -> None:
             ha="left",
             gid="key",
         )
+
+
+#: Metres per inch of paper.
+M_PER_INCH = 0.0254
+
+
+def _at_scale(ax: Axes, scale: float) -> None:
+    """Resize ``ax`` (top-left fixed) so its limits print at 1:``scale``."""
+    root = ax.get_figure(root=True)
+    assert root is not None
+    fig_w, fig_h = root.get_size_inches()
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    w = (x1 - x0) / scale / M_PER_INCH / fig_w
+    h = (y1 - y0) / scale / M_PER_INCH / fig_h
+    pos = ax.get_position()
+    ax.set_position((pos.x0, pos.y1 - h, w, h))
 
 
 def _scale_bar(ax: Axes, x: float, y: float, width: float) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch, Polygon, Rectangle
 
 from spaceplan import __version__
 from spaceplan.data import Scenario
@@ -27,7 +27,7 @@ from spaceplan.layout import (
     room_functions,
 )
 from spaceplan.plot.comparison import plot_comparison
-from spaceplan.plot.floorplan import draw_floor, labels_of
+from spaceplan.plot.floorplan import M_PER_INCH, draw_floor, labels_of
 from spaceplan.plot.schedule import plot_schedule
 from spaceplan.report.solve import candidate_table
 from spaceplan.report.wording import failure_line
@@ -37,6 +37,10 @@ from spaceplan.solution import Candidate, Result
 PAGE = (16.54, 11.69)
 _RESERVE = 0.8  # inches of a floor panel kept for its title and key
 _PASS, _FAIL = "#1d7a35", "#b3261e"
+#: Print scales a candidate sheet may use (1:n), largest first: those
+#: GB/T 50104 (建筑制图标准) gives for plans, then 1:500 and 1:1000 for
+#: large sites. The first at which every floor fits its panel is used.
+SCALES = (100, 150, 200, 300, 500, 1000)
 
 
 # ---------------------------------------------------------------- figures
@@ -61,6 +65,92 @@ def _grid(
         if scale > best_scale:
             best, best_scale = (rows, cols), scale
     return best
+
+
+def print_scale(
+    span: tuple[float, float], panel: tuple[float, float]
+) -> int | None:
+    """The largest of :data:`SCALES` at which ``span`` fits ``panel``.
+
+    Parameters
+    ----------
+    span
+        The widest and the deepest floor, metres.
+    panel
+        The room a floor has on the page, inches.
+
+    Returns
+    -------
+    int or None
+        ``n`` of 1:n, or None when even the smallest scale is too big.
+    """
+    # The plans pad each side with 4 % of the floor's larger side, blank
+    # paper that may run into the panel's margins; half of it must fit.
+    pad = 0.04 * max(span)
+    for scale in SCALES:
+        w = (span[0] + pad) / scale / M_PER_INCH
+        h = (span[1] + pad) / scale / M_PER_INCH
+        if w <= panel[0] and h <= panel[1]:
+            return scale
+    return None
+
+
+def _north_arrow(fig: Figure, x: float, y: float, lang: Lang) -> None:
+    """A north arrow (up the page) centred at ``x``, top at ``y``."""
+    ax = fig.add_axes((x - 0.02, y - 0.06, 0.04, 0.06))
+    ax.set_xlim(-1.2, 1.2)
+    ax.set_ylim(-1.4, 2.0)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_gid("north-arrow")
+    ax.add_patch(
+        Polygon(
+            [(0, 1), (0.45, -0.9), (0, -0.5)],
+            closed=True,
+            facecolor="black",
+            edgecolor="black",
+            linewidth=0.8,
+        )
+    )
+    ax.add_patch(
+        Polygon(
+            [(0, 1), (-0.45, -0.9), (0, -0.5)],
+            closed=True,
+            facecolor="white",
+            edgecolor="black",
+            linewidth=0.8,
+        )
+    )
+    ax.text(
+        0, 1.15, t("face.north", lang), ha="center", va="bottom",
+        fontsize=10, fontweight="bold",
+    )  # fmt: skip
+
+
+def _layout(
+    spans: Sequence[tuple[float, float]], width: float, height: float
+) -> tuple[int, int, int | None]:
+    """Rows, columns and print scale of the floor panels.
+
+    The grid whose panels take the largest standard scale wins; among
+    equals, the one :func:`_grid` prefers (the largest exact fit).
+    """
+    span = (max(s[0] for s in spans), max(s[1] for s in spans))
+    best = _grid(spans, width, height)
+    options = [best] + [
+        (math.ceil(len(spans) / cols), cols)
+        for cols in range(1, len(spans) + 1)
+    ]
+
+    def rank(grid: tuple[int, int]) -> float:
+        rows, cols = grid
+        panel = (width / cols - 0.3, height / rows - _RESERVE)
+        scale = print_scale(span, panel)
+        return math.inf if scale is None else scale
+
+    rows, cols = min(options, key=rank)  # min keeps the first of equals
+    found = rank((rows, cols))
+    return rows, cols, None if found == math.inf else int(found)
 
 
 def _title(fig: Figure, scenario: Scenario, head: str, lang: Lang) -> None:
@@ -280,7 +370,7 @@ def plot_candidate_sheet(
     left, right, top, bottom = 0.35, 0.35, 1.25, 0.35
     area_w = PAGE[0] - left - right - side_w - 0.3
     area_h = PAGE[1] - top - bottom
-    rows, cols = _grid(spans, area_w, area_h)
+    rows, cols, scale = _layout(spans, area_w, area_h)
     cell_w, cell_h = area_w / cols, area_h / rows
     for i, floor in enumerate(floors):
         r, c = divmod(i, cols)
@@ -292,9 +382,23 @@ def plot_candidate_sheet(
         )
         ax = fig.add_axes(rect)
         ax.set_anchor("W")
-        draw_floor(scenario, candidate, floor, lang, span, ax)
+        draw_floor(scenario, candidate, floor, lang, span, ax, scale)
     head = f"{t('d.plan', lang)} · {t('w.candidate', lang)} {candidate.id}"
     _title(fig, scenario, head, lang)
+    fig.text(
+        0.975,
+        0.955,
+        t("face.scale", lang, scale=scale)
+        if scale is not None
+        else t("face.not_to_scale", lang),
+        fontsize=11,
+        va="top",
+        ha="right",
+        gid="print-scale",
+    )
+    _north_arrow(
+        fig, (left + area_w - 0.3) / PAGE[0], 1 - 0.25 / PAGE[1], lang
+    )
     funcs = room_functions(scenario, candidate)
     cats = [
         room_category(room, funcs.get(room.id, []))

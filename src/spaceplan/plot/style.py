@@ -39,6 +39,18 @@ SYSTEM_CJK = (
     "SimHei",
 )
 
+#: Families an SVG names after ours, so that a viewer without the
+#: bundled font still finds a Chinese one (Windows, macOS, Linux).
+SVG_FALLBACK = (
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "sans-serif",
+)
+
 
 # --------------------------------------------------------------- fonts
 
@@ -79,14 +91,17 @@ def font_families(font: str | os.PathLike[str] | None = None) -> list[str]:
 def rc_params(font: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """matplotlib settings for our drawings (fonts, PDF and SVG text).
 
-    PDF keeps Type 3 fonts: the CFF-based OTF embeds cleanly that way,
-    while Type 42 makes poppler complain. SVG text becomes paths, so the
-    file shows the same glyphs on a machine without the font.
+    Text stays text, so it can be searched and copied: PDFs embed the
+    fonts as TrueType (Type 42; the bundled font has TrueType outlines
+    for this), SVGs keep ``<text>`` elements whose ``font-family`` lists
+    our families and then common Chinese fonts (:data:`SVG_FALLBACK`),
+    for a viewer that lacks the bundled one.
     """
+    families = font_families(font)
     return {
-        "font.family": font_families(font),
-        "pdf.fonttype": 3,
-        "svg.fonttype": "path",
+        "font.family": families,
+        "pdf.fonttype": 42,
+        "svg.fonttype": "none",
         "svg.hashsalt": "spaceplan",
         "axes.unicode_minus": False,
         "hatch.linewidth": 0.5,

@@ -19,7 +19,7 @@ from spaceplan import __version__, rules
 from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, function_name, policy_title
 from spaceplan.i18n import t as _t
-from spaceplan.layout import BUNDLED_FONT
+from spaceplan.layout import BUNDLED_FAMILY, BUNDLED_FONT
 from spaceplan.report.plan import (
     accounting_lines,
     format_margin,
@@ -34,7 +34,7 @@ from spaceplan.report.wording import (
 )
 from spaceplan.solution import Candidate, CheckRecord, Result
 
-FONT_FAMILY = "SpaceplanCJK"
+FONT_FAMILY = BUNDLED_FAMILY
 
 
 def _e(value: object) -> str:
@@ -100,7 +100,7 @@ def _font_face(text: str) -> str:
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return (
         f'@font-face {{ font-family: "{FONT_FAMILY}"; '
-        f"src: url(data:font/otf;base64,{data}) format('opentype'); }}"
+        f"src: url(data:font/ttf;base64,{data}) format('truetype'); }}"
     )
 
 
@@ -466,7 +466,9 @@ def render_html(
         f"<p>{_e(policy_title(scenario.policy, lang))} · "
         f"spaceplan {_e(__version__)}</p></header>"
     )
-    page_text = title + header + "".join(nav) + _strip_svg(text_part)
+    # The drawings' text is SVG <text> naming the bundled family, so the
+    # embedded font covers it too (markup is ASCII and adds nothing).
+    page_text = title + header + "".join(nav) + text_part
     css = _font_face(page_text) + (_CSS % {"font": FONT_FAMILY})
     html_lang = _t("html.lang", lang)
     return (
@@ -478,7 +480,3 @@ def render_html(
         f"<body>\n{header}\n<main>\n<nav>{''.join(nav)}</nav>\n"
         f"{text_part}\n</main>\n</body>\n</html>\n"
     )
-
-
-def _strip_svg(text: str) -> str:
-    return re.sub(r"<svg.*?</svg>", "", text, flags=re.S)
