@@ -541,7 +541,7 @@ def generate_planted(
             per_100_households=PER_100_HOUSEHOLDS, source="generated"
         ),
         resident_share_min=0.60,
-        resident_share_source="generated (as seed 000: ≥ 60 %)",
+        resident_share_source="generated (as the Chongqing 2022 plan: ≥ 60 %)",
         accounting=accounting,
         slots=DEFAULT_SLOTS,
         functions=all_funcs,
