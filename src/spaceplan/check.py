@@ -19,6 +19,7 @@ from typing import Any
 from spaceplan import rules
 from spaceplan.data import Function, Room, Scenario
 from spaceplan.i18n import Lang, t
+from spaceplan.renovation.check import rebuild
 from spaceplan.solution import Candidate, CheckRecord, Plan, evaluate_plan
 
 #: The profile's rule ids, in report order.
@@ -160,6 +161,10 @@ def advice_unmet(scenario: Scenario, plan: Plan) -> int:
 def audit(scenario: Scenario, plan: Plan) -> Audit:
     """Check every facility rule and function requirement of ``plan``."""
     result = Audit(advice_hard=scenario.advice_hard)
+    rebuilt = rebuild(scenario, plan.works)  # formats.md §8: works first
+    for row in rebuilt.rows:
+        result.add(Row(**row))
+    scenario = rebuilt.scenario
     _check_ids(scenario, plan, result)
     _check_facility(scenario, plan, result)
     for function in scenario.functions:
@@ -217,6 +222,7 @@ def checked_candidate(
         metrics=ev.metrics.replace(advice_unmet=found.advice_unmet),
         checks=tuple(row.record() for row in rows),
         moved=moved,
+        works=plan.works,
     )
 
 

@@ -22,6 +22,7 @@ from pydantic import (
 from shapely.geometry import Polygon
 
 from spaceplan.geometry import derive_adjacency, polygon_shape
+from spaceplan.renovation.spec import Renovation, Wall, check_walls
 
 #: Room tags a scenario may use and a function may need.
 KNOWN_TAGS = (
@@ -156,11 +157,13 @@ class Building(Model):
     rooms: tuple[Room, ...]
     adjacency: tuple[tuple[str, str], ...] | None = None
     survey: tuple[FloorSurvey, ...] = Field(default=(), alias="floors")
+    walls: tuple[Wall, ...] = ()
 
     @model_validator(mode="after")
     def _check(self) -> Building:
         self._check_rooms()
         self._check_adjacency()
+        check_walls(self.rooms, self.walls)
         self._check_survey()
         return self
 
@@ -170,9 +173,7 @@ class Building(Model):
             if entry.floor in seen:
                 raise ValueError(f"floors lists floor {entry.floor} twice.")
             seen.add(entry.floor)
-            area = sum(
-                r.area for r in self.rooms if r.floor == entry.floor
-            )
+            area = sum(r.area for r in self.rooms if r.floor == entry.floor)
             if area == 0:
                 raise ValueError(
                     f"floors gives a gross area for floor {entry.floor}, "
@@ -246,11 +247,8 @@ class FloorRange(Model):
 
     @model_validator(mode="after")
     def _order(self) -> FloorRange:
-        if (
-            self.min is not None
-            and self.max is not None
-            and self.min > self.max
-        ):
+        lo, hi = self.min, self.max
+        if lo is not None and hi is not None and lo > hi:
             raise ValueError(
                 f"floors min {self.min} is above max {self.max}."
             )
@@ -609,6 +607,7 @@ class ScenarioFile(Model):
     require: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     options: Options = Options()
+    renovation: Renovation | None = None
 
 
 class Scenario(Model):
@@ -627,6 +626,7 @@ class Scenario(Model):
     options: Options = Options()
     source: str | None = None
     sha256: str | None = None
+    renovation: Renovation | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Scenario:

@@ -219,6 +219,7 @@ def resolve(
             building=spec.building,
             functions=tuple(chosen),
             options=spec.options,
+            renovation=spec.renovation,
             source=source,
             sha256=sha256,
         )

@@ -15,7 +15,9 @@ from typing import Any, Literal
 from pydantic import Field
 
 from spaceplan import rules
-from spaceplan.data import Function, Model, Scenario
+from spaceplan.data import Function, Model, Point, Scenario
+from spaceplan.renovation.check import rebuild
+from spaceplan.renovation.spec import Work
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
@@ -35,6 +37,9 @@ class Plan(Model):
     """
 
     assignments: tuple[Assignment, ...]
+    #: Partitions removed and built (formats.md §8); rooms of the plan
+    #: use the names these works give (``R101+R102``, ``R104a``).
+    works: tuple[Work, ...] = ()
 
     @classmethod
     def from_pairs(cls, pairs: Any) -> Plan:
@@ -85,6 +90,10 @@ class RoomUse(Model):
     floor: int = 1
     slot_use: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     building_area: float | None = None
+    #: A split part: the room it was cut from (a merge is named R1+R2).
+    parts_of: str | None = None
+    #: The outline of a merged or split room, when the originals have one.
+    polygon: tuple[Point, ...] | None = None
 
 
 class Metrics(Model):
@@ -106,6 +115,7 @@ class Metrics(Model):
     flex_area: float = 0.0
     flex_carries: bool = False
     advice_unmet: int = 0
+    works_cost: float = 0.0
 
 
 class PlanEvaluation(Model):
@@ -133,6 +143,8 @@ def evaluate_plan(scenario: Scenario, plan: Plan) -> PlanEvaluation:
     comparison. Function and room ids the scenario does not know are
     skipped here; :func:`spaceplan.check.check_solution` reports them.
     """
+    rebuilt = rebuild(scenario, plan.works)
+    scenario = rebuilt.scenario
     policy = scenario.policy
     acc = policy.accounting
     strict = rules.strict_accounting(acc)
@@ -182,6 +194,7 @@ def evaluate_plan(scenario: Scenario, plan: Plan) -> PlanEvaluation:
                     for s in slots
                 },
                 building_area=rules.to_m2(built),
+                **_made(rebuilt.made_of, room),
             )
         )
     circulation = sum(
@@ -216,6 +229,7 @@ def evaluate_plan(scenario: Scenario, plan: Plan) -> PlanEvaluation:
         flex_carries=rules.flex_carries(
             flex, facility, target.units, policy.resident_share_min
         ),
+        works_cost=round(sum(w.cost for w in plan.works), 2),
     )
     return PlanEvaluation(
         rooms=tuple(uses),
@@ -230,6 +244,15 @@ def evaluate_plan(scenario: Scenario, plan: Plan) -> PlanEvaluation:
         strict_facility_units=strict_fac,
         flex_units=flex,
     )
+
+
+def _made(made_of: dict[str, tuple[str, ...]], room: Any) -> dict[str, Any]:
+    """``parts_of`` and outline of a room a renovation made."""
+    if room.id not in made_of:
+        return {}
+    parts = made_of[room.id]
+    split = len(parts) == 1
+    return {"parts_of": parts[0] if split else None, "polygon": room.polygon}
 
 
 def _known(scenario: Scenario, ids: tuple[str, ...]) -> list[Function]:
@@ -269,11 +292,12 @@ class Candidate(Model):
     metrics: Metrics
     checks: tuple[CheckRecord, ...]
     moved: tuple[str, ...] = ()
+    works: tuple[Work, ...] = ()
 
     @property
     def plan(self) -> Plan:
-        """The candidate's assignment as a :class:`Plan`."""
-        return Plan(assignments=self.assignments)
+        """The candidate's assignment and works as a :class:`Plan`."""
+        return Plan(assignments=self.assignments, works=self.works)
 
 
 class ScenarioRef(Model):
@@ -300,3 +324,5 @@ class Result(Model):
     candidates: tuple[Candidate, ...] = ()
     diagnosis: dict[str, Any] | None = None
     accounting: dict[str, Any] = Field(default_factory=dict)
+    #: Prices, moves considered and model size of a renovation run.
+    renovation: dict[str, Any] | None = None

@@ -31,6 +31,9 @@ class Weights:
     advice: float = 20.0
     #: What each m² of a recommended function left out costs.
     omitted: float = 2.0
+    #: Yuan of partition works one m² of resident area is worth (0: works
+    #: cost nothing in the objective; the budget still binds).
+    works: float = 2000.0
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Protocol
 import spaceplan
 from spaceplan.check import audit, checked_candidate
 from spaceplan.data import Scenario
+from spaceplan.renovation import moves
 from spaceplan.solution import (
     Candidate,
     Plan,
@@ -100,7 +101,10 @@ def run(
 ) -> Result:
     """Solve ``scenario`` for up to ``config.candidates`` checked plans."""
     started = time.perf_counter()
-    problem = Problem(scenario)
+    # A backend that cannot choose works solves the original rooms only
+    # (the result's renovation note says so).
+    renovate = getattr(backend, "supports_works", False)
+    problem = Problem(scenario, renovate=renovate)
     count = config.candidates if backend.supports_candidates else 1
     diff = effective_difference(config, problem.num_funcs)
     avoid: list[dict[int, int]] = []
@@ -117,7 +121,8 @@ def run(
             status = raw.status
         if raw.plan is None:
             break
-        cand = _candidate(scenario, problem, config, raw, k, candidates)
+        public = dataclasses.replace(raw, plan=problem.public_plan(raw.plan))
+        cand = _candidate(scenario, problem, config, public, k, candidates)
         candidates.append(cand)
         placement = raw.plan.placement()
         avoid.append(
@@ -143,10 +148,13 @@ def run(
         solver=backend.name,
         config=config.name,
         seed=config.seed,
-        objective_description=describe(config.weights),
+        objective_description=describe(
+            config.weights, problem.renovating
+        ),
         objective_weights=dataclasses.asdict(config.weights),
         candidates=tuple(candidates),
         diagnosis=diagnosis,
+        renovation=renovation_note(scenario, problem, backend.name),
         # v1 readers look for "circulation"; v2 adds "shared_space".
         accounting={
             **acc.model_dump(mode="json"),
@@ -199,6 +207,35 @@ def _candidate(
         objective_terms=terms.as_dict(),
         moved=moved,
     )
+
+
+def renovation_note(
+    scenario: Scenario, problem: Problem, solver: str
+) -> dict[str, object] | None:
+    """What the run did about renovation (None: the scenario has none).
+
+    ``alternatives`` counts the rooms the solver chose among per
+    original room (the model size of formats.md §8).
+    """
+    reno = scenario.renovation
+    if reno is None:
+        return None
+    price = moves.prices(reno)
+    hosts = max(1, len(problem.cover))
+    return {
+        "allow": list(reno.allow),
+        "remove_per_m": price.remove_per_m,
+        "build_per_m": price.build_per_m,
+        "cost_source": price.source,
+        "budget": reno.budget,
+        "moves_considered": problem.renovate,
+        "options": len(problem.options),
+        "alternatives_per_room": round(problem.num_rooms / hosts, 2),
+        "note": "" if problem.renovate else (
+            f"The {solver} solver keeps every wall; solve with cpsat to "
+            "consider merges and splits."
+        ),
+    }
 
 
 def _label(k: int) -> str:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from spaceplan.check import advice_unmet
 from spaceplan.data import Scenario
+from spaceplan.renovation.check import rebuild
+from spaceplan.renovation.spec import Work
 from spaceplan.rules import to_units
 from spaceplan.solution import Plan, PlanEvaluation, evaluate_plan
 from spaceplan.solvers.config import Weights
@@ -30,6 +32,14 @@ def near_coef(weight: float, wish_weight: float) -> int:
     return round(weight * wish_weight * MILLI)
 
 
+def works_coef(weight: float, works: tuple[Work, ...]) -> int:
+    """Milli-points partition works cost: each work's whole yuan over
+    ``weight`` yuan a point, rounded per work (0 when weight is 0)."""
+    if weight <= 0:
+        return 0
+    return sum(round(w.cost * MILLI / weight) for w in works)
+
+
 def advice_coef(weight: float) -> int:
     """Milli-points one unmet advice item costs."""
     return round(weight * MILLI)
@@ -46,6 +56,7 @@ class ObjectiveTerms:
     near_possible: float
     milli: int
     advice_unmet: int = 0
+    works_cost: float = 0.0
 
     @property
     def value(self) -> float:
@@ -53,8 +64,10 @@ class ObjectiveTerms:
         return self.milli / MILLI
 
     def as_dict(self) -> dict[str, float]:
-        """Terms for the report (areas in m²)."""
+        """Terms for the report (areas in m², works in 元 when any)."""
+        works = {"works_cost": self.works_cost} if self.works_cost else {}
         return {
+            **works,
             "resident_area": self.resident_units / 100,
             "office_area": self.office_units / 100,
             "unused_area": self.unused_units / 100,
@@ -68,7 +81,7 @@ class ObjectiveTerms:
 def near_satisfied(scenario: Scenario, plan: Plan) -> list[bool]:
     """For each ``near`` wish in scenario order: is it met?"""
     placement = plan.placement()
-    building = scenario.building
+    building = rebuild(scenario, plan.works).scenario.building
     out = []
     for f in scenario.fixed_functions:
         for wish in f.near:
@@ -118,6 +131,7 @@ def objective_terms(
         )
         - advice_coef(weights.advice) * unmet
         - area_coef(weights.omitted) * omitted
+        - works_coef(weights.works, plan.works)
     )
     return ObjectiveTerms(
         resident_units=ev.resident_units,
@@ -127,11 +141,13 @@ def objective_terms(
         near_possible=sum(wishes),
         milli=milli,
         advice_unmet=unmet,
+        works_cost=sum(w.cost for w in plan.works),
     )
 
 
-def describe(weights: Weights) -> str:
-    """The objective in words, for the report."""
+def describe(weights: Weights, works: bool = False) -> str:
+    """The objective in words, for the report (``works``: renovation)."""
+    cost = f" − partition works (元) / {weights.works:g}" if works else ""
     return (
         f"maximise {weights.resident:g} × resident-activity area (m²) "
         f"− {weights.office:g} × office area (m²) "
@@ -139,6 +155,6 @@ def describe(weights: Weights) -> str:
         f"+ {weights.near:g} × satisfied 'near' weights "
         f"− {weights.advice:g} × unmet advice items "
         f"− {weights.omitted:g} × area of recommended functions left "
-        "out (m²); "
+        f"out (m²){cost}; "
         "subject to every hard rule"
     )

@@ -15,6 +15,8 @@ import numpy.typing as npt
 
 from spaceplan import rules
 from spaceplan.data import Function, Room, Scenario
+from spaceplan.renovation import moves
+from spaceplan.solution import Assignment, Plan
 
 
 @dataclass(frozen=True)
@@ -24,9 +26,17 @@ class Problem:
     ``funcs`` are the fixed functions (placed once each), ``rooms`` the
     rooms that may host functions. ``allowed[f]`` lists the rooms that meet
     function ``f``'s needs, floors and minimum area on its own.
+
+    With ``renovate`` and a scenario that allows moves (formats.md §8),
+    ``rooms`` are the rooms of every renovation option (originals first,
+    in building order, then merged rooms and split parts, see
+    :mod:`spaceplan.renovation.moves`); :attr:`cover` says which options
+    may cover each original room, exactly one of them is chosen, and a
+    room hosts functions only when its option is chosen.
     """
 
     scenario: Scenario
+    renovate: bool = True
 
     @cached_property
     def funcs(self) -> tuple[Function, ...]:
@@ -34,9 +44,79 @@ class Problem:
         return self.scenario.fixed_functions
 
     @cached_property
+    def options(self) -> tuple[moves.Option, ...]:
+        """Renovation options; only keeps without moves."""
+        if not self.renovate:
+            return tuple(
+                moves.Option("keep", (r.id,), (r,), (r.id,))
+                for r in self.scenario.host_rooms
+            )
+        return moves.options(self.scenario)
+
+    @cached_property
+    def renovating(self) -> bool:
+        """Whether any option moves a wall."""
+        return any(o.kind != "keep" for o in self.options)
+
+    @cached_property
     def rooms(self) -> tuple[Room, ...]:
-        """Rooms of kind ``room``."""
-        return self.scenario.host_rooms
+        """Rooms of kind ``room`` (and, renovating, the options' rooms)."""
+        if not self.renovating:
+            return self.scenario.host_rooms
+        return tuple(r for o in self.options for r in o.rooms)
+
+    @cached_property
+    def room_option(self) -> tuple[int, ...]:
+        """The option each room belongs to."""
+        return tuple(
+            o for o, opt in enumerate(self.options) for _ in opt.rooms
+        )
+
+    @cached_property
+    def cover(self) -> tuple[tuple[int, ...], ...]:
+        """For each original host room, the options covering it."""
+        index = {r.id: i for i, r in enumerate(self.scenario.host_rooms)}
+        out: list[list[int]] = [[] for _ in index]
+        for o, opt in enumerate(self.options):
+            for rid in opt.covers:
+                out[index[rid]].append(o)
+        return tuple(tuple(c) for c in out)
+
+    @cached_property
+    def works_cost(self) -> tuple[int, ...]:
+        """Each option's works in whole yuan."""
+        return tuple(round(o.cost) for o in self.options)
+
+    @cached_property
+    def budget(self) -> int | None:
+        """The renovation budget per candidate (whole yuan), if any."""
+        reno = self.scenario.renovation
+        if reno is None or reno.budget is None:
+            return None
+        return int(reno.budget + 1e-9)
+
+    def public_plan(self, plan: Plan) -> Plan:
+        """A plan in this problem's room ids as a user reads it.
+
+        Split parts take their names (``R104a``) and the plan gains the
+        works of every option its rooms belong to, in option order.
+        """
+        if not self.renovating:
+            return plan
+        idx = self.room_idx
+        chosen = sorted({self.room_option[idx[a.room]] for a in plan.assignments})
+        rename = {
+            room.id: name
+            for opt in self.options
+            for room, name in zip(opt.rooms, opt.names, strict=True)
+        }
+        return Plan(
+            assignments=tuple(
+                Assignment(function=a.function, room=rename[a.room])
+                for a in plan.assignments
+            ),
+            works=tuple(w for o in chosen for w in self.options[o].works),
+        )
 
     @property
     def num_funcs(self) -> int:
@@ -77,10 +157,22 @@ class Problem:
         Capacity uses :attr:`room_units`; facility, resident and office
         areas use these (apportioned under ``shared_space: apportion``).
         """
-        counted = rules.building_units(
-            self.scenario.building, self.scenario.policy.accounting
+        building = self.scenario.building
+        apportion = (
+            self.scenario.policy.accounting.shared_space == "apportion"
         )
-        a = np.array([counted[r.id] for r in self.rooms], np.int64)
+        # As rules.building_units: a merged or split room keeps its
+        # floor's factor (the floor's areas add up as before).
+        factors = rules.floor_factors(building)
+
+        def counted(room: Room) -> int:
+            units = rules.to_units(room.area)
+            if not apportion:
+                return units
+            ff = factors[room.floor]
+            return units * ff.gross_units // ff.base_units
+
+        a = np.array([counted(r) for r in self.rooms], np.int64)
         a.flags.writeable = False
         return a
 
@@ -283,7 +375,17 @@ class Problem:
         """``neighbours[r]``: host rooms adjacent to r (r itself excluded)."""
         building = self.scenario.building
         out: list[list[int]] = [[] for _ in range(self.num_rooms)]
-        for pair in building.adjacent_pairs:
+        pairs = building.adjacent_pairs
+        if self.renovating:
+            pairs = frozenset(
+                moves.adjacency(
+                    building,
+                    self.rooms,
+                    [self.options[o].covers for o in self.room_option],
+                    self.room_option,
+                )
+            )
+        for pair in pairs:
             a, b = tuple(pair)
             ia, ib = self.room_idx.get(a), self.room_idx.get(b)
             if ia is not None and ib is not None:

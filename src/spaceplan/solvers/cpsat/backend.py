@@ -70,6 +70,8 @@ class CpsatBackend:
 
     name = "cpsat"
     supports_candidates = True
+    #: Whether the backend chooses renovation works (formats.md §8).
+    supports_works = True
 
     def solve_one(
         self,
@@ -140,8 +142,15 @@ def _extract(
 def _hint_greedy(
     problem: Problem, built: AllocationModel, budget: float
 ) -> None:
-    """Warm start from the greedy plan, when greedy finds one."""
-    found = greedy_placement(problem)
+    """Warm start from the greedy plan, when greedy finds one.
+
+    Renovating, the greedy places in the original rooms (the first of
+    the problem's rooms, same indices) and the hint keeps every wall.
+    """
+    plain = problem
+    if problem.renovating:
+        plain = Problem(problem.scenario, renovate=False)
+    found = greedy_placement(plain)
     if found is not None:
         placement, flex_rooms = found
         built.hint(placement, flex_rooms, time_limit=budget)

@@ -1,7 +1,9 @@
 """The CP-SAT model of the allocation, one method per constraint family.
 
 Decision variables: ``x[f, r]`` (fixed function f in room r) and
-``flex[r]`` (room r taken whole by the flexible resident function). The
+``flex[r]`` (room r taken whole by the flexible resident function); when
+the problem renovates, ``use[o]`` (renovation option o chosen: its rooms
+exist and may host functions, its works are paid). The
 rules are those of :mod:`spaceplan.rules`, in the same integer units, so a
 plan the model accepts is a plan the checker accepts.
 
@@ -21,7 +23,12 @@ from ortools.sat.python import cp_model
 
 from spaceplan import rules
 from spaceplan.solvers.config import Weights
-from spaceplan.solvers.objective import advice_coef, area_coef, near_coef
+from spaceplan.solvers.objective import (
+    advice_coef,
+    area_coef,
+    near_coef,
+    works_coef,
+)
 from spaceplan.solvers.problem import Problem
 
 RuleKey = tuple[str, ...]
@@ -67,6 +74,7 @@ class AllocationModel:
         self.rules: dict[RuleKey, cp_model.IntVar] = {}
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.flex: dict[int, cp_model.IntVar] = {}
+        self.use: dict[int, cp_model.IntVar] = {}
         self.room: dict[int, Vars] = {}
         self.near_vars: list[tuple[cp_model.IntVar, float]] = []
         self.objective: Any = 0
@@ -105,6 +113,9 @@ class AllocationModel:
         if p.has_flexible:
             for r in range(p.num_rooms):
                 self.flex[r] = self.model.new_bool_var(f"flex{r}")
+        if p.renovating:
+            for o in range(len(p.options)):
+                self.use[o] = self.model.new_bool_var(f"use{o}")
 
     # -------------------------------------------------------- constraints
 
@@ -117,6 +128,7 @@ class AllocationModel:
         self._add_never_with()
         self._add_flexible_alone()
         self._add_room_state()
+        self._add_renovation()
         self._add_area_target()
         self._add_resident_share()
 
@@ -343,6 +355,40 @@ class AllocationModel:
         self.model.add_bool_or([a.Not(), b]).only_enforce_if(c.Not())
         return c
 
+    def _add_renovation(self) -> None:
+        # Each original room is covered by exactly one option; a room
+        # hosts only when its option is chosen; a merged room and both
+        # parts of a split host something (no works for nothing); the
+        # works keep to the budget. Walls are facts of the building: no
+        # rule literal.
+        p = self.p
+        if not p.renovating:
+            return
+        for options in p.cover:
+            self.model.add_exactly_one([self.use[o] for o in options])
+        rooms_of: dict[int, list[int]] = {}
+        for r, o in enumerate(p.room_option):
+            rooms_of.setdefault(o, []).append(r)
+            use = self.use[o]
+            for _, v in self.xs_of_room(r):
+                self.model.add_implication(v, use)
+            if r in self.flex:
+                self.model.add_implication(self.flex[r], use)
+        for o, opt in enumerate(p.options):
+            if opt.kind == "merge":
+                self.model.add_implication(
+                    self.use[o], self.room[rooms_of[o][0]].used
+                )
+            elif opt.kind == "split":
+                # A split gives two uses a room each: no part stays empty.
+                for r in rooms_of[o]:
+                    self.model.add_implication(self.use[o], self.room[r].used)
+        if p.budget is not None:
+            self.model.add(
+                sum(c * self.use[o] for o, c in enumerate(p.works_cost) if c)
+                <= p.budget
+            )
+
     def _add_area_target(self) -> None:
         # An advisory target binds only when advice is made hard.
         if not self.p.target_hard:
@@ -392,6 +438,11 @@ class AllocationModel:
             self.near_vars.append((met, w))
         obj -= advice_coef(weights.advice) * self._advice_unmet()
         obj -= self._omitted(weights)
+        obj -= sum(
+            works_coef(weights.works, opt.works) * self.use[o]
+            for o, opt in enumerate(p.options)
+            if opt.works and o in self.use
+        )
         self.objective = obj
         self.model.maximize(obj)
 
@@ -495,6 +546,11 @@ class AllocationModel:
         fixed = [
             (v, int(placement.get(f) == r)) for (f, r), v in self.x.items()
         ] + [(v, int(r in flex_rooms)) for r, v in self.flex.items()]
+        # A plan in the original rooms keeps every wall (keeps come first).
+        fixed += [
+            (v, int(self.p.options[o].kind == "keep"))
+            for o, v in self.use.items()
+        ]
         for v, value in fixed:
             trial.add(v == value)
         solver = cp_model.CpSolver()
