@@ -19,8 +19,8 @@ from typing import Any
 from spaceplan import rules
 from spaceplan.data import Function, Room, Scenario
 from spaceplan.i18n import Lang, t
-from spaceplan.renovation.check import rebuild
 from spaceplan.solution import Candidate, CheckRecord, Plan, evaluate_plan
+from spaceplan.works.check import rebuild
 
 #: The profile's rule ids, in report order.
 FACILITY_RULES = ("area_target", "resident_share", "flex_programme")

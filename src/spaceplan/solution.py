@@ -16,8 +16,8 @@ from pydantic import Field
 
 from spaceplan import rules
 from spaceplan.data import Function, Model, Point, Scenario
-from spaceplan.renovation.check import rebuild
 from spaceplan.renovation.spec import Work
+from spaceplan.works.check import rebuild
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 

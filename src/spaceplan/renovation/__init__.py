@@ -1,7 +1,7 @@
-"""Renovation: partitions that may move, and what moving them costs.
+"""Renovation input: partitions that may move (formats.md §8).
 
-``spec`` holds the input and result models (formats.md §8), ``walls``
-finds the partitions of a building, ``moves`` lists the rooms a
-renovation could make (merges and splits) and ``check`` rebuilds a plan's
-rooms from its works, independently of any solver.
+``spec`` holds the models a scenario writes (walls, allowed moves,
+prices, and the works a plan carries) and ``walls`` finds the partitions
+of a building. Neither imports the data model, which imports them; the
+options and the check live in :mod:`spaceplan.works`.
 """

@@ -19,7 +19,6 @@ from typing import Protocol
 import spaceplan
 from spaceplan.check import audit, checked_candidate
 from spaceplan.data import Scenario
-from spaceplan.renovation import moves
 from spaceplan.solution import (
     Candidate,
     Plan,
@@ -31,6 +30,7 @@ from spaceplan.solution import (
 from spaceplan.solvers.config import SolverConfig
 from spaceplan.solvers.objective import MILLI, describe, objective_terms
 from spaceplan.solvers.problem import Problem
+from spaceplan.works import moves
 
 
 class SolverBugError(RuntimeError):

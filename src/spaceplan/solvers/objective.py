@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from spaceplan.check import advice_unmet
 from spaceplan.data import Scenario
-from spaceplan.renovation.check import rebuild
 from spaceplan.renovation.spec import Work
 from spaceplan.rules import to_units
 from spaceplan.solution import Plan, PlanEvaluation, evaluate_plan
 from spaceplan.solvers.config import Weights
+from spaceplan.works.check import rebuild
 
 #: Integer objective steps per point.
 MILLI = 1000

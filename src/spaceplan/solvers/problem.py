@@ -15,8 +15,8 @@ import numpy.typing as npt
 
 from spaceplan import rules
 from spaceplan.data import Function, Room, Scenario
-from spaceplan.renovation import moves
 from spaceplan.solution import Assignment, Plan
+from spaceplan.works import moves
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Problem:
     With ``renovate`` and a scenario that allows moves (formats.md §8),
     ``rooms`` are the rooms of every renovation option (originals first,
     in building order, then merged rooms and split parts, see
-    :mod:`spaceplan.renovation.moves`); :attr:`cover` says which options
+    :mod:`spaceplan.works.moves`); :attr:`cover` says which options
     may cover each original room, exactly one of them is chosen, and a
     room hosts functions only when its option is chosen.
     """

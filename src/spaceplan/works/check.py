@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from spaceplan.data import Building, Room, Scenario
-from spaceplan.renovation import moves
 from spaceplan.renovation.spec import Work
 from spaceplan.renovation.walls import partitions
+from spaceplan.works import moves
 
 #: Rules of the compliance report this module adds.
 WORK_RULES = ("works", "works_budget")

@@ -6,7 +6,7 @@ partitions inside a chain or L of up to :data:`MAX_MERGE` rooms, *split*
 builds one straight partition across a rectangular room. Every original
 room of kind ``room`` is covered by exactly one chosen option. The solver
 (:mod:`spaceplan.solvers.problem`) chooses among the options of
-:func:`options`; the checker (:mod:`spaceplan.renovation.check`) rebuilds
+:func:`options`; the checker (:mod:`spaceplan.works.check`) rebuilds
 the same rooms from a plan's works with :func:`merged_room` and
 :func:`split_rooms`, and judges them on its own.
 """
