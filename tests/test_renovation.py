@@ -29,6 +29,8 @@ from spaceplan.data import (
     Room,
     Scenario,
 )
+from spaceplan.diagnose import diagnose
+from spaceplan.diagnose.works import work_words
 from spaceplan.errors import InputError
 from spaceplan.read import read_scenario
 from spaceplan.renovation.spec import Renovation, Work
@@ -383,3 +385,27 @@ def test_plans_with_works_pass_and_moves_never_hurt(
     priced = solved(scenario(functions, rooms, {"cost": PRICES}, walls))
     for cand in priced.candidates:
         assert cand.metrics.works_cost == sum(w.cost for w in cand.works)
+
+
+# -------------------------------------------------------------- diagnosis
+
+
+def test_the_diagnosis_says_which_wall_to_take_down() -> None:
+    # The hall is required and fits no room: infeasible. With moves not
+    # allowed, a verifying solve with them finds the 4 m partition at the
+    # default 800 元/m: 3,200 元.
+    hall = func("hall", 35)
+    found = diagnose(scenario([hall], two_rooms(), None), profiles=False,
+                     lang="en")
+    assert found.status == "infeasible"
+    messages = [r["message"] for r in found.repairs]
+    assert any(
+        "remove the partition between A and B (4.0 m, about 3,200 CNY)" in m
+        for m in messages
+    ), messages
+    zh = work_words(
+        Work(kind="remove_wall", rooms=("V101", "V102"), length=8.6,
+             cost=6880.0),
+        "zh",
+    )
+    assert zh == "拆除 V101 与 V102 之间的隔墙（8.6 m，约 6,900 元）"

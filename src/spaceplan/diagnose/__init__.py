@@ -47,6 +47,7 @@ from spaceplan.diagnose.repairs import (
     with_policy,
 )
 from spaceplan.diagnose.words import RuleKey
+from spaceplan.diagnose.works import works_repairs
 from spaceplan.i18n import Lang, t
 from spaceplan.solvers.cpsat.conflict import (
     Budget,
@@ -176,6 +177,7 @@ def diagnose(
             if repair is not None:
                 rank = len(verified) + 1
                 verified.append(repair.as_dict(scenario, rank, lang))
+        verified += works_repairs(scenario, config, lang, len(verified))
         if profiles:
             switch = profile_options(scenario, config)
         if verified:
