@@ -13,9 +13,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from spaceplan import rules
+from spaceplan import rules, timetable
 from spaceplan.data import Function, Room, Scenario
 from spaceplan.solution import CheckRecord, Plan, evaluate_plan
+from spaceplan.timecheck import TIME_RULES, check_time
 
 #: The profile's rule ids, in report order.
 FACILITY_RULES = ("area_target", "resident_share")
@@ -28,6 +29,7 @@ FUNCTION_RULES = (
     "exclusive",
     "never_with",
     "flexible_alone",
+    *TIME_RULES,
 )
 
 
@@ -118,6 +120,7 @@ def audit(scenario: Scenario, plan: Plan) -> Audit:
     _check_facility(scenario, plan, result)
     for function in scenario.functions:
         _check_function(scenario, plan, function, result)
+    check_time(scenario, plan, lambda **row: result.add(Row(**row)))
     return result
 
 
@@ -264,6 +267,12 @@ def _check_room_rules(
         for x in plan.room_functions.get(room.id, ())
         if x in scenario.function_index
     ]
+    # Capacity reads the slots the timetable books, not the profile's.
+    here = timetable.booked_functions(
+        here, timetable.plan_timetable(scenario, plan), room.id,
+        scenario.slots,
+    )
+    f = next((g for g in here if g.id == f.id), f)
     others = [g for g in here if g.id != f.id]
     subject = f"{f.id}@{room.id}"
     kw: dict[str, Any] = {"function": f.id, "room": room.id}

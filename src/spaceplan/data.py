@@ -9,6 +9,7 @@ exact integer arithmetic.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Iterable
 from functools import cached_property
@@ -24,6 +25,8 @@ from pydantic import (
 )
 from shapely.geometry import Polygon
 
+from spaceplan import timetable
+
 #: Room tags a scenario may use and a function may need.
 KNOWN_TAGS = (
     "daylight",
@@ -32,6 +35,7 @@ KNOWN_TAGS = (
     "water",
     "quiet",
     "lockable",
+    "entrance",
 )
 #: Function categories of the profiles.
 CATEGORIES = ("resident", "service", "office", "support", "commercial")
@@ -41,7 +45,13 @@ AREA_TOLERANCE = 0.02
 MIN_SHARED_EDGE = 0.8
 
 Tag = Literal[
-    "daylight", "accessible", "street_access", "water", "quiet", "lockable"
+    "daylight",
+    "accessible",
+    "street_access",
+    "water",
+    "quiet",
+    "lockable",
+    "entrance",
 ]
 Category = Literal["resident", "service", "office", "support", "commercial"]
 RoomKind = Literal["room", "circulation", "service", "unavailable"]
@@ -273,10 +283,25 @@ class FloorRange(Model):
 
 
 class Near(Model):
-    """A soft wish: place next to (or with) another function."""
+    """A soft wish: in the same room as, or next to, something.
 
-    function: str
+    The something is another function, a room by id, or any room with a
+    tag (``entrance``: the main entrance or its lobby).
+    """
+
+    function: str | None = None
+    room: str | None = None
+    tag: Tag | None = None
     weight: Annotated[float, Field(gt=0)] = 1.0
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Near:
+        given = [k for k in ("function", "room", "tag") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError(
+                "a near wish names exactly one of function, room or tag."
+            )
+        return self
 
 
 class Function(Model):
@@ -291,6 +316,10 @@ class Function(Model):
     min_area: Annotated[float, Field(ge=0)] = 0.0
     area_source: str = "default"
     schedule: tuple[str, ...] | Literal["always"] = "always"
+    sessions: Annotated[int, Field(ge=1)] | None = None
+    within: tuple[str, ...] | None = None
+    private: bool = False
+    time_source: str = "default"
     needs: tuple[Tag, ...] = ()
     floors: FloorRange | None = None
     exclusive: bool = False
@@ -314,13 +343,33 @@ class Function(Model):
             raise ValueError(
                 f"Function {self.id} never_with names itself."
             )
+        self._check_time()
         return self
 
+    def _check_time(self) -> None:
+        if self.sessions is None:
+            if self.within is not None:
+                raise ValueError(
+                    f"Function {self.id} gives within without sessions."
+                )
+            return
+        if "schedule" in self.model_fields_set and self.schedule != (
+            "always"
+        ):
+            raise ValueError(
+                f"Function {self.id} gives both schedule and sessions; "
+                "give one."
+            )
+        if self.within is not None and not self.within:
+            raise ValueError(f"Function {self.id} within is empty.")
+
     def active_slots(self, slots: tuple[str, ...]) -> tuple[str, ...]:
-        """The slots of ``slots`` in which this function is in use."""
-        if self.schedule == "always":
-            return slots
-        return tuple(s for s in slots if s in self.schedule)
+        """The slots of ``slots`` in which this function is in use.
+
+        Fixed schedules only: a function with ``sessions`` has none until
+        a plan books them (see :mod:`spaceplan.timetable`).
+        """
+        return timetable.fixed_slots(self, slots)
 
     @property
     def label(self) -> str:
@@ -340,6 +389,10 @@ class FunctionOverride(Model):
     min_area: Annotated[float, Field(ge=0)] | None = None
     area_source: str | None = None
     schedule: tuple[str, ...] | Literal["always"] | None = None
+    sessions: Annotated[int, Field(ge=1)] | None = None
+    within: tuple[str, ...] | None = None
+    private: bool | None = None
+    time_source: str | None = None
     needs: tuple[Tag, ...] | None = None
     floors: FloorRange | None = None
     exclusive: bool | None = None
@@ -369,14 +422,8 @@ class Accounting(Model):
     source: str = "default"
 
 
-DEFAULT_SLOTS = (
-    "weekday_am",
-    "weekday_pm",
-    "weekday_eve",
-    "weekend_am",
-    "weekend_pm",
-    "weekend_eve",
-)
+#: The default week: 21 slots (the v1 six are a profile setting).
+DEFAULT_SLOTS = timetable.WEEK
 
 
 class Policy(Model):
@@ -431,23 +478,19 @@ class Policy(Model):
                         f"function '{other}'."
                     )
             for wish in f.near:
-                if wish.function not in ids:
+                if wish.function is not None and wish.function not in ids:
                     raise ValueError(
                         f"Function {f.id} near names unknown function "
                         f"'{wish.function}'."
                     )
-            if f.schedule != "always":
-                for slot in f.schedule:
-                    if slot not in self.slots:
-                        raise ValueError(
-                            f"Function {f.id} schedule names unknown "
-                            f"slot '{slot}'; the profile's slots are "
-                            f"{', '.join(self.slots)}."
-                        )
+            if f.schedule != "always" and f.sessions is None:
                 if not f.schedule:
                     raise ValueError(
                         f"Function {f.id} schedule is empty."
                     )
+            fault = timetable.check_time(f, self.slots)
+            if fault is not None:
+                raise ValueError(f"Function {f.id} {fault}.")
 
     @cached_property
     def function_index(self) -> dict[str, int]:
@@ -491,6 +534,7 @@ class ScenarioFile(Model):
     functions: tuple[FunctionOverride, ...] = ()
     require: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    fix: dict[str, str] = Field(default_factory=dict)
     options: Options = Options()
 
 
@@ -507,6 +551,7 @@ class Scenario(Model):
     community: Community
     building: Building
     functions: tuple[Function, ...]
+    fix: dict[str, str] = Field(default_factory=dict)
     options: Options = Options()
     source: str | None = None
     sha256: str | None = None
@@ -514,6 +559,7 @@ class Scenario(Model):
     @model_validator(mode="after")
     def _check(self) -> Scenario:
         self._check_functions()
+        self._check_decisions()
         return self
 
     def _check_functions(self) -> None:
@@ -530,14 +576,50 @@ class Scenario(Model):
                         f"Function {f.id} never_with names unknown "
                         f"function '{other}'."
                     )
-            for slot in () if f.schedule == "always" else f.schedule:
-                if slot not in self.policy.slots:
-                    raise ValueError(
-                        f"Function {f.id} schedule names unknown slot "
-                        f"'{slot}'."
-                    )
+            fault = timetable.check_time(f, self.policy.slots)
+            if fault is not None:
+                raise ValueError(f"Function {f.id} {fault}.")
         if sum(f.flexible for f in self.functions) > 1:
             raise ValueError("only one flexible function is allowed.")
+
+    def _check_decisions(self) -> None:
+        fids = [f.id for f in self.functions]
+        rooms = self.building.room_index
+        for fid, rid in self.fix.items():
+            if fid not in fids:
+                raise ValueError(
+                    f"fix names unknown function '{fid}'"
+                    f"{did_you_mean(fid, self._function_names())}."
+                )
+            if rid not in rooms:
+                raise ValueError(
+                    f"fix puts {fid} in unknown room '{rid}'"
+                    f"{did_you_mean(rid, self._room_names())}."
+                )
+            if not self.building.room(rid).hosts_functions:
+                raise ValueError(
+                    f"fix puts {fid} in {rid}, a room of kind "
+                    f"'{self.building.room(rid).kind}' that hosts no "
+                    "function."
+                )
+        for f in self.functions:
+            for wish in f.near:
+                if wish.room is not None and wish.room not in rooms:
+                    raise ValueError(
+                        f"Function {f.id} near names unknown room "
+                        f"'{wish.room}'"
+                        f"{did_you_mean(wish.room, self._room_names())}."
+                    )
+
+    def _function_names(self) -> dict[str, str]:
+        names = {f.id: f.id for f in self.functions}
+        names.update({f.name: f.id for f in self.functions})
+        return names
+
+    def _room_names(self) -> dict[str, str]:
+        names = {r.id: r.id for r in self.building.rooms}
+        names.update({r.name: r.id for r in self.building.rooms if r.name})
+        return names
 
     @cached_property
     def function_index(self) -> dict[str, int]:
@@ -571,3 +653,21 @@ class Scenario(Model):
     def room(self, room_id: str) -> Room:
         """The room with this id."""
         return self.building.room(room_id)
+
+
+def did_you_mean(name: str, names: dict[str, str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest of ``names``, or ``""``.
+
+    ``names`` maps every spelling (an id, a Chinese name) to the id it
+    stands for; the suggestion names the id, and the Chinese name when
+    that is what matched.
+    """
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.5)
+    if not close:
+        close = [k for k in names if name and (name in k or k in name)][:1]
+    if not close:
+        return ""
+    match = close[0]
+    ident = names[match]
+    shown = ident if match == ident else f"{ident} ({match})"
+    return f"; did you mean '{shown}'?"

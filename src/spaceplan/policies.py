@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from spaceplan.timetable import merge_time
 from spaceplan.data import Policy
 from spaceplan.errors import InputError, from_validation
 
@@ -177,7 +178,7 @@ def merge_profile(
         if not isinstance(entry, dict) or "id" not in entry:
             raise InputError(path, f"functions[{i}].id", "is required")
         fid = entry["id"]
-        functions[fid] = {**functions.get(fid, {}), **entry}
+        functions[fid] = merge_time(functions.get(fid, {}), entry)
     # A function dropped by the child may still be named in another's
     # never_with or near lists: those references lapse with it.
     for f in functions.values():

@@ -26,7 +26,9 @@ from spaceplan.data import (
     Room,
     Scenario,
     ScenarioFile,
+    did_you_mean,
 )
+from spaceplan import timetable
 from spaceplan.errors import InputError, from_validation
 from spaceplan.policies import load_policy
 from spaceplan.solution import Plan
@@ -248,17 +250,19 @@ def resolve(
             data = changes
             added.add(override.id)
         else:
-            data = {**base.model_dump(), **changes}
-        schedule = data.get("schedule")
-        if isinstance(schedule, list | tuple):
-            for k, slot in enumerate(schedule):
-                if slot not in policy.slots:
-                    raise InputError(
-                        where,
-                        f"functions[{i}].schedule[{k}]",
-                        f"unknown slot '{slot}'; the profile's slots are "
-                        f"{', '.join(policy.slots)}",
-                    )
+            data = timetable.merge_time(
+                base.model_dump(exclude_unset=True), changes
+            )
+        for key in ("schedule", "within"):
+            names = data.get(key)
+            if isinstance(names, list | tuple):
+                for k, slot in enumerate(names):
+                    if not timetable.slots_of_name(slot, policy.slots):
+                        raise InputError(
+                            where,
+                            f"functions[{i}].{key}[{k}]",
+                            timetable.unknown_slot(slot, policy.slots),
+                        )
         try:
             functions[override.id] = Function.model_validate(data)
         except ValidationError as exc:
@@ -284,8 +288,10 @@ def resolve(
     ]
     kept = {f.id for f in chosen}
     chosen = [_drop_lapsed(f, kept, functions) for f in chosen]
+    fix = _resolve_fix(spec, chosen, where)
     try:
         return Scenario(
+            fix=fix,
             name=spec.name,
             policy=policy,
             community=spec.community,
@@ -297,6 +303,38 @@ def resolve(
         )
     except ValidationError as exc:
         raise from_validation(exc, where) from None
+
+
+def _resolve_fix(
+    spec: ScenarioFile, chosen: list[Function], where: str | None
+) -> dict[str, str]:
+    """``fix`` keyed by function id (a Chinese name is accepted)."""
+    names = {f.id: f.id for f in chosen}
+    names.update({f.name: f.id for f in chosen})
+    rooms = {r.id: r.id for r in spec.building.rooms}
+    rooms.update({r.name: r.id for r in spec.building.rooms if r.name})
+    out: dict[str, str] = {}
+    for ref, room in spec.fix.items():
+        fid = names.get(ref)
+        if fid is None:
+            raise InputError(
+                where,
+                f"fix.{ref}",
+                f"unknown function '{ref}' (not a function of this run)"
+                f"{did_you_mean(ref, names)}",
+            )
+        if fid in out:
+            raise InputError(
+                where, f"fix.{ref}", f"fixes {fid} a second time"
+            )
+        if room not in rooms or rooms[room] != room:
+            raise InputError(
+                where,
+                f"fix.{ref}",
+                f"unknown room '{room}'{did_you_mean(room, rooms)}",
+            )
+        out[fid] = room
+    return out
 
 
 def _check_new_function(

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from spaceplan import timetable
 from spaceplan.data import Accounting, Community, Function, Policy
 
 #: Integer area units per square metre (areas are kept to 0.01 m²).
@@ -131,9 +132,13 @@ def over_capacity_slots(
 
 
 def area_slots(function: Function, slots: Sequence[str]) -> int:
-    """A function's area-slots: min area (units) × its active slots."""
-    return to_units(function.min_area) * len(
-        function.active_slots(tuple(slots))
+    """A function's area-slots: min area (units) × its slots a week.
+
+    A function with ``sessions`` counts its sessions, wherever they are
+    booked.
+    """
+    return to_units(function.min_area) * timetable.weekly_count(
+        function, slots
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from spaceplan import rules
+from spaceplan import rules, timetable
 from spaceplan.data import Function, Model, Scenario
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
@@ -35,6 +35,8 @@ class Plan(Model):
     """
 
     assignments: tuple[Assignment, ...]
+    #: Room -> slot -> functions in session; None: fixed schedules only.
+    timetable: dict[str, dict[str, tuple[str, ...]]] | None = None
 
     @classmethod
     def from_pairs(cls, pairs: Any) -> Plan:
@@ -128,9 +130,11 @@ def evaluate_plan(scenario: Scenario, plan: Plan) -> PlanEvaluation:
     host_units: list[int] = []
     resident = office = unused = 0
     room_functions = plan.room_functions
+    week = timetable.plan_timetable(scenario, plan)
     for room in scenario.building.rooms:
         ids = room_functions.get(room.id, ())
         funcs = _known(scenario, ids)
+        funcs = timetable.booked_functions(funcs, week, room.id, slots)
         if not funcs:
             continue
         area = rules.to_units(room.area)
@@ -229,11 +233,18 @@ class Candidate(Model):
     metrics: Metrics
     checks: tuple[CheckRecord, ...]
     moved: tuple[str, ...] = ()
+    timetable: dict[str, dict[str, tuple[str, ...]]] = Field(
+        default_factory=dict
+    )
+    comparison: str = ""
 
     @property
     def plan(self) -> Plan:
-        """The candidate's assignment as a :class:`Plan`."""
-        return Plan(assignments=self.assignments)
+        """The candidate's assignment and timetable as a :class:`Plan`."""
+        return Plan(
+            assignments=self.assignments,
+            timetable=self.timetable or None,
+        )
 
 
 class ScenarioRef(Model):

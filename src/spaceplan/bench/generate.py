@@ -32,7 +32,6 @@ from typing import Any, Literal
 
 from spaceplan import rules
 from spaceplan.data import (
-    DEFAULT_SLOTS,
     KNOWN_TAGS,
     Accounting,
     AreaTarget,
@@ -44,6 +43,11 @@ from spaceplan.data import (
     Scenario,
 )
 from spaceplan.solution import Plan
+from spaceplan.timetable import V1_SLOTS
+
+#: The generator's week: the v1 six slots, so that the recorded
+#: instances and their known optima stay what they were.
+DEFAULT_SLOTS = V1_SLOTS
 
 Mode = Literal["strict", "any", "prorate"]
 

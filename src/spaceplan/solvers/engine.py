@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import spaceplan
+from spaceplan import timetable
 from spaceplan.check import audit
 from spaceplan.data import Scenario
 from spaceplan.solution import (
@@ -196,6 +197,7 @@ def _candidate(
         metrics=ev.metrics,
         checks=tuple(row.record() for row in found.rows),
         moved=moved,
+        timetable=timetable.plan_timetable(scenario, plan),
     )
 
 

@@ -46,6 +46,7 @@ import highspy
 import numpy as np
 
 from spaceplan import rules
+from spaceplan.errors import InputError
 from spaceplan.solution import Plan, Status
 from spaceplan.solvers.config import SolverConfig, Weights
 from spaceplan.solvers.engine import ProgressSink, RawSolve
@@ -380,6 +381,11 @@ class MipModel:
                 gs = [(self.x[g, q], -1.0) for q in zone if (g, q) in self.x]
                 # met <= 1 - x[f, r] + Σ x[g, zone]
                 m.row(-math.inf, 1, [(met, 1.0), (self.x[f, r], 1.0), *gs])
+        for f, zone, w in p.near_rooms:
+            # A wish for a room or tag: met <= Σ x[f, zone].
+            met = m.col(0, 1, near_coef(self.near_weight, w))
+            xs = [(self.x[f, r], -1.0) for r in zone if (f, r) in self.x]
+            m.row(-math.inf, 0, [(met, 1.0), *xs])
 
     def _add_area_target(self) -> None:
         target = self.p.target
@@ -560,6 +566,7 @@ class HighsBackend:
         progress: ProgressSink | None = None,
     ) -> RawSolve:
         """Solve once; see :class:`spaceplan.solvers.engine.Backend`."""
+        _refuse_time(problem)
         started = time.perf_counter()
         built = MipModel(problem, config.weights)
         for placement in avoid:
@@ -605,3 +612,22 @@ class HighsBackend:
             bound_milli=bound,
             seconds=seconds,
         )
+
+
+def _refuse_time(problem: Problem) -> None:
+    """Refuse what this MIP does not model: booked sessions, privacy."""
+    booked = [f.id for f in problem.funcs if f.sessions is not None]
+    private = [f.id for f in problem.funcs if f.private]
+    if not booked and not private:
+        return
+    what = (
+        f"sessions to book ({', '.join(booked)})"
+        if booked
+        else f"private functions ({', '.join(private)})"
+    )
+    raise InputError(
+        problem.scenario.source,
+        "--solver",
+        f"the highs solver does not book sessions or keep private rooms "
+        f"alone, and this run has {what}; use --solver cpsat (or greedy)",
+    )

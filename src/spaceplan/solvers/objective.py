@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spaceplan import decisions
 from spaceplan.data import Scenario
 from spaceplan.solution import Plan, PlanEvaluation, evaluate_plan
 from spaceplan.solvers.config import Weights
@@ -92,6 +93,9 @@ def objective_terms(
         and not scenario.function(wish.function).flexible
     ]
     met = near_satisfied(scenario, plan)
+    # Wishes for a room or a tag (the entrance) count like the others.
+    wishes += [w.weight for w in decisions.room_wishes(scenario)]
+    met += decisions.room_wishes_met(scenario, plan)
     milli = (
         area_coef(weights.resident) * ev.resident_units
         - area_coef(weights.office) * ev.office_units

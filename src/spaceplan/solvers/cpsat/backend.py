@@ -12,6 +12,8 @@ from ortools.sat.python import cp_model
 
 from spaceplan.solution import Plan, Status
 from spaceplan.solvers.config import SolverConfig, check_cpsat_params
+from spaceplan.solvers.bookings import booked_plan
+from spaceplan.solvers.cpsat import sessions
 from spaceplan.solvers.cpsat.model import AllocationModel
 from spaceplan.solvers.engine import ProgressSink, RawSolve
 from spaceplan.solvers.greedy import greedy_placement
@@ -134,7 +136,9 @@ def _extract(
         for r, v in built.flex.items():
             if solver.boolean_value(v):
                 pairs.append((flex.id, problem.rooms[r].id))
-    return Plan.from_pairs(pairs)
+    return booked_plan(
+        problem, pairs, sessions.booked_slots(built, solver)
+    )
 
 
 def _hint_greedy(
