@@ -483,11 +483,12 @@ class Policy(Model):
                         f"Function {f.id} near names unknown function "
                         f"'{wish.function}'."
                     )
-            if f.schedule != "always" and f.sessions is None:
-                if not f.schedule:
-                    raise ValueError(
-                        f"Function {f.id} schedule is empty."
-                    )
+            if f.schedule != "always" and f.sessions is None and not (
+                f.schedule
+            ):
+                raise ValueError(
+                    f"Function {f.id} schedule is empty."
+                )
             fault = timetable.check_time(f, self.slots)
             if fault is not None:
                 raise ValueError(f"Function {f.id} {fault}.")

@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from spaceplan.timetable import merge_time
 from spaceplan.data import Policy
 from spaceplan.errors import InputError, from_validation
+from spaceplan.timetable import merge_time
 
 #: Keys a profile file may hold that are resolved on load.
 _LOADER_KEYS = ("remove_functions", "abstract")

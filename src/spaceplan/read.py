@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from spaceplan import timetable
 from spaceplan.data import (
     Function,
     Policy,
@@ -28,7 +29,6 @@ from spaceplan.data import (
     ScenarioFile,
     did_you_mean,
 )
-from spaceplan import timetable
 from spaceplan.errors import InputError, from_validation
 from spaceplan.policies import load_policy
 from spaceplan.solution import Plan
@@ -379,15 +379,21 @@ def read_plan(
     """Read a plan: a ``result.json`` or a YAML mapping ``function: room``.
 
     For a result, ``candidate`` picks a candidate by id (the first when
-    None). Ids the scenario does not know are errors, so a typo cannot
-    pass for a missing function.
+    None), with its timetable. A YAML plan maps functions (by id or
+    Chinese name) to rooms, at the top level or under ``assignments``;
+    ``sessions`` may map each function whose sessions are booked to its
+    slots (names, groups or patterns of the week). Ids the scenario does
+    not know are errors, so a typo cannot pass for a missing function.
     """
     path = Path(path)
     raw = load_mapping(path)
+    booked: dict[str, Any] | None = None
+    week: Any = None
     if "candidates" in raw:
-        pairs, prefix = _pairs_from_result(raw, path, candidate)
+        pairs, prefix, week = _pairs_from_result(raw, path, candidate)
     else:
-        mapping = raw.get("assignments", raw)
+        body = {k: v for k, v in raw.items() if k != "sessions"}
+        mapping = body.get("assignments", body)
         if not isinstance(mapping, dict):
             raise InputError(
                 path, "assignments", "must map function ids to room ids"
@@ -402,17 +408,23 @@ def read_plan(
                         path, f"{prefix}{fid}", "must be a room id"
                     )
                 pairs.append((str(fid), str(r), f"{prefix}{fid}"))
-    known_f = list(scenario.function_index)
+        if "sessions" in raw:
+            if not isinstance(raw["sessions"], dict):
+                raise InputError(
+                    path, "sessions", "must map functions to their slots"
+                )
+            booked = raw["sessions"]
+    names = {f.id: f.id for f in scenario.functions}
+    names.update({f.name: f.id for f in scenario.functions})
     known_r = list(scenario.building.room_index)
+    resolved = []
     for fid, rid, field in pairs:
-        if fid not in scenario.function_index:
-            close = difflib.get_close_matches(fid, known_f, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+        if fid not in names:
             raise InputError(
                 path,
                 field,
                 f"unknown function '{fid}' (not a function of this "
-                f"scenario){hint}",
+                f"scenario){did_you_mean(fid, names)}",
             )
         if rid not in scenario.building.room_index:
             close = difflib.get_close_matches(rid, known_r, n=1)
@@ -420,12 +432,48 @@ def read_plan(
             raise InputError(
                 path, field, f"unknown room '{rid}'{hint}"
             )
-    return Plan.from_pairs([(f, r) for f, r, _ in pairs])
+        resolved.append((names[fid], rid))
+    plan = Plan.from_pairs(resolved)
+    if booked is not None:
+        week = _plan_week(path, scenario, plan, booked, names)
+    if week is None:
+        return plan
+    return Plan(assignments=plan.assignments, timetable=week)
+
+
+def _plan_week(
+    path: Path,
+    scenario: Scenario,
+    plan: Plan,
+    booked: dict[str, Any],
+    names: dict[str, str],
+) -> timetable.Timetable:
+    """A YAML plan's ``sessions`` and the fixed schedules, as a timetable."""
+    slots = scenario.slots
+    by_id: dict[str, tuple[str, ...]] = {}
+    for ref, given in booked.items():
+        field = f"sessions.{ref}"
+        if ref not in names:
+            raise InputError(
+                path,
+                field,
+                f"unknown function '{ref}'{did_you_mean(str(ref), names)}",
+            )
+        items = given if isinstance(given, list) else [given]
+        try:
+            by_id[names[ref]] = timetable.expand(map(str, items), slots)
+        except ValueError as exc:
+            raise InputError(path, field, str(exc)) from None
+    rooms = {
+        room: [scenario.function(f) for f in funcs]
+        for room, funcs in plan.room_functions.items()
+    }
+    return timetable.merge_bookings(rooms, by_id, slots)
 
 
 def _pairs_from_result(
     raw: dict[str, Any], path: Path, candidate: str | None
-) -> tuple[list[tuple[str, str, str]], str]:
+) -> tuple[list[tuple[str, str, str]], str, Any]:
     cands = raw.get("candidates")
     if not isinstance(cands, list) or not cands:
         raise InputError(path, "candidates", "holds no candidate plan")
@@ -457,4 +505,18 @@ def _pairs_from_result(
                 path, field, "must have a function id and a room id"
             )
         pairs.append((item["function"], item["room"], field))
-    return pairs, ""
+    week = cand.get("timetable") or None
+    if week is not None and not (
+        isinstance(week, dict)
+        and all(
+            isinstance(per_slot, dict)
+            and all(isinstance(fs, list) for fs in per_slot.values())
+            for per_slot in week.values()
+        )
+    ):
+        raise InputError(
+            path,
+            f"candidates[{index}].timetable",
+            "must map rooms to slots to lists of functions",
+        )
+    return pairs, "", week

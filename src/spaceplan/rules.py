@@ -235,9 +235,16 @@ def room_unused_units(
     """Area left unused in a room hosting fixed functions (units).
 
     The room's area minus its peak slot load; rooms holding the flexible
-    function (which takes a whole room) or nothing count zero.
+    function (which takes a whole room) or nothing count zero. A function
+    whose sessions the solver books counts its own area, not the slots
+    it is booked in: the room needs at least that whatever the timetable,
+    and a plan gains nothing by crowding sessions into one slot.
     """
     fixed = [f for f in functions if not f.flexible]
     if not fixed or len(fixed) != len(functions):
         return 0
-    return max(0, room_units - peak_use(fixed, slots))
+    booked = max(
+        (to_units(f.min_area) for f in fixed if f.sessions is not None),
+        default=0,
+    )
+    return max(0, room_units - max(peak_use(fixed, slots), booked))

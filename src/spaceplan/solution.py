@@ -133,14 +133,14 @@ def evaluate_plan(scenario: Scenario, plan: Plan) -> PlanEvaluation:
     week = timetable.plan_timetable(scenario, plan)
     for room in scenario.building.rooms:
         ids = room_functions.get(room.id, ())
-        funcs = _known(scenario, ids)
-        funcs = timetable.booked_functions(funcs, week, room.id, slots)
+        planned = _known(scenario, ids)
+        funcs = timetable.booked_functions(planned, week, room.id, slots)
         if not funcs:
             continue
         area = rules.to_units(room.area)
         res = rules.room_resident_units(area, funcs, acc, slots)
         off = rules.room_office_units(area, funcs)
-        waste = rules.room_unused_units(area, funcs, slots)
+        waste = rules.room_unused_units(area, planned, slots)
         fixed = [f for f in funcs if not f.flexible]
         peak = rules.peak_use(fixed, slots) if fixed else area
         host_units.append(area)

@@ -381,10 +381,10 @@ class MipModel:
                 gs = [(self.x[g, q], -1.0) for q in zone if (g, q) in self.x]
                 # met <= 1 - x[f, r] + Σ x[g, zone]
                 m.row(-math.inf, 1, [(met, 1.0), (self.x[f, r], 1.0), *gs])
-        for f, zone, w in p.near_rooms:
-            # A wish for a room or tag: met <= Σ x[f, zone].
+        for f, rooms, w in p.near_rooms:
+            # A wish for a room or tag: met <= Σ x[f, rooms].
             met = m.col(0, 1, near_coef(self.near_weight, w))
-            xs = [(self.x[f, r], -1.0) for r in zone if (f, r) in self.x]
+            xs = [(self.x[f, r], -1.0) for r in rooms if (f, r) in self.x]
             m.row(-math.inf, 0, [(met, 1.0), *xs])
 
     def _add_area_target(self) -> None:

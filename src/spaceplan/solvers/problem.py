@@ -165,6 +165,8 @@ class Problem:
         out = []
         for f, func in enumerate(self.funcs):
             for wish in func.near:
+                if wish.function is None:
+                    continue
                 g = self.func_idx.get(wish.function)
                 if g is not None and g != f:
                     out.append((f, g, wish.weight))

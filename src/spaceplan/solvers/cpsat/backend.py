@@ -11,8 +11,8 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from spaceplan.solution import Plan, Status
-from spaceplan.solvers.config import SolverConfig, check_cpsat_params
 from spaceplan.solvers.bookings import booked_plan
+from spaceplan.solvers.config import SolverConfig, check_cpsat_params
 from spaceplan.solvers.cpsat import sessions
 from spaceplan.solvers.cpsat.model import AllocationModel
 from spaceplan.solvers.engine import ProgressSink, RawSolve

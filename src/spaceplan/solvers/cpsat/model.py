@@ -172,11 +172,14 @@ class AllocationModel:
         p = self.p
         for r in range(p.num_rooms):
             cap = int(p.room_units[r])
+            seen: set[frozenset[int]] = set()
             for s in range(len(p.slots)):
                 active = sessions.slot_terms(self, r, s)
                 need = sum(int(p.need_units[f]) for f, _ in active)
-                if need <= cap:
+                key = frozenset(v.index for _, v in active)
+                if need <= cap or key in seen:
                     continue
+                seen.add(key)
                 terms = [int(p.need_units[f]) * v for f, v in active]
                 # The room's area is a fact of the building, never a rule
                 # to relax: capacity stays hard even with rule literals.
@@ -239,13 +242,7 @@ class AllocationModel:
                     flag = res_any
                 resident = area * flag
             peak = self.model.new_int_var(0, area, f"peak{r}")
-            loads = [
-                sum(
-                    int(p.need_units[f]) * v
-                    for f, v in sessions.slot_terms(self, r, s)
-                )
-                for s in range(len(p.slots))
-            ]
+            loads = sessions.peak_loads(self, r)
             if pairs:
                 self.model.add_max_equality(peak, loads)
                 self._add_room_cuts(r, pairs, hostfixed, resident, peak)

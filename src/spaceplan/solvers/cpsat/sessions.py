@@ -106,18 +106,19 @@ def add_slot_order(m: AllocationModel) -> None:
         return
     need = p.need_units
     for group in p.slot_classes:
-        loads = []
+        loads: list[cp_model.LinearExprT] = []
         for s in group:
             terms = [
                 int(need[f]) * v
                 for (f, _, t), v in m.book.items()
                 if t == s
             ]
-            loads.append(sum(terms) if terms else None)
-        if any(load is None for load in loads):
-            continue
-        for a, b in zip(loads, loads[1:], strict=False):
-            m.model.add(a >= b)
+            if not terms:
+                break
+            loads.append(sum(terms))
+        else:
+            for a, b in zip(loads, loads[1:], strict=False):
+                m.model.add(a >= b)
 
 
 def add_fix(m: AllocationModel) -> None:
@@ -160,3 +161,28 @@ def booked_slots(
         if solver.boolean_value(v):
             out.setdefault(f, []).append(s)
     return {f: sorted(ss) for f, ss in out.items()}
+
+
+def peak_loads(m: AllocationModel, r: int) -> list[cp_model.LinearExprT]:
+    """The loads whose maximum is room r's peak use, without repeats.
+
+    As in :func:`spaceplan.rules.room_unused_units`: the fixed functions'
+    load in each slot (slots with the same functions give one load) and
+    each booked function's own area, whatever its slots.
+    """
+    p = m.p
+    need = p.need_units
+    seen: set[frozenset[int]] = set()
+    out: list[cp_model.LinearExprT] = []
+    for s in range(len(p.slots)):
+        fixed = frozenset(
+            f for f in m.room_funcs(r) if not p.sessions[f] and p.active[f, s]
+        )
+        if fixed in seen:
+            continue
+        seen.add(fixed)
+        out.append(sum(int(need[f]) * m.x[f, r] for f in sorted(fixed)))
+    for f in m.room_funcs(r):
+        if p.sessions[f]:
+            out.append(int(need[f]) * m.x[f, r])
+    return out
