@@ -188,7 +188,8 @@ def merge_profile(
             f["near"] = [
                 n
                 for n in f["near"]
-                if isinstance(n, dict) and n.get("function") in functions
+                if isinstance(n, dict)
+                and ("function" not in n or n["function"] in functions)
             ]
     merged["functions"] = list(functions.values())
     return merged

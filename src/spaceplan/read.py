@@ -358,7 +358,9 @@ def _drop_lapsed(
 ) -> Function:
     """Drop never_with / near references to functions not in this run."""
     never = tuple(x for x in f.never_with if x in all_functions)
-    near = tuple(n for n in f.near if n.function in kept)
+    near = tuple(
+        n for n in f.near if n.function is None or n.function in kept
+    )
     if never == f.never_with and near == f.near:
         return f
     return f.replace(never_with=never, near=near)
