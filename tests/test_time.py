@@ -432,3 +432,26 @@ def test_a_mutated_timetable_is_always_caught(busy_plan, data):
     )
     mutated = _apply(busy_plan, kind, room_id, slot, f)
     assert check_solution(scenario, mutated) != []
+
+
+# ------------------------------------------------------------- tie-break
+
+
+def test_equal_plans_put_the_most_visited_function_low():
+    # R1 (floor 2) and R2 (floor 1) are both 30 m², so the objective is
+    # 30 either way (resident, nothing unused). The tie-break counts the
+    # school's 2 weekly sessions × 1 storey on floor 2 against 0 on the
+    # ground floor, so the school takes R2; the second candidate (the
+    # other room) is equal by the objective and says so.
+    scenario = make(
+        [fn("school", 30, sessions=2, within=["sat_*"])],
+        [room("R1", 30, floor=2), room("R2", 30)],
+    )
+    result = solved(scenario, candidates=2, min_difference=1)
+    first, second = result.candidates
+    assert first.plan.placement()["school"] == "R2"
+    assert first.tiebreak["visit_floors"] == 0
+    assert second.tiebreak["visit_floors"] == 2
+    assert first.objective == second.objective == pytest.approx(30.0)
+    assert "scores the same as A" in second.comparison["en"]
+    assert "R1" in second.comparison["en"]

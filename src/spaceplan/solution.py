@@ -236,7 +236,10 @@ class Candidate(Model):
     timetable: dict[str, dict[str, tuple[str, ...]]] = Field(
         default_factory=dict
     )
-    comparison: str = ""
+    #: What this candidate does differently, by language (zh, en).
+    comparison: dict[str, str] = Field(default_factory=dict)
+    #: The secondary objective's terms (costs; lower is better).
+    tiebreak: dict[str, int] = Field(default_factory=dict)
 
     @property
     def plan(self) -> Plan:

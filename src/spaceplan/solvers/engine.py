@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import spaceplan
-from spaceplan import timetable
+from spaceplan import decisions, timetable
 from spaceplan.check import audit
+from spaceplan.compare import comparisons
 from spaceplan.data import Scenario
 from spaceplan.solution import (
     Candidate,
@@ -128,6 +129,7 @@ def run(
                 if f in problem.func_idx
             }
         )
+    candidates = _compared(scenario, candidates)
     diagnosis = None
     if not candidates and status == "infeasible" and on_infeasible:
         diagnosis = on_infeasible(scenario)
@@ -198,7 +200,19 @@ def _candidate(
         checks=tuple(row.record() for row in found.rows),
         moved=moved,
         timetable=timetable.plan_timetable(scenario, plan),
+        tiebreak=dataclasses.asdict(decisions.tiebreak(scenario, plan)),
     )
+
+
+def _compared(
+    scenario: Scenario, candidates: list[Candidate]
+) -> list[Candidate]:
+    """The candidates with their comparison sentences."""
+    words = comparisons(scenario, candidates)
+    return [
+        c.model_copy(update={"comparison": w})
+        for c, w in zip(candidates, words, strict=True)
+    ]
 
 
 def _label(k: int) -> str:

@@ -15,6 +15,7 @@ from spaceplan.solvers.bookings import booked_plan
 from spaceplan.solvers.config import SolverConfig, check_cpsat_params
 from spaceplan.solvers.cpsat import sessions
 from spaceplan.solvers.cpsat.model import AllocationModel
+from spaceplan.solvers.cpsat.tiebreak import tiebreak_cost
 from spaceplan.solvers.engine import ProgressSink, RawSolve
 from spaceplan.solvers.greedy import greedy_placement
 from spaceplan.solvers.problem import Problem
@@ -111,17 +112,60 @@ class CpsatBackend:
             raise RuntimeError(
                 f"CP-SAT rejected the model: {solver.status_name(code)}"
             )
-        seconds = time.perf_counter() - started
         if status in ("infeasible", "unknown"):
+            seconds = time.perf_counter() - started
             return RawSolve(status, None, seconds=seconds)
-        plan = _extract(problem, built, solver)
+        bound = math.floor(solver.best_objective_bound + 1e-6)
+        objective = round(solver.objective_value)
+        final: cp_model.CpSolver = solver
+        second = _break_ties(built, solver, config, started)
+        if second is not None:
+            final = second
+            objective = round(second.value(built.objective))
+        plan = _extract(problem, built, final)
         return RawSolve(
             status,
             plan,
-            objective_milli=round(solver.objective_value),
-            bound_milli=math.floor(solver.best_objective_bound + 1e-6),
-            seconds=seconds,
+            objective_milli=objective,
+            bound_milli=max(bound, objective) if status == "optimal" else (
+                bound
+            ),
+            seconds=time.perf_counter() - started,
         )
+
+
+def _break_ties(
+    built: AllocationModel,
+    first: cp_model.CpSolver,
+    config: SolverConfig,
+    started: float,
+) -> cp_model.CpSolver | None:
+    """A second solve: the first's objective kept, the tie-break lowest.
+
+    Takes at most a fifth of the budget (what is left of it); returns
+    None when there is nothing to break or no time.
+    """
+    left = config.time_limit - (time.perf_counter() - started)
+    budget = min(left, max(1.0, config.time_limit / 5))
+    if budget < 0.5:
+        return None
+    cost = tiebreak_cost(built)
+    if isinstance(cost, int):
+        return None
+    model = built.model
+    model.add(built.objective >= round(first.objective_value))
+    model.clear_hints()
+    solution = list(first.response_proto.solution)
+    model.proto.solution_hint.vars.extend(range(len(solution)))
+    model.proto.solution_hint.values.extend(solution)
+    model.minimize(cost)
+    solver = cp_model.CpSolver()
+    apply_params(solver, config.params)
+    solver.parameters.max_time_in_seconds = budget
+    code = solver.solve(model)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return solver
+    return None
 
 
 def _extract(
