@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from spaceplan import resources
 from spaceplan.check import check_solution
 from spaceplan.cli import main
 from spaceplan.read import read_scenario
 from spaceplan.solution import Result
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
+EXAMPLES = resources.on_disk(resources.examples())
 FAST = ["--workers", "1", "--seed", "0", "--time-limit", "20"]
 
 
@@ -121,3 +121,22 @@ def test_a_typo_in_a_preset_parameter_fails_at_once(
     assert res.exit_code == 1
     assert "params.num_worker" in res.stderr
     assert "did you mean 'num_workers'" in res.stderr
+
+
+@pytest.mark.parametrize("spelling", ["--output", "--out", "--outdir"])
+def test_every_output_spelling_names_the_folder(
+    runner: CliRunner, tmp_path: Path, spelling: str
+) -> None:
+    scenario = EXAMPLES / "csv-rooms" / "scenario.yaml"
+    out = tmp_path / "out"
+    res = runner.invoke(
+        main,
+        ["solve", str(scenario), spelling, str(out), "-k", "1", "-q",
+         "--no-drawings", *FAST],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert res.stdout == ""
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report.md",
+        "result.json",
+    ]

@@ -15,7 +15,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 py="${PYTHON:-$root/.venv/bin/python}"
-scenario="${1:-$root/examples/village-centre/scenario.yaml}"
+scenario="${1:-$root/src/spaceplan/examples/village-centre/scenario.yaml}"
 vary="${2:-households=2:2000:2}"
 out="$here/results"
 rm -rf "$out/pool-1" "$out/pool-2" "$out/dask-local-2"
@@ -25,7 +25,7 @@ run() {  # name, extra options
   local name="$1"; shift
   local t0 t1
   t0=$(date +%s.%N)
-  "$py" -m spaceplan.sweep_cli "$scenario" --vary "$vary" \
+  "$py" -m spaceplan sweep "$scenario" --vary "$vary" \
     -o "$out/$name" --time-limit 1 --seed 0 --no-progress --no-plot "$@" \
     > "$out/$name.log" 2>&1
   t1=$(date +%s.%N)
@@ -39,15 +39,13 @@ run() {  # name, extra options
 } > "$out/times.txt"
 
 "$py" - "$out" <<'PY'
-import csv, subprocess, sys
+import csv, sys
 from pathlib import Path
 
-import ortools
+from spaceplan.provenance import provenance
 
 out = Path(sys.argv[1])
-sha = subprocess.run(
-    ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-).stdout.strip()
+source = provenance()
 rows = {}
 for line in (out / "times.txt").read_text().split("\n"):
     if not line.strip():
@@ -70,7 +68,7 @@ with open(out / "throughput.csv", "w", newline="", encoding="utf-8") as fh:
             name, len(runs), f"{seconds:.1f}",
             f"{len(runs) / seconds * 60:.0f}",
             sum(r["status"] == "infeasible" for r in runs),
-            same(runs) == first, sha, ortools.__version__,
+            same(runs) == first, source.git_sha, source.ortools,
         ])
 print((out / "throughput.csv").read_text())
 PY

@@ -590,12 +590,12 @@ class Scenario(Model):
             if fid not in fids:
                 raise ValueError(
                     f"fix names unknown function '{fid}'"
-                    f"{did_you_mean(fid, self._function_names())}."
+                    f"{name_hint(fid, self._function_names())}."
                 )
             if rid not in rooms:
                 raise ValueError(
                     f"fix puts {fid} in unknown room '{rid}'"
-                    f"{did_you_mean(rid, self._room_names())}."
+                    f"{name_hint(rid, self._room_names())}."
                 )
             if not self.building.room(rid).hosts_functions:
                 raise ValueError(
@@ -609,7 +609,7 @@ class Scenario(Model):
                     raise ValueError(
                         f"Function {f.id} near names unknown room "
                         f"'{wish.room}'"
-                        f"{did_you_mean(wish.room, self._room_names())}."
+                        f"{name_hint(wish.room, self._room_names())}."
                     )
 
     def _function_names(self) -> dict[str, str]:
@@ -656,7 +656,7 @@ class Scenario(Model):
         return self.building.room(room_id)
 
 
-def did_you_mean(name: str, names: dict[str, str]) -> str:
+def name_hint(name: str, names: dict[str, str]) -> str:
     """``"; did you mean 'x'?"`` for the closest of ``names``, or ``""``.
 
     ``names`` maps every spelling (an id, a Chinese name) to the id it

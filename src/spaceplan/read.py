@@ -9,15 +9,12 @@ that the solver and the checker can trust.
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from spaceplan import timetable
@@ -27,93 +24,16 @@ from spaceplan.data import (
     Room,
     Scenario,
     ScenarioFile,
-    did_you_mean,
+    name_hint,
 )
-from spaceplan.errors import InputError, from_validation
+from spaceplan.errors import InputError, did_you_mean, from_validation
+from spaceplan.fileio import load_mapping, read_text
 from spaceplan.policies import load_policy
 from spaceplan.solution import Plan
 
 #: Columns a CSV room list must have; others are optional.
 CSV_REQUIRED = ("id", "floor", "area")
 CSV_COLUMNS = ("id", "name", "floor", "area", "kind", "tags")
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a key given twice in one mapping."""
-
-
-def _construct_mapping(
-    loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False
-) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"key '{key}' appears twice",
-                key_node.start_mark,
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
-
-
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, None, "is a folder, not a file") from None
-    except OSError as exc:
-        raise InputError(path, None, f"cannot be read ({exc})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(
-            path, None, "is not UTF-8 text (save it as UTF-8)"
-        ) from None
-
-
-def load_mapping(path: str | Path) -> dict[str, Any]:
-    """Load a YAML or JSON file whose top level must be a mapping."""
-    path = Path(path)
-    text = _read_text(path)
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                path,
-                None,
-                f"is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                f"column {exc.colno}",
-            ) from None
-    else:
-        try:
-            data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506
-        except yaml.YAMLError as exc:
-            raise InputError(path, None, _yaml_fault(exc)) from None
-    if not isinstance(data, dict):
-        raise InputError(
-            path, None, "must hold a mapping of fields at the top level"
-        )
-    return data
-
-
-def _yaml_fault(exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    where = (
-        f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    )
-    return f"is not valid YAML: {problem}{where}"
 
 
 # -------------------------------------------------------------------- rooms
@@ -123,7 +43,7 @@ def read_rooms_csv(path: str | Path) -> list[Room]:
     """Read a CSV room list (columns ``id, name, floor, area, kind,
     tags``; tags ``;``-separated)."""
     path = Path(path)
-    text = _read_text(path)
+    text = read_text(path)
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
@@ -321,7 +241,7 @@ def _resolve_fix(
                 where,
                 f"fix.{ref}",
                 f"unknown function '{ref}' (not a function of this run)"
-                f"{did_you_mean(ref, names)}",
+                f"{name_hint(ref, names)}",
             )
         if fid in out:
             raise InputError(
@@ -331,7 +251,7 @@ def _resolve_fix(
             raise InputError(
                 where,
                 f"fix.{ref}",
-                f"unknown room '{room}'{did_you_mean(room, rooms)}",
+                f"unknown room '{room}'{name_hint(room, rooms)}",
             )
         out[fid] = room
     return out
@@ -367,8 +287,7 @@ def _drop_lapsed(
 
 
 def _unknown(fid: str, known: Iterable[str], policy_id: str) -> str:
-    close = difflib.get_close_matches(fid, list(known), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(fid, known)
     return f"unknown function '{fid}' (not in profile {policy_id}){hint}"
 
 
@@ -426,11 +345,10 @@ def read_plan(
                 path,
                 field,
                 f"unknown function '{fid}' (not a function of this "
-                f"scenario){did_you_mean(fid, names)}",
+                f"scenario){name_hint(fid, names)}",
             )
         if rid not in scenario.building.room_index:
-            close = difflib.get_close_matches(rid, known_r, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(rid, known_r)
             raise InputError(
                 path, field, f"unknown room '{rid}'{hint}"
             )
@@ -459,7 +377,7 @@ def _plan_week(
             raise InputError(
                 path,
                 field,
-                f"unknown function '{ref}'{did_you_mean(str(ref), names)}",
+                f"unknown function '{ref}'{name_hint(str(ref), names)}",
             )
         items = given if isinstance(given, list) else [given]
         try:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -24,6 +23,15 @@ from pathlib import Path
 from spaceplan.bench.generate import SIZES, Week, generate
 from spaceplan.check import check_solution
 from spaceplan.fileio import write_text
+from spaceplan.provenance import provenance
+
+try:
+    import resource
+except ImportError:  # Windows has no ``resource``: peak memory is unknown
+    resource = None  # type: ignore[assignment]
+
+#: Where Linux states a process's peak memory (``VmHWM``).
+PROC_STATUS = "/proc/self/status"
 
 #: Sizes solved in a child process, so their peak memory is their own.
 ISOLATED_SIZES = frozenset({"L", "XL"})
@@ -48,7 +56,7 @@ class Row:
     seconds: float
     time_to_best: float | None
     checker_passed: bool | None
-    peak_rss_mb: float
+    peak_rss_mb: float | None
     num_rooms: int
     num_functions: int
 
@@ -78,48 +86,22 @@ class _BestTime:
         """The solve ended."""
 
 
-def git_sha() -> str:
-    """The current commit (short), with ``+dirty`` if files changed."""
-    here = Path(__file__).resolve().parent
-    try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=here,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return sha
-
-
-def versions() -> tuple[str, str]:
-    """ortools and highspy versions."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = []
-    for name in ("ortools", "highspy"):
-        try:
-            out.append(version(name))
-        except PackageNotFoundError:
-            out.append("")
-    return out[0], out[1]
-
-
-def peak_rss_mb() -> float:
+def peak_rss_mb() -> float | None:
     """This process's peak resident memory so far, in MB.
 
     Linux's ``VmHWM`` when there is one: ``ru_maxrss`` survives ``exec``
-    and would report the parent's size for a small child.
+    and would report the parent's size for a small child. None (unknown,
+    an empty CSV cell) where neither exists, as on Windows.
     """
     try:
-        with open("/proc/self/status", encoding="ascii") as fh:
+        with open(PROC_STATUS, encoding="ascii") as fh:
             for line in fh:
                 if line.startswith("VmHWM:"):
                     return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         pass
+    if resource is None:
+        return None
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(kb / 1024, 1)
 
@@ -159,16 +141,16 @@ def run_one(
     passed = None
     if cand is not None:
         passed = check_solution(scenario, cand.plan) == []
-    ortools, highs = versions()
+    source = provenance()
     return Row(
         instance=scenario.name,
         size=size,
         solver=solver,
         config=config,
         seed=seed,
-        git_sha=git_sha(),
-        ortools_version=ortools,
-        highs_version=highs,
+        git_sha=source.git_sha,
+        ortools_version=source.ortools,
+        highs_version=source.highspy,
         status=result.status,
         objective=objective,
         bound=bound,

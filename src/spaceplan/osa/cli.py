@@ -1,4 +1,9 @@
-"""``spaceplan bench osa``: the click command (attached by spaceplan.cli)."""
+"""``spaceplan bench osa``: the click command (attached by spaceplan.cli).
+
+Bad input (an unknown instance, a malformed file) is raised as
+:class:`spaceplan.errors.InputError`, which the CLI's group reports in
+one line with exit code 1.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,6 @@ from spaceplan.osa.bench import (
     resolve_instances,
     run_bench,
 )
-from spaceplan.osa.read import OsaReadError
 
 __all__ = ["osa"]
 
@@ -70,8 +74,13 @@ def _print_row(row: BenchRow) -> None:
     "bound for up to SECONDS per instance, after the solvers; 0 skips it.",
 )
 @click.option(
-    "-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
-    required=True, help="Folder for .sol files, results.csv, results.md.",
+    "-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
+    default=None, help="Folder for .sol files, results.csv, results.md.",
+)
+# The spelling before -o/--output was one name for all commands.
+@click.option(
+    "--outdir", "old_outdir", hidden=True,
+    type=click.Path(file_okay=False, path_type=Path), default=None,
 )
 def osa(
     instances: tuple[str, ...],
@@ -82,27 +91,29 @@ def osa(
     solver: str,
     away_from: str,
     pattern_seconds: float,
-    outdir: Path,
+    outdir: Path | None,
+    old_outdir: Path | None,
 ) -> None:
     """Solve OSA benchmark INSTANCES (names or paths; all when none)."""
+    outdir = outdir or old_outdir
+    if outdir is None:
+        raise click.UsageError("Missing option '-o' / '--output'.")
     solvers = list(SOLVERS) if solver == "all" else [solver]
-    try:
-        paths = resolve_instances(instances, resolve_data(data))
-        rows = run_bench(
-            paths,
-            solvers,
-            outdir,
-            time_limit,
-            seed,
-            workers,
-            "room" if away_from == "room" else "floor",
-            on_row=_print_row,
-            pattern_seconds=pattern_seconds,
-        )
-    except OsaReadError as exc:
-        raise click.ClickException(str(exc)) from None
+    paths = resolve_instances(instances, resolve_data(data))
+    rows = run_bench(
+        paths,
+        solvers,
+        outdir,
+        time_limit,
+        seed,
+        workers,
+        "room" if away_from == "room" else "floor",
+        on_row=_print_row,
+        pattern_seconds=pattern_seconds,
+    )
     bad = [r for r in rows if r.objective and r.objective != r.evaluated]
     if bad:
+        # Not bad input but a broken solver or evaluator: say so, exit 1.
         raise click.ClickException(
             f"{len(bad)} solution(s) re-score differently, e.g. "
             f"{bad[0].instance} {bad[0].solver}."

@@ -1,4 +1,4 @@
-"""Solver presets from ``solver_configs/cpsat/*.toml``.
+"""Solver presets from the package's ``solver_configs/cpsat/*.toml``.
 
 A preset holds the objective weights, the candidate settings and raw
 CP-SAT parameters. Parameter names are checked against ortools' own
@@ -8,14 +8,13 @@ ignored.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from spaceplan.errors import InputError
-from spaceplan.policies import config_dir
+from spaceplan import resources
+from spaceplan.errors import InputError, did_you_mean
 
 DEFAULT_PRESET = "default"
 
@@ -84,8 +83,8 @@ class SolverConfig:
 
 
 def preset_dir() -> Path:
-    """The folder of CP-SAT presets."""
-    return config_dir() / "cpsat"
+    """The folder of the bundled CP-SAT presets."""
+    return resources.on_disk(resources.presets())
 
 
 def preset_names() -> list[str]:
@@ -101,8 +100,7 @@ def load_config(name_or_path: str | None = None) -> SolverConfig:
         path = preset_dir() / f"{ref}.toml"
         if not path.is_file():
             names = preset_names()
-            close = difflib.get_close_matches(ref, names, n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(ref, names, sentence=True)
             raise InputError(
                 None,
                 "--config",
@@ -157,8 +155,7 @@ def check_cpsat_params(params: dict[str, Any], path: Path | None) -> None:
     fields = sat_parameters_pb2.SatParameters.DESCRIPTOR.fields_by_name
     for key in params:
         if key not in fields:
-            close = difflib.get_close_matches(key, list(fields), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(key, fields)
             raise InputError(
                 path,
                 f"params.{key}",

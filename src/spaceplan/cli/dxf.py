@@ -1,0 +1,129 @@
+"""``spaceplan import-dxf``: a room list for a scenario from a drawing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from spaceplan.cli.command import SpaceplanCommand
+from spaceplan.cli.options import (
+    BAD_INPUT,
+    exit_codes,
+    json_option,
+    lang_option,
+    output_option,
+    quiet_option,
+)
+from spaceplan.fileio import write_text
+
+
+@click.command(
+    "import-dxf",
+    cls=SpaceplanCommand,
+    epilog=exit_codes((0, "the room list was written"), BAD_INPUT),
+)
+@click.argument("drawing", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--layer",
+    required=True,
+    help="Layer of the closed room outlines (wildcards allowed: '*-ROOM').",
+)
+@click.option(
+    "--text-layer",
+    default=None,
+    help="Layer of the room numbers and names [default: any layer].",
+)
+@click.option(
+    "--units",
+    type=click.Choice(["mm", "cm", "m"]),
+    default=None,
+    help="Drawing unit; needed when the drawing does not state it, and "
+    "wins over a wrong $INSUNITS.",
+)
+@click.option(
+    "--floor",
+    type=int,
+    default=None,
+    help="Floor of every room (1 ground floor, -1 first basement) "
+    "[default: from the layer name, e.g. 2F-ROOM].",
+)
+@click.option(
+    "--floor-from-layer",
+    default=None,
+    metavar="REGEX",
+    help="Regular expression whose first group is the floor number in "
+    "the layer name.",
+)
+@click.option(
+    "--encoding",
+    default=None,
+    help="Text encoding of an old drawing whose header is wrong, e.g. gbk.",
+)
+@output_option(
+    "YAML file to write (a `rooms:` list).",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+)
+@json_option("Print what was read as JSON.")
+@quiet_option("Print nothing but errors.")
+@lang_option()
+def import_dxf(
+    drawing: Path,
+    layer: str,
+    text_layer: str | None,
+    units: str | None,
+    floor: int | None,
+    floor_from_layer: str | None,
+    encoding: str | None,
+    output: Path,
+    as_json: bool,
+    quiet: bool,
+    lang: str,
+) -> None:
+    """Read room outlines and labels from DRAWING (DXF) into a room list.
+
+    Closed polylines on --layer become rooms (arcs, blocks included); a
+    text inside a room gives its number (e.g. R101, 101) and name.
+    Kinds and tags are left for you to add.
+    """
+    # Imported here, not at the top: start-up speed (ezdxf, shapely).
+    from spaceplan.dxf.read import read_dxf_rooms, rooms_yaml
+
+    rooms = read_dxf_rooms(
+        drawing,
+        layer,
+        units=units,
+        floor=floor,
+        floor_from_layer=floor_from_layer,
+        encoding=encoding,
+        text_layer=text_layer,
+    )
+    source = f"{drawing.name}, layer {layer}"
+    write_text(output, rooms_yaml(rooms, source))
+    unnamed = sum(r.id.startswith("ROOM-") for r in rooms)
+    floors = sorted({r.floor for r in rooms})
+    total = sum(r.area for r in rooms)
+    if as_json:
+        found = {
+            "rooms": len(rooms),
+            "floors": floors,
+            "area_m2": round(total, 2),
+            "unnamed": unnamed,
+            "output": str(output),
+        }
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if quiet:
+        return
+    click.echo(
+        f"{len(rooms)} rooms on floor(s) {', '.join(map(str, floors))}, "
+        f"{total:,.1f} m² in all -> {output}"
+    )
+    if unnamed:
+        click.echo(
+            f"{unnamed} room(s) had no number inside and were called "
+            "ROOM-001 ...; rename them in the YAML.",
+            err=True,
+        )

@@ -1,0 +1,295 @@
+"""``spaceplan solve`` and ``spaceplan demo``: the main job.
+
+Exit status (spec/formats.md §3): 0 a plan was found, 2 the scenario is
+infeasible (with a diagnosis), 3 no plan within the time limit, 1 bad
+input. Results go to stdout (a summary, or the result JSON with
+``--json``); progress and messages to stderr.
+
+The solver, the reports and the drawings are imported inside the
+functions that use them, so that ``spaceplan --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from spaceplan import resources
+from spaceplan.cli.command import SpaceplanCommand
+from spaceplan.cli.options import (
+    BAD_INPUT,
+    LazyChoice,
+    LazyHelpOption,
+    as_lang,
+    exit_codes,
+    json_option,
+    lang_option,
+    output_option,
+    quiet_option,
+)
+
+if TYPE_CHECKING:
+    from spaceplan.data import Scenario
+    from spaceplan.i18n import Lang
+    from spaceplan.solution import Result
+
+#: Exit status per result status.
+EXIT_STATUS = {"optimal": 0, "feasible": 0, "infeasible": 2, "unknown": 3}
+#: The bundled example ``spaceplan demo`` solves.
+DEMO_EXAMPLE = Path("office-renovation") / "scenario.yaml"
+
+
+def examples_dir() -> Path:
+    """The package's ``examples`` folder."""
+    return resources.on_disk(resources.examples())
+
+
+def run_solve(
+    scenario: Scenario,
+    outdir: Path | None,
+    *,
+    solver: str,
+    config: str | None,
+    candidates: int | None,
+    time_limit: float | None,
+    seed: int | None,
+    workers: int | None,
+    as_json: bool,
+    quiet: bool,
+    lang: Lang,
+    drawings: bool,
+    font: str | None,
+) -> int:
+    """Solve, write the outputs, print the summary; return the exit code."""
+    # Imported here, not at the top: start-up speed (ortools, shapely).
+    from spaceplan.diagnose import diagnose_for_result
+    from spaceplan.progress import RichProgress
+    from spaceplan.solvers import solve
+
+    if font is not None and drawings:
+        _check_font(font)
+    progress = None if quiet or as_json else RichProgress()
+    result = solve(
+        scenario,
+        solver=solver,
+        config=config,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        candidates=candidates,
+        progress=progress,
+        diagnose=diagnose_for_result,
+    )
+    written: list[Path] = []
+    if outdir is not None:
+        written = _write_outputs(
+            scenario, result, outdir, lang, drawings, font
+        )
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+    elif not quiet:
+        print_summary(scenario, result, lang, written)
+    return EXIT_STATUS[result.status]
+
+
+def _check_font(font: str) -> None:
+    """Refuse an unusable ``--font`` before any work or output."""
+    # Imported here, not at the top: start-up speed (matplotlib).
+    from spaceplan.errors import InputError
+    from spaceplan.plot.style import FontError, font_families
+
+    try:
+        font_families(font)
+    except FontError as exc:
+        raise InputError(font, "--font", str(exc)) from None
+
+
+def _write_outputs(
+    scenario: Scenario,
+    result: Result,
+    outdir: Path,
+    lang: Lang,
+    drawings: bool,
+    font: str | None,
+) -> list[Path]:
+    # Imported here, not at the top: start-up speed (matplotlib).
+    from spaceplan.errors import InputError
+    from spaceplan.export import write_outputs
+    from spaceplan.plot.style import FontError
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            paths = write_outputs(
+                scenario, result, outdir, lang, drawings=drawings, font=font
+            )
+        except FontError as exc:
+            raise InputError(font, "--font", str(exc)) from None
+    for w in caught:
+        if issubclass(w.category, UserWarning):
+            click.echo(f"warning: {w.message}", err=True)
+    return paths
+
+
+def print_summary(
+    scenario: Scenario, result: Result, lang: Lang, written: list[Path]
+) -> None:
+    """A short summary table of the candidates on stdout."""
+    # Imported here, not at the top: start-up speed.
+    from rich.console import Console
+    from rich.table import Table
+
+    from spaceplan.i18n import function_name, policy_title, t
+    from spaceplan.report.solve import comparison_rows
+
+    console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
+    status = t(f"status.{result.status}", lang)
+    console.print(
+        f"[bold]{scenario.name}[/bold] — "
+        f"{policy_title(scenario.policy, lang)} ({scenario.policy.id})"
+    )
+    console.print(
+        f"{t('w.status', lang)}: {status}; "
+        + t("cli.candidates", lang, n=len(result.candidates))
+        + f"; {result.solve_seconds:.2f} s"
+    )
+    if result.candidates:
+        header, rows = comparison_rows(scenario, result, lang)
+        table = Table(*header, show_lines=False)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        first = result.candidates[0]
+        placed = ", ".join(
+            f"{function_name(scenario.function(a.function), lang)}→{a.room}"
+            for a in first.assignments
+            if not scenario.function(a.function).flexible
+        )
+        console.print(f"{first.id}: {placed}")
+    elif result.diagnosis:
+        console.print(str(result.diagnosis.get("summary", "")))
+        for item in result.diagnosis.get("repairs", [])[:3]:
+            text = item.get("message") if isinstance(item, dict) else item
+            console.print(f"  • {text}")
+    if written:
+        folder = written[0].parent
+        console.print(
+            t("cli.written", lang, n=len(written), folder=folder)
+        )
+
+
+def _solver_names() -> list[str]:
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.solvers import REGISTRY
+
+    return sorted(REGISTRY)
+
+
+def _config_help() -> str:
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.solvers.config import preset_names
+
+    return (
+        "Solver preset from solver_configs/cpsat/ "
+        f"({', '.join(preset_names()) or 'default'}) or a .toml path."
+    )
+
+
+_OPTIONS = [
+    click.option("--candidates", "-k", type=click.IntRange(1, 50),
+                 help="How many distinct candidate plans."),
+    click.option("--time-limit", type=click.FloatRange(min=0.01),
+                 help="Seconds per solve."),
+    click.option("--seed", type=click.IntRange(min=0),
+                 help="Random seed (results repeat with a fixed "
+                 "worker count)."),
+    click.option("--workers", type=click.IntRange(1, 64),
+                 help="CP-SAT worker threads (default: the preset's)."),
+    click.option("--config", type=str, default=None, cls=LazyHelpOption,
+                 help_from=_config_help),
+    click.option("--solver", type=LazyChoice(_solver_names),
+                 default="cpsat", show_default=True,
+                 help="Solver backend."),
+    json_option("Print result.json on stdout instead of a summary."),
+    quiet_option("No summary and no progress."),
+    lang_option("Language of reports and drawings."),
+    click.option("--no-drawings", is_flag=True,
+                 help="Write result.json and report.md only."),
+    click.option("--font", type=click.Path(exists=True, dir_okay=False),
+                 default=None, help="A font file for drawings."),
+]
+
+_EXIT_CODES = exit_codes(
+    (0, "a plan was found"),
+    BAD_INPUT,
+    (2, "the scenario is infeasible (the diagnosis says why)"),
+    (3, "no plan within the time limit"),
+)
+
+
+def _with_options(func: Any) -> Any:
+    for option in reversed(_OPTIONS):
+        func = option(func)
+    return func
+
+
+@click.command("solve", cls=SpaceplanCommand, epilog=_EXIT_CODES)
+@click.argument("scenario", type=click.Path())
+@output_option(
+    "Folder for result.json, the report and drawings.",
+    dest="outdir",
+    type=click.Path(file_okay=False),
+    default=None,
+)
+@_with_options
+def solve_command(scenario: str, outdir: str | None, **opts: Any) -> None:
+    """Find the best compliant plans for SCENARIO."""
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.read import read_scenario
+
+    sc = read_scenario(scenario)
+    code = run_solve(
+        sc,
+        None if outdir is None else Path(outdir),
+        **_solve_kwargs(opts),
+    )
+    sys.exit(code)
+
+
+@click.command("demo", cls=SpaceplanCommand, epilog=_EXIT_CODES)
+@output_option(
+    "Folder for the outputs.",
+    dest="outdir",
+    type=click.Path(file_okay=False),
+    default="spaceplan-demo",
+    show_default=True,
+)
+@_with_options
+def demo_command(outdir: str, **opts: Any) -> None:
+    """Solve a bundled example (a renovated office building)."""
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.errors import InputError
+    from spaceplan.read import read_scenario
+
+    path = examples_dir() / DEMO_EXAMPLE
+    if not path.is_file():
+        raise InputError(
+            None,
+            None,
+            f"the bundled example is missing at {path}; run from a "
+            "checkout installed with `pip install -e .`",
+        )
+    sc = read_scenario(path)
+    click.echo(f"spaceplan demo: {path}", err=True)
+    code = run_solve(sc, Path(outdir), **_solve_kwargs(opts))
+    sys.exit(code)
+
+
+def _solve_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
+    lang: Lang = as_lang(opts.pop("lang"))
+    drawings = not opts.pop("no_drawings")
+    return {**opts, "lang": lang, "drawings": drawings}

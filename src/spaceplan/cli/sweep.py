@@ -1,0 +1,281 @@
+"""``spaceplan sweep SCENARIO --vary ... -o OUTDIR``: what-if sweeps.
+
+Results stream to ``OUTDIR/runs.csv`` as each run finishes; the same
+command started again resumes. Progress (one bar over the runs, with the
+best result so far) goes to stderr, the summary table to stdout, the chart
+to ``OUTDIR/sweep.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from spaceplan.cli.command import SpaceplanCommand
+from spaceplan.cli.options import (
+    BAD_INPUT,
+    exit_codes,
+    json_option,
+    lang_option,
+    output_option,
+    quiet_option,
+)
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from spaceplan import sweep as sw
+
+
+class _Best:
+    """The best run so far, for the progress bar."""
+
+    def __init__(self, by_households: bool) -> None:
+        # Imported here, not at the top: start-up speed.
+        from spaceplan.sweep import SOLVED
+
+        self.solved = SOLVED
+        self.by_households = by_households
+        self.key: float | None = None
+        self.text = "best: —"
+        self.failed = 0
+
+    def update(self, row: dict[str, Any]) -> str:
+        if row.get("status") not in self.solved:
+            self.failed += row.get("status") != "unknown"
+            return self.words()
+        if self.by_households:
+            key = float(row["households"])
+            label = f"{int(key):,} households"
+        else:
+            key = float(row.get("objective") or 0.0)
+            label = f"objective {key:,.1f}"
+        if self.key is None or key > self.key:
+            self.key = key
+            policy = row.get("policy")
+            self.text = "best: " + label + (f" ({policy})" if policy else "")
+        return self.words()
+
+    def words(self) -> str:
+        return f"{self.text}; infeasible/errors {self.failed}"
+
+
+@click.command(
+    "sweep",
+    cls=SpaceplanCommand,
+    epilog=exit_codes((0, "every run was made (or found done)"), BAD_INPUT),
+)
+@click.argument("scenario")
+@click.option(
+    "--vary",
+    "vary_specs",
+    multiple=True,
+    metavar="NAME=VALUES",
+    help="A parameter and its values: households=2000:8000:500, "
+    "policy=a,b, rooms=a.csv,b.csv, option.time_limit=5,10, "
+    "option.seed=0,1. Repeat for a grid.",
+)
+@output_option("Folder.", dest="outdir", required=True)
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Pool processes [default: cores // workers per run].",
+)
+@click.option(
+    "--workers-per-run",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    help="CP-SAT workers per run (1 keeps runs reproducible).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    help="Run on Dask: tcp://HOST:PORT or local:N (a LocalCluster).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=5.0,
+    show_default=True,
+    help="Deterministic budget per run (CP-SAT deterministic seconds).",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@click.option("--no-plot", is_flag=True, help="Do not draw sweep.png.")
+@json_option("Print the summary (one entry per profile) as JSON.")
+@quiet_option("No progress, no summary, no notes.")
+@lang_option()
+def sweep(
+    scenario: str,
+    vary_specs: tuple[str, ...],
+    outdir: str,
+    processes: int | None,
+    workers_per_run: int,
+    scheduler: str | None,
+    time_limit: float,
+    seed: int,
+    no_progress: bool,
+    no_plot: bool,
+    as_json: bool,
+    quiet: bool,
+    lang: str,
+) -> None:
+    """Solve SCENARIO for every combination of the --vary values."""
+    # Imported here, not at the top: start-up speed (ortools, shapely).
+    from rich.console import Console
+
+    from spaceplan import sweep as sw
+
+    varies = sw.parse_varies(vary_specs)
+    outcome = _run(
+        scenario,
+        varies,
+        outdir,
+        sw.SweepSettings(time_limit, seed, workers_per_run),
+        processes,
+        scheduler,
+        show=not (no_progress or quiet or as_json),
+    )
+    base = _base_policy(scenario)
+    if as_json:
+        summary = sw.largest_served(outcome.rows, base)
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    elif not quiet:
+        # Piped output gets a fixed width, wide enough for profile ids.
+        width = None if sys.stdout.isatty() else 120
+        console = Console(file=sys.stdout, highlight=False, width=width)
+        console.print(_summary_table(outcome, base))
+    if not quiet:
+        click.echo(
+            f"{len(outcome.rows)} runs in {outcome.path} ({outcome.ran} run "
+            f"now, {outcome.skipped} already there) in "
+            f"{outcome.seconds:,.1f} s",
+            err=True,
+        )
+    if not no_plot and outcome.rows:
+        # Imported here, not at the top: start-up speed (matplotlib).
+        from spaceplan.export import write_sweep_plot
+
+        png = write_sweep_plot(
+            outcome.rows, Path(outdir) / "sweep.png", base_policy=base
+        )
+        if not quiet:
+            click.echo(f"wrote {png}", err=True)
+
+
+def _run(
+    scenario: str,
+    varies: list[sw.Vary],
+    outdir: str,
+    settings: sw.SweepSettings,
+    processes: int | None,
+    scheduler: str | None,
+    show: bool,
+) -> sw.SweepOutcome:
+    # Imported here, not at the top: start-up speed.
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from spaceplan import sweep as sw
+    from spaceplan.errors import InputError
+
+    if processes is not None and scheduler is not None:
+        raise InputError(
+            None, "--processes", "cannot be used with --scheduler"
+        )
+    cores = sw.cpu_cores()
+    workers_per_run = settings.workers_per_run
+    n = processes or sw.default_processes(workers_per_run)
+    if scheduler is None and n * settings.workers_per_run > cores:
+        click.echo(
+            f"note: {n} processes × {workers_per_run} CP-SAT workers "
+            f"oversubscribe {cores} cores",
+            err=True,
+        )
+    best = _Best(any(v.name == "households" for v in varies))
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("sweep"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[best]}"),
+        console=console,
+        disable=not show,
+        transient=False,
+    )
+    with progress:
+        bar = progress.add_task("sweep", total=None, best=best.words())
+
+        def on_row(row: dict[str, Any], done: int, total: int) -> None:
+            progress.update(
+                bar, completed=done, total=total, best=best.update(row)
+            )
+
+        return sw.run_sweep(
+            scenario,
+            varies,
+            outdir,
+            settings,
+            processes=processes,
+            scheduler=scheduler,
+            on_row=on_row,
+        )
+
+
+def _base_policy(scenario: str) -> str:
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.errors import InputError
+    from spaceplan.read import load_mapping
+
+    try:
+        return str(load_mapping(scenario).get("policy", ""))
+    except InputError:
+        return ""
+
+
+def _summary_table(outcome: sw.SweepOutcome, base: str) -> Table:
+    # Imported here, not at the top: start-up speed.
+    from rich.table import Table
+
+    from spaceplan import sweep as sw
+
+    table = Table(title="Largest household count served under each profile")
+    for name in (
+        "profile",
+        "runs",
+        "plans",
+        "infeasible",
+        "other",
+        "max households",
+        "binding there",
+    ):
+        # Profile ids and rule names are what a user types: never cut.
+        table.add_column(name, no_wrap=True)
+    for item in sw.largest_served(outcome.rows, base):
+        best = item["largest_households"]
+        table.add_row(
+            item["policy"],
+            str(item["runs"]),
+            str(item["solved"]),
+            str(item["infeasible"]),
+            str(item["other"]),
+            "—" if best is None else f"{best:,}",
+            item["binding_rule"] or "—",
+        )
+    return table
+

@@ -1,0 +1,442 @@
+"""Compliance reports of one plan: Markdown, JSON and a terminal table.
+
+Every report is built from an :class:`~spaceplan.check.Audit` (the
+checker's verdict, rule by rule) and the plan's own measurements
+(:func:`~spaceplan.solution.evaluate_plan`); nothing here decides
+compliance. A candidate of a result brings its verdict with it (its
+``checks``), so it is never checked again here. The functions take one
+plan; :mod:`spaceplan.report.solve` puts a whole result together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from spaceplan import __version__, rules
+from spaceplan.check import FUNCTION_RULES, Audit, Row, audit
+from spaceplan.data import Scenario
+from spaceplan.i18n import Lang, function_name, policy_title, t
+from spaceplan.report.wording import (
+    accounting_lines,
+    format_margin,
+    format_value,
+    target_arithmetic,
+    verdict_line,
+    verdict_word,
+)
+from spaceplan.solution import Candidate, Plan, PlanEvaluation, evaluate_plan
+
+#: Rules the documents state but spaceplan cannot check from a plan.
+NOT_CHECKED = ("open_hours",)
+
+
+def _unpack(plan: Plan | Candidate) -> tuple[Plan, str | None]:
+    if isinstance(plan, Candidate):
+        return plan.plan, plan.id
+    return plan, None
+
+
+def plan_audit(
+    scenario: Scenario, plan: Plan | Candidate, audit_: Audit | None = None
+) -> Audit:
+    """The checker's verdict on ``plan``, checking only when none is known.
+
+    Parameters
+    ----------
+    scenario
+        The resolved scenario.
+    plan
+        A plan, or a candidate that carries its checks.
+    audit_
+        The audit when the caller has it.
+
+    Returns
+    -------
+    Audit
+        ``audit_``; else the candidate's own check records as rows (the
+        function and room of a row come from its subject, ``f`` or
+        ``f@room``, and the plan); else the checker's audit of the plan.
+    """
+    if audit_ is not None:
+        return audit_
+    if not isinstance(plan, Candidate) or not plan.checks:
+        return audit(scenario, _unpack(plan)[0])
+    placed = plan.plan.function_rooms
+    out = Audit()
+    for rec in plan.checks:
+        function: str | None = None
+        room: str | None = None
+        if rec.subject != "facility":
+            function, _, room_id = rec.subject.partition("@")
+            if room_id:
+                room = room_id
+            elif rec.rule == "placed":
+                room = next(iter(placed.get(function, ())), None)
+        out.add(
+            Row(
+                rec.rule,
+                rec.subject,
+                rec.source,
+                rec.required,
+                rec.achieved,
+                rec.passed,
+                rec.description,
+                margin=rec.margin,
+                function=function,
+                room=room,
+            )
+        )
+    return out
+
+
+def _function_label(scenario: Scenario, row: Row, lang: Lang) -> str:
+    fid = row.function
+    if fid is None or fid not in scenario.function_index:
+        return row.subject
+    name = function_name(scenario.function(fid), lang)
+    return f"{name} @ {row.room}" if row.room else name
+
+
+def _split(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
+    facility = [r for r in rows if r.subject == "facility"]
+    functions = [r for r in rows if r.subject != "facility"]
+    return facility, functions
+
+
+def _facility_arithmetic(
+    scenario: Scenario, ev: PlanEvaluation, lang: Lang
+) -> str:
+    rooms = " + ".join(f"{u.room} {u.area:g}" for u in ev.rooms) or "0"
+    text = f"{t('rep.facility_sum', lang)} = {rooms}"
+    if scenario.policy.accounting.circulation == "include":
+        text += f" + {t('rep.circulation', lang)} {ev.metrics.circulation_area:g}"
+    return f"{text} = {ev.metrics.facility_area:,.2f} m²"
+
+
+# ------------------------------------------------------------------ JSON
+
+
+def compliance_json(
+    scenario: Scenario,
+    plan: Plan | Candidate,
+    audit_: Audit | None = None,
+    lang: Lang = "zh",
+) -> dict[str, Any]:
+    """The compliance report of one plan as a JSON-ready mapping.
+
+    Parameters
+    ----------
+    scenario
+        The resolved scenario.
+    plan
+        The plan, or a candidate of a result.
+    audit_
+        The checker's audit of ``plan``; when None, a candidate's own
+        checks, else the checker's audit now.
+    lang
+        Language of the words (accounting, arithmetic); rule
+        descriptions are the checker's.
+
+    Returns
+    -------
+    dict
+        ``compliant``, ``checks`` (one per rule, with source, required,
+        achieved, margin and passed), ``violations``, ``accounting``,
+        ``area_target``, ``metrics``, ``rooms``, ``empty_rooms`` and
+        ``not_checked``.
+    """
+    the_plan, cand_id = _unpack(plan)
+    result = plan_audit(scenario, plan, audit_)
+    ev = evaluate_plan(scenario, the_plan)
+    policy = scenario.policy
+    target = rules.area_target(policy, scenario.community)
+    checks = []
+    for row in result.rows:
+        record = row.record().model_dump(mode="json")
+        record.update(function=row.function, room=row.room)
+        checks.append(record)
+    return {
+        "tool": "spaceplan",
+        "version": __version__,
+        "scenario": {
+            "name": scenario.name,
+            "sha256": scenario.sha256,
+            "policy": policy.id,
+        },
+        "candidate": cand_id,
+        "lang": lang,
+        "compliant": result.compliant,
+        "accounting": {
+            **policy.accounting.model_dump(mode="json"),
+            "words": accounting_lines(scenario, lang),
+        },
+        "area_target": {
+            "target": target.m2,
+            "minimum": (
+                None
+                if target.minimum_units is None
+                else rules.to_m2(target.minimum_units)
+            ),
+            "per_household": (
+                None
+                if target.per_household_units is None
+                else rules.to_m2(target.per_household_units)
+            ),
+            "per_100_households": policy.area_target.per_100_households,
+            "households": scenario.community.households,
+            "binding": target.binding,
+            "arithmetic": target_arithmetic(scenario, lang),
+            "source": policy.area_target.source,
+        },
+        "metrics": ev.metrics.model_dump(mode="json"),
+        "checks": checks,
+        "violations": [
+            {
+                "rule": v.rule,
+                "message": v.message,
+                "function": v.function,
+                "room": v.room,
+                "source": v.source,
+            }
+            for v in result.violations
+        ],
+        "rooms": [u.model_dump(mode="json") for u in ev.rooms],
+        "empty_rooms": [
+            {"room": r, "area": scenario.room(r).area} for r in ev.empty_rooms
+        ],
+        "not_checked": [
+            {"rule": rule, "description": t("rep." + rule, lang)}
+            for rule in NOT_CHECKED
+        ],
+    }
+
+
+# -------------------------------------------------------------- Markdown
+
+
+def _md_cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    lines = [
+        "| " + " | ".join(_md_cell(h) for h in header) + " |",
+        "|" + "|".join(" --- " for _ in header) + "|",
+    ]
+    lines += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _row_cells(row: Row, lang: Lang) -> list[str]:
+    word = verdict_word(row.passed, lang)
+    return [
+        format_value(row.rule, row.required),
+        format_value(row.rule, row.achieved),
+        format_margin(row.rule, row.margin),
+        word if row.passed else f"**{word}**",
+        row.source,
+    ]
+
+
+def compliance_markdown(
+    scenario: Scenario,
+    plan: Plan | Candidate,
+    audit_: Audit | None = None,
+    lang: Lang = "zh",
+) -> str:
+    """The compliance report of one plan as Markdown.
+
+    Parameters
+    ----------
+    scenario
+        The resolved scenario.
+    plan
+        The plan, or a candidate of a result.
+    audit_
+        The checker's audit of ``plan``; when None, a candidate's own
+        checks, else the checker's audit now.
+    lang
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    str
+        The report: verdict, accounting, area target arithmetic, metrics,
+        every facility rule and function requirement with source,
+        required, achieved, margin and result, the violations, the rooms
+        in and out of the facility, and the rules not checked.
+    """
+    the_plan, cand_id = _unpack(plan)
+    result = plan_audit(scenario, plan, audit_)
+    ev = evaluate_plan(scenario, the_plan)
+    policy = scenario.policy
+    head = f"# {t('rep.title', lang)}: {scenario.name}"
+    if cand_id is not None:
+        head += f" — {t('w.candidate', lang)} {cand_id}"
+    out = [head, ""]
+    out.append(
+        f"- {t('w.policy', lang)}: `{policy.id}` "
+        f"{policy_title(policy, lang)} ({policy.source})"
+    )
+    out.append(
+        f"- {t('w.households', lang)}: {scenario.community.households:,}"
+    )
+    out.append(f"- {t('rep.verdict', lang)}: **{verdict_line(result, lang)}**")
+    out += ["", f"## {t('rep.accounting', lang)}", ""]
+    out += [f"- {line}" for line in accounting_lines(scenario, lang)]
+    out += ["", f"## {t('rep.target', lang)}", ""]
+    out.append(f"- {target_arithmetic(scenario, lang)}")
+    out.append(f"- {_facility_arithmetic(scenario, ev, lang)}")
+    out += ["", f"## {t('rep.metrics', lang)}", ""]
+    m = ev.metrics
+    metric_rows = [
+        (t("m.target_area", lang), f"{m.target_area:,.2f} m²"),
+        (t("m.facility_area", lang), f"{m.facility_area:,.2f} m²"),
+        (t("m.resident_area", lang), f"{m.resident_area:,.2f} m²"),
+        (t("m.resident_share", lang), f"{m.resident_share:.1%}"),
+        (t("m.office_area", lang), f"{m.office_area:,.2f} m²"),
+        (t("m.unused_area", lang), f"{m.unused_area:,.2f} m²"),
+        (t("m.circulation_area", lang), f"{m.circulation_area:,.2f} m²"),
+        (t("m.rooms_used", lang), str(m.rooms_used)),
+        (t("m.rooms_empty", lang), str(m.rooms_empty)),
+    ]
+    out.append(_md_table(("", ""), metric_rows))
+    facility_rows, function_rows = _split(result.rows)
+    cols = [
+        t(k, lang)
+        for k in ("w.required", "w.achieved", "w.margin", "w.result")
+    ] + [t("w.source", lang)]
+    out += ["", f"## {t('rep.facility_rules', lang)}", ""]
+    out.append(
+        _md_table(
+            [t("w.rule", lang), *cols],
+            [
+                [t(f"r.{r.rule}", lang), *_row_cells(r, lang)]
+                for r in facility_rows
+            ],
+        )
+    )
+    out += ["", f"## {t('rep.function_rules', lang)}", ""]
+    order = {rule: i for i, rule in enumerate(FUNCTION_RULES)}
+    index = scenario.function_index
+    function_rows.sort(
+        key=lambda r: (
+            index.get(r.function or "", len(index)),
+            order.get(r.rule, len(order)),
+        )
+    )
+    out.append(
+        _md_table(
+            [t("rep.function", lang), t("w.rule", lang), *cols],
+            [
+                [
+                    _function_label(scenario, r, lang),
+                    t(f"r.{r.rule}", lang),
+                    *_row_cells(r, lang),
+                ]
+                for r in function_rows
+            ],
+        )
+    )
+    out += ["", f"## {t('rep.violations', lang)}", ""]
+    if result.violations:
+        out += [f"- {v.message}" for v in result.violations]
+    else:
+        out.append(f"- {t('rep.none', lang)}")
+    out += ["", f"## {t('rep.rooms', lang)}", ""]
+    out.append(
+        _md_table(
+            [
+                t("w.room", lang),
+                t("w.floor", lang),
+                t("w.area", lang),
+                t("w.functions", lang),
+                t("rep.resident_area", lang),
+                t("rep.peak_use", lang),
+            ],
+            [
+                [
+                    u.room,
+                    u.floor,
+                    f"{u.area:,.2f} m²",
+                    ", ".join(
+                        function_name(scenario.function(f), lang)
+                        for f in u.functions
+                    ),
+                    f"{u.resident_area:,.2f} m²",
+                    f"{u.peak_use:,.2f} m²",
+                ]
+                for u in ev.rooms
+            ],
+        )
+    )
+    out += ["", f"## {t('rep.empty', lang)}", ""]
+    if ev.empty_rooms:
+        for rid in ev.empty_rooms:
+            room = scenario.room(rid)
+            out.append(f"- {rid} ({room.area:,.2f} m², {room.floor})")
+    else:
+        out.append(f"- {t('rep.none', lang)}")
+    out += ["", f"## {t('rep.not_checked', lang)}", ""]
+    out += [f"- {t('rep.' + rule, lang)}" for rule in NOT_CHECKED]
+    return "\n".join(out) + "\n"
+
+
+# -------------------------------------------------------------- terminal
+
+
+def compliance_table(
+    audit_: Audit, lang: Lang = "zh", scenario: Scenario | None = None
+) -> Table:
+    """Every row of an audit as a rich table; failures in red.
+
+    Parameters
+    ----------
+    audit_
+        The checker's audit.
+    lang
+        ``"zh"`` or ``"en"``.
+    scenario
+        When given, functions are shown by name rather than id.
+
+    Returns
+    -------
+    rich.table.Table
+        Columns rule, subject, required, achieved, margin, result, source.
+    """
+    table = Table(title=t("rep.title", lang), show_lines=False)
+    for key in (
+        "w.rule",
+        "w.subject",
+        "w.required",
+        "w.achieved",
+        "w.margin",
+        "w.result",
+        "w.source",
+    ):
+        if key in ("w.achieved", "w.margin"):
+            table.add_column(t(key, lang), justify="right")
+        else:
+            table.add_column(t(key, lang))
+    for row in audit_.rows:
+        subject = (
+            _function_label(scenario, row, lang)
+            if scenario is not None
+            else row.subject
+        )
+        style = "" if row.passed else "bold red"
+        table.add_row(
+            t(f"r.{row.rule}", lang),
+            subject,
+            format_value(row.rule, row.required),
+            format_value(row.rule, row.achieved),
+            format_margin(row.rule, row.margin),
+            Text(verdict_word(row.passed, lang), style=style or "green"),
+            row.source,
+            style=style or None,
+        )
+    return table
