@@ -20,10 +20,34 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, Self, TypeVar
 
-if TYPE_CHECKING:
-    from spaceplan.data import Function
+
+class Timed(Protocol):
+    """What this module reads of a function (:class:`~spaceplan.data.
+    Function` has it; the protocol keeps the import one way)."""
+
+    @property
+    def id(self) -> str: ...  # noqa: D102
+
+    @property
+    def flexible(self) -> bool: ...  # noqa: D102
+
+    @property
+    def schedule(self) -> tuple[str, ...] | str: ...  # noqa: D102
+
+    @property
+    def sessions(self) -> int | None: ...  # noqa: D102
+
+    @property
+    def within(self) -> tuple[str, ...] | None: ...  # noqa: D102
+
+    def model_copy(  # noqa: D102
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> Self: ...
+
+
+Function = TypeVar("Function", bound=Timed)
 
 #: Days of the default week, Monday first.
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -384,6 +384,25 @@ def greedy_placement(
     return dict(state.where), flex
 
 
+def greedy_solution(
+    problem: Problem, weights: Weights | None = None
+) -> tuple[dict[int, int], set[int], dict[int, list[int]]] | None:
+    """:func:`greedy_placement` with the slots it books, or None.
+
+    The third item maps each booked function to its slot indices.
+    """
+    found = _greedy(problem, weights or Weights())
+    if found is None:
+        return None
+    state, flex = found
+    booked = {
+        f: [int(s) for s in state.booked[f]]
+        for f in state.where
+        if problem.sessions[f]
+    }
+    return dict(state.where), flex, booked
+
+
 def _greedy(
     problem: Problem, weights: Weights
 ) -> tuple[_State, set[int]] | None:

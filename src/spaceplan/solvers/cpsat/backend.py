@@ -17,7 +17,7 @@ from spaceplan.solvers.cpsat import sessions
 from spaceplan.solvers.cpsat.model import AllocationModel
 from spaceplan.solvers.cpsat.tiebreak import tiebreak_cost
 from spaceplan.solvers.engine import ProgressSink, RawSolve
-from spaceplan.solvers.greedy import greedy_placement
+from spaceplan.solvers.greedy import greedy_solution
 from spaceplan.solvers.problem import Problem
 
 #: CP-SAT's statuses in our own words, mapped once.
@@ -88,7 +88,7 @@ class CpsatBackend:
         for placement in avoid:
             built.add_difference(placement, min_difference)
         # The warm start may take at most a fifth of the budget.
-        _hint_greedy(problem, built, min(10.0, config.time_limit / 5))
+        warm = _hint_greedy(problem, built, min(10.0, config.time_limit / 5))
         solver = cp_model.CpSolver()
         apply_params(solver, config.params)
         # The time limit is the user's wall-clock budget for the whole
@@ -111,6 +111,12 @@ class CpsatBackend:
         if status is None:
             raise RuntimeError(
                 f"CP-SAT rejected the model: {solver.status_name(code)}"
+            )
+        if status == "unknown" and warm is not None:
+            # No plan of its own in time (a large week to book): the
+            # warm start, which the model accepted, is a plan still.
+            return RawSolve(
+                "feasible", warm, seconds=time.perf_counter() - started
             )
         if status in ("infeasible", "unknown"):
             seconds = time.perf_counter() - started
@@ -187,9 +193,22 @@ def _extract(
 
 def _hint_greedy(
     problem: Problem, built: AllocationModel, budget: float
-) -> None:
-    """Warm start from the greedy plan, when greedy finds one."""
-    found = greedy_placement(problem)
-    if found is not None:
-        placement, flex_rooms = found
-        built.hint(placement, flex_rooms, time_limit=budget)
+) -> Plan | None:
+    """Warm start from the greedy plan; the plan if the model accepts it."""
+    found = greedy_solution(problem)
+    if found is None:
+        return None
+    placement, flex_rooms, booked = found
+    booked = sessions.canonical_bookings(built, booked)
+    if not built.hint(
+        placement, flex_rooms, time_limit=budget, booked=booked
+    ):
+        return None
+    pairs = [
+        (problem.funcs[f].id, problem.rooms[r].id)
+        for f, r in sorted(placement.items())
+    ]
+    flex = problem.scenario.flexible_function
+    if flex is not None:
+        pairs += [(flex.id, problem.rooms[r].id) for r in sorted(flex_rooms)]
+    return booked_plan(problem, pairs, booked)

@@ -13,7 +13,7 @@ cannot hold together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -429,6 +429,7 @@ class AllocationModel:
         placement: dict[int, int],
         flex_rooms: set[int],
         time_limit: float = 10.0,
+        booked: Mapping[int, Sequence[int]] | None = None,
     ) -> bool:
         """Warm start from a known plan (e.g. the greedy one).
 
@@ -445,6 +446,12 @@ class AllocationModel:
         fixed = [
             (v, int(placement.get(f) == r)) for (f, r), v in self.x.items()
         ] + [(v, int(r in flex_rooms)) for r, v in self.flex.items()]
+        if booked is not None:
+            # The greedy's bookings too, so the trial only propagates.
+            fixed += [
+                (v, int(placement.get(f) == r and s in booked.get(f, ())))
+                for (f, r, s), v in self.book.items()
+            ]
         for v, value in fixed:
             trial.add(v == value)
         solver = cp_model.CpSolver()

@@ -15,6 +15,7 @@ permutation of an equally good week.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -186,3 +187,30 @@ def peak_loads(m: AllocationModel, r: int) -> list[cp_model.LinearExprT]:
         if p.sessions[f]:
             out.append(int(need[f]) * m.x[f, r])
     return out
+
+
+def canonical_bookings(
+    m: AllocationModel, booked: Mapping[int, Sequence[int]]
+) -> dict[int, list[int]]:
+    """Bookings with alike slots reordered as :func:`add_slot_order` asks.
+
+    Within each class of alike slots, the slots are renamed so that the
+    booked load falls from the first to the last: a symmetry of every
+    rule, so a valid booking stays valid (a greedy warm start then meets
+    the ordering).
+    """
+    p = m.p
+    need = p.need_units
+    rename: dict[int, int] = {}
+    for group in p.slot_classes:
+        load = dict.fromkeys(group, 0)
+        for f, slots in booked.items():
+            for s in slots:
+                if s in load:
+                    load[s] += int(need[f])
+        ranked = sorted(group, key=lambda s: (-load[s], s))
+        rename.update(zip(ranked, group, strict=True))
+    return {
+        f: sorted(rename.get(s, s) for s in slots)
+        for f, slots in booked.items()
+    }
