@@ -112,9 +112,15 @@ class CpsatBackend:
             raise RuntimeError(
                 f"CP-SAT rejected the model: {solver.status_name(code)}"
             )
-        if status == "unknown" and warm is not None:
-            # No plan of its own in time (a large week to book): the
-            # warm start, which the model accepted, is a plan still.
+        given = solver.parameters.max_time_in_seconds
+        if (
+            status == "unknown"
+            and warm is not None
+            and solver.wall_time >= 0.9 * given
+        ):
+            # The clock ran out before a plan of its own (a large week
+            # to book): the warm start, which the model accepted, is the
+            # best plan known.
             return RawSolve(
                 "feasible", warm, seconds=time.perf_counter() - started
             )
