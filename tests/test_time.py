@@ -455,3 +455,21 @@ def test_equal_plans_put_the_most_visited_function_low():
     assert first.objective == second.objective == pytest.approx(30.0)
     assert "scores the same as A" in second.comparison["en"]
     assert "R1" in second.comparison["en"]
+
+
+def test_the_report_prints_the_timetable_of_a_shared_room():
+    # The private pair shares R1 by taking turns: the report's weekly
+    # table shows each on its own half-day of Monday.
+    from spaceplan.report.solve import result_markdown
+
+    scenario = private_pair(["mon_am", "mon_pm"])
+    result = solved(scenario)
+    text = result_markdown(scenario, result, lang="zh")
+    assert "### 使用时间表" in text
+    monday = next(line for line in text.splitlines() if "| 周一 |" in line)
+    cells = [c.strip() for c in monday.strip("|").split("|")]
+    assert sorted(cells[1:3]) == ["counselling", "mediation"]
+    assert cells[3] == "—"
+    english = result_markdown(scenario, result, lang="en")
+    assert "### Weekly timetable" in english
+    assert "A scores highest" in english
