@@ -266,24 +266,6 @@ class Problem:
         return any(self.sessions)
 
     @cached_property
-    def slot_classes(self) -> tuple[tuple[int, ...], ...]:
-        """Groups of slots no rule tells apart, each of two or more.
-
-        Two slots are alike when every fixed function is in session in
-        both or neither and every booked function's window holds both or
-        neither; swapping them maps a plan to an equally good one.
-        """
-        keys: dict[tuple[object, ...], list[int]] = {}
-        windows = [set(w) for w in self.window]
-        for s in range(len(self.slots)):
-            key = (
-                tuple(bool(b) for b in self.active[:, s]),
-                tuple(s in w for w in windows),
-            )
-            keys.setdefault(key, []).append(s)
-        return tuple(tuple(c) for c in keys.values() if len(c) > 1)
-
-    @cached_property
     def flex_fixed(self) -> tuple[int, ...]:
         """Rooms a ``fix`` gives to the flexible function."""
         flex = self.scenario.flexible_function

@@ -154,11 +154,12 @@ def _break_ties(
 ) -> cp_model.CpSolver | None:
     """A second solve: the first's objective kept, the tie-break lowest.
 
-    Takes at most a fifth of the budget (what is left of it); returns
+    Takes at most a thirtieth of the budget (what is left of it, and at
+    least half a second): it only orders plans already equal. Returns
     None when there is nothing to break or no time.
     """
     left = config.time_limit - (time.perf_counter() - started)
-    budget = min(left, max(1.0, config.time_limit / 5))
+    budget = min(left, max(0.5, config.time_limit / 30))
     if budget < 0.5:
         return None
     cost = tiebreak_cost(built)
@@ -205,7 +206,6 @@ def _hint_greedy(
     if found is None:
         return None
     placement, flex_rooms, booked = found
-    booked = sessions.canonical_bookings(built, booked)
     if not built.hint(
         placement, flex_rooms, time_limit=budget, booked=booked
     ):

@@ -126,7 +126,6 @@ class AllocationModel:
         self._add_filters()
         sessions.add_fix(self)
         sessions.add_sessions(self)
-        sessions.add_slot_order(self)
         self._add_capacity()
         sessions.add_private(self)
         self._add_exclusive()

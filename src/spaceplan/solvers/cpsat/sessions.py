@@ -8,14 +8,12 @@ The load of a room in a slot (:func:`slot_terms`) is then the fixed
 functions active in that slot plus the booked sessions, and capacity,
 peak use and ``private`` all read it.
 
-Slots that no rule tells apart (:attr:`Problem.slot_classes`) are
-ordered by their booked load, so the search does not visit every
-permutation of an equally good week.
+Slots no rule tells apart are not ordered: measured on the examples, an
+order by booked load made the search slower, not faster.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -80,16 +78,8 @@ def add_private(m: AllocationModel) -> None:
             private = [(f, v) for f, v in terms if p.private[f]]
             if not private or len(terms) < 2:
                 continue
-            if m.rule_literals:
-                # One rule per private function, for the diagnosis.
-                for f, v in private:
-                    lit = m.rule("private", p.funcs[f].id)
-                    for g, w in terms:
-                        if g != f:
-                            m.model.add_bool_or(
-                                [v.Not(), w.Not()]
-                            ).only_enforce_if(lit)
-                continue
+            # Hard even with rule literals, like capacity: the diagnosis
+            # and its repairs do not relax private use (yet).
             # At most one private function at a time, and none of the
             # others beside it: one row per other function.
             alone = [v for _, v in private]
@@ -100,30 +90,12 @@ def add_private(m: AllocationModel) -> None:
                     m.model.add(sum(alone) + w <= 1)
 
 
-def add_slot_order(m: AllocationModel) -> None:
-    """Order interchangeable slots by their booked load (symmetry)."""
-    p = m.p
-    if not p.has_sessions:
-        return
-    need = p.need_units
-    for group in p.slot_classes:
-        loads: list[cp_model.LinearExprT] = []
-        for s in group:
-            terms = [
-                int(need[f]) * v
-                for (f, _, t), v in m.book.items()
-                if t == s
-            ]
-            if not terms:
-                break
-            loads.append(sum(terms))
-        else:
-            for a, b in zip(loads, loads[1:], strict=False):
-                m.model.add(a >= b)
-
-
 def add_fix(m: AllocationModel) -> None:
-    """The architect's ``fix``: a function in its room, a hard rule."""
+    """The architect's ``fix``: a function in its room, a hard rule.
+
+    Hard even with rule literals: the architect's decision is not a rule
+    for the diagnosis to relax.
+    """
     p = m.p
     for fid, room in p.scenario.fix.items():
         r = p.room_idx.get(room)
@@ -133,13 +105,13 @@ def add_fix(m: AllocationModel) -> None:
         if f is None:
             v = m.flex.get(r)
             if v is not None:
-                m.model.add(v == 1).only_enforce_if(m.rule("fix", fid))
+                m.model.add(v == 1)
             continue
         if (f, r) in m.x:
-            m.model.add(m.x[f, r] == 1).only_enforce_if(m.rule("fix", fid))
+            m.model.add(m.x[f, r] == 1)
         else:
             # The room cannot take the function: the fix cannot hold.
-            m.model.add_bool_or([]).only_enforce_if(m.rule("fix", fid))
+            m.model.add_bool_or([])
 
 
 def room_wish_literal(
@@ -187,30 +159,3 @@ def peak_loads(m: AllocationModel, r: int) -> list[cp_model.LinearExprT]:
         if p.sessions[f]:
             out.append(int(need[f]) * m.x[f, r])
     return out
-
-
-def canonical_bookings(
-    m: AllocationModel, booked: Mapping[int, Sequence[int]]
-) -> dict[int, list[int]]:
-    """Bookings with alike slots reordered as :func:`add_slot_order` asks.
-
-    Within each class of alike slots, the slots are renamed so that the
-    booked load falls from the first to the last: a symmetry of every
-    rule, so a valid booking stays valid (a greedy warm start then meets
-    the ordering).
-    """
-    p = m.p
-    need = p.need_units
-    rename: dict[int, int] = {}
-    for group in p.slot_classes:
-        load = dict.fromkeys(group, 0)
-        for f, slots in booked.items():
-            for s in slots:
-                if s in load:
-                    load[s] += int(need[f])
-        ranked = sorted(group, key=lambda s: (-load[s], s))
-        rename.update(zip(ranked, group, strict=True))
-    return {
-        f: sorted(rename.get(s, s) for s in slots)
-        for f, slots in booked.items()
-    }
