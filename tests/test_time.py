@@ -200,9 +200,15 @@ def test_the_solver_moves_weekend_sessions_to_the_free_slots():
         assert cand.objective == pytest.approx(38.0)
 
 
-def test_highs_refuses_booked_sessions():
-    with pytest.raises(InputError, match="does not book sessions"):
-        solve(weekend_scenario(), solver="highs", time_limit=5)
+def test_highs_books_the_same_week():
+    # The MIP has the same booking rows: the same optimum, 38, and the
+    # private pair booked apart, 44 (see the tests above).
+    result = solved(weekend_scenario(), solver="highs")
+    assert result.candidates[0].objective == pytest.approx(38.0)
+    pair = solved(private_pair(["mon_am", "mon_pm"]), solver="highs")
+    assert pair.candidates[0].objective == pytest.approx(44.0)
+    week = pair.candidates[0].timetable["R1"]
+    assert all(len(fs) == 1 for fs in week.values())
 
 
 # ------------------------------------------------------------- decisions

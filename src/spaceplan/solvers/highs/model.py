@@ -8,6 +8,9 @@ rows only:
   is ``hostfixed[r] + flex[r]`` with ``hostfixed[r]`` the OR of the room's
   ``x`` (``hostfixed ≥ x``, ``hostfixed ≤ Σ x``), which with
   ``hostfixed + flex ≤ 1`` also keeps the flexible function alone;
+- ``book[f, r, s]`` (binary) books a function with ``sessions``:
+  ``Σ_s book = N · x[f, r]``; capacity and ``private`` read the booked
+  load of each room and slot, as in :mod:`..cpsat.sessions`;
 - placement, capacity per slot, ``exclusive`` (one aggregated row per
   pair function-room, as CP-SAT's enforced sum), ``never_with``, the area
   target and the resident share are the same rows;
@@ -46,8 +49,8 @@ import highspy
 import numpy as np
 
 from spaceplan import rules
-from spaceplan.errors import InputError
 from spaceplan.solution import Plan, Status
+from spaceplan.solvers.bookings import booked_plan
 from spaceplan.solvers.config import SolverConfig, Weights
 from spaceplan.solvers.engine import ProgressSink, RawSolve
 from spaceplan.solvers.objective import area_coef, near_coef, objective_terms
@@ -150,6 +153,8 @@ class MipModel:
         self.p = problem
         self.m = _Rows()
         self.x: dict[tuple[int, int], int] = {}
+        #: book[f, r, s]: booked function f in session in room r, slot s.
+        self.book: dict[tuple[int, int, int], int] = {}
         self.flex: dict[int, int] = {}
         self.hostfixed: dict[int, int] = {}
         self.room_funcs: list[list[int]] = [
@@ -177,6 +182,11 @@ class MipModel:
         if p.has_flexible:
             for r in range(p.num_rooms):
                 self.flex[r] = m.col(0, 1, integer=True)
+        for f in range(p.num_funcs):
+            if p.sessions[f]:
+                for r in p.allowed[f]:
+                    for s in p.window[f]:
+                        self.book[f, r, s] = m.col(0, 1, integer=True)
         for r in range(p.num_rooms):
             if self.room_funcs[r]:
                 cap = float(p.room_units[r])
@@ -202,7 +212,9 @@ class MipModel:
     def add_constraints(self) -> None:
         """Every hard rule and every objective term, in a fixed order."""
         self._add_placement()
+        self._add_sessions()
         self._add_capacity()
+        self._add_private()
         self._add_exclusive()
         self._add_never_with()
         self._add_room_state()
@@ -218,17 +230,66 @@ class MipModel:
             xs = [(self.x[f, r], 1.0) for r in self.p.allowed[f]]
             self.m.row(1, 1, xs)
 
+    def _slot_terms(self, r: int, s: int) -> list[tuple[int, int]]:
+        # (function, column) in session in room r at slot s, as CP-SAT's.
+        p = self.p
+        out = []
+        for f in self.room_funcs[r]:
+            if p.sessions[f]:
+                j = self.book.get((f, r, s))
+                if j is not None:
+                    out.append((f, j))
+            elif p.active[f, s]:
+                out.append((f, self.x[f, r]))
+        return out
+
+    def _add_sessions(self) -> None:
+        # Σ_s book[f, r, s] = N · x[f, r]; book <= x.
+        p, m = self.p, self.m
+        for f in range(p.num_funcs):
+            n = p.sessions[f]
+            if not n:
+                continue
+            for r in p.allowed[f]:
+                books = [self.book[f, r, s] for s in p.window[f]]
+                m.row(0, 0, [*((b, 1.0) for b in books), (self.x[f, r], -n)])
+                for b in books:
+                    m.row(-math.inf, 0, [(b, 1.0), (self.x[f, r], -1.0)])
+
+    def _add_private(self) -> None:
+        # In session, a private function has the room alone: for every
+        # other function g, Σ private + g <= 1 in that room and slot.
+        p, m = self.p, self.m
+        for r in range(p.num_rooms):
+            if not any(p.private[f] for f in self.room_funcs[r]):
+                continue
+            for s in range(len(p.slots)):
+                terms = self._slot_terms(r, s)
+                alone = [j for f, j in terms if p.private[f]]
+                if not alone or len(terms) < 2:
+                    continue
+                if len(alone) > 1:
+                    m.row(-math.inf, 1, [(j, 1.0) for j in alone])
+                for g, j in terms:
+                    if not p.private[g]:
+                        m.row(
+                            -math.inf, 1, [*((a, 1.0) for a in alone),
+                                           (j, 1.0)],
+                        )
+
     def _add_capacity(self) -> None:
         p = self.p
-        for r, funcs in enumerate(self.room_funcs):
+        for r in range(p.num_rooms):
             cap = float(p.room_units[r])
+            seen: set[frozenset[int]] = set()
             for s in range(len(p.slots)):
-                active = [f for f in funcs if p.active[f, s]]
-                if sum(int(p.need_units[f]) for f in active) <= cap:
+                active = self._slot_terms(r, s)
+                need = sum(int(p.need_units[f]) for f, _ in active)
+                key = frozenset(j for _, j in active)
+                if need <= cap or key in seen:
                     continue
-                terms = [
-                    (self.x[f, r], float(p.need_units[f])) for f in active
-                ]
+                seen.add(key)
+                terms = [(j, float(p.need_units[f])) for f, j in active]
                 self.m.row(-math.inf, cap, terms)
 
     def _add_exclusive(self) -> None:
@@ -272,10 +333,14 @@ class MipModel:
             if not funcs:
                 continue
             cap = float(p.room_units[r])
+            # As rules.room_unused_units: the fixed load of each slot, and
+            # each booked function's own area.
             columns = {
-                frozenset(f for f in funcs if p.active[f, s])
+                frozenset(
+                    f for f in funcs if not p.sessions[f] and p.active[f, s]
+                )
                 for s in range(len(p.slots))
-            }
+            } | {frozenset([f]) for f in funcs if p.sessions[f]}
             tops = [
                 c for c in columns if c and not any(c < d for d in columns)
             ]
@@ -504,12 +569,12 @@ def _options(h: highspy.Highs, config: SolverConfig) -> None:
 
 def _warm_start(h: highspy.Highs, built: MipModel) -> None:
     """Offer the greedy plan as a first incumbent (CP-SAT gets it too)."""
-    from spaceplan.solvers.greedy import greedy_placement
+    from spaceplan.solvers.greedy import greedy_solution
 
-    found = greedy_placement(built.p)
+    found = greedy_solution(built.p)
     if found is None:
         return
-    placement, flex_rooms = found
+    placement, flex_rooms, booked = found
     cols: list[int] = []
     vals: list[float] = []
     for (f, r), j in built.x.items():
@@ -518,6 +583,9 @@ def _warm_start(h: highspy.Highs, built: MipModel) -> None:
     for r, j in built.flex.items():
         cols.append(j)
         vals.append(float(r in flex_rooms))
+    for (f, r, s), j in built.book.items():
+        cols.append(j)
+        vals.append(float(placement.get(f) == r and s in booked.get(f, ())))
     h.setSolution(len(cols), np.array(cols, dtype=np.int32), np.array(vals))
 
 
@@ -548,7 +616,11 @@ def _extract(problem: Problem, built: MipModel, values: Any) -> Plan:
         for r, j in built.flex.items():
             if values[j] > 0.5:
                 pairs.append((flex.id, problem.rooms[r].id))
-    return Plan.from_pairs(pairs)
+    booked: dict[int, list[int]] = {}
+    for (f, _, s), j in built.book.items():
+        if values[j] > 0.5:
+            booked.setdefault(f, []).append(s)
+    return booked_plan(problem, pairs, booked)
 
 
 class HighsBackend:
@@ -566,7 +638,6 @@ class HighsBackend:
         progress: ProgressSink | None = None,
     ) -> RawSolve:
         """Solve once; see :class:`spaceplan.solvers.engine.Backend`."""
-        _refuse_time(problem)
         started = time.perf_counter()
         built = MipModel(problem, config.weights)
         for placement in avoid:
@@ -612,22 +683,3 @@ class HighsBackend:
             bound_milli=bound,
             seconds=seconds,
         )
-
-
-def _refuse_time(problem: Problem) -> None:
-    """Refuse what this MIP does not model: booked sessions, privacy."""
-    booked = [f.id for f in problem.funcs if f.sessions is not None]
-    private = [f.id for f in problem.funcs if f.private]
-    if not booked and not private:
-        return
-    what = (
-        f"sessions to book ({', '.join(booked)})"
-        if booked
-        else f"private functions ({', '.join(private)})"
-    )
-    raise InputError(
-        problem.scenario.source,
-        "--solver",
-        f"the highs solver does not book sessions or keep private rooms "
-        f"alone, and this run has {what}; use --solver cpsat (or greedy)",
-    )
