@@ -13,28 +13,24 @@ advice rows are the advice not followed (:func:`advice_unmet`).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from spaceplan import rules
+from spaceplan import decisions, rules, timetable
 from spaceplan.data import Function, Room, Scenario
 from spaceplan.i18n import Lang, t
 from spaceplan.solution import Candidate, CheckRecord, Plan, evaluate_plan
-from spaceplan.works.check import rebuild
+from spaceplan.timecheck import TIME_RULES, check_time
+from spaceplan.works.check import renovated
 
 #: The profile's rule ids, in report order.
 FACILITY_RULES = ("area_target", "resident_share", "flex_programme")
 FUNCTION_RULES = (
-    "placed",
-    "host_kind",
-    "min_area",
-    "needs",
-    "floors",
-    "exclusive",
-    "never_with",
-    "flexible_alone",
-    *(f"advice_{k}" for k in ("needs", "floors", "exclusive")),
-    *(f"advice_{k}" for k in ("never_with", "area")),
+    *("placed", "host_kind", "min_area", "needs", "floors", "exclusive"),
+    *("never_with", "flexible_alone"),
+    *(f"advice_{k}" for k in ("needs", "floors", "exclusive", "never_with")),
+    "advice_area",
+    *TIME_RULES,
 )
 #: Added to a failed advisory facility rule (a recommended figure).
 _ADVISORY = " The profile makes this figure a recommendation: it complies."
@@ -161,14 +157,13 @@ def advice_unmet(scenario: Scenario, plan: Plan) -> int:
 def audit(scenario: Scenario, plan: Plan) -> Audit:
     """Check every facility rule and function requirement of ``plan``."""
     result = Audit(advice_hard=scenario.advice_hard)
-    rebuilt = rebuild(scenario, plan.works)  # formats.md §8: works first
-    for row in rebuilt.rows:
-        result.add(Row(**row))
-    scenario = rebuilt.scenario
+    # formats.md §8: the works first, then every rule on the rooms made.
+    scenario = renovated(scenario, plan, lambda **r: result.add(Row(**r)))
     _check_ids(scenario, plan, result)
     _check_facility(scenario, plan, result)
     for function in scenario.functions:
         _check_function(scenario, plan, function, result)
+    check_time(scenario, plan, lambda **row: result.add(Row(**row)))
     return result
 
 
@@ -191,15 +186,12 @@ def checked_candidate(
 
     Parameters
     ----------
-    scenario
-        The resolved scenario.
-    plan
-        The plan to check.
+    scenario, plan
+        The resolved scenario; the plan to check (with its works).
     candidate_id
         The candidate's label (``A``, ``B``, ...).
     found
-        The audit of ``plan`` when the caller has it already; made here
-        otherwise.
+        The audit of ``plan`` if the caller has it; made here otherwise.
     objective, bound, objective_terms, moved
         What the solver knows about the plan (a hand plan has none).
 
@@ -209,8 +201,8 @@ def checked_candidate(
         Its measurements and one check record per rule row.
     """
     found = audit(scenario, plan) if found is None else found
-    rows = found.rows
     ev = evaluate_plan(scenario, plan)
+    built = renovated(scenario, plan)
     return Candidate(
         id=candidate_id,
         objective=objective,
@@ -220,9 +212,11 @@ def checked_candidate(
         rooms=ev.rooms,
         empty_rooms=ev.empty_rooms,
         metrics=ev.metrics.replace(advice_unmet=found.advice_unmet),
-        checks=tuple(row.record() for row in rows),
+        checks=tuple(row.record() for row in found.rows),
         moved=moved,
         works=plan.works,
+        timetable=timetable.plan_timetable(built, plan),
+        tiebreak=asdict(decisions.tiebreak(built, plan)),
     )
 
 
@@ -442,6 +436,12 @@ def _check_room_rules(
         for x in plan.room_functions.get(room.id, ())
         if x in scenario.function_index
     ]
+    # Capacity reads the slots the timetable books, not the profile's.
+    here = timetable.booked_functions(
+        here, timetable.plan_timetable(scenario, plan), room.id,
+        scenario.slots,
+    )
+    f = next((g for g in here if g.id == f.id), f)
     others = [g for g in here if g.id != f.id]
     subject = f"{f.id}@{room.id}"
     kw: dict[str, Any] = dict(function=f.id, room=room.id, strength=f.strength)

@@ -18,6 +18,7 @@ from typing import Protocol
 
 import spaceplan
 from spaceplan.check import audit, checked_candidate
+from spaceplan.compare import comparisons
 from spaceplan.data import Scenario
 from spaceplan.solution import (
     Candidate,
@@ -132,6 +133,7 @@ def run(
                 if f in problem.func_idx
             }
         )
+    candidates = _compared(scenario, candidates)
     diagnosis = None
     if not candidates and status == "infeasible" and on_infeasible:
         diagnosis = on_infeasible(scenario)
@@ -236,6 +238,15 @@ def renovation_note(
             "consider merges and splits."
         ),
     }
+def _compared(
+    scenario: Scenario, candidates: list[Candidate]
+) -> list[Candidate]:
+    """The candidates with their comparison sentences."""
+    words = comparisons(scenario, candidates)
+    return [
+        c.model_copy(update={"comparison": w})
+        for c, w in zip(candidates, words, strict=True)
+    ]
 
 
 def _label(k: int) -> str:

@@ -13,8 +13,8 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from spaceplan import rules
-from spaceplan.data import Function, Room, Scenario
+from spaceplan import decisions, rules, timetable
+from spaceplan.data import Function, Near, Room, Scenario
 from spaceplan.solution import Assignment, Plan
 from spaceplan.works import moves
 
@@ -83,6 +83,51 @@ class Problem:
         return tuple(tuple(c) for c in out)
 
     @cached_property
+    def room_covers(self) -> tuple[tuple[str, ...], ...]:
+        """Original rooms a ``fix`` to which each room meets: its own id,
+        or a merged room's parts (formats.md §8); none for a split part."""
+        return tuple(
+            () if self.options[o].kind == "split" else self.options[o].covers
+            for o in self.room_option
+        )
+
+    @cached_property
+    def all_pairs(self) -> frozenset[frozenset[str]]:
+        """Adjacency among every option's rooms and the rooms of other
+        kinds, as the checker derives it for a renovated building."""
+        others = [
+            r for r in self.scenario.building.rooms if not r.hosts_functions
+        ]
+        top = len(self.options)
+        return frozenset(
+            moves.adjacency(
+                self.scenario.building,
+                [*self.rooms, *others],
+                [self.options[o].covers for o in self.room_option]
+                + [(r.id,) for r in others],
+                [*self.room_option, *range(top, top + len(others))],
+            )
+        )
+
+    def _wish_zone(self, wish: Near) -> tuple[int, ...]:
+        """Rooms meeting a room or tag wish, renovating: its targets
+        (which never move, see :func:`moves.wish_targets`) and rooms
+        next to them."""
+        building = self.scenario.building
+        if wish.room is not None:
+            targets = {wish.room}
+        else:
+            targets = {
+                r.id for r in building.rooms if wish.tag in r.tags
+            }
+        near = {
+            rid for pair in self.all_pairs if pair & targets for rid in pair
+        }
+        return tuple(
+            r for r, room in enumerate(self.rooms) if room.id in near | targets
+        )
+
+    @cached_property
     def works_cost(self) -> tuple[int, ...]:
         """Each option's works in whole yuan."""
         return tuple(round(o.cost) for o in self.options)
@@ -98,8 +143,9 @@ class Problem:
     def public_plan(self, plan: Plan) -> Plan:
         """A plan in this problem's room ids as a user reads it.
 
-        Split parts take their names (``R104a``) and the plan gains the
-        works of every option its rooms belong to, in option order.
+        Split parts take their names (``R104a``) in the assignments and
+        the timetable, and the plan gains the works of every option its
+        rooms belong to, in option order.
         """
         if not self.renovating:
             return plan
@@ -110,12 +156,16 @@ class Problem:
             for opt in self.options
             for room, name in zip(opt.rooms, opt.names, strict=True)
         }
+        week = plan.timetable
         return Plan(
             assignments=tuple(
                 Assignment(function=a.function, room=rename[a.room])
                 for a in plan.assignments
             ),
             works=tuple(w for o in chosen for w in self.options[o].works),
+            timetable=None
+            if week is None
+            else {rename.get(r, r): slots for r, slots in week.items()},
         )
 
     @property
@@ -258,6 +308,9 @@ class Problem:
     def fits_alone(self, f: int, r: int) -> bool:
         """Whether function ``f`` may take room ``r`` on its own."""
         func, room = self.funcs[f], self.rooms[r]
+        fixed = self.scenario.fix.get(func.id)
+        if fixed is not None and fixed not in self.room_covers[r]:
+            return False
         if any(t not in room.tags for t in func.needs):
             return False
         if func.floors is not None and not func.floors.allows(room.floor):
@@ -365,6 +418,8 @@ class Problem:
         out = []
         for f, func in enumerate(self.funcs):
             for wish in func.near:
+                if wish.function is None:
+                    continue
                 g = self.func_idx.get(wish.function)
                 if g is not None and g != f:
                     out.append((f, g, wish.weight))
@@ -375,16 +430,7 @@ class Problem:
         """``neighbours[r]``: host rooms adjacent to r (r itself excluded)."""
         building = self.scenario.building
         out: list[list[int]] = [[] for _ in range(self.num_rooms)]
-        pairs = building.adjacent_pairs
-        if self.renovating:
-            pairs = frozenset(
-                moves.adjacency(
-                    building,
-                    self.rooms,
-                    [self.options[o].covers for o in self.room_option],
-                    self.room_option,
-                )
-            )
+        pairs = self.all_pairs if self.renovating else building.adjacent_pairs
         for pair in pairs:
             a, b = tuple(pair)
             ia, ib = self.room_idx.get(a), self.room_idx.get(b)
@@ -447,3 +493,52 @@ class Problem:
             for f, rooms in enumerate(self.allowed)
             if not rooms and f not in soft
         ]
+    # ------------------------------------------------ time and decisions
+
+    @cached_property
+    def sessions(self) -> tuple[int, ...]:
+        """Sessions a week of each function the solver books (0: fixed)."""
+        return tuple(f.sessions or 0 for f in self.funcs)
+
+    @cached_property
+    def window(self) -> tuple[tuple[int, ...], ...]:
+        """Slot indices each booked function may take (() when fixed)."""
+        index = {s: i for i, s in enumerate(self.slots)}
+        return tuple(
+            tuple(index[s] for s in timetable.window(f, self.slots))
+            if f.sessions is not None
+            else ()
+            for f in self.funcs
+        )
+
+    @cached_property
+    def private(self) -> tuple[bool, ...]:
+        """Whether each function has its room alone while in session."""
+        return tuple(f.private for f in self.funcs)
+
+    @cached_property
+    def has_sessions(self) -> bool:
+        """Whether any function's slots are for the solver to choose."""
+        return any(self.sessions)
+
+    @cached_property
+    def flex_fixed(self) -> tuple[int, ...]:
+        """Rooms a ``fix`` gives to the flexible function."""
+        flex = self.scenario.flexible_function
+        if flex is None or flex.id not in self.scenario.fix:
+            return ()
+        return (self.room_idx[self.scenario.fix[flex.id]],)
+
+    @cached_property
+    def near_rooms(self) -> tuple[tuple[int, tuple[int, ...], float], ...]:
+        """Room and tag wishes (f, host rooms meeting it, weight)."""
+        out = []
+        for wish in decisions.room_wishes(self.scenario):
+            f = self.func_idx[wish.function]
+            zone = tuple(
+                r for r, room in enumerate(self.rooms) if room.id in wish.zone
+            )
+            if self.renovating:
+                zone = self._wish_zone(wish.wish)
+            out.append((f, zone, wish.weight))
+        return tuple(out)

@@ -13,7 +13,7 @@ before.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -70,6 +70,23 @@ def rebuild(scenario: Scenario, works: Sequence[Work]) -> Rebuilt:
         _CACHE.clear()
     _CACHE[key] = (scenario, done)
     return done
+
+
+def renovated(
+    scenario: Scenario,
+    plan: Any,
+    add: Callable[..., None] | None = None,
+) -> Scenario:
+    """The scenario as ``plan``'s works leave it (rows passed to ``add``).
+
+    ``plan`` is anything with ``works`` (a :class:`spaceplan.solution.Plan`,
+    which imports this module).
+    """
+    done = rebuild(scenario, plan.works)
+    if add is not None:
+        for row in done.rows:
+            add(**row)
+    return done.scenario
 
 
 def _row(
@@ -335,4 +352,7 @@ def _renovated(
     # A new Scenario from its validated parts: model_copy would carry the
     # original's cached room lists along.
     fields = {k: getattr(scenario, k) for k in type(scenario).model_fields}
-    return type(scenario)(**{**fields, "building": new})
+    # A fix to a room a merge absorbs is met by the merged room.
+    merged = {p: n for n, ps in out.made_of.items() if len(ps) > 1 for p in ps}
+    fix = {f: merged.get(r, r) for f, r in scenario.fix.items()}
+    return type(scenario)(**{**fields, "building": new, "fix": fix})

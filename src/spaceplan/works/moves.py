@@ -374,6 +374,10 @@ def options(scenario: Scenario) -> tuple[Option, ...]:
         return tuple(out)
     price = prices(reno)
     walls = partitions(building.rooms, building.walls)
+    pinned = wish_targets(scenario)
+    walls = {
+        k: w for k, w in walls.items() if not set(w.rooms) & pinned
+    }
     if "merge" in reno.allow:
         for group in merge_sets(building, walls):
             parts = [building.room(r) for r in group]
@@ -383,8 +387,29 @@ def options(scenario: Scenario) -> tuple[Option, ...]:
     if "split" in reno.allow:
         needs = [f.min_area for f in scenario.fixed_functions]
         for room in hosts:
-            out.extend(_splits(room, building, walls, needs, price))
+            if room.id not in pinned:
+                out.extend(_splits(room, building, walls, needs, price))
     return tuple(out)
+
+
+def wish_targets(scenario: Scenario) -> set[str]:
+    """Rooms a ``near`` wish names, by id or by tag: they never move.
+
+    A room someone wishes to be near stays as it is, so that whether a
+    wish is met depends on the chosen rooms alone, in the solver as in
+    the checker.
+    """
+    out: set[str] = set()
+    for f in scenario.fixed_functions:
+        for wish in f.near:
+            if wish.room is not None:
+                out.add(wish.room)
+            elif wish.tag is not None:
+                out.update(
+                    r.id for r in scenario.building.rooms
+                    if wish.tag in r.tags
+                )
+    return out
 
 
 def _splits(
