@@ -237,9 +237,19 @@ def test_an_l_merge_keeps_shared_tags_and_any_part_tags() -> None:
 # ----------------------------------------------------------------- splits
 
 
-def test_a_split_gives_an_exclusive_function_its_own_room() -> None:
+@pytest.mark.parametrize(
+    "alone",
+    [
+        {"exclusive": True},
+        # private and always in session: alone in every slot.
+        {"private": True},
+    ],
+)
+def test_a_split_gives_a_private_function_its_own_room(
+    alone: dict[str, Any],
+) -> None:
     # One 9 m x 6 m room (54 m²) on a corridor. Mediation (15 m², a
-    # service) must be alone; reading (30 m², resident) needs 30 m², so
+    # service) must be alone (exclusive, or private all week); reading (30 m², resident) needs 30 m², so
     # without a split one of them has no room: infeasible. Splits across
     # x (parallel to the 6 m side) may stand at 3.9, 4.5 or 5.1 m (the
     # middle, and the lines leaving a part just over 30 m² from either
@@ -250,7 +260,7 @@ def test_a_split_gives_an_exclusive_function_its_own_room() -> None:
     # = 3.6 points: 30.6 − 3.6 = 27.0.
     rooms = [room("R", box(0, 0, 9, 6)), corridor(9, y0=6)]
     functions = [
-        func("mediation", 15, category="service", exclusive=True),
+        func("mediation", 15, category="service", **alone),
         func("reading", 30),
     ]
     off = solve(scenario(functions, rooms, None), config=HAND)
