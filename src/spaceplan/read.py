@@ -28,7 +28,9 @@ from spaceplan.data import (
 from spaceplan.errors import InputError, did_you_mean, from_validation
 from spaceplan.fileio import load_mapping, read_text
 from spaceplan.policies import load_policy
+from spaceplan.renovation.spec import Work
 from spaceplan.solution import Plan
+from spaceplan.works.check import renovated
 
 #: Columns a CSV room list must have; others are optional.
 CSV_REQUIRED = ("id", "floor", "area")
@@ -322,7 +324,9 @@ def read_plan(
     if "candidates" in raw:
         pairs, prefix, week = _pairs_from_result(raw, path, candidate)
     else:
-        body = {k: v for k, v in raw.items() if k != "sessions"}
+        body = {
+            k: v for k, v in raw.items() if k not in ("sessions", "works")
+        }
         mapping = body.get("assignments", body)
         if not isinstance(mapping, dict):
             raise InputError(
@@ -346,7 +350,10 @@ def read_plan(
             booked = raw["sessions"]
     names = {f.id: f.id for f in scenario.functions}
     names.update({f.name: f.id for f in scenario.functions})
-    known_r = list(scenario.building.room_index)
+    works = _read_works(raw, path, candidate)
+    # Rooms a plan's works make (R101+R102, R104a) are rooms of its plan.
+    building = renovated(scenario, Plan(assignments=(), works=works)).building
+    known_r = list(building.room_index)
     resolved = []
     for fid, rid, field in pairs:
         if fid not in names:
@@ -356,18 +363,42 @@ def read_plan(
                 f"unknown function '{fid}' (not a function of this "
                 f"scenario){did_you_mean(fid, names)}",
             )
-        if rid not in scenario.building.room_index:
+        if rid not in building.room_index:
             hint = did_you_mean(rid, known_r)
             raise InputError(
                 path, field, f"unknown room '{rid}'{hint}"
             )
         resolved.append((names[fid], rid))
-    plan = Plan.from_pairs(resolved)
+    plan = Plan.from_pairs(resolved).replace(works=works)
     if booked is not None:
         week = _plan_week(path, scenario, plan, booked, names)
     if week is None:
         return plan
-    return Plan(assignments=plan.assignments, timetable=week)
+    return plan.replace(timetable=week)
+
+
+def _read_works(
+    raw: dict[str, Any], path: Path, candidate: str | None
+) -> tuple[Work, ...]:
+    """A plan's partition works (formats.md §8): a result candidate's, or
+    a YAML plan's ``works`` list."""
+    where: tuple[str | int, ...] = ("works",)
+    given = raw.get("works", [])
+    cands = raw.get("candidates")
+    if isinstance(cands, list):
+        ids = [c.get("id") if isinstance(c, dict) else None for c in cands]
+        k = ids.index(candidate) if candidate in ids else 0
+        given = cands[k].get("works", []) if isinstance(cands[k], dict) else []
+        where = ("candidates", k, "works")
+    if not isinstance(given, list):
+        raise InputError(path, ".".join(map(str, where)), "must be a list")
+    out = []
+    for i, item in enumerate(given):
+        try:
+            out.append(Work.model_validate(item))
+        except ValidationError as exc:
+            raise from_validation(exc, path, (*where, i)) from None
+    return tuple(out)
 
 
 def _plan_week(

@@ -384,6 +384,10 @@ class AllocationModel:
                 self.model.add_implication(v, use)
             if r in self.flex:
                 self.model.add_implication(self.flex[r], use)
+        for r, o in enumerate(p.room_option):
+            # Implied by x <= use, but the LP needs it: without it a
+            # room and the merged room that absorbs it may both count.
+            self.model.add_implication(self.room[r].used, self.use[o])
         for o, opt in enumerate(p.options):
             if opt.kind == "merge":
                 self.model.add_implication(
