@@ -419,3 +419,17 @@ def test_the_diagnosis_says_which_wall_to_take_down() -> None:
         "zh",
     )
     assert zh == "拆除 V101 与 V102 之间的隔墙（8.6 m，约 6,900 元）"
+
+
+def test_greedy_keeps_every_wall_and_says_so() -> None:
+    # The greedy backend does not choose works: the same scenario as the
+    # merge test, solved by it, leaves the hall out and notes why.
+    scen = scenario([HALL], two_rooms(), {"cost": PRICES})
+    result = solve(scen, solver="greedy", config=HAND)
+    assert result.renovation is not None
+    assert result.renovation["moves_considered"] is False
+    assert "greedy" in str(result.renovation["note"])
+    assert all(c.works == () for c in result.candidates)
+    on = solve(scen, config=HAND)
+    assert on.renovation is not None
+    assert on.renovation["alternatives_per_room"] > 1

@@ -380,14 +380,13 @@ class AllocationModel:
         for r, o in enumerate(p.room_option):
             rooms_of.setdefault(o, []).append(r)
             use = self.use[o]
+            # Linear rows, not clauses: the LP relaxation must see them,
+            # or a room and the merged room that absorbs it both count.
             for _, v in self.xs_of_room(r):
-                self.model.add_implication(v, use)
+                self.model.add(v <= use)
             if r in self.flex:
-                self.model.add_implication(self.flex[r], use)
-        for r, o in enumerate(p.room_option):
-            # Implied by x <= use, but the LP needs it: without it a
-            # room and the merged room that absorbs it may both count.
-            self.model.add_implication(self.room[r].used, self.use[o])
+                self.model.add(self.flex[r] <= use)
+            self.model.add(self.room[r].used <= use)
         for o, opt in enumerate(p.options):
             if opt.kind == "merge":
                 self.model.add_implication(
@@ -533,7 +532,11 @@ class AllocationModel:
 
         A function counts as moved only when it leaves its room's class
         (:attr:`Problem.class_rooms`): a swap of identical rooms is no
-        alternative.
+        alternative. Renovating, a merged room or a split part is a room
+        of its own (its area differs from its parts'), so candidates
+        differ in works exactly as far as the works change the rooms the
+        functions are in: a function moved from R101 into R101+R102
+        counts as moved.
         """
         same = [
             self.x[f, q]
