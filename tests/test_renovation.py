@@ -433,3 +433,18 @@ def test_greedy_keeps_every_wall_and_says_so() -> None:
     on = solve(scen, config=HAND)
     assert on.renovation is not None
     assert on.renovation["alternatives_per_room"] > 1
+
+
+def test_the_diagnosis_asks_for_the_budget_the_wall_needs() -> None:
+    # Moves allowed, but a budget of 1,000 元 is short of the 3,200 元
+    # the only useful wall costs.
+    hall = func("hall", 35)
+    scen = scenario(
+        [hall], two_rooms(), {"cost": PRICES, "budget": 1000}
+    )
+    found = diagnose(scen, profiles=False, lang="en")
+    assert found.status == "infeasible"
+    assert any(
+        "from 1,000 to about 3,200 CNY" in r["message"]
+        for r in found.repairs
+    ), found.repairs
