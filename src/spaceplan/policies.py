@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from spaceplan.data import Policy
 from spaceplan.errors import InputError, from_validation
+from spaceplan.fileio import present
 
 #: Keys a profile file may hold that are resolved on load.
 _LOADER_KEYS = ("remove_functions", "abstract")
@@ -95,7 +96,7 @@ def find_policy(ref: str, base_dir: Path | None = None) -> Path:
         path = Path(ref)
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
-        if not path.is_file():
+        if not present(path):
             raise InputError(None, "policy", f"no profile file at {path}")
         return path
     index = _index(policy_dir())
@@ -161,10 +162,16 @@ def merge_profile(
             merged[key] = value
     functions = {
         f["id"]: dict(f)
-        for f in base.get("functions", [])
-        if isinstance(f, dict) and "id" in f
+        for f in _entries(base.get("functions"))
+        if isinstance(f, dict) and isinstance(f.get("id"), str)
     }
     removed = child.get("remove_functions") or []
+    if not isinstance(removed, list) or not all(
+        isinstance(fid, str) for fid in removed
+    ):
+        raise InputError(
+            path, "remove_functions", "must be a list of function ids"
+        )
     for i, fid in enumerate(removed):
         if fid not in functions:
             raise InputError(
@@ -173,21 +180,33 @@ def merge_profile(
                 f"the base has no function '{fid}'",
             )
         del functions[fid]
-    for i, entry in enumerate(child.get("functions") or []):
-        if not isinstance(entry, dict) or "id" not in entry:
+    entries = child.get("functions") or []
+    if not isinstance(entries, list):
+        raise InputError(path, "functions", "must be a list of functions")
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(
+            entry.get("id"), str
+        ):
             raise InputError(path, f"functions[{i}].id", "is required")
         fid = entry["id"]
         functions[fid] = {**functions.get(fid, {}), **entry}
     # A function dropped by the child may still be named in another's
-    # never_with or near lists: those references lapse with it.
+    # never_with or near lists: those references lapse with it. Any other
+    # unknown name is left for the profile's validation to refuse.
+    gone = set(removed)
     for f in functions.values():
-        if "never_with" in f:
-            f["never_with"] = [x for x in f["never_with"] if x in functions]
-        if "near" in f:
+        if isinstance(f.get("never_with"), list):
+            f["never_with"] = [x for x in f["never_with"] if x not in gone]
+        if isinstance(f.get("near"), list):
             f["near"] = [
                 n
                 for n in f["near"]
-                if isinstance(n, dict) and n.get("function") in functions
+                if not (isinstance(n, dict) and n.get("function") in gone)
             ]
     merged["functions"] = list(functions.values())
     return merged
+
+
+def _entries(value: Any) -> list[Any]:
+    """A profile's function list; anything else is left to validation."""
+    return value if isinstance(value, list) else []

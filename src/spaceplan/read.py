@@ -8,12 +8,14 @@ that the solver and the checker can trust.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +24,15 @@ from pydantic import ValidationError
 
 from spaceplan.data import (
     Function,
+    FunctionOverride,
     Policy,
     Room,
     Scenario,
     ScenarioFile,
+    fold_id,
 )
-from spaceplan.errors import InputError, from_validation
+from spaceplan.errors import InputError, from_validation, shown
+from spaceplan.fileio import os_fault, present, read_input
 from spaceplan.policies import load_policy
 from spaceplan.solution import Plan
 
@@ -36,41 +41,199 @@ CSV_REQUIRED = ("id", "floor", "area")
 CSV_COLUMNS = ("id", "name", "floor", "area", "kind", "tags")
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a key given twice in one mapping."""
+#: Deepest nesting of lists and mappings read; a scenario needs about 7.
+MAX_DEPTH = 50
+#: Values YAML aliases (``*name``) may add to a document once expanded:
+#: enough for any honest reuse, far too few for a "billion laughs".
+MAX_ALIAS_VALUES = 100_000
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """A safe YAML loader with bounds a hostile file cannot get around.
+
+    It refuses a key given twice in one mapping, a key that is not text,
+    nesting deeper than :data:`MAX_DEPTH` and aliases that refer to
+    themselves or expand by more than :data:`MAX_ALIAS_VALUES` values.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Compose one node, counting how deep it sits."""
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nests deeper than {MAX_DEPTH} levels",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(
-    loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False
+    loader: _GuardedLoader, node: yaml.MappingNode, deep: bool = False
 ) -> dict[Any, Any]:
-    seen: set[Any] = set()
+    seen: set[str] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, str):
+            what = (
+                f"key {shown(key)}"
+                if isinstance(key_node, yaml.ScalarNode)
+                else f"a {'list' if isinstance(key, list) else 'mapping'}"
+            )
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{what} used as a key is not text (quote a key)",
+                key_node.start_mark,
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                f"key '{key}' appears twice",
+                f"key {shown(key)} appears twice",
                 key_node.start_mark,
             )
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
 
-_UniqueKeyLoader.add_constructor(
+_GuardedLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
 )
 
 
-def _read_text(path: Path) -> str:
+def _expansion_fault(root: yaml.Node) -> str | None:
+    """Why the aliases of a composed document are refused, if they are.
+
+    Walks the node graph once (iteratively, shared nodes once), counting
+    the values and the depth the document has once every alias is
+    expanded, as any consumer of the loaded data would see it.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    distinct = 0
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            on_path.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            return (
+                f"the alias at line {node.start_mark.line + 1} refers to a "
+                "value that contains it"
+            )
+        distinct += 1
+        on_path.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in on_path:
+                return (
+                    f"an alias at line {node.start_mark.line + 1} refers "
+                    "to a value that contains it"
+                )
+            if id(child) not in size:
+                stack.append((child, False))
+    if size[id(root)] > distinct + MAX_ALIAS_VALUES:
+        return (
+            f"its aliases (*name) expand to more than {MAX_ALIAS_VALUES:,} "
+            "values; write the values out"
+        )
+    if depth[id(root)] > MAX_DEPTH:
+        return f"its aliases (*name) nest deeper than {MAX_DEPTH} levels"
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _load_yaml(text: str, path: Path) -> Any:
+    loader = _GuardedLoader(text)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, None, "is a folder, not a file") from None
-    except OSError as exc:
-        raise InputError(path, None, f"cannot be read ({exc})") from None
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        fault = _expansion_fault(node)
+        if fault is not None:
+            raise InputError(path, None, fault)
+        return loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise InputError(path, None, _yaml_fault(exc)) from None
+    except (ValueError, OverflowError) as exc:
+        # int() of a number with more than 4,300 digits, for one.
+        raise InputError(
+            path, None, f"is not valid YAML: {_first_line(exc)}"
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def _load_json(text: str, path: Path) -> Any:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            path,
+            None,
+            f"is not valid JSON: {exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno}",
+        ) from None
+    except RecursionError:
+        raise InputError(
+            path, None, f"nests deeper than {MAX_DEPTH} levels"
+        ) from None
+    except ValueError as exc:  # a number with more than 4,300 digits
+        raise InputError(
+            path, None, f"is not valid JSON: {_first_line(exc)}"
+        ) from None
+    if _json_depth(data) > MAX_DEPTH:
+        raise InputError(path, None, f"nests deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def _json_depth(data: Any) -> int:
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        if isinstance(value, dict):
+            stack.extend((v, level + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, level + 1) for v in value)
+    return deepest
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _decode(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -79,35 +242,37 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
+def _read_text(path: Path) -> str:
+    return _decode(read_input(path), path)
+
+
 def load_mapping(path: str | Path) -> dict[str, Any]:
-    """Load a YAML or JSON file whose top level must be a mapping."""
-    path = Path(path)
-    text = _read_text(path)
+    """Load a YAML or JSON file whose top level must be a mapping.
+
+    The file is read through :func:`~spaceplan.fileio.read_input` (a
+    regular file, at most 20 MB) and parsed with bounds on nesting and
+    YAML aliases; any fault is an :class:`InputError` naming the file.
+    """
+    return _load_mapping(Path(path))[1]
+
+
+def _load_mapping(path: Path) -> tuple[bytes, dict[str, Any]]:
+    raw = read_input(path)
+    text = _decode(raw, path)
     if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                path,
-                None,
-                f"is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                f"column {exc.colno}",
-            ) from None
+        data = _load_json(text, path)
     else:
-        try:
-            data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506
-        except yaml.YAMLError as exc:
-            raise InputError(path, None, _yaml_fault(exc)) from None
+        data = _load_yaml(text, path)
     if not isinstance(data, dict):
         raise InputError(
             path, None, "must hold a mapping of fields at the top level"
         )
-    return data
+    return raw, data
 
 
 def _yaml_fault(exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    problem = getattr(exc, "problem", None) or _first_line(exc)
     where = (
         f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
     )
@@ -121,8 +286,24 @@ def read_rooms_csv(path: str | Path) -> list[Room]:
     """Read a CSV room list (columns ``id, name, floor, area, kind,
     tags``; tags ``;``-separated)."""
     path = Path(path)
-    text = _read_text(path)
-    reader = csv.DictReader(io.StringIO(text))
+    with last_net(path):
+        text = _read_text(path)
+    # newline="" lets the csv module take CR, LF and CRLF line ends alike.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        with last_net(path):
+            return _csv_rooms(reader, path)
+    except csv.Error as exc:
+        # csv counts a line once it has parsed it: the fault is in the
+        # next one.
+        raise InputError(
+            path,
+            f"line {reader.line_num + 1}",
+            f"is not valid CSV: {_first_line(exc)}",
+        ) from None
+
+
+def _csv_rooms(reader: csv.DictReader[str], path: Path) -> list[Room]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
         raise InputError(path, None, "is empty: no header row")
@@ -139,12 +320,13 @@ def read_rooms_csv(path: str | Path) -> list[Room]:
         raise InputError(
             path,
             "header",
-            f"unknown column '{unknown[0]}'; the columns are "
+            f"unknown column {shown(unknown[0])}; the columns are "
             f"{', '.join(CSV_COLUMNS)}",
         )
     rooms: list[Room] = []
-    for i, raw in enumerate(reader):
-        line = i + 2
+    lines: dict[str, tuple[str, int]] = {}
+    for raw in reader:
+        line = reader.line_num
         if None in raw:
             raise InputError(
                 path, f"line {line}", "has more cells than the header"
@@ -161,60 +343,168 @@ def read_rooms_csv(path: str | Path) -> list[Room]:
         except ValidationError as exc:
             err = from_validation(exc, path)
             rid = row.get("id") or "?"
+            name = rid if len(rid) <= 40 and rid.isprintable() else shown(rid)
+            where = f"line {line} (room {name})"
+            if err.field:
+                where += f".{err.field}"
+            raise InputError(path, where, err.fault) from None
+        room = rooms[-1]
+        first = lines.setdefault(fold_id(room.id), (room.id, line))
+        if first[1] != line:
             raise InputError(
-                path, f"line {line} (room {rid}).{err.field or ''}".rstrip(
-                    "."
-                ), err.fault
-            ) from None
+                path, f"line {line}", _twice(room.id, *first)
+            )
     if not rooms:
         raise InputError(path, None, "lists no rooms")
     return rooms
 
 
+def _twice(rid: str, first_id: str, first_line: int) -> str:
+    if rid == first_id:
+        return f"Room {rid} is listed twice (first on line {first_line})"
+    return (
+        f"Room {rid} is the same id as {first_id} on line {first_line} "
+        "(ids that differ only in case or spaces are one id)"
+    )
+
+
 # ----------------------------------------------------------------- scenario
 
 
-def read_scenario(path: str | Path) -> Scenario:
-    """Read, validate and resolve a scenario file (YAML or JSON)."""
+#: Set to ``1`` to let a scenario name a room list or profile file
+#: outside its own folder (the ``--allow-outside-paths`` option of the
+#: command line does the same).
+ALLOW_OUTSIDE_ENV = "SPACEPLAN_ALLOW_OUTSIDE_PATHS"
+
+
+def outside_allowed(allow: bool | None = None) -> bool:
+    """Whether files outside the scenario's folder may be read.
+
+    ``allow`` wins when given; otherwise :data:`ALLOW_OUTSIDE_ENV`.
+    """
+    if allow is not None:
+        return allow
+    return os.environ.get(ALLOW_OUTSIDE_ENV, "") not in ("", "0")
+
+
+def confined(
+    ref: Path, scenario: Path, field: str, allow: bool | None = None
+) -> Path:
+    """``ref`` (relative to the scenario's folder) if it lies inside it.
+
+    A scenario file may come from someone else; without this check it
+    could name ``/proc/self/environ`` or ``~/.ssh/id_rsa`` as its room
+    list. Symbolic links are followed before the check.
+
+    Raises
+    ------
+    InputError
+        When the file lies outside the scenario's folder and reading
+        outside it was not allowed.
+    """
+    path = ref if ref.is_absolute() else scenario.parent / ref
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        pass  # the caller says what is missing
+    except OSError as exc:
+        raise InputError(scenario, field, os_fault(exc)) from None
+    except ValueError:
+        raise InputError(scenario, field, "is not a usable path") from None
+    if outside_allowed(allow):
+        return path
+    try:
+        real = path.resolve()
+        root = scenario.parent.resolve()
+    except (OSError, RuntimeError):
+        raise InputError(
+            scenario, field, f"cannot resolve the path {shown(str(ref))}"
+        ) from None
+    if real != root and root not in real.parents:
+        raise InputError(
+            scenario,
+            field,
+            f"{shown(str(ref))} lies outside the scenario's folder; "
+            "move the file beside the scenario, or allow this with "
+            f"--allow-outside-paths (or {ALLOW_OUTSIDE_ENV}=1)",
+        )
+    return path
+
+
+def read_scenario(
+    path: str | Path, allow_outside: bool | None = None
+) -> Scenario:
+    """Read, validate and resolve a scenario file (YAML or JSON).
+
+    Parameters
+    ----------
+    path
+        The scenario file.
+    allow_outside
+        Whether its room list and profile may lie outside its folder;
+        None reads :data:`ALLOW_OUTSIDE_ENV`.
+    """
     path = Path(path)
-    raw = load_mapping(path)
-    raw = _inline_rooms(raw, path)
+    with last_net(path):
+        return _read_scenario(path, allow_outside)
+
+
+@contextlib.contextmanager
+def last_net(path: Path) -> Iterator[None]:
+    """Turn a recursion, overflow or memory fault into an InputError.
+
+    The readers bound nesting, sizes and values, so none of these should
+    happen; this is the last net under them, so that no input of any
+    shape ends in a traceback.
+    """
+    try:
+        yield
+    except (RecursionError, OverflowError, MemoryError) as exc:
+        raise InputError(
+            path, None, f"cannot be read ({type(exc).__name__})"
+        ) from None
+
+
+def _read_scenario(path: Path, allow_outside: bool | None) -> Scenario:
+    data, raw = _load_mapping(path)
+    raw = _inline_rooms(raw, path, allow_outside)
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
         raise from_validation(exc, path) from None
+    if _looks_like_path(spec.policy):
+        confined(Path(spec.policy), path, "policy", allow_outside)
     try:
         policy = load_policy(spec.policy, path.parent)
     except InputError as err:
         if err.file is None:
             raise InputError(path, err.field, err.fault) from None
         raise
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
     return resolve(spec, policy, source=str(path), sha256=digest)
 
 
-def _inline_rooms(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+def _looks_like_path(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml", ".json")) or (
+        "/" in ref or os.sep in ref
+    )
+
+
+def _inline_rooms(
+    raw: dict[str, Any], path: Path, allow_outside: bool | None = None
+) -> dict[str, Any]:
     building = raw.get("building")
     if not isinstance(building, dict):
         return raw
     rooms = building.get("rooms")
     if not isinstance(rooms, str):
         return raw
-    csv_path = Path(rooms)
-    if not csv_path.is_absolute():
-        csv_path = path.parent / csv_path
-    if not csv_path.is_file():
+    csv_path = confined(Path(rooms), path, "building.rooms", allow_outside)
+    if not present(csv_path):
         raise InputError(
             path, "building.rooms", f"no room list at {csv_path}"
         )
     room_list = read_rooms_csv(csv_path)
-    ids = [r.id for r in room_list]
-    for rid in ids:
-        if ids.count(rid) > 1:
-            line = ids.index(rid, ids.index(rid) + 1) + 2
-            raise InputError(
-                csv_path, f"line {line}", f"Room {rid} is listed twice"
-            )
     dumped = [r.model_dump(exclude_none=True) for r in room_list]
     return {**raw, "building": {**building, "rooms": dumped}}
 
@@ -264,6 +554,8 @@ def resolve(
         except ValidationError as exc:
             raise from_validation(exc, where, ("functions", i)) from None
     known = list(functions)
+    for i, override in enumerate(spec.functions):
+        _check_names(override, i, known, where, policy.id)
     for key, ids in (("require", spec.require), ("exclude", spec.exclude)):
         for i, fid in enumerate(ids):
             if fid not in functions:
@@ -315,6 +607,34 @@ def _check_new_function(
             )
 
 
+def _check_names(
+    override: FunctionOverride,
+    i: int,
+    known: list[str],
+    where: str | None,
+    policy_id: str,
+) -> None:
+    """Refuse a never_with or near name no function of the run has.
+
+    A misspelt name must not be dropped as if its function had lapsed:
+    the rule it states would silently vanish.
+    """
+    for k, other in enumerate(override.never_with or ()):
+        if other not in known:
+            raise InputError(
+                where,
+                f"functions[{i}].never_with[{k}]",
+                _unknown(other, known, policy_id),
+            )
+    for k, wish in enumerate(override.near or ()):
+        if wish.function not in known:
+            raise InputError(
+                where,
+                f"functions[{i}].near[{k}].function",
+                _unknown(wish.function, known, policy_id),
+            )
+
+
 def _drop_lapsed(
     f: Function, kept: set[str], all_functions: Mapping[str, Function]
 ) -> Function:
@@ -327,9 +647,11 @@ def _drop_lapsed(
 
 
 def _unknown(fid: str, known: Iterable[str], policy_id: str) -> str:
-    close = difflib.get_close_matches(fid, list(known), n=1)
+    close = difflib.get_close_matches(fid[:100], list(known), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown function '{fid}' (not in profile {policy_id}){hint}"
+    return (
+        f"unknown function {shown(fid)} (not in profile {policy_id}){hint}"
+    )
 
 
 # --------------------------------------------------------------------- plan
@@ -345,6 +667,13 @@ def read_plan(
     pass for a missing function.
     """
     path = Path(path)
+    with last_net(path):
+        return _read_plan(path, scenario, candidate)
+
+
+def _read_plan(
+    path: Path, scenario: Scenario, candidate: str | None
+) -> Plan:
     raw = load_mapping(path)
     if "candidates" in raw:
         pairs, prefix = _pairs_from_result(raw, path, candidate)
@@ -359,28 +688,30 @@ def read_plan(
         for fid, room in mapping.items():
             rooms = room if isinstance(room, list) else [room]
             for r in rooms:
-                if not isinstance(r, str | int):
+                if not isinstance(r, str | int) or isinstance(r, bool):
                     raise InputError(
-                        path, f"{prefix}{fid}", "must be a room id"
+                        path,
+                        f"{prefix}{fid}",
+                        f"must be a room id (got {shown(r)})",
                     )
                 pairs.append((str(fid), str(r), f"{prefix}{fid}"))
     known_f = list(scenario.function_index)
     known_r = list(scenario.building.room_index)
     for fid, rid, field in pairs:
         if fid not in scenario.function_index:
-            close = difflib.get_close_matches(fid, known_f, n=1)
+            close = difflib.get_close_matches(fid[:100], known_f, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise InputError(
                 path,
                 field,
-                f"unknown function '{fid}' (not a function of this "
+                f"unknown function {shown(fid)} (not a function of this "
                 f"scenario){hint}",
             )
         if rid not in scenario.building.room_index:
-            close = difflib.get_close_matches(rid, known_r, n=1)
+            close = difflib.get_close_matches(rid[:100], known_r, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise InputError(
-                path, field, f"unknown room '{rid}'{hint}"
+                path, field, f"unknown room {shown(rid)}{hint}"
             )
     return Plan.from_pairs([(f, r) for f, r, _ in pairs])
 
@@ -395,10 +726,13 @@ def _pairs_from_result(
     if candidate is not None:
         ids = [c.get("id") for c in cands if isinstance(c, dict)]
         if candidate not in ids:
+            there = ", ".join(
+                i[:40] if isinstance(i, str) else shown(i) for i in ids[:10]
+            )
             raise InputError(
                 path,
                 "candidates",
-                f"no candidate '{candidate}'; there are {', '.join(map(str, ids))}",
+                f"no candidate {shown(candidate)}; there are {there}",
             )
         index = ids.index(candidate)
     cand = cands[index]
