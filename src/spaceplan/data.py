@@ -9,14 +9,19 @@ exact integer arithmetic.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Iterable
+import unicodedata
+import warnings
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
 import shapely
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
@@ -48,6 +53,69 @@ RoomKind = Literal["room", "circulation", "service", "unavailable"]
 AreaType = Literal["urban_unbuilt", "urban_built", "rural"]
 Point = tuple[float, float]
 
+# Bounds with physical sense. A value outside them is a typo or a hostile
+# file; inside them every sum the solver forms fits its 64-bit integers.
+#: Largest area of a room or a function, m² (a hundred hectares).
+MAX_AREA = 1e6
+#: Largest coordinate of an outline, m, either sign (100 km).
+MAX_COORD = 1e5
+#: Lowest and highest floor number.
+MIN_FLOOR, MAX_FLOOR = -100, 1000
+#: Most households a community may have.
+MAX_HOUSEHOLDS = 10_000_000
+#: Largest random seed (CP-SAT takes a 32-bit signed seed).
+MAX_SEED = 2**31 - 1
+#: Longest time limit, s (a day).
+MAX_TIME_LIMIT = 86_400.0
+#: Largest weight of a ``near`` wish.
+MAX_WEIGHT = 1_000.0
+#: Overlap (m²) of two outlines on one floor above which they are refused:
+#: more than drawing slack, so one room would be counted twice.
+MAX_OVERLAP = 0.5
+
+
+def _not_bool(value: Any) -> Any:
+    # YAML reads ``true`` as a bool, and pydantic would take it for 1.
+    if isinstance(value, bool):
+        raise ValueError(
+            f"must be a number, not {str(value).lower()}."
+        )
+    return value
+
+
+def _printable(value: str) -> str:
+    # Newlines, tabs and invisible marks (such as the right-to-left
+    # override) make an id that prints as another one.
+    if not value.isprintable():
+        raise ValueError(
+            "must be printable text: no newlines, tabs or invisible "
+            "control marks."
+        )
+    if value != value.strip():
+        raise ValueError("must not start or end with a space.")
+    return value
+
+
+#: A finite float that is not a bool.
+Number = Annotated[
+    float, BeforeValidator(_not_bool), Field(allow_inf_nan=False)
+]
+#: An int that is not a bool.
+Whole = Annotated[int, BeforeValidator(_not_bool)]
+#: An id or name shown in messages and drawings.
+Text = Annotated[str, AfterValidator(_printable)]
+Floor = Annotated[Whole, Field(ge=MIN_FLOOR, le=MAX_FLOOR)]
+Area = Annotated[Number, Field(le=MAX_AREA)]
+
+
+def fold_id(text: str) -> str:
+    """A room id as compared for sameness: case, width and spaces folded.
+
+    ``R101``, ``r101``, ``R 101`` and ``Ｒ１０１`` are one id to a reader,
+    so they are one id to spaceplan too.
+    """
+    return unicodedata.normalize("NFKC", "".join(text.split())).casefold()
+
 
 class Model(BaseModel):
     """Base of every spaceplan model: frozen, no unknown fields."""
@@ -71,10 +139,10 @@ def _round_area(value: float) -> float:
 class Room(Model):
     """One room of the building, as the architect surveyed it."""
 
-    id: Annotated[str, Field(min_length=1, max_length=64)]
+    id: Annotated[Text, Field(min_length=1, max_length=64)]
     name: str | None = None
-    floor: int
-    area: Annotated[float, Field(gt=0)]
+    floor: Floor
+    area: Annotated[Area, Field(gt=0)]
     polygon: tuple[Point, ...] | None = None
     kind: RoomKind = "room"
     tags: tuple[Tag, ...] = ()
@@ -95,7 +163,10 @@ class Room(Model):
         if area is not None:
             if not isinstance(area, int | float) or isinstance(area, bool):
                 return data  # the field validator reports the type
-            if area > 0 and abs(derived - area) > AREA_TOLERANCE * area:
+            if (
+                0 < area <= MAX_AREA
+                and abs(derived - area) > AREA_TOLERANCE * area
+            ):
                 raise ValueError(
                     f"area {area:g} m² differs from its polygon's "
                     f"{derived:.2f} m² by more than "
@@ -107,7 +178,13 @@ class Room(Model):
     @field_validator("area")
     @classmethod
     def _quantise(cls, value: float) -> float:
-        return _round_area(value)
+        rounded = _round_area(value)
+        if rounded <= 0:
+            raise ValueError(
+                f"area {value:g} m² rounds to 0.00 m² (areas are kept "
+                "to 0.01 m²)."
+            )
+        return rounded
 
     @field_validator("tags", mode="before")
     @classmethod
@@ -135,10 +212,14 @@ class Room(Model):
 def _polygon_shape(points: Any) -> Polygon:
     """Build and validate an outline; raise ValueError when impossible."""
     try:
-        coords = [(float(p[0]), float(p[1])) for p in points]
-        if any(len(p) != 2 for p in points):
+        if not isinstance(points, list | tuple) or any(
+            not isinstance(p, list | tuple) or len(p) != 2 for p in points
+        ):
             raise ValueError
-    except (TypeError, ValueError, IndexError):
+        coords = [
+            (float(_not_bool(x)), float(_not_bool(y))) for x, y in points
+        ]
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(
             "polygon must be a list of [x, y] points in metres."
         ) from None
@@ -148,16 +229,41 @@ def _polygon_shape(points: Any) -> Polygon:
         raise ValueError("polygon needs at least 3 distinct points.")
     if not all(math.isfinite(c) for p in coords for c in p):
         raise ValueError("polygon has a point that is not a finite number.")
-    shape = Polygon(coords)
-    if not shape.is_valid:
-        reason = shapely.is_valid_reason(shape)
+    if any(abs(c) > MAX_COORD for p in coords for c in p):
+        raise ValueError(
+            f"polygon has a point beyond {MAX_COORD:,.0f} m from the "
+            "origin; coordinates are in metres."
+        )
+    with _quiet():
+        shape = Polygon(coords)
+        valid = shape.is_valid
+        reason = "" if valid else shapely.is_valid_reason(shape)
+    if not valid:
         raise ValueError(
             f"polygon is not a simple outline ({reason}); "
             "check for crossing edges."
         )
     if shape.area <= 1e-9:
         raise ValueError("polygon has zero area.")
+    if shape.area > MAX_AREA:
+        raise ValueError(
+            f"polygon encloses {shape.area:.3g} m², more than "
+            f"{MAX_AREA:,.0f} m²."
+        )
     return shape
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence numpy's RuntimeWarnings inside shapely for a block.
+
+    Outlines are checked for finite, bounded coordinates first; what is
+    left of such warnings is noise that would otherwise print among the
+    command's own lines.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
 
 
 class Building(Model):
@@ -170,16 +276,50 @@ class Building(Model):
     def _check(self) -> Building:
         self._check_rooms()
         self._check_adjacency()
+        self._check_overlaps()
         return self
 
     def _check_rooms(self) -> None:
         if not self.rooms:
             raise ValueError("the building has no rooms.")
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for room in self.rooms:
-            if room.id in seen:
+            key = fold_id(room.id)
+            first = seen.get(key)
+            if first is None:
+                seen[key] = room.id
+                continue
+            if first == room.id:
                 raise ValueError(f"Room {room.id} is listed twice.")
-            seen.add(room.id)
+            else:
+                raise ValueError(
+                    f"Rooms {first} and {room.id} are one id (ids that "
+                    "differ only in case or spaces are one id)."
+                )
+
+    def _check_overlaps(self) -> None:
+        # Two outlines over one patch of floor would count its area
+        # twice; a sliver under MAX_OVERLAP is drawing slack.
+        by_floor: dict[int, list[Room]] = {}
+        for room in self.rooms:
+            if room.polygon is not None:
+                by_floor.setdefault(room.floor, []).append(room)
+        for floor, rooms in sorted(by_floor.items()):
+            with _quiet():
+                shapes = [r.shape for r in rooms]
+                tree = shapely.STRtree(shapes)
+                left, right = tree.query(shapes, predicate="intersects")
+                pairs = sorted(zip(left.tolist(), right.tolist(), strict=True))
+                for i, j in pairs:
+                    if j <= i:
+                        continue
+                    shared = shapes[i].intersection(shapes[j]).area
+                    if shared > MAX_OVERLAP:
+                        raise ValueError(
+                            f"Rooms {rooms[i].id} and {rooms[j].id} on "
+                            f"floor {floor} overlap by {shared:.2f} m²; "
+                            "an area would count twice."
+                        )
 
     def _check_adjacency(self) -> None:
         ids = {r.id for r in self.rooms}
@@ -206,7 +346,8 @@ class Building(Model):
         """Pairs of adjoining rooms, stated or derived from polygons."""
         if self.adjacency is not None:
             return frozenset(frozenset(p) for p in self.adjacency)
-        return frozenset(derive_adjacency(self.rooms))
+        with _quiet():
+            return frozenset(derive_adjacency(self.rooms))
 
     def adjacent(self, a: str, b: str) -> bool:
         """Whether rooms ``a`` and ``b`` share a wall."""
@@ -250,8 +391,8 @@ def derive_adjacency(rooms: Iterable[Room]) -> set[frozenset[str]]:
 class FloorRange(Model):
     """Allowed floors of a function, both ends inclusive."""
 
-    min: int | None = None
-    max: int | None = None
+    min: Floor | None = None
+    max: Floor | None = None
 
     @model_validator(mode="after")
     def _order(self) -> FloorRange:
@@ -276,7 +417,7 @@ class Near(Model):
     """A soft wish: place next to (or with) another function."""
 
     function: str
-    weight: Annotated[float, Field(gt=0)] = 1.0
+    weight: Annotated[Number, Field(gt=0, le=MAX_WEIGHT)] = 1.0
 
 
 class Function(Model):
@@ -288,7 +429,7 @@ class Function(Model):
     category: Category
     required: bool = True
     flexible: bool = False
-    min_area: Annotated[float, Field(ge=0)] = 0.0
+    min_area: Annotated[Area, Field(ge=0)] = 0.0
     area_source: str = "default"
     schedule: tuple[str, ...] | Literal["always"] = "always"
     needs: tuple[Tag, ...] = ()
@@ -314,6 +455,10 @@ class Function(Model):
             raise ValueError(
                 f"Function {self.id} never_with names itself."
             )
+        if any(n.function == self.id for n in self.near):
+            raise ValueError(f"Function {self.id} near names itself.")
+        if not self.schedule:
+            raise ValueError(f"Function {self.id} schedule is empty.")
         return self
 
     def active_slots(self, slots: tuple[str, ...]) -> tuple[str, ...]:
@@ -337,7 +482,7 @@ class FunctionOverride(Model):
     category: Category | None = None
     required: bool | None = None
     flexible: bool | None = None
-    min_area: Annotated[float, Field(ge=0)] | None = None
+    min_area: Annotated[Area, Field(ge=0)] | None = None
     area_source: str | None = None
     schedule: tuple[str, ...] | Literal["always"] | None = None
     needs: tuple[Tag, ...] | None = None
@@ -355,8 +500,10 @@ class FunctionOverride(Model):
 class AreaTarget(Model):
     """The facility's area target: the larger of its two terms."""
 
-    minimum: Annotated[float, Field(ge=0)] | None = None
-    per_100_households: Annotated[float, Field(gt=0)] | None = None
+    minimum: Annotated[Area, Field(ge=0)] | None = None
+    per_100_households: Annotated[Number, Field(gt=0, le=10_000)] | None = (
+        None
+    )
     source: str = "default"
 
 
@@ -389,7 +536,7 @@ class Policy(Model):
     area_type: AreaType | None = None
     extends: str | None = None
     area_target: AreaTarget = AreaTarget()
-    resident_share_min: Annotated[float, Field(ge=0, le=1)] | None = None
+    resident_share_min: Annotated[Number, Field(ge=0, le=1)] | None = None
     resident_share_source: str = "default"
     accounting: Accounting = Accounting()
     slots: tuple[str, ...] = DEFAULT_SLOTS
@@ -465,19 +612,23 @@ class Policy(Model):
 class Community(Model):
     """The community the facility serves."""
 
-    households: Annotated[int, Field(gt=0)]
-    population: Annotated[int, Field(gt=0)] | None = None
+    households: Annotated[Whole, Field(gt=0, le=MAX_HOUSEHOLDS)]
+    population: (
+        Annotated[Whole, Field(gt=0, le=10 * MAX_HOUSEHOLDS)] | None
+    ) = None
     area_type: AreaType
 
 
 class Options(Model):
     """Run options; missing ones come from the solver presets."""
 
-    candidates: Annotated[int, Field(ge=1, le=50)] | None = None
-    time_limit: Annotated[float, Field(gt=0)] | None = None
-    seed: Annotated[int, Field(ge=0)] | None = None
-    workers: Annotated[int, Field(ge=1, le=64)] | None = None
-    min_difference: Annotated[int, Field(ge=1)] | None = None
+    candidates: Annotated[Whole, Field(ge=1, le=50)] | None = None
+    time_limit: Annotated[Number, Field(gt=0, le=MAX_TIME_LIMIT)] | None = (
+        None
+    )
+    seed: Annotated[Whole, Field(ge=0, le=MAX_SEED)] | None = None
+    workers: Annotated[Whole, Field(ge=1, le=64)] | None = None
+    min_difference: Annotated[Whole, Field(ge=1, le=10_000)] | None = None
     config: str | None = None
 
 
