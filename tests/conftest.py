@@ -128,17 +128,17 @@ def data_dir() -> Path:
 
 
 @pytest.fixture
-def tiny_dir() -> Path:
-    """The tiny scenario: ``tests/data/tiny``."""
-    return DATA / "tiny"
-
-
-@pytest.fixture
 def tiny_configs(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Use ``tests/data/configs`` as the profile folder (profile ``tiny``)."""
     folder = DATA / "configs"
     monkeypatch.setenv("SPACEPLAN_CONFIG_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+def tiny_dir(tiny_configs: Path) -> Path:
+    """The tiny scenario: ``tests/data/tiny`` (profile ``tiny`` by id)."""
+    return DATA / "tiny"
 
 
 @pytest.fixture
