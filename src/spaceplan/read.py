@@ -170,7 +170,11 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def _load_yaml(text: str, path: Path) -> Any:
-    loader = _GuardedLoader(text)
+    try:
+        # The reader checks every character as it is built.
+        loader = _GuardedLoader(text)
+    except yaml.YAMLError as exc:
+        raise InputError(path, None, _yaml_fault(exc)) from None
     try:
         node = loader.get_single_node()
         if node is None:
