@@ -69,6 +69,23 @@ PLAN: dict[str, Any] = {
     "flex_activity": "R203",
     "vegetable_shop": "R101",
 }
+#: The same plan in the form of a result.json.
+RESULT: dict[str, Any] = {
+    "candidates": [
+        {
+            "id": "A",
+            "assignments": [
+                {"function": f, "room": r} for f, r in PLAN.items()
+            ],
+        }
+    ]
+}
+#: The test profile ``tiny``, as a file a scenario may name.
+PROFILE: dict[str, Any] = yaml.safe_load(
+    (
+        Path(__file__).parent / "data" / "configs" / "policies" / "tiny.yaml"
+    ).read_text(encoding="utf-8")
+)
 CSV_HEADER = ["id", "name", "floor", "area", "kind", "tags"]
 CSV_ROWS = [
     ["R101", "门厅", "1", "60", "room", "accessible"],
@@ -216,7 +233,11 @@ class Drawn:
 def inputs(draw: st.DrawFn) -> Drawn:
     """A scenario (maybe with a room list) for validate, or a plan for
     check."""
-    kind = draw(st.sampled_from(["scenario", "scenario", "csv", "plan"]))
+    kind = draw(
+        st.sampled_from(
+            ["scenario", "scenario", "scenario", "csv", "profile", "plan"]
+        )
+    )
     fmt = draw(st.sampled_from(["yaml", "yaml", "json"]))
     name = f"scenario.{fmt}"
     if kind == "scenario":
@@ -227,8 +248,16 @@ def inputs(draw: st.DrawFn) -> Drawn:
         base["building"] = {"rooms": "rooms.csv"}
         files = {name: _dump(base, fmt).encode(), "rooms.csv": draw(room_list())}
         return Drawn(files, ["validate", name])
+    if kind == "profile":
+        base = copy.deepcopy(BASE)
+        base["policy"] = "profile.yaml"
+        files = {
+            name: _dump(base, fmt).encode(),
+            "profile.yaml": draw(damaged(_dump(draw(mutated(PROFILE)), "yaml"))),
+        }
+        return Drawn(files, ["validate", name])
     plan_fmt = draw(st.sampled_from(["yaml", "json"]))
-    plan = draw(mutated(PLAN))
+    plan = draw(mutated(draw(st.sampled_from([PLAN, RESULT]))))
     files = {
         name: _dump(BASE, fmt).encode(),
         f"plan.{plan_fmt}": draw(damaged(_dump(plan, plan_fmt))),

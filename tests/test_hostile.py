@@ -170,6 +170,19 @@ ROWS: dict[str, Row] = {
 }
 
 
+#: Files that are not scenarios: room lists and solver presets.
+SIDE = (".csv", ".toml")
+
+#: Solver presets (``solve --config FILE``) and what the error must say.
+PRESETS: dict[str, tuple[str, str]] = {
+    "preset-time-inf.toml": (
+        "params.max_time_in_seconds", "must be a number from 0.01 to 86400"
+    ),
+    "preset-weight-nan.toml": ("objective.resident", "(got nan)"),
+    "preset-wrong-type.toml": ("params.linearization_level", "is not a valid value"),
+}
+
+
 def _assert_one_line(result, path: Path, row: Row) -> None:
     assert result.exception is None or isinstance(
         result.exception, SystemExit
@@ -195,8 +208,10 @@ def _args(command: str, path: Path, out: Path) -> list[str]:
 
 
 def test_every_hostile_file_has_a_row() -> None:
-    files = {p.name for p in HOSTILE.iterdir() if p.suffix != ".csv"}
+    files = {p.name for p in HOSTILE.iterdir() if p.suffix not in SIDE}
     assert files == set(ROWS)
+    presets = {p.name for p in HOSTILE.glob("*.toml")}
+    assert presets == set(PRESETS)
 
 
 @pytest.mark.usefixtures("tiny_configs")
@@ -213,6 +228,17 @@ def test_hostile_file(name: str, runner, tmp_path: Path) -> None:
         )
     _assert_one_line(result, named, row)
     # Refused before solving: nothing written.
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.usefixtures("tiny_configs")
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_hostile_preset(name: str, runner, tiny_dir: Path, tmp_path) -> None:
+    path = HOSTILE / name
+    field, fault = PRESETS[name]
+    args = ["solve", str(tiny_dir / "scenario.yaml"), "--config", str(path)]
+    result = runner.invoke(main, [*args, "-o", str(tmp_path / "out")])
+    _assert_one_line(result, path, Row(field, (fault,)))
     assert not (tmp_path / "out").exists()
 
 
