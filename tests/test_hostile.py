@@ -11,6 +11,7 @@ regression fails the test instead of stopping the suite.
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
 import warnings
@@ -155,6 +156,12 @@ ROWS: dict[str, Row] = {
     "policy-outside.yaml": Row(
         "policy", ("lies outside the scenario's folder",)
     ),
+    # A profile beside the scenario that extends one outside its folder.
+    "profile-extends-outside.yaml": Row(
+        "extends",
+        ("lies outside the profile's folder",),
+        file="profiles/extends-outside.yaml",
+    ),
     # Ids that differ in case, or in spaces only, are one id.
     "room-id-case.yaml": Row("building", ("Rooms R101 and r101 are one id",)),
     "room-id-space.yaml": Row(
@@ -208,7 +215,11 @@ def _args(command: str, path: Path, out: Path) -> list[str]:
 
 
 def test_every_hostile_file_has_a_row() -> None:
-    files = {p.name for p in HOSTILE.iterdir() if p.suffix not in SIDE}
+    files = {
+        p.name
+        for p in HOSTILE.iterdir()
+        if p.suffix not in SIDE and p.is_file()
+    }
     assert files == set(ROWS)
     presets = {p.name for p in HOSTILE.glob("*.toml")}
     assert presets == set(PRESETS)
@@ -329,18 +340,51 @@ def test_honest_aliases_still_work(runner, tmp_path: Path) -> None:
 # --------------------------------------------- in a subprocess, with timeout
 
 
+#: Seconds a command may take once the package is imported. Generous on
+#: a loaded machine, and still a failure instead of a stuck suite.
+LIMIT = 10
+#: Seconds the import itself may take (a busy shared machine is slow).
+IMPORT_LIMIT = 120
+
+
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a fresh process; a hang fails after 10 s."""
+    """Run the CLI in a fresh process; a hang fails after LIMIT seconds.
+
+    The clock starts once the package is imported (the child says so on
+    stderr), so a slow import on a busy machine does not count.
+    """
     env = {**os.environ, "SPACEPLAN_CONFIG_DIR": str(CONFIGS)}
-    code = "from spaceplan.cli import main; main()"
-    return subprocess.run(
+    code = (
+        "import sys; from spaceplan.cli import main; "
+        "print('ready', file=sys.stderr, flush=True); main()"
+    )
+    with subprocess.Popen(
         [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=10,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         cwd=cwd,
         env=env,
-        check=False,
+    ) as proc:
+        assert proc.stderr is not None
+        fd = proc.stderr.fileno()
+        first = b""
+        while not first.endswith(b"\n"):
+            # Byte by byte: nothing after the line may sit in a buffer
+            # that communicate() would not see.
+            ready, _, _ = select.select([fd], [], [], IMPORT_LIMIT)
+            assert ready, "the package did not import"
+            byte = os.read(fd, 1)
+            assert byte, "the child ended before it was ready"
+            first += byte
+        assert first == b"ready\n", first
+        try:
+            out, err = proc.communicate(timeout=LIMIT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise AssertionError(f"{args} did not end in {LIMIT} s") from None
+    return subprocess.CompletedProcess(
+        args, proc.returncode, out.decode(), err.decode()
     )
 
 

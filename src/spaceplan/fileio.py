@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from spaceplan.errors import InputError
+from spaceplan.errors import InputError, shown
 
 #: Largest input file read (20 MB): far above any real scenario, room
 #: list, plan or profile (a 5,000-room list is about 0.3 MB), and small
@@ -177,6 +177,75 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+# ------------------------------------------------------- paths a file names
+
+#: Set to ``1`` to let a scenario name a room list or profile file
+#: outside its own folder (the ``--allow-outside-paths`` option of the
+#: command line does the same).
+ALLOW_OUTSIDE_ENV = "SPACEPLAN_ALLOW_OUTSIDE_PATHS"
+
+
+def outside_allowed(allow: bool | None = None) -> bool:
+    """Whether files outside the scenario's folder may be read.
+
+    ``allow`` wins when given; otherwise :data:`ALLOW_OUTSIDE_ENV`.
+    """
+    if allow is not None:
+        return allow
+    return os.environ.get(ALLOW_OUTSIDE_ENV, "") not in ("", "0")
+
+
+def confined(
+    ref: Path,
+    scenario: Path,
+    field: str,
+    allow: bool | None = None,
+    owner: str = "scenario",
+) -> Path:
+    """``ref`` (relative to the scenario's folder) if it lies inside it.
+
+    A scenario file may come from someone else; without this check it
+    could name ``/proc/self/environ`` or ``~/.ssh/id_rsa`` as its room
+    list. Symbolic links are followed before the check. ``scenario`` may
+    be any file that names another (a profile that extends one: then
+    ``owner`` is ``"profile"``, for the message).
+
+    Raises
+    ------
+    InputError
+        When the file lies outside the scenario's folder and reading
+        outside it was not allowed.
+    """
+    path = ref if ref.is_absolute() else scenario.parent / ref
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        pass  # the caller says what is missing
+    except OSError as exc:
+        raise InputError(scenario, field, os_fault(exc)) from None
+    except ValueError:
+        raise InputError(scenario, field, "is not a usable path") from None
+    if outside_allowed(allow):
+        return path
+    try:
+        real = path.resolve()
+        root = scenario.parent.resolve()
+    except (OSError, RuntimeError):
+        raise InputError(
+            scenario, field, f"cannot resolve the path {shown(str(ref))}"
+        ) from None
+    if real != root and root not in real.parents:
+        raise InputError(
+            scenario,
+            field,
+            f"{shown(str(ref))} lies outside the {owner}'s folder; "
+            f"move the file beside the {owner}, or allow this with "
+            f"--allow-outside-paths (or {ALLOW_OUTSIDE_ENV}=1)",
+        )
+    return path
+
 
 
 # ------------------------------------------------------------ output folders

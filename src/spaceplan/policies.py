@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from spaceplan.data import Policy
 from spaceplan.errors import InputError, from_validation
-from spaceplan.fileio import present
+from spaceplan.fileio import confined, present
 
 #: Keys a profile file may hold that are resolved on load.
 _LOADER_KEYS = ("remove_functions", "abstract")
@@ -89,10 +89,7 @@ def policy_ids(include_bases: bool = False) -> list[str]:
 
 def find_policy(ref: str, base_dir: Path | None = None) -> Path:
     """The file of a profile given by id or by path."""
-    looks_like_path = ref.endswith((".yaml", ".yml", ".json")) or (
-        "/" in ref or os.sep in ref
-    )
-    if looks_like_path:
+    if looks_like_path(ref):
         path = Path(ref)
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
@@ -109,6 +106,13 @@ def find_policy(ref: str, base_dir: Path | None = None) -> Path:
         None,
         "policy",
         f"unknown profile '{ref}'.{hint} Known: {', '.join(ids)}",
+    )
+
+
+def looks_like_path(ref: str) -> bool:
+    """Whether a profile reference is a file path rather than an id."""
+    return ref.endswith((".yaml", ".yml", ".json")) or (
+        "/" in ref or os.sep in ref
     )
 
 
@@ -140,6 +144,9 @@ def _resolve_raw(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         return raw
     if not isinstance(base_ref, str):
         raise InputError(path, "extends", "must be a profile id")
+    if looks_like_path(base_ref) and path.parent != policy_dir().resolve():
+        # A user's profile may extend a file beside it, not one anywhere.
+        confined(Path(base_ref), path, "extends", owner="profile")
     try:
         base_path = find_policy(base_ref, path.parent)
     except InputError as err:

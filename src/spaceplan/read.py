@@ -14,7 +14,6 @@ import difflib
 import hashlib
 import io
 import json
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,12 @@ from spaceplan.data import (
     fold_id,
 )
 from spaceplan.errors import InputError, from_validation, shown
-from spaceplan.fileio import os_fault, present, read_input
-from spaceplan.policies import load_policy
+from spaceplan.fileio import (
+    confined,
+    present,
+    read_input,
+)
+from spaceplan.policies import load_policy, looks_like_path
 from spaceplan.solution import Plan
 
 #: Columns a CSV room list must have; others are optional.
@@ -375,66 +378,6 @@ def _twice(rid: str, first_id: str, first_line: int) -> str:
 # ----------------------------------------------------------------- scenario
 
 
-#: Set to ``1`` to let a scenario name a room list or profile file
-#: outside its own folder (the ``--allow-outside-paths`` option of the
-#: command line does the same).
-ALLOW_OUTSIDE_ENV = "SPACEPLAN_ALLOW_OUTSIDE_PATHS"
-
-
-def outside_allowed(allow: bool | None = None) -> bool:
-    """Whether files outside the scenario's folder may be read.
-
-    ``allow`` wins when given; otherwise :data:`ALLOW_OUTSIDE_ENV`.
-    """
-    if allow is not None:
-        return allow
-    return os.environ.get(ALLOW_OUTSIDE_ENV, "") not in ("", "0")
-
-
-def confined(
-    ref: Path, scenario: Path, field: str, allow: bool | None = None
-) -> Path:
-    """``ref`` (relative to the scenario's folder) if it lies inside it.
-
-    A scenario file may come from someone else; without this check it
-    could name ``/proc/self/environ`` or ``~/.ssh/id_rsa`` as its room
-    list. Symbolic links are followed before the check.
-
-    Raises
-    ------
-    InputError
-        When the file lies outside the scenario's folder and reading
-        outside it was not allowed.
-    """
-    path = ref if ref.is_absolute() else scenario.parent / ref
-    try:
-        os.lstat(path)
-    except FileNotFoundError:
-        pass  # the caller says what is missing
-    except OSError as exc:
-        raise InputError(scenario, field, os_fault(exc)) from None
-    except ValueError:
-        raise InputError(scenario, field, "is not a usable path") from None
-    if outside_allowed(allow):
-        return path
-    try:
-        real = path.resolve()
-        root = scenario.parent.resolve()
-    except (OSError, RuntimeError):
-        raise InputError(
-            scenario, field, f"cannot resolve the path {shown(str(ref))}"
-        ) from None
-    if real != root and root not in real.parents:
-        raise InputError(
-            scenario,
-            field,
-            f"{shown(str(ref))} lies outside the scenario's folder; "
-            "move the file beside the scenario, or allow this with "
-            f"--allow-outside-paths (or {ALLOW_OUTSIDE_ENV}=1)",
-        )
-    return path
-
-
 def read_scenario(
     path: str | Path, allow_outside: bool | None = None
 ) -> Scenario:
@@ -446,7 +389,7 @@ def read_scenario(
         The scenario file.
     allow_outside
         Whether its room list and profile may lie outside its folder;
-        None reads :data:`ALLOW_OUTSIDE_ENV`.
+        None reads :data:`spaceplan.fileio.ALLOW_OUTSIDE_ENV`.
     """
     path = Path(path)
     with last_net(path):
@@ -476,7 +419,7 @@ def _read_scenario(path: Path, allow_outside: bool | None) -> Scenario:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
         raise from_validation(exc, path) from None
-    if _looks_like_path(spec.policy):
+    if looks_like_path(spec.policy):
         confined(Path(spec.policy), path, "policy", allow_outside)
     try:
         policy = load_policy(spec.policy, path.parent)
@@ -486,12 +429,6 @@ def _read_scenario(path: Path, allow_outside: bool | None) -> Scenario:
         raise
     digest = hashlib.sha256(data).hexdigest()
     return resolve(spec, policy, source=str(path), sha256=digest)
-
-
-def _looks_like_path(ref: str) -> bool:
-    return ref.endswith((".yaml", ".yml", ".json")) or (
-        "/" in ref or os.sep in ref
-    )
 
 
 def _inline_rooms(
