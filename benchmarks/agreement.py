@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from collections import Counter
 from typing import Literal
@@ -46,9 +47,17 @@ MODES: tuple[Literal["strict", "any", "prorate"], ...] = (
 
 
 def agree(
-    count: int, start: int, time_limit: float, size: str = "S"
+    count: int,
+    start: int,
+    time_limit: float,
+    size: str = "S",
+    every: int = 0,
 ) -> dict[str, object]:
-    """Run ``count`` scenarios from seed ``start``; return the counts."""
+    """Run ``count`` scenarios from seed ``start``; return the counts.
+
+    With ``every`` > 0 the counts so far go to stderr every ``every``
+    scenarios, so a run stopped early still says what it found.
+    """
     counts: Counter[str] = Counter()
     weights = load_config("deterministic").weights
     began = time.perf_counter()
@@ -94,6 +103,15 @@ def agree(
             top = max(proven)
             if found.get("greedy", top) > top or planted_milli > top:
                 counts["beats_optimum"] += 1
+        if every and counts["scenarios"] % every == 0:
+            print(json.dumps(_summary(counts, size, start, began)),
+                  file=sys.stderr, flush=True)
+    return _summary(counts, size, start, began)
+
+
+def _summary(
+    counts: Counter[str], size: str, start: int, began: float
+) -> dict[str, object]:
     keys = (
         "scenarios",
         "solves",
@@ -121,12 +139,14 @@ def main() -> None:
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--size", default="S")
-    args = parser.parse_args()
-    print(
-        json.dumps(
-            agree(args.scenarios, args.start, args.time_limit, args.size)
-        )
+    parser.add_argument(
+        "--every", type=int, default=0, help="print counts every N"
     )
+    args = parser.parse_args()
+    counts = agree(
+        args.scenarios, args.start, args.time_limit, args.size, args.every
+    )
+    print(json.dumps(counts))
 
 
 if __name__ == "__main__":

@@ -98,7 +98,7 @@ def _split(name: str) -> list[str]:
 @pytest.mark.parametrize("name", INFEASIBLE)
 def test_file_scenarios_minimal_conflict_and_repair(name: str) -> None:
     scenario = read_scenario(DATA / name)
-    found = diagnose(scenario, profiles=False).as_dict()
+    found = diagnose(scenario, profiles=False, lang="en").as_dict()
     assert found["status"] == "infeasible"
     assert_minimal(scenario, _keys(found))
     assert_repairs_solve(scenario, found["repairs"])
@@ -109,7 +109,7 @@ def test_short_area_is_worded_with_the_numbers() -> None:
     # 60 + 40 + 30 + 25 + 120 = 275 m²: 985 m² short, and adding exactly
     # that much (as resident activity) is the cheapest repair.
     scenario = read_scenario(DATA / "short-area.yaml")
-    found = diagnose(scenario, profiles=False)
+    found = diagnose(scenario, profiles=False, lang="en")
     assert found.conflict_keys == [("area_target",)]
     assert found.summary.startswith(
         "The building's 275 m² of usable rooms cannot reach the 1,260 m² "
@@ -125,7 +125,7 @@ def test_short_area_is_worded_with_the_numbers() -> None:
 def test_no_room_for_the_hall() -> None:
     # The only accessible room (R201) is on floor 2: the hall needs both.
     scenario = read_scenario(DATA / "no-room.yaml")
-    found = diagnose(scenario, profiles=False)
+    found = diagnose(scenario, profiles=False, lang="en")
     assert set(found.conflict_keys) == {
         ("placed", "service_hall"),
         ("needs", "service_hall"),
@@ -141,9 +141,29 @@ def test_no_room_for_the_hall() -> None:
     assert found.repairs[0]["dropped"] == ["needs:service_hall"]
 
 
+def test_the_default_language_is_chinese() -> None:
+    # The same fault as above, worded from the catalogue in Chinese: the
+    # rules found, the numbers and the sources do not change.
+    scenario = read_scenario(DATA / "no-room.yaml")
+    zh = diagnose(scenario, profiles=False, repairs=False)
+    en = diagnose(scenario, profiles=False, repairs=False, lang="en")
+    sentence = (
+        "服务大厅 (service hall)需要无障碍的房间（位于1层）；没有这样的房间。"
+    )
+    assert zh.summary == sentence
+    assert zh.prechecks[0]["message"] == sentence
+    assert zh.conflict_keys == en.conflict_keys
+    assert [c["source"] for c in zh.conflict][1:] == [
+        c["source"] for c in en.conflict
+    ][1:]
+    assert "服务大厅 (service hall)必须位于1层。" in [
+        c["message"] for c in zh.conflict
+    ]
+
+
 def test_feasible_scenario_has_nothing_to_repair() -> None:
     scenario = read_scenario(DATA / "feasible.yaml")
-    found = diagnose(scenario)
+    found = diagnose(scenario, lang="en")
     assert found.status == "feasible"
     assert found.conflict == [] and found.repairs == []
 
@@ -165,7 +185,7 @@ def test_exclusive_functions_outnumber_their_rooms(
         [make_room("R1", 50, tags=["water"]), make_room("R2", 50)],
     )
     assert [p["rule"] for p in prechecks(scenario)] == ["exclusive"]
-    found = diagnose(scenario, profiles=False).as_dict()
+    found = diagnose(scenario, profiles=False, lang="en").as_dict()
     assert_minimal(scenario, _keys(found))
     assert_repairs_solve(scenario, found["repairs"])
 
@@ -184,7 +204,7 @@ def test_never_with_pair_in_one_room(
         ],
         [make_room("R1", 30)],
     )
-    found = diagnose(scenario, profiles=False)
+    found = diagnose(scenario, profiles=False, lang="en")
     assert found.conflict_keys == [
         ("placed", "a"),
         ("placed", "b"),
@@ -249,7 +269,7 @@ def test_random_infeasible_scenarios_get_minimal_conflicts(
     seen = 0
     for _ in range(40):
         scenario = _random_scenario(rng, build)
-        found = diagnose(scenario, profiles=False).as_dict()
+        found = diagnose(scenario, profiles=False, lang="en").as_dict()
         if found["status"] != "infeasible":
             continue
         seen += 1

@@ -39,15 +39,13 @@ run() {  # name, extra options
 } > "$out/times.txt"
 
 "$py" - "$out" <<'PY'
-import csv, subprocess, sys
+import csv, sys
 from pathlib import Path
 
-import ortools
+from spaceplan.provenance import provenance
 
 out = Path(sys.argv[1])
-sha = subprocess.run(
-    ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-).stdout.strip()
+source = provenance()
 rows = {}
 for line in (out / "times.txt").read_text().split("\n"):
     if not line.strip():
@@ -70,7 +68,7 @@ with open(out / "throughput.csv", "w", newline="", encoding="utf-8") as fh:
             name, len(runs), f"{seconds:.1f}",
             f"{len(runs) / seconds * 60:.0f}",
             sum(r["status"] == "infeasible" for r in runs),
-            same(runs) == first, sha, ortools.__version__,
+            same(runs) == first, source.git_sha, source.ortools,
         ])
 print((out / "throughput.csv").read_text())
 PY

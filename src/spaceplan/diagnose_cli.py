@@ -42,7 +42,9 @@ def diagnose(
     """Explain why SCENARIO is infeasible and how to repair it."""
     try:
         sc = read_scenario(Path(scenario))
-        found = diag.diagnose(sc, repairs=not no_repairs, seed=seed)
+        found = diag.diagnose(
+            sc, repairs=not no_repairs, seed=seed, lang="en"
+        )
     except InputError as err:
         _fail(err)
         return

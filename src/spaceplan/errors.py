@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import reprlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +138,23 @@ def shown(value: Any) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def did_you_mean(
+    word: str, choices: Iterable[str], *, sentence: bool = False
+) -> str:
+    """A hint naming the closest of ``choices`` to ``word``, or ``""``.
+
+    ``"; did you mean 'x'?"`` to end a fault, or with ``sentence`` a
+    sentence of its own, ``" Did you mean 'x'?"``, to follow one.
+    """
+    # A hostile word may be megabytes long; difflib is quadratic.
+    close = difflib.get_close_matches(word[:100], list(choices), n=1)
+    if not close:
+        return ""
+    if sentence:
+        return f" Did you mean '{close[0]}'?"
+    return f"; did you mean '{close[0]}'?"
+
+
 def from_validation(
     exc: ValidationError,
     file: str | Path | None,
@@ -179,8 +196,7 @@ def _did_you_mean(err: Any, errors: Sequence[Any]) -> str:
         if m.get("type") == "missing"
         and tuple(m.get("loc", ()))[:-1] == parent
     ]
-    close = difflib.get_close_matches(key, missing, n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return did_you_mean(key, missing)
 
 
 def _is_union_tag(part: Any) -> bool:

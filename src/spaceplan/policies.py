@@ -8,7 +8,6 @@ underscore are bases, not listed as profiles of their own.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from spaceplan.data import Policy
-from spaceplan.errors import InputError, from_validation
+from spaceplan.errors import InputError, did_you_mean, from_validation
 from spaceplan.fileio import confined, present
 
 #: Keys a profile file may hold that are resolved on load.
@@ -100,8 +99,7 @@ def find_policy(ref: str, base_dir: Path | None = None) -> Path:
     if ref in index:
         return index[ref].path
     ids = [k for k, v in index.items() if not v.abstract]
-    close = difflib.get_close_matches(ref, ids, n=1)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(ref, ids, sentence=True)
     raise InputError(
         None,
         "policy",

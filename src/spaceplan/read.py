@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import difflib
 import hashlib
 import io
 import json
@@ -30,7 +29,12 @@ from spaceplan.data import (
     ScenarioFile,
     fold_id,
 )
-from spaceplan.errors import InputError, from_validation, shown
+from spaceplan.errors import (
+    InputError,
+    did_you_mean,
+    from_validation,
+    shown,
+)
 from spaceplan.fileio import (
     confined,
     present,
@@ -588,8 +592,7 @@ def _drop_lapsed(
 
 
 def _unknown(fid: str, known: Iterable[str], policy_id: str) -> str:
-    close = difflib.get_close_matches(fid[:100], list(known), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(fid, known)
     return (
         f"unknown function {shown(fid)} (not in profile {policy_id}){hint}"
     )
@@ -640,8 +643,7 @@ def _read_plan(
     known_r = list(scenario.building.room_index)
     for fid, rid, field in pairs:
         if fid not in scenario.function_index:
-            close = difflib.get_close_matches(fid[:100], known_f, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(fid, known_f)
             raise InputError(
                 path,
                 field,
@@ -649,8 +651,7 @@ def _read_plan(
                 f"scenario){hint}",
             )
         if rid not in scenario.building.room_index:
-            close = difflib.get_close_matches(rid[:100], known_r, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(rid, known_r)
             raise InputError(
                 path, field, f"unknown room {shown(rid)}{hint}"
             )

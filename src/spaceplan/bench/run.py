@@ -24,6 +24,7 @@ from pathlib import Path
 from spaceplan.bench.generate import SIZES, generate
 from spaceplan.check import check_solution
 from spaceplan.fileio import write_text
+from spaceplan.provenance import provenance
 
 #: Sizes solved in a child process, so their peak memory is their own.
 ISOLATED_SIZES = frozenset({"L", "XL"})
@@ -78,35 +79,6 @@ class _BestTime:
         """The solve ended."""
 
 
-def git_sha() -> str:
-    """The current commit (short), with ``+dirty`` if files changed."""
-    here = Path(__file__).resolve().parent
-    try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=here,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return sha
-
-
-def versions() -> tuple[str, str]:
-    """ortools and highspy versions."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = []
-    for name in ("ortools", "highspy"):
-        try:
-            out.append(version(name))
-        except PackageNotFoundError:
-            out.append("")
-    return out[0], out[1]
-
-
 def peak_rss_mb() -> float:
     """This process's peak resident memory so far, in MB.
 
@@ -158,16 +130,16 @@ def run_one(
     passed = None
     if cand is not None:
         passed = check_solution(scenario, cand.plan) == []
-    ortools, highs = versions()
+    source = provenance()
     return Row(
         instance=scenario.name,
         size=size,
         solver=solver,
         config=config,
         seed=seed,
-        git_sha=git_sha(),
-        ortools_version=ortools,
-        highs_version=highs,
+        git_sha=source.git_sha,
+        ortools_version=source.ortools,
+        highs_version=source.highspy,
         status=result.status,
         objective=objective,
         bound=bound,

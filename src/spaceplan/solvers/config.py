@@ -8,7 +8,6 @@ ignored.
 
 from __future__ import annotations
 
-import difflib
 import math
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from spaceplan.data import MAX_SEED, MAX_TIME_LIMIT, MAX_WEIGHT
-from spaceplan.errors import InputError, shown
+from spaceplan.errors import InputError, did_you_mean, shown
 from spaceplan.fileio import read_input
 from spaceplan.policies import config_dir
 
@@ -104,8 +103,7 @@ def load_config(name_or_path: str | None = None) -> SolverConfig:
         path = preset_dir() / f"{ref}.toml"
         if not path.is_file():
             names = preset_names()
-            close = difflib.get_close_matches(ref, names, n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(ref, names, sentence=True)
             raise InputError(
                 None,
                 "--config",
@@ -208,8 +206,7 @@ def check_cpsat_params(params: dict[str, Any], path: Path | None) -> None:
     fields = sat_parameters_pb2.SatParameters.DESCRIPTOR.fields_by_name
     for key in params:
         if key not in fields:
-            close = difflib.get_close_matches(key, list(fields), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(key, fields)
             raise InputError(
                 path,
                 f"params.{key}",

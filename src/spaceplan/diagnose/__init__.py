@@ -1,0 +1,227 @@
+"""Why a scenario is infeasible, and the cheapest ways to fix it.
+
+Three steps, cheapest first:
+
+1. :func:`~spaceplan.diagnose.prechecks.prechecks`: arithmetic that needs
+   no solver (the building is smaller than the target, a function no
+   room can take, more exclusive functions than rooms for them, a
+   resident share out of reach);
+2. a minimal conflict: a feasibility pass with every rule behind a literal
+   (:mod:`spaceplan.solvers.cpsat.conflict`), CP-SAT's core shrunk by a
+   deletion filter until freeing any one rule of the set makes the rest
+   feasible; :mod:`~spaceplan.diagnose.conflicts` words it;
+3. :mod:`~spaceplan.diagnose.repairs`: the cheapest relaxations (costs in
+   ``solver_configs/repairs.toml``), each applied to the scenario and
+   solved again; only verified repairs are reported. Other bundled
+   profiles of the same area type are tried as well.
+
+Everything is worded in the regulation's terms, with numbers and sources,
+in Chinese or English (``locale/diagnose.toml``).
+:func:`diagnose_for_result` is the hook :func:`spaceplan.solvers.solve`
+calls when a scenario is infeasible.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from spaceplan.data import Scenario
+from spaceplan.diagnose.conflicts import (
+    conflict_rows,
+    conflict_summary,
+    rule_name,
+)
+from spaceplan.diagnose.prechecks import prechecks
+from spaceplan.diagnose.repairs import (
+    ADDED_ROOM,
+    Repair,
+    RepairCosts,
+    apply_repair,
+    load_costs,
+    profile_options,
+    verify,
+    verify_config,
+    with_policy,
+)
+from spaceplan.diagnose.words import RuleKey
+from spaceplan.i18n import Lang, t
+from spaceplan.solvers.cpsat.conflict import (
+    Budget,
+    RuleOracle,
+    cheapest_relaxations,
+)
+from spaceplan.solvers.problem import Problem
+
+__all__ = [
+    "ADDED_ROOM",
+    "Diagnosis",
+    "Repair",
+    "RepairCosts",
+    "RuleKey",
+    "apply_repair",
+    "conflict_feasible",
+    "diagnose",
+    "diagnose_for_result",
+    "load_costs",
+    "prechecks",
+    "rule_name",
+    "with_policy",
+]
+
+
+@dataclass
+class Diagnosis:
+    """What :func:`diagnose` found; :meth:`as_dict` is the JSON form."""
+
+    status: str
+    summary: str
+    prechecks: list[dict[str, str]]
+    conflict: list[dict[str, str]]
+    conflict_keys: list[RuleKey]
+    repairs: list[dict[str, Any]]
+    profiles: list[dict[str, Any]]
+    seconds: float
+    solves: int
+    searched_repairs: bool = False
+
+    @property
+    def feasible(self) -> bool:
+        """Whether the scenario turned out feasible."""
+        return self.status == "feasible"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The diagnosis as stored in ``Result.diagnosis``."""
+        return {
+            "status": self.status,
+            "summary": self.summary,
+            "prechecks": self.prechecks,
+            "conflict": self.conflict,
+            "repairs": self.repairs,
+            "profiles": self.profiles,
+            "seconds": round(self.seconds, 3),
+            "solves": self.solves,
+        }
+
+
+def diagnose(
+    scenario: Scenario,
+    *,
+    repairs: bool = True,
+    profiles: bool = True,
+    seed: int = 0,
+    costs: RepairCosts | None = None,
+    lang: Lang = "zh",
+) -> Diagnosis:
+    """Prechecks, a minimal conflict and verified repairs of ``scenario``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The resolved scenario.
+    repairs : bool
+        Look for repairs (and verify each with a solve).
+    profiles : bool
+        Also try the other bundled profiles of the same area type.
+    seed : int
+        CP-SAT seed of every solve.
+    costs : RepairCosts or None
+        Repair costs; None reads ``solver_configs/repairs.toml``.
+    lang : {"zh", "en"}
+        Language of every message (``locale/diagnose.toml``).
+
+    Returns
+    -------
+    Diagnosis
+        ``status`` is ``"infeasible"`` with a conflict, ``"feasible"``
+        (nothing to repair) or ``"unknown"`` (the budget ran out).
+    """
+    started = time.perf_counter()
+    costs = costs or load_costs()
+    budget = Budget(costs.deterministic_time, costs.wall_time, seed)
+    found = prechecks(scenario, lang)
+    problem = Problem(scenario)
+    oracle = RuleOracle(problem, budget)
+    status, keys = oracle.minimal_conflict()
+    conflict = conflict_rows(scenario, keys, lang)
+    if status != "infeasible":
+        word = "feasible" if status == "feasible" else "unknown"
+        summary = t(f"diagnose.{word}", lang)
+        return Diagnosis(
+            status,
+            summary,
+            found,
+            [],
+            [],
+            [],
+            [],
+            time.perf_counter() - started,
+            oracle.solves,
+        )
+    summary = conflict_summary(scenario, oracle, keys, lang)
+    verified: list[dict[str, Any]] = []
+    switch: list[dict[str, Any]] = []
+    if repairs:
+        config = verify_config(costs, seed)
+        for raw in cheapest_relaxations(
+            problem,
+            costs.rules,
+            costs.area_per_m2,
+            costs.alternatives,
+            budget,
+        ):
+            repair = verify(scenario, raw, config)
+            if repair is not None:
+                rank = len(verified) + 1
+                verified.append(repair.as_dict(scenario, rank, lang))
+        if profiles:
+            switch = profile_options(scenario, config)
+        if verified:
+            summary = t(
+                "diagnose.cheapest",
+                lang,
+                summary=summary,
+                repair=verified[0]["message"],
+            )
+    return Diagnosis(
+        status,
+        summary,
+        found,
+        conflict,
+        keys,
+        verified,
+        switch,
+        time.perf_counter() - started,
+        oracle.solves,
+        searched_repairs=repairs,
+    )
+
+
+def diagnose_for_result(
+    scenario: Scenario, lang: Lang = "en"
+) -> dict[str, Any]:
+    """The hook for :func:`spaceplan.solvers.solve` (``diagnose=``).
+
+    Returns the diagnosis of an infeasible scenario as a plain dict for
+    ``Result.diagnosis``. ``result.json`` keeps its English words (the
+    default here) until the solve path passes the user's language.
+    """
+    return diagnose(scenario, lang=lang).as_dict()
+
+
+def conflict_feasible(
+    scenario: Scenario, assumed: Sequence[RuleKey], seed: int = 0
+) -> str:
+    """Solve with only the rules ``assumed`` on (the others free).
+
+    Used to show that a conflict set is minimal: the whole set is
+    ``"infeasible"``, and dropping any one rule gives ``"feasible"``.
+    """
+    costs = load_costs()
+    oracle = RuleOracle(
+        Problem(scenario),
+        Budget(costs.deterministic_time, costs.wall_time, seed),
+    )
+    return oracle.check(assumed)[0]

@@ -1,0 +1,232 @@
+"""The grid of a sweep: ``--vary`` specs, run ids and one task per run.
+
+``--vary households=2000:8000:500 --vary policy=a,b`` gives every
+combination; each is one *run*, keyed by a run id (a hash of its
+parameters). :func:`plan_tasks` reads the base scenario, every profile
+and every room list once and packs them into plain-dict tasks, so a
+worker (or a remote Dask worker) needs no file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spaceplan.data import ScenarioFile
+from spaceplan.errors import InputError
+from spaceplan.policies import load_policy
+from spaceplan.read import load_mapping, read_rooms_csv
+
+#: Parameters a sweep may vary, besides ``option.<name>``.
+VARY_NAMES = ("households", "population", "policy", "rooms")
+#: Scenario options a sweep may vary (``option.time_limit`` is the
+#: deterministic budget of the run).
+VARY_OPTIONS = ("time_limit", "seed")
+#: Columns of ``runs.csv`` after the run id and the varied parameters.
+
+
+@dataclass(frozen=True)
+class Vary:
+    """One ``--vary NAME=VALUES`` option: a parameter and its values."""
+
+    name: str
+    values: tuple[Any, ...]
+
+
+def _fault(spec: str, fault: str) -> InputError:
+    return InputError(None, "--vary", f"'{spec}': {fault}")
+
+
+def _number_range(spec: str, text: str, kind: type) -> list[Any]:
+    """``a:b:step`` (both ends included) or ``a,b,c`` as numbers."""
+    try:
+        if ":" in text:
+            parts = [kind(p) for p in text.split(":")]
+            if len(parts) != 3:
+                raise _fault(spec, "a range is START:STOP:STEP")
+            start, stop, step = parts
+            if step <= 0:
+                raise _fault(spec, "the step must be above 0")
+            if stop < start:
+                raise _fault(spec, "STOP is below START")
+            count = int(math.floor((stop - start) / step + 1e-9)) + 1
+            return [kind(start + i * step) for i in range(count)]
+        return [kind(p) for p in text.split(",")]
+    except ValueError:
+        word = "whole numbers" if kind is int else "numbers"
+        raise _fault(spec, f"the values must be {word}") from None
+
+
+def parse_vary(spec: str) -> Vary:
+    """Parse one ``NAME=VALUES`` spec.
+
+    ``households`` and ``population`` take ``START:STOP:STEP`` (both ends
+    included) or a comma list; ``policy`` a comma list of profile ids or
+    paths; ``rooms`` a comma list of CSV room lists; ``option.time_limit``
+    and ``option.seed`` a comma list.
+
+    Raises
+    ------
+    InputError
+        Naming ``--vary`` and the fault.
+    """
+    name, sep, text = spec.partition("=")
+    name, text = name.strip(), text.strip()
+    if not sep or not name:
+        raise _fault(spec, "write NAME=VALUES, e.g. households=2000:8000:500")
+    if not text:
+        raise _fault(spec, f"no values for {name}")
+    if name in ("households", "population"):
+        values: list[Any] = _number_range(spec, text, int)
+        if any(v <= 0 for v in values):
+            raise _fault(spec, f"{name} must be above 0")
+    elif name in ("policy", "rooms"):
+        values = [v.strip() for v in text.split(",") if v.strip()]
+    elif name.startswith("option."):
+        option = name.removeprefix("option.")
+        if option not in VARY_OPTIONS:
+            raise _fault(
+                spec,
+                f"unknown option '{option}'; a sweep can vary "
+                + ", ".join(f"option.{o}" for o in VARY_OPTIONS),
+            )
+        kind = float if option == "time_limit" else int
+        values = _number_range(spec, text, kind)
+        if any(v < 0 or (option == "time_limit" and v == 0) for v in values):
+            raise _fault(spec, f"{name} must be above 0")
+    else:
+        known = ", ".join([*VARY_NAMES, "option.NAME"])
+        raise _fault(spec, f"unknown parameter '{name}'; known: {known}")
+    if len(set(values)) != len(values):
+        raise _fault(spec, "a value is listed twice")
+    return Vary(name, tuple(values))
+
+
+def parse_varies(specs: Iterable[str]) -> list[Vary]:
+    """Parse every ``--vary``; a parameter may be varied once."""
+    out: list[Vary] = []
+    for spec in specs:
+        vary = parse_vary(spec)
+        if any(v.name == vary.name for v in out):
+            raise _fault(spec, f"{vary.name} is varied twice")
+        out.append(vary)
+    return out
+
+
+def run_id(params: dict[str, Any]) -> str:
+    """The id of a run: a hash of its parameter combination."""
+    text = json.dumps(params, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SweepSettings:
+    """How every run is solved.
+
+    Attributes
+    ----------
+    time_limit : float
+        Deterministic budget per run (CP-SAT ``max_deterministic_time``);
+        the wall-clock safety net is ten times it plus 10 s.
+    seed : int
+        CP-SAT seed (unless ``option.seed`` is varied).
+    workers_per_run : int
+        CP-SAT workers per run (1 keeps runs reproducible).
+    diagnose : bool
+        Find the conflict (binding rule) of infeasible runs.
+    """
+
+    time_limit: float = 5.0
+    seed: int = 0
+    workers_per_run: int = 1
+    diagnose: bool = True
+
+
+def plan_tasks(
+    scenario_path: str | Path,
+    varies: Sequence[Vary],
+    settings: SweepSettings,
+) -> list[dict[str, Any]]:
+    """One plain-dict task per combination, self-contained.
+
+    The base scenario, every profile and every room list are read and
+    checked here, once; a task carries them as data, so a worker (or a
+    remote Dask worker) needs no file.
+    """
+    path = Path(scenario_path)
+    raw = load_mapping(path)
+    building = raw.get("building")
+    if isinstance(building, dict) and isinstance(building.get("rooms"), str):
+        csv_path = Path(building["rooms"])
+        if not csv_path.is_absolute():
+            csv_path = path.parent / csv_path
+        rooms = read_rooms_csv(csv_path)
+        building = {
+            **building,
+            "rooms": [
+                r.model_dump(mode="json", exclude_none=True) for r in rooms
+            ],
+        }
+        raw = {**raw, "building": building}
+    try:
+        spec = ScenarioFile.model_validate(raw)
+    except ValueError as exc:
+        raise InputError(path, None, str(exc).splitlines()[0]) from None
+    names = {v.name: v for v in varies}
+    policies: dict[str, Any] = {}
+    policy_refs = list(names["policy"].values) if "policy" in names else []
+    try:
+        base_policy = load_policy(spec.policy, path.parent)
+    except InputError as err:
+        raise InputError(path, "policy", err.fault) from None
+    policies[""] = base_policy.model_dump(mode="json")
+    area_type = spec.community.area_type
+    for ref in policy_refs:
+        try:
+            policy = load_policy(ref, Path.cwd())
+        except InputError as err:
+            raise _fault(f"policy={ref}", err.fault) from None
+        if policy.area_type not in (None, area_type):
+            raise _fault(
+                f"policy={ref}",
+                f"profile {policy.id} is for {policy.area_type} areas, "
+                f"but the scenario's community is {area_type}",
+            )
+        policies[ref] = policy.model_dump(mode="json")
+    room_lists: dict[str, Any] = {}
+    for ref in names["rooms"].values if "rooms" in names else ():
+        rooms_path = Path(ref)
+        if not rooms_path.is_file():
+            raise _fault(f"rooms={ref}", f"no room list at {rooms_path}")
+        room_lists[ref] = [
+            r.model_dump(mode="json", exclude_none=True)
+            for r in read_rooms_csv(rooms_path)
+        ]
+    base = spec.model_dump(mode="json", exclude_none=True)
+    tasks = []
+    for combo in itertools.product(*(v.values for v in varies)):
+        params = {
+            v.name: value for v, value in zip(varies, combo, strict=True)
+        }
+        tasks.append(
+            {
+                "run_id": run_id(params),
+                "params": params,
+                "scenario": base,
+                "policies": policies,
+                "rooms": room_lists,
+                "settings": {
+                    "time_limit": settings.time_limit,
+                    "seed": settings.seed,
+                    "workers_per_run": settings.workers_per_run,
+                    "diagnose": settings.diagnose,
+                },
+            }
+        )
+    return tasks
