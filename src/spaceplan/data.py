@@ -53,67 +53,49 @@ RoomKind = Literal["room", "circulation", "service", "unavailable"]
 AreaType = Literal["urban_unbuilt", "urban_built", "rural"]
 Point = tuple[float, float]
 
-# Bounds with physical sense. A value outside them is a typo or a hostile
-# file; inside them every sum the solver forms fits its 64-bit integers.
-#: Largest area of a room or a function, m² (a hundred hectares).
-MAX_AREA = 1e6
-#: Largest coordinate of an outline, m, either sign (100 km).
-MAX_COORD = 1e5
-#: Lowest and highest floor number.
+# Bounds with physical sense (docs/input-limits.md). A value outside them
+# is a typo or a hostile file; inside them every sum the solver forms fits
+# its 64-bit integers.
+MAX_AREA = 1e6  # m², a room or a function: a hundred hectares
+MAX_COORD = 1e5  # m, an outline's coordinates either side of 0
 MIN_FLOOR, MAX_FLOOR = -100, 1000
-#: Most households a community may have.
 MAX_HOUSEHOLDS = 10_000_000
-#: Largest random seed (CP-SAT takes a 32-bit signed seed).
-MAX_SEED = 2**31 - 1
-#: Longest time limit, s (a day).
-MAX_TIME_LIMIT = 86_400.0
-#: Largest weight of a ``near`` wish.
-MAX_WEIGHT = 1_000.0
-#: Overlap (m²) of two outlines on one floor above which they are refused:
-#: more than drawing slack, so one room would be counted twice.
-MAX_OVERLAP = 0.5
+MAX_SEED = 2**31 - 1  # CP-SAT takes a 32-bit signed seed
+MAX_TIME_LIMIT = 86_400.0  # s: a day
+MAX_WEIGHT = 1_000.0  # of a near wish, and of a preset's objective term
+MAX_OVERLAP = 0.5  # m² two outlines on one floor may share: drawing slack
 
 
 def _not_bool(value: Any) -> Any:
     # YAML reads ``true`` as a bool, and pydantic would take it for 1.
     if isinstance(value, bool):
-        raise ValueError(
-            f"must be a number, not {str(value).lower()}."
-        )
+        raise ValueError(f"must be a number, not {str(value).lower()}.")
     return value
 
 
 def _printable(value: str) -> str:
-    # Newlines, tabs and invisible marks (such as the right-to-left
-    # override) make an id that prints as another one.
-    if not value.isprintable():
+    # Newlines, tabs and invisible marks (the right-to-left override, say)
+    # make an id that prints as another one.
+    if not value.isprintable() or value != value.strip():
         raise ValueError(
-            "must be printable text: no newlines, tabs or invisible "
-            "control marks."
+            "must be printable text: no newlines, tabs, invisible "
+            "control marks, or spaces at either end."
         )
-    if value != value.strip():
-        raise ValueError("must not start or end with a space.")
     return value
 
 
-#: A finite float that is not a bool.
-Number = Annotated[
-    float, BeforeValidator(_not_bool), Field(allow_inf_nan=False)
-]
-#: An int that is not a bool.
+# A finite float, an int, and printable text; neither number is a bool.
+_Finite = Field(allow_inf_nan=False)
+Number = Annotated[float, BeforeValidator(_not_bool), _Finite]
 Whole = Annotated[int, BeforeValidator(_not_bool)]
-#: An id or name shown in messages and drawings.
 Text = Annotated[str, AfterValidator(_printable)]
 Floor = Annotated[Whole, Field(ge=MIN_FLOOR, le=MAX_FLOOR)]
 Area = Annotated[Number, Field(le=MAX_AREA)]
 
 
 def fold_id(text: str) -> str:
-    """A room id as compared for sameness: case, width and spaces folded.
-
-    ``R101``, ``r101``, ``R 101`` and ``Ｒ１０１`` are one id to a reader,
-    so they are one id to spaceplan too.
-    """
+    """A room id with case, width and spaces folded: ``R101``, ``r101``,
+    ``R 101`` and ``Ｒ１０１`` are one id to a reader, so to us too."""
     return unicodedata.normalize("NFKC", "".join(text.split())).casefold()
 
 
@@ -163,10 +145,8 @@ class Room(Model):
         if area is not None:
             if not isinstance(area, int | float) or isinstance(area, bool):
                 return data  # the field validator reports the type
-            if (
-                0 < area <= MAX_AREA
-                and abs(derived - area) > AREA_TOLERANCE * area
-            ):
+            gap = abs(derived - area)
+            if 0 < area <= MAX_AREA and gap > AREA_TOLERANCE * area:
                 raise ValueError(
                     f"area {area:g} m² differs from its polygon's "
                     f"{derived:.2f} m² by more than "
@@ -255,12 +235,7 @@ def _polygon_shape(points: Any) -> Polygon:
 
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
-    """Silence numpy's RuntimeWarnings inside shapely for a block.
-
-    Outlines are checked for finite, bounded coordinates first; what is
-    left of such warnings is noise that would otherwise print among the
-    command's own lines.
-    """
+    """Silence shapely's numpy RuntimeWarnings: stray terminal lines."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         yield
@@ -282,16 +257,13 @@ class Building(Model):
     def _check_rooms(self) -> None:
         if not self.rooms:
             raise ValueError("the building has no rooms.")
-        seen: dict[str, str] = {}
-        for room in self.rooms:
-            key = fold_id(room.id)
-            first = seen.get(key)
-            if first is None:
-                seen[key] = room.id
-                continue
-            if first == room.id:
+        seen: dict[str, int] = {}
+        for i, room in enumerate(self.rooms):
+            j = seen.setdefault(fold_id(room.id), i)
+            first = self.rooms[j].id
+            if j != i and first == room.id:
                 raise ValueError(f"Room {room.id} is listed twice.")
-            else:
+            if first != room.id:
                 raise ValueError(
                     f"Rooms {first} and {room.id} are one id (ids that "
                     "differ only in case or spaces are one id)."

@@ -2,7 +2,9 @@
 
 Every file a user names is read through :func:`read_input`: a regular file
 only, no larger than :data:`MAX_INPUT_BYTES`, every OS fault an
-:class:`~spaceplan.errors.InputError`. Every file spaceplan writes is
+:class:`~spaceplan.errors.InputError`; YAML and JSON are parsed with
+bounded nesting and YAML aliases (:func:`parse_yaml`, :func:`parse_json`),
+and the paths a file names kept inside its folder (:func:`confined`). Every file spaceplan writes is
 written whole or not at all (:func:`atomic_path`), and an output folder is
 filled beside its place and swapped in whole at the end
 (:func:`output_folder`), so it never mixes two runs.
@@ -13,12 +15,16 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import json
 import os
 import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from spaceplan.errors import InputError, shown
 
@@ -177,6 +183,226 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+# ------------------------------------------------------- YAML and JSON
+
+#: Deepest nesting of lists and mappings read; a scenario needs about 7.
+MAX_DEPTH = 50
+#: Values YAML aliases (``*name``) may add to a document once expanded:
+#: enough for any honest reuse, far too few for a "billion laughs".
+MAX_ALIAS_VALUES = 100_000
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """A safe YAML loader with bounds a hostile file cannot get around.
+
+    It refuses a key given twice in one mapping, a key that is not text,
+    nesting deeper than :data:`MAX_DEPTH` and aliases that refer to
+    themselves or expand by more than :data:`MAX_ALIAS_VALUES` values.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Compose one node, counting how deep it sits."""
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nests deeper than {MAX_DEPTH} levels",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _construct_mapping(
+    loader: _GuardedLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
+    seen: set[str] = set()
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, str):
+            what = (
+                f"key {shown(key)}"
+                if isinstance(key_node, yaml.ScalarNode)
+                else f"a {'list' if isinstance(key, list) else 'mapping'}"
+            )
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{what} used as a key is not text (quote a key)",
+                key_node.start_mark,
+            )
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"key {shown(key)} appears twice",
+                key_node.start_mark,
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_GuardedLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+def _expansion_fault(root: yaml.Node) -> str | None:
+    """Why the aliases of a composed document are refused, if they are.
+
+    Walks the node graph once (iteratively, shared nodes once), counting
+    the values and the depth the document has once every alias is
+    expanded, as any consumer of the loaded data would see it.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    distinct = 0
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            on_path.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            return (
+                f"the alias at line {node.start_mark.line + 1} refers to a "
+                "value that contains it"
+            )
+        distinct += 1
+        on_path.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in on_path:
+                return (
+                    f"an alias at line {node.start_mark.line + 1} refers "
+                    "to a value that contains it"
+                )
+            if id(child) not in size:
+                stack.append((child, False))
+    if size[id(root)] > distinct + MAX_ALIAS_VALUES:
+        return (
+            f"its aliases (*name) expand to more than {MAX_ALIAS_VALUES:,} "
+            "values; write the values out"
+        )
+    if depth[id(root)] > MAX_DEPTH:
+        return f"its aliases (*name) nest deeper than {MAX_DEPTH} levels"
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def parse_yaml(text: str, path: Path) -> Any:
+    """Parse YAML text with the guarded loader; any fault an InputError."""
+    try:
+        # The reader checks every character as it is built.
+        loader = _GuardedLoader(text)
+    except yaml.YAMLError as exc:
+        raise InputError(path, None, _yaml_fault(exc)) from None
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        fault = _expansion_fault(node)
+        if fault is not None:
+            raise InputError(path, None, fault)
+        return loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise InputError(path, None, _yaml_fault(exc)) from None
+    except (ValueError, OverflowError) as exc:
+        # int() of a number with more than 4,300 digits, for one.
+        raise InputError(
+            path, None, f"is not valid YAML: {first_line(exc)}"
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def parse_json(text: str, path: Path) -> Any:
+    """Parse JSON text, nesting bounded; any fault an InputError."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            path,
+            None,
+            f"is not valid JSON: {exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno}",
+        ) from None
+    except RecursionError:
+        raise InputError(
+            path, None, f"nests deeper than {MAX_DEPTH} levels"
+        ) from None
+    except ValueError as exc:  # a number with more than 4,300 digits
+        raise InputError(
+            path, None, f"is not valid JSON: {first_line(exc)}"
+        ) from None
+    if _json_depth(data) > MAX_DEPTH:
+        raise InputError(path, None, f"nests deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def _json_depth(data: Any) -> int:
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        if isinstance(value, dict):
+            stack.extend((v, level + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, level + 1) for v in value)
+    return deepest
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """UTF-8 text (a BOM allowed) of a file's bytes."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            path, None, "is not UTF-8 text (save it as UTF-8)"
+        ) from None
+
+
+def _yaml_fault(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or first_line(exc)
+    where = (
+        f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    )
+    return f"is not valid YAML: {problem}{where}"
 
 
 # ------------------------------------------------------- paths a file names

@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from spaceplan.data import ScenarioFile
-from spaceplan.errors import InputError
-from spaceplan.policies import load_policy
-from spaceplan.read import load_mapping, read_rooms_csv
+from spaceplan.errors import InputError, from_validation
+from spaceplan.fileio import confined
+from spaceplan.policies import load_policy, looks_like_path
+from spaceplan.read import inline_rooms, load_mapping, read_rooms_csv
 
 #: Parameters a sweep may vary, besides ``option.<name>``.
 VARY_NAMES = ("households", "population", "policy", "rooms")
@@ -160,24 +163,13 @@ def plan_tasks(
     remote Dask worker) needs no file.
     """
     path = Path(scenario_path)
-    raw = load_mapping(path)
-    building = raw.get("building")
-    if isinstance(building, dict) and isinstance(building.get("rooms"), str):
-        csv_path = Path(building["rooms"])
-        if not csv_path.is_absolute():
-            csv_path = path.parent / csv_path
-        rooms = read_rooms_csv(csv_path)
-        building = {
-            **building,
-            "rooms": [
-                r.model_dump(mode="json", exclude_none=True) for r in rooms
-            ],
-        }
-        raw = {**raw, "building": building}
+    raw = inline_rooms(load_mapping(path), path)
     try:
         spec = ScenarioFile.model_validate(raw)
-    except ValueError as exc:
-        raise InputError(path, None, str(exc).splitlines()[0]) from None
+    except ValidationError as exc:
+        raise from_validation(exc, path) from None
+    if looks_like_path(spec.policy):
+        confined(Path(spec.policy), path, "policy")
     names = {v.name: v for v in varies}
     policies: dict[str, Any] = {}
     policy_refs = list(names["policy"].values) if "policy" in names else []
