@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from spaceplan.bench.cli import bench
+from spaceplan.cli.bench import bench
 
 ARGS = [
     "--sizes", "S,M,L,XL",

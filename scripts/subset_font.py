@@ -10,7 +10,7 @@ Usage::
 The charset is built here with no extra data: every GB2312 byte pair is
 decoded with Python's codec (6,763 hanzi plus the GB2312 symbols), then
 ASCII, Latin-1, CJK punctuation and the few symbols our drawings use are
-added. The result goes to ``src/spaceplan/plot/fonts/``.
+added. The result goes to ``src/spaceplan/fonts/``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ OUT = (
     Path(__file__).resolve().parents[1]
     / "src"
     / "spaceplan"
-    / "plot"
     / "fonts"
     / "NotoSansSC-Subset.otf"
 )

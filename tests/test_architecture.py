@@ -31,12 +31,6 @@ ROOT = "spaceplan"
 #: merge; an entry that no longer occurs fails the test, so it cannot
 #: linger. (importer, imported): why it is still here.
 KNOWN_BACK_EDGES: dict[tuple[str, str], str] = {
-    ("dxf", "plot"): "dxf.py imports plot.floorplan/plot.style; the "
-    "export branch gives both a matplotlib-free layout module",
-    ("report_html", "plot"): "report_html.py imports plot.style; the "
-    "export branch moves it into report/",
-    ("solvers", "osa"): "solvers/osa imports osa.read/osa.evaluate; the "
-    "osa branch makes osa/ one wing",
     ("policies", "read"): "policies.py and read.py import each other; "
     "the pkg branch breaks the circle",
 }
@@ -51,9 +45,6 @@ LONG_ALGORITHMS: dict[str, str] = {
 #: Long files that other branches of issue 17 split or move; emptied by
 #: the lead after the merge (a stale entry fails the test).
 KNOWN_LONG: dict[str, str] = {
-    "solvers/osa/pattern.py": "moves to osa/solvers/pattern.py (osa branch)",
-    "solvers/osa/cpsat.py": "split into osa/solvers/portfolio and cpsat "
-    "(osa branch)",
 }
 
 MAX_LINES = 700

@@ -7,9 +7,13 @@ breaks five rules; see the comments in its plan files for the numbers.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import click
 import pytest
+from click.testing import CliRunner
 
 from spaceplan import __version__
 from spaceplan.check import audit
@@ -238,7 +242,7 @@ def test_markdown_report_states_everything(tiny_noncompliant) -> None:
     # area target arithmetic and the facility sum
     assert (
         "30 m² per 100 households × 400 households = 120.00 m²; minimum "
-        "100.00 m² → the larger binds: 120.00 m²" in text
+        "100 m² → the larger binds: 120.00 m²" in text
     )
     assert "R101 60 + R102 40 + R203 120 = 220.00 m²" in text
     # every rule row, with source and margin
@@ -333,3 +337,196 @@ def test_example_plans(runner, plan: Path, tmp_path) -> None:
     expected = 0 if plan.stem == "plan-compliant" else 2
     assert result.exit_code == expected, result.output
     assert "每天开放不少于 8 小时" in out.read_text(encoding="utf-8")
+
+
+# ------------------------------------------- one spelling, one error path
+
+#: Each command and the shared options it offers.
+OFFERS = {
+    "validate": {"--json", "--quiet", "--lang"},
+    "policies": {"--json", "--lang"},
+    "check": {"--json", "--quiet", "--lang", "--output"},
+    "solve": {"--json", "--quiet", "--lang", "--output"},
+    "demo": {"--json", "--quiet", "--lang", "--output"},
+    "diagnose": {"--json", "--quiet", "--lang"},
+    "sweep": {"--json", "--quiet", "--lang", "--output"},
+    "import-dxf": {"--json", "--quiet", "--lang", "--output"},
+    "bench": {"--output"},
+}
+
+
+def test_every_command_is_listed() -> None:
+    assert set(main.commands) == set(OFFERS)
+
+
+@pytest.mark.parametrize("name", sorted(OFFERS))
+def test_shared_options_are_offered_alike(runner, name: str) -> None:
+    command = main.commands[name]
+    opts = {o for p in command.params for o in getattr(p, "opts", [])}
+    assert OFFERS[name] <= opts
+    help_text = runner.invoke(main, [name, "--help"]).stdout
+    if "--output" in OFFERS[name]:
+        # The old spellings work but are not shown.
+        assert {"--out", "--outdir"} <= opts
+        assert "-o, --output" in help_text
+        assert "--outdir" not in help_text and "--out " not in help_text
+    if "--lang" in OFFERS[name]:
+        assert "[zh|en]" in help_text
+    if "--quiet" in OFFERS[name]:
+        assert "-q, --quiet" in help_text
+
+
+@pytest.mark.parametrize("name", sorted(OFFERS))
+def test_help_lists_the_exit_codes(runner, name: str) -> None:
+    result = runner.invoke(main, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Exit status:" in result.stdout
+    assert "  0  " in result.stdout
+    assert "  1  bad input" in result.stdout
+
+
+def test_validate_json_quiet_lang(runner, tiny_dir) -> None:
+    scenario = str(tiny_dir / "scenario.yaml")
+    data = json.loads(
+        runner.invoke(main, ["validate", scenario, "--json"]).stdout
+    )
+    assert data["households"] == 400
+    assert data["target_m2"] == 120.0
+    assert data["kinds"]["room"] == {"rooms": 6, "area_m2": 280.0}
+    quiet = runner.invoke(main, ["validate", scenario, "-q"])
+    assert quiet.exit_code == 0 and quiet.output == ""
+    en = runner.invoke(main, ["validate", scenario, "--lang", "en"])
+    assert en.exit_code == 0
+    assert "households: 400" in en.stdout
+
+
+def test_validate_quiet_still_fails_on_bad_input(runner, tmp_path) -> None:
+    result = runner.invoke(main, ["validate", str(tmp_path / "no.yaml")])
+    quiet = runner.invoke(main, ["validate", str(tmp_path / "no.yaml"), "-q"])
+    assert result.exit_code == quiet.exit_code == 1
+    assert quiet.stderr == result.stderr
+    assert quiet.stderr.startswith("error: ") and "no.yaml" in quiet.stderr
+
+
+def test_check_quiet_says_it_by_exit_status(runner, tiny_dir) -> None:
+    bad = runner.invoke(
+        main, ["check", *_paths(tiny_dir, "plan-noncompliant"), "--quiet"]
+    )
+    good = runner.invoke(
+        main, ["check", *_paths(tiny_dir, "plan-compliant"), "-q"]
+    )
+    assert (bad.exit_code, good.exit_code) == (2, 0)
+    assert bad.output == good.output == ""
+
+
+def test_policies_in_english(runner) -> None:
+    # The functions table is titled in the language asked for.
+    profile = str(Path(__file__).parent / "data/configs/policies/tiny.yaml")
+    en = runner.invoke(main, ["policies", profile, "--lang", "en"])
+    zh = runner.invoke(main, ["policies", profile])
+    assert en.exit_code == zh.exit_code == 0
+    assert "Functions" in {ln.strip() for ln in en.stdout.splitlines()}
+    assert "功能" in {ln.strip() for ln in zh.stdout.splitlines()}
+
+
+@pytest.mark.parametrize("spelling", ["-o", "--output", "--out", "--outdir"])
+def test_every_output_spelling_works(
+    runner, tiny_dir, tmp_path, spelling: str
+) -> None:
+    out = tmp_path / "x.json"
+    args = ["check", *_paths(tiny_dir, "plan-compliant"), spelling, str(out)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["compliant"] is True
+
+
+def test_a_missing_output_is_named_by_its_new_spelling(runner) -> None:
+    result = runner.invoke(main, ["sweep", "s.yaml", "--vary", "seed=1"])
+    assert result.exit_code == 1
+    assert "'-o' / '--output'" in result.output
+    assert "--outdir" not in result.output
+
+
+def test_an_error_of_any_command_is_one_line() -> None:
+    # A command of another wing may raise click's own error; a command
+    # of ours raises InputError. Both end the same way, without a group.
+    from spaceplan.cli.command import SpaceplanCommand
+    from spaceplan.errors import InputError
+
+    def theirs() -> None:
+        raise click.ClickException("data folder not found")
+
+    def ours() -> None:
+        raise InputError("a.yaml", "rooms[0].area", "must be positive")
+
+    runner = CliRunner()
+    one = runner.invoke(SpaceplanCommand("x", callback=theirs), [])
+    two = runner.invoke(SpaceplanCommand("y", callback=ours), [])
+    assert (one.exit_code, two.exit_code) == (1, 1)
+    assert one.stderr == "error: data folder not found\n"
+    assert two.stderr == "error: a.yaml: rooms[0].area: must be positive.\n"
+
+
+def test_a_bug_is_not_hidden_as_bad_input() -> None:
+    from spaceplan.cli.command import SpaceplanCommand
+
+    def broken() -> None:
+        raise KeyError("a bug")
+
+    result = CliRunner().invoke(SpaceplanCommand("z", callback=broken), [])
+    assert isinstance(result.exception, KeyError)
+
+
+# ----------------------------------------------------------------- start-up
+
+
+def _in_a_fresh_python(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_python_m_spaceplan_version() -> None:
+    done = _in_a_fresh_python("-m", "spaceplan", "--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"spaceplan, version {__version__}"
+
+
+def test_importing_the_cli_loads_no_heavy_module() -> None:
+    # ``spaceplan --help`` must start fast: the solver, geometry, plotting
+    # and DXF libraries load only inside the commands that use them.
+    heavy = ("ortools", "matplotlib", "shapely", "ezdxf", "pandas")
+    code = (
+        "import sys, spaceplan.cli; "
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    done = _in_a_fresh_python("-c", code)
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert "click" in loaded  # the check sees what was imported
+    assert loaded.isdisjoint(heavy), sorted(loaded.intersection(heavy))
+
+
+def test_help_lists_the_commands_without_heavy_modules() -> None:
+    code = (
+        "import sys\n"
+        "from spaceplan.cli import main\n"
+        "try:\n"
+        "    main(['--help'], prog_name='spaceplan')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('ortools' in sys.modules, 'shapely' in sys.modules)\n"
+    )
+    done = _in_a_fresh_python("-c", code)
+    assert done.returncode == 0, done.stderr
+    assert "import-dxf" in done.stdout
+    assert done.stdout.strip().endswith("False False")
+
+
+def test_diagnose_quiet_and_lang(runner) -> None:
+    # feasible.yaml has a plan: nothing to diagnose, exit 0.
+    scenario = str(Path(__file__).parent / "data/diagnose/feasible.yaml")
+    args = ["diagnose", scenario, "--no-repairs", "--lang", "en"]
+    quiet = runner.invoke(main, [*args, "--quiet"])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.output == ""

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from spaceplan.check import check_solution
+from spaceplan.cli.diagnose import diagnose as diagnose_cmd
 from spaceplan.data import Scenario
 from spaceplan.diagnose import (
     ADDED_ROOM,
@@ -26,7 +27,6 @@ from spaceplan.diagnose import (
     diagnose_for_result,
     prechecks,
 )
-from spaceplan.diagnose_cli import diagnose as diagnose_cmd
 from spaceplan.read import read_scenario
 from spaceplan.solvers import solve
 from spaceplan.solvers.config import SolverConfig
@@ -337,7 +337,16 @@ def test_cli_bad_input_is_one_line(tmp_path: Path) -> None:
 
 def test_cli_prints_conflict_and_repairs() -> None:
     runner = CliRunner(env={"COLUMNS": "200"})
-    out = runner.invoke(diagnose_cmd, [str(DATA / "short-area.yaml")])
+    args = [str(DATA / "short-area.yaml"), "--lang", "en"]
+    out = runner.invoke(diagnose_cmd, args)
     assert out.exit_code == 2
     assert "985 m² short" in out.output
     assert "Verified repairs" in out.output
+
+
+def test_cli_speaks_chinese_by_default() -> None:
+    runner = CliRunner(env={"COLUMNS": "200"})
+    out = runner.invoke(diagnose_cmd, [str(DATA / "short-area.yaml")])
+    assert out.exit_code == 2
+    # 1,260 m² target less 275 m² of usable rooms
+    assert "还差985 m²" in out.output

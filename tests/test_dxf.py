@@ -11,11 +11,12 @@ import yaml
 from click.testing import CliRunner
 from ezdxf.enums import MTextEntityAlignment, TextEntityAlignment
 
-from spaceplan.cli_dxf import import_dxf
+from spaceplan.check import checked_candidate
+from spaceplan.cli.dxf import import_dxf
 from spaceplan.data import Room
-from spaceplan.dxf import read_dxf_rooms, write_candidate_dxf
+from spaceplan.dxf.read import read_dxf_rooms
+from spaceplan.dxf.write import write_candidate_dxf
 from spaceplan.errors import InputError
-from spaceplan.plot.drawings import candidate_from_plan
 from spaceplan.read import read_plan, read_scenario
 
 DATA = Path(__file__).parent / "data" / "plot"
@@ -25,7 +26,7 @@ def test_round_trip_returns_the_same_rooms(tmp_path):
     scenario = read_scenario(DATA / "scenario.yaml")
     plan = read_plan(DATA / "plan.yaml", scenario)
     out = write_candidate_dxf(
-        scenario, candidate_from_plan(scenario, plan), tmp_path / "a.dxf"
+        scenario, checked_candidate(scenario, plan), tmp_path / "a.dxf"
     )
     doc = ezdxf.readfile(out)
     assert doc.audit().has_errors is False

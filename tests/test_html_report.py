@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from spaceplan.plot.drawings import candidate_from_plan, write_drawings
+from spaceplan.check import checked_candidate
+from spaceplan.export import write_drawings
 from spaceplan.read import read_plan, read_scenario
-from spaceplan.report_html import render_html
+from spaceplan.report.html import render_html
 from spaceplan.solution import Plan, Result, ScenarioRef
 
 DATA = Path(__file__).parent / "data" / "plot"
@@ -45,8 +46,8 @@ def result(scenario):
         status="feasible",
         solve_seconds=1.0,
         candidates=(
-            candidate_from_plan(scenario, plan, "A"),
-            candidate_from_plan(scenario, other, "B"),
+            checked_candidate(scenario, plan, "A"),
+            checked_candidate(scenario, other, "B"),
         ),
     )
 

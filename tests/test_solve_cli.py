@@ -121,3 +121,22 @@ def test_a_typo_in_a_preset_parameter_fails_at_once(
     assert res.exit_code == 1
     assert "params.num_worker" in res.stderr
     assert "did you mean 'num_workers'" in res.stderr
+
+
+@pytest.mark.parametrize("spelling", ["--output", "--out", "--outdir"])
+def test_every_output_spelling_names_the_folder(
+    runner: CliRunner, tmp_path: Path, spelling: str
+) -> None:
+    scenario = EXAMPLES / "csv-rooms" / "scenario.yaml"
+    out = tmp_path / "out"
+    res = runner.invoke(
+        main,
+        ["solve", str(scenario), spelling, str(out), "-k", "1", "-q",
+         "--no-drawings", *FAST],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert res.stdout == ""
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report.md",
+        "result.json",
+    ]

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from spaceplan.cli.sweep import sweep
 from spaceplan.errors import InputError
 from spaceplan.sweep import (
     RUNS_FILE,
@@ -34,7 +35,6 @@ from spaceplan.sweep import (
     run_sweep,
     run_task,
 )
-from spaceplan.sweep_cli import sweep
 
 SCENARIO = Path(__file__).parent / "data" / "diagnose" / "feasible.yaml"
 #: A small budget: these solves take milliseconds.
@@ -170,7 +170,7 @@ def test_killed_sweep_resumes_without_loss_or_duplicates(
 ) -> None:
     # 200 runs: households 100, 110, ..., 2090.
     command = [
-        sys.executable, "-m", "spaceplan.sweep_cli", str(SCENARIO),
+        sys.executable, "-m", "spaceplan", "sweep", str(SCENARIO),
         "--vary", "households=100:2090:10", "-o", str(tmp_path),
         "--processes", "2", "--time-limit", "1", "--no-progress",
         "--no-plot",
@@ -195,7 +195,7 @@ def test_killed_sweep_resumes_without_loss_or_duplicates(
     assert 50 <= len(before) < 200
     with open(path, "ab") as fh:
         fh.write(b"0123abcd,5")  # and a line cut off by the kill
-    out = CliRunner().invoke(sweep, command[3:])
+    out = CliRunner().invoke(sweep, command[4:])
     assert out.exit_code == 0, out.output
     after = read_runs(path)
     ids = [r["run_id"] for r in after]

@@ -25,7 +25,7 @@ run() {  # name, extra options
   local name="$1"; shift
   local t0 t1
   t0=$(date +%s.%N)
-  "$py" -m spaceplan.sweep_cli "$scenario" --vary "$vary" \
+  "$py" -m spaceplan sweep "$scenario" --vary "$vary" \
     -o "$out/$name" --time-limit 1 --seed 0 --no-progress --no-plot "$@" \
     > "$out/$name.log" 2>&1
   t1=$(date +%s.%N)

@@ -15,7 +15,8 @@ from typing import Any
 
 from spaceplan import rules
 from spaceplan.data import Function, Room, Scenario
-from spaceplan.solution import CheckRecord, Plan, evaluate_plan
+from spaceplan.i18n import Lang, t
+from spaceplan.solution import Candidate, CheckRecord, Plan, evaluate_plan
 
 #: The profile's rule ids, in report order.
 FACILITY_RULES = ("area_target", "resident_share")
@@ -121,6 +122,58 @@ def audit(scenario: Scenario, plan: Plan) -> Audit:
     return result
 
 
+def checked_candidate(
+    scenario: Scenario,
+    plan: Plan,
+    candidate_id: str = "A",
+    *,
+    found: Audit | None = None,
+    objective: float = 0.0,
+    bound: float | None = None,
+    objective_terms: dict[str, float] | None = None,
+    moved: tuple[str, ...] = (),
+) -> Candidate:
+    """A plan as a checked :class:`~spaceplan.solution.Candidate`.
+
+    The one place a candidate is made: the solver engine and
+    ``spaceplan check`` both call it, and reports read its ``checks``
+    instead of checking again.
+
+    Parameters
+    ----------
+    scenario
+        The resolved scenario.
+    plan
+        The plan to check.
+    candidate_id
+        The candidate's label (``A``, ``B``, ...).
+    found
+        The audit of ``plan`` when the caller has it already; made here
+        otherwise.
+    objective, bound, objective_terms, moved
+        What the solver knows about the plan (a hand plan has none).
+
+    Returns
+    -------
+    Candidate
+        Its measurements and one check record per rule row.
+    """
+    rows = (audit(scenario, plan) if found is None else found).rows
+    ev = evaluate_plan(scenario, plan)
+    return Candidate(
+        id=candidate_id,
+        objective=objective,
+        bound=bound,
+        objective_terms=objective_terms or {},
+        assignments=plan.assignments,
+        rooms=ev.rooms,
+        empty_rooms=ev.empty_rooms,
+        metrics=ev.metrics,
+        checks=tuple(row.record() for row in rows),
+        moved=moved,
+    )
+
+
 # ----------------------------------------------------------------- facility
 
 
@@ -154,7 +207,7 @@ def _check_facility(scenario: Scenario, plan: Plan, out: Audit) -> None:
     target = rules.area_target(policy, scenario.community)
     if target.binding != "none":
         fac = ev.facility_units
-        term = _target_words(scenario, target)
+        term = _target_words(scenario)
         passed = fac >= target.units
         out.add(
             Row(
@@ -200,23 +253,46 @@ def _check_facility(scenario: Scenario, plan: Plan, out: Audit) -> None:
         )
 
 
-def _target_words(scenario: Scenario, target: rules.AreaTarget) -> str:
+def target_terms(scenario: Scenario, lang: Lang = "en") -> list[str]:
+    """The terms of the area target, worked out: the one wording of them.
+
+    The checker's sentence, the reports and the diagnosis all use it.
+
+    Parameters
+    ----------
+    scenario
+        The resolved scenario (profile and households).
+    lang
+        ``"en"`` (the checker's language) or ``"zh"``.
+
+    Returns
+    -------
+    list of str
+        E.g. ``["30 m² per 100 households × 4,200 households =
+        1,260.00 m²", "minimum 300 m²"]``; empty with no target.
+    """
     rule = scenario.policy.area_target
-    hh = scenario.community.households
-    parts = []
+    target = rules.area_target(scenario.policy, scenario.community)
+    terms = []
     if target.per_household_units is not None:
-        parts.append(
-            f"{rule.per_100_households:g} m² per 100 households × "
-            f"{hh:,} households = "
-            f"{rules.to_m2(target.per_household_units):,.2f} m²"
+        terms.append(
+            t(
+                "target.per_household",
+                lang,
+                per=f"{rule.per_100_households:g}",
+                households=f"{scenario.community.households:,}",
+                area=f"{rules.to_m2(target.per_household_units):,.2f}",
+            )
         )
     if target.minimum_units is not None:
-        parts.append(
-            f"minimum {rules.to_m2(target.minimum_units):,.0f} m²"
-        )
-    return "; ".join(parts) + (
-        ", the larger binds" if len(parts) > 1 else ""
-    )
+        area = rules.to_m2(target.minimum_units)
+        terms.append(t("target.minimum", lang, area=f"{area:,g}"))
+    return terms
+
+
+def _target_words(scenario: Scenario) -> str:
+    terms = target_terms(scenario)
+    return "; ".join(terms) + (", the larger binds" if len(terms) > 1 else "")
 
 
 # ---------------------------------------------------------------- functions

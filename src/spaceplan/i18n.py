@@ -9,9 +9,10 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib.resources import files
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from spaceplan.data import Function, Policy
+if TYPE_CHECKING:  # only for annotations: the CLI imports this at start-up
+    from spaceplan.data import Function, Policy
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")

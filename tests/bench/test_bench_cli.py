@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
+from dataclasses import asdict
 from pathlib import Path
 
+from click import Context
 from click.testing import CliRunner
 
-from spaceplan.bench.cli import bench, ratio_lines
+from spaceplan.bench import run
 from spaceplan.bench.run import COLUMNS, Row
+from spaceplan.cli.bench import bench, ratio_lines, summary_table
 
 
 def test_bench_writes_checked_rows(tmp_path: Path) -> None:
@@ -41,8 +46,9 @@ def test_bench_writes_checked_rows(tmp_path: Path) -> None:
 
 
 def test_unknown_size_is_a_usage_error(tmp_path: Path) -> None:
+    # Bad options are bad input like any other: exit 1, not click's 2.
     result = CliRunner().invoke(bench, ["--sizes", "XXL", "-o", str(tmp_path)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "unknown size 'XXL'" in result.output
 
 
@@ -66,9 +72,51 @@ def test_ratio_lines() -> None:
 
 def test_subcommands_hang_under_bench() -> None:
     # The OSA study, when installed, is ``spaceplan bench osa``.
+    # It is imported only when named, so that start-up stays fast.
     try:
         import spaceplan.osa.cli  # noqa: F401
     except ImportError:
-        assert "osa" not in bench.commands
+        assert bench.get_command(Context(bench), "osa") is None
     else:
-        assert "osa" in bench.commands
+        assert bench.get_command(Context(bench), "osa") is not None
+
+
+def test_peak_memory_is_unknown_without_proc_or_resource(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # As on Windows: no /proc and no ``resource`` module.
+    monkeypatch.setattr(run, "PROC_STATUS", str(tmp_path / "absent"))
+    monkeypatch.setattr(run, "resource", None)
+    assert run.peak_rss_mb() is None
+    row = _row("cpsat", "optimal", 1.0, 0.1)
+    unknown = Row(**{**asdict(row), "peak_rss_mb": None})
+    cells = run.to_csv([unknown]).splitlines()[1].split(",")
+    assert cells[COLUMNS.index("peak_rss_mb")] == ""
+    table = summary_table([unknown])
+    assert table.columns[-1]._cells == [""]
+
+
+def test_peak_memory_from_proc(tmp_path: Path, monkeypatch) -> None:
+    status = tmp_path / "status"
+    status.write_text("Name:\tx\nVmHWM:\t  204800 kB\n", encoding="ascii")
+    monkeypatch.setattr(run, "PROC_STATUS", str(status))
+    assert run.peak_rss_mb() == 200.0
+
+
+def test_run_module_imports_without_resource(tmp_path: Path) -> None:
+    # A stand-in ``resource`` that fails to import, as on Windows.
+    (tmp_path / "resource.py").write_text(
+        "raise ImportError('no resource here')\n", encoding="utf-8"
+    )
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "import spaceplan.bench.run as r; print(r.resource)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "None"

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import itertools
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-# The package may not be installed in the test environment; the src
-# layout is importable from the checkout either way.
-_SRC = Path(__file__).resolve().parents[2] / "src"
-if str(_SRC) not in sys.path:
-    sys.path.insert(0, str(_SRC))
-
-from spaceplan.osa.evaluate import evaluate  # noqa: E402
-from spaceplan.osa.read import (  # noqa: E402
+from spaceplan.osa.evaluate import evaluate
+from spaceplan.osa.read import (
     DATA_ENV,
     Instance,
     find_instances,

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spaceplan.osa.evaluate import evaluate
+from spaceplan.osa.formulation import trivial_bound
 from spaceplan.osa.read import Instance, read_instance
-from spaceplan.solvers.osa import trivial_bound
-from spaceplan.solvers.osa.anneal import HARD, Annealer, anneal
+from spaceplan.osa.solvers.anneal import HARD, Annealer, anneal
 
 
 def _offset(state: Annealer, instance: Instance, away_from: str) -> int:

@@ -15,6 +15,11 @@ from hypothesis import strategies as st
 
 from spaceplan.osa.cli import osa
 from spaceplan.osa.evaluate import evaluate
+from spaceplan.osa.formulation import (
+    build_formulation,
+    same_room_groups,
+    trivial_bound,
+)
 from spaceplan.osa.read import (
     Entity,
     Instance,
@@ -23,15 +28,11 @@ from spaceplan.osa.read import (
     RuleType,
     read_instance,
 )
-from spaceplan.solvers.osa import (
-    build_formulation,
-    same_room_groups,
-    trivial_bound,
-)
-from spaceplan.solvers.osa.highs import lp_bound
-from spaceplan.solvers.osa.pattern import (
-    _Charges,
-    _Master,
+from spaceplan.osa.solvers import pattern
+from spaceplan.osa.solvers.highs import lp_bound
+from spaceplan.osa.solvers.pattern import (
+    Charges,
+    Master,
     pattern_bound,
     pattern_plan,
     seed_plans,
@@ -233,9 +234,7 @@ def test_gives_up_far_from_converging(
     # master value (still negative): with the time check due at once,
     # column generation stops as soon as the gap test's rounds are done,
     # and the bound it reports is still valid.
-    from spaceplan.solvers.osa import pattern
-
-    monkeypatch.setattr(pattern, "_CHECK_ROUNDS", due_after)
+    monkeypatch.setattr(pattern, "CHECK_ROUNDS", due_after)
     inst = read_instance(osa_files["nott1c"])
     plans = _seeds(inst)
     result = pattern_bound(inst, plans, 60, give_up_after=0.0)
@@ -246,7 +245,7 @@ def test_gives_up_far_from_converging(
 
 
 def test_gap_test_waits_for_its_rounds(osa_files: dict[str, Path]) -> None:
-    # nott1c converges in about 11 rounds, under _CHECK_ROUNDS: however
+    # nott1c converges in about 11 rounds, under CHECK_ROUNDS: however
     # early the time check is due, the gap test must not stop it.
     inst = read_instance(osa_files["nott1c"])
     plans = _seeds(inst)
@@ -261,9 +260,7 @@ def test_gives_up_when_a_known_bound_is_as_good(
     # With the gap rule switched off, only the known bound can stop column
     # generation early: a known bound above the master value stops it at
     # the check, none lets it converge.
-    from spaceplan.solvers.osa import pattern
-
-    monkeypatch.setattr(pattern, "_HOPELESS", math.inf)
+    monkeypatch.setattr(pattern, "HOPELESS", math.inf)
     inst = read_instance(osa_files["nott1c"])
     plans = _seeds(inst)
     high = pattern_bound(
@@ -280,21 +277,19 @@ def test_known_bound_test_comes_before_the_gap_checkpoint(
     osa_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # In the solve's pattern phase the known-bound test is due from
-    # _KNOWN_AT of the column generation share, while the gap test waits
-    # for _CHECK_AT.  With the gap test never due, a known bound above
+    # KNOWN_AT of the column generation share, while the gap test waits
+    # for CHECK_AT.  With the gap test never due, a known bound above
     # the master value must stop column generation after its first round
     # once the known-bound test is due at once, and must not stop it
     # while that test is not yet due.
-    from spaceplan.solvers.osa import pattern
-
-    monkeypatch.setattr(pattern, "_CHECK_AT", 10.0)
+    monkeypatch.setattr(pattern, "CHECK_AT", 10.0)
     inst = read_instance(osa_files["nott1c"])
     plans = _seeds(inst)
-    monkeypatch.setattr(pattern, "_KNOWN_AT", 0.0)
+    monkeypatch.setattr(pattern, "KNOWN_AT", 0.0)
     early = pattern_plan(inst, plans, 120, known_bound=lambda: 1e9)
     assert early.bound.gave_up and early.bound.rounds == 1
     assert early.rooms is None
-    monkeypatch.setattr(pattern, "_KNOWN_AT", 10.0)
+    monkeypatch.setattr(pattern, "KNOWN_AT", 10.0)
     later = pattern_plan(inst, plans, 120, known_bound=lambda: 1e9)
     assert later.bound.converged and not later.bound.gave_up
     assert later.bound.bound == 30455
@@ -359,7 +354,7 @@ def test_charges_of_a_web() -> None:
     )
     inst = Instance("web", entities, rooms, rules)
     form = build_formulation(inst, "floor")
-    charges = _Charges(form, same_room_groups(inst))
+    charges = Charges(form, same_room_groups(inst))
     assert charges.viols == frozenset(form.viol.values())
     assert charges.web[0] == charges.web[3] == (0, 1, 2, 3)
     assert 4 not in charges.web
@@ -404,7 +399,7 @@ def test_pricing_finds_the_cheapest_pattern(
     # The Lagrangian bound is valid only if pricing is exact: for any
     # duals, every room's priced pattern must cost no more than the
     # cheapest of all its patterns, found by enumeration.
-    master = _Master(build_formulation(inst, "floor"))
+    master = Master(build_formulation(inst, "floor"))
     rows = master.h.getNumRow()
     pi = np.resize(np.array(duals), rows)
     reduced = master.reduced(pi)

@@ -5,34 +5,46 @@ from __future__ import annotations
 import itertools
 import random
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from spaceplan.cli import main
+from spaceplan.errors import InputError
 from spaceplan.osa.bench import run_bench
 from spaceplan.osa.cli import osa
 from spaceplan.osa.evaluate import evaluate
+from spaceplan.osa.formulation import build_formulation, trivial_bound
 from spaceplan.osa.read import Instance, RuleType, read_instance, read_solution
-from spaceplan.solvers.osa import Status, build_formulation, trivial_bound
-from spaceplan.solvers.osa.anneal import Annealer
-from spaceplan.solvers.osa.cpsat import (
-    _Heat,
-    _Incumbent,
-    _lns,
-    _misuse,
-    _Model,
-    _stop_on_stall,
-    _web,
-    load_preset,
-    solve_cpsat,
-)
-from spaceplan.solvers.osa.greedy import solve_greedy
-from spaceplan.solvers.osa.highs import SubMip, solve_highs
+from spaceplan.osa.solvers.anneal import Annealer
+from spaceplan.osa.solvers.cpsat import CpsatModel, load_preset
+from spaceplan.osa.solvers.greedy import solve_greedy
+from spaceplan.osa.solvers.highs import SubMip, solve_highs
+from spaceplan.osa.solvers.incumbent import Incumbent
+from spaceplan.osa.solvers.lns import Heat, lns, misuse, rule_web
+from spaceplan.osa.solvers.portfolio import solve_portfolio, stop_on_stall
+from spaceplan.osa.solvers.result import Status
 
 TINY = Path(__file__).parent / "data" / "tiny.txt"
+
+
+def _frozen() -> float:
+    """A clock that never moves: phases and searches end by counts only."""
+    return 0.0
+
+
+class _StepClock:
+    """A fake clock: each reading is ``step`` seconds after the last."""
+
+    def __init__(self, step: float) -> None:
+        self.now = 0.0
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
 
 
 Plans = Callable[..., list[tuple[int, list[int]]]]
@@ -44,7 +56,7 @@ def test_cpsat_and_highs_match_brute_force(
 ) -> None:
     best = feasible_plans(tiny, away_from)[0][0]
     for result in (
-        solve_cpsat(tiny, 10, seed=1, workers=1, away_from=away_from),  # type: ignore[arg-type]
+        solve_portfolio(tiny, 10, seed=1, workers=1, away_from=away_from),  # type: ignore[arg-type]
         solve_highs(tiny, 10, seed=1, workers=1, away_from=away_from),  # type: ignore[arg-type]
     ):
         assert result.status is Status.OPTIMAL
@@ -75,8 +87,11 @@ def test_greedy_returns_a_full_plan(tiny: Instance) -> None:
 def test_nott1d_known_optimum(osa_files: dict[str, Path]) -> None:
     # Regression: nott1d's proven optimum is 201.55 (NOTES.md §9).  The
     # LP of our formulation is already 201.55 there, so this is quick.
+    # The solve ends when its bound proves the plan optimal; the 600 s
+    # limit is only a safety net, so the outcome does not depend on the
+    # machine's speed or load.
     inst = read_instance(osa_files["nott1d"])
-    result = solve_cpsat(inst, 25, seed=1, workers=2)
+    result = solve_portfolio(inst, 600, seed=1, workers=2)
     assert result.status is Status.OPTIMAL
     assert result.objective == 20155 == result.bound
     assert result.rooms is not None
@@ -95,7 +110,8 @@ def test_bench_solution_rescored(tmp_path: Path) -> None:
     assert evaluate(inst, sol).objective == best
     assert (tmp_path / "results.csv").read_text().count("\n") == 3
     assert "| tiny | cpsat | optimal |" in (tmp_path / "results.md").read_text()
-    assert not list(tmp_path.glob(".*.tmp"))
+    # No temporary file of the atomic writer is left behind.
+    assert not list(tmp_path.glob(".*"))
     # Each solve leaves its log, ending with its outcome; CP-SAT's lists
     # its improving plans, the last of which is the reported objective.
     for row in rows:
@@ -123,10 +139,11 @@ def test_cli_bad_input(tmp_path: Path, args: list[str], message: str) -> None:
     (tmp_path / "bad2.txt").write_text("\n".join(lines))
     paths = {"BAD": "bad.txt", "BAD2": "bad2.txt"}
     args = [str(tmp_path / paths[a]) if a in paths else a for a in args]
+    # Through the whole CLI: its group turns InputError into one line.
     result = CliRunner().invoke(
-        osa,
-        [*args, "--data", str(TINY.parent), "--seed", "1", "-o",
-         str(tmp_path)],
+        main,
+        ["bench", "osa", *args, "--data", str(TINY.parent), "--seed", "1",
+         "-o", str(tmp_path)],
     )
     assert result.exit_code == 1
     assert message in result.output
@@ -146,7 +163,11 @@ def test_cli_runs_tiny_by_path(tmp_path: Path) -> None:
 def test_preset_typo_fails(tmp_path: Path) -> None:
     bad = tmp_path / "osa.toml"
     bad.write_text("[default]\nnum_wrokers = 2\n")
-    with pytest.raises(ValueError, match="'num_wrokers' is not a CP-SAT"):
+    with pytest.raises(
+        InputError,
+        match="default.num_wrokers: is not a CP-SAT parameter; did you mean "
+        "'num_workers'",
+    ):
         load_preset("default", bad)
     assert "subsolvers" in load_preset("default")
 
@@ -154,11 +175,18 @@ def test_preset_typo_fails(tmp_path: Path) -> None:
 def test_all_phases_on_a_hard_instance(osa_files: dict[str, Path]) -> None:
     # nott1b is not solved in seconds, so the phases run in turn:
     # annealing and the pattern phase beside the global run, CP-SAT alone,
-    # then (time left) our LNS beside it.  The
+    # then our LNS beside it.  The solve reads a frozen clock, so every
+    # phase gets its share of the 12 s whatever the machine's load (each
+    # sub-solver keeps its own timer), and the LNS ends after two steps
+    # without a gain, with no kick (a kick needs 2 x 7 s left of 12).  The
     # plan must be hard-feasible and re-score to the reported objective,
     # and the bound must lie between the trivial bound and the plan.
     inst = read_instance(osa_files["nott1b"])
-    result = solve_cpsat(inst, 9, seed=2, workers=2, pattern_min=0)
+    result = solve_portfolio(
+        inst, 12, seed=2, workers=2, perfect_share=0, anneal_share=0.1,
+        pattern_share=0.3, pattern_min=0, internal_share=0.15, stall=2,
+        kick=7, clock=_frozen,
+    )
     assert result.status is Status.FEASIBLE
     assert result.rooms is not None and result.objective is not None
     check = evaluate(inst, result.rooms)
@@ -168,7 +196,8 @@ def test_all_phases_on_a_hard_instance(osa_files: dict[str, Path]) -> None:
     assert trivial_bound(inst) <= result.bound < result.objective
     notes = "\n".join(result.log)
     assert "anneal" in notes and "pattern bound" in notes
-    assert notes.count("global ") >= 2
+    assert notes.count("global ") == 3
+    assert "lns " in notes and "kick" not in notes
     # The trace only ever improves, and ends at the reported plan.
     values = [value for _, value in result.trace]
     assert values == sorted(values, reverse=True)
@@ -182,17 +211,17 @@ def test_cluster_neighbourhood_covers_a_rule_web(
     # neighbourhood frees a whole web (and the rooms its members are in).
     inst = read_instance(osa_files["nott1b"])
     same = [r for r in inst.rules if r.kind is RuleType.SAMEROOM]
-    sizes = sorted({len(_web(inst, rule)) for rule in same})
+    sizes = sorted({len(rule_web(inst, rule)) for rule in same})
     assert sizes == [2, 3, 4, 5]
     for rule in same:
-        web = _web(inst, rule)
+        web = rule_web(inst, rule)
         assert {rule.subject, rule.target} <= web
         # Closed: no SAMEROOM rule leaves the web.
         for other in same:
             assert (other.subject in web) == (other.target in web)
     # Entities of one web are one department (group) in this instance.
     assert all(
-        len({inst.entities[e].group for e in _web(inst, rule)}) == 1
+        len({inst.entities[e].group for e in rule_web(inst, rule)}) == 1
         for rule in same
     )
 
@@ -221,13 +250,13 @@ def test_lns_keeps_its_own_plan_after_a_kick(
     form = build_formulation(inst)
     kicked = form.canonical(found.rooms)
     value = evaluate(inst, kicked).objective
-    best = _Incumbent(time.perf_counter())
+    best = Incumbent(0.0, _frozen)
     # A shared best that claims a cost no plan has: taking it up would
     # show as that number coming back.
     best.offer(kicked[::-1], 1)
-    rooms, objective = _lns(
-        _Model(form), (kicked, value), best, _Idle(),  # type: ignore[arg-type]
-        time.perf_counter() + 20, seed=1, log=[], stall=2,
+    rooms, objective = lns(
+        CpsatModel(form), (kicked, value), best, _Idle(),  # type: ignore[arg-type]
+        20.0, seed=1, log=[], stall=2,
     )
     assert objective != 1
     assert evaluate(inst, rooms).objective == objective <= value
@@ -278,22 +307,24 @@ def test_lns_with_highs_steps_improves_nott1d(
     osa_files: dict[str, Path],
 ) -> None:
     # Every step on HiGHS (mip_share 1): from the greedy plan the LNS
-    # must reach a better, hard-feasible plan that re-scores exactly.
+    # must reach a better, hard-feasible plan that re-scores exactly.  The
+    # clock moves 1 s a reading and the LNS reads it at least once a
+    # step, so it ends after at most 8 steps, whatever the load.
     inst = read_instance(osa_files["nott1d"])
     form = build_formulation(inst)
     plan = form.canonical(
         solve_greedy(inst, seed=1, time_limit=0.2).rooms or []
     )
     value = evaluate(inst, plan).objective
-    best = _Incumbent(time.perf_counter())
+    best = Incumbent(0.0, _StepClock(1.0))
     best.offer(plan, value)
     log: list[str] = []
-    rooms, objective = _lns(
-        _Model(form),
+    rooms, objective = lns(
+        CpsatModel(form),
         (plan, value),
         best,
         _Idle(),  # type: ignore[arg-type]
-        time.perf_counter() + 15,
+        8.5,
         seed=1,
         log=log,
         stall=8,
@@ -339,10 +370,10 @@ CONSTRAINTS
     by_room = {r: [e] for e, r in enumerate(rooms)}
     for seed in range(5):
         rng = random.Random(seed)
-        assert _misuse(inst, rooms, by_room, rng, 3) == {0, 1, 2}
+        assert misuse(inst, rooms, by_room, rng, 3) == {0, 1, 2}
     # Larger neighbourhoods go on in order of capacity: room 5 (5 m²)
     # before room 2 (30 m²).
-    assert _misuse(inst, rooms, by_room, random.Random(0), 4) == {
+    assert misuse(inst, rooms, by_room, random.Random(0), 4) == {
         0, 1, 2, 5,
     }
 
@@ -350,7 +381,7 @@ CONSTRAINTS
 def test_kick_heat_adapts_to_where_kicks_land() -> None:
     # A kick that lands far above the best plan halves the heat (down to
     # the floor); one that barely moves doubles it; in between it stays.
-    heat = _Heat(0.003 * 13_000)
+    heat = Heat(0.003 * 13_000)
     assert heat.value == pytest.approx(39.0)
     # adapt() answers whether the kick should be repeated (it stayed put).
     assert heat.adapt(13_000, 13_000)
@@ -361,9 +392,9 @@ def test_kick_heat_adapts_to_where_kicks_land() -> None:
     assert heat.value == pytest.approx(39.0)
     heat.adapt(13_000, 20_000)
     heat.adapt(13_000, 20_000)
-    assert heat.value == _Heat.LOWEST
+    assert heat.value == Heat.LOWEST
     # A tiny best plan (an objective near 0) starts at the floor too.
-    assert _Heat(0.0).value == _Heat.LOWEST
+    assert Heat(0.0).value == Heat.LOWEST
 
 
 def test_plain_baseline_without_lns(
@@ -371,7 +402,7 @@ def test_plain_baseline_without_lns(
 ) -> None:
     # lns=False is one whole-model CP-SAT run: same optimum, same checks.
     best = feasible_plans(tiny)[0][0]
-    result = solve_cpsat(tiny, 10, seed=1, workers=1, lns=False)
+    result = solve_portfolio(tiny, 10, seed=1, workers=1, lns=False)
     assert result.status is Status.OPTIMAL
     assert result.objective == best == result.bound
     assert result.rooms is not None
@@ -380,39 +411,50 @@ def test_plain_baseline_without_lns(
 
 
 class _FakeRun:
-    """Stands in for a CP-SAT run: done when stopped."""
+    """Stands in for a CP-SAT run: done when stopped.
 
-    def __init__(self) -> None:
+    Each wait for it to end is where time passes: it moves the clock on by
+    the wait and, while ``plans`` last, offers the next better plan.
+    """
+
+    def __init__(
+        self, best: Incumbent, clock: _StepClock, plans: int = 0
+    ) -> None:
         self.done = threading.Event()
         self.stops = 0
         self.solver = self
+        self.best = best
+        self.clock = clock
+        self.plans = plans
+        self.waits = 0
 
     def stop_search(self) -> None:
         self.stops += 1
         self.done.set()
 
+    def wait(self, timeout: float) -> bool:
+        self.waits += 1
+        self.clock.now += timeout
+        if self.waits <= self.plans:
+            self.best.offer([0], 1000 - self.waits)
+        elif self.plans:
+            # A busy run ends by itself after its last plan.
+            self.done.set()
+        return self.done.is_set()
+
 
 def test_phase_two_stops_on_stall_only() -> None:
-    best = _Incumbent(time.perf_counter())
-    # A run that keeps finding plans is left alone until it ends itself.
-    busy = _FakeRun()
-
-    def improve() -> None:
-        for value in range(100, 90, -1):
-            best.offer([0], value)
-            time.sleep(0.1)
-        busy.done.set()
-
-    worker = threading.Thread(target=improve)
-    worker.start()
-    _stop_on_stall(busy, best, 0.6)  # type: ignore[arg-type]
-    worker.join()
-    assert busy.stops == 0
-    # One that finds nothing for the patience is stopped.
-    idle = _FakeRun()
-    waiter = threading.Thread(
-        target=_stop_on_stall, args=(idle, best, 0.6), daemon=True
-    )
-    waiter.start()
-    waiter.join(10.0)
-    assert idle.stops == 1 and not waiter.is_alive()
+    # The clock moves 0.5 s per poll (and a little per reading): a run
+    # that offers a better plan at every poll is left alone until it ends
+    # itself, however long that takes; one that offers none is stopped
+    # at the first poll past the patience of 3 s.
+    clock = _StepClock(0.01)
+    best = Incumbent(clock(), clock)
+    busy = _FakeRun(best, clock, plans=40)
+    busy.done.wait = busy.wait  # type: ignore[method-assign]
+    stop_on_stall(busy, best, 3.0)  # type: ignore[arg-type]
+    assert busy.stops == 0 and busy.waits == 41
+    idle = _FakeRun(best, clock)
+    idle.done.wait = idle.wait  # type: ignore[method-assign]
+    stop_on_stall(idle, best, 3.0)  # type: ignore[arg-type]
+    assert idle.stops == 1 and idle.waits == 6

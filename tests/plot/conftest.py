@@ -7,8 +7,8 @@ from pathlib import Path
 import matplotlib
 import pytest
 
+from spaceplan.check import checked_candidate
 from spaceplan.data import Scenario
-from spaceplan.plot.drawings import candidate_from_plan
 from spaceplan.read import read_plan, read_scenario
 from spaceplan.solution import Candidate, Plan, Result, ScenarioRef
 
@@ -39,8 +39,8 @@ def candidates(scenario: Scenario, plan: Plan) -> tuple[Candidate, ...]:
         }
     )
     return (
-        candidate_from_plan(scenario, plan, "A"),
-        candidate_from_plan(scenario, other, "B"),
+        checked_candidate(scenario, plan, "A"),
+        checked_candidate(scenario, other, "B"),
     )
 
 

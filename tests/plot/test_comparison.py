@@ -8,8 +8,8 @@ import warnings
 import matplotlib.pyplot as plt
 import pytest
 
+from spaceplan.export import write_drawings
 from spaceplan.plot.comparison import category_areas, plot_comparison
-from spaceplan.plot.drawings import write_drawings
 
 
 def test_bars_stack_the_facility_area_by_category(scenario, candidates):

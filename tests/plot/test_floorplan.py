@@ -7,9 +7,10 @@ import pytest
 from matplotlib.text import Text
 
 from spaceplan.data import Building, Room, Scenario
-from spaceplan.plot.drawings import candidate_figure
+from spaceplan.layout import CATEGORIES
 from spaceplan.plot.floorplan import plot_floorplan
-from spaceplan.plot.style import CATEGORIES, drawing_context
+from spaceplan.plot.sheets import plot_candidate_sheet
+from spaceplan.plot.style import drawing_context
 from spaceplan.solution import Plan
 
 
@@ -37,9 +38,9 @@ def test_one_patch_per_room_on_each_floor(scenario, plan, floor):
     plt.close(ax.figure)
 
 
-def test_candidate_figure_has_one_patch_per_room(scenario, candidates):
+def test_candidate_sheet_has_one_patch_per_room(scenario, candidates):
     with drawing_context():
-        fig = candidate_figure(scenario, candidates[0])
+        fig = plot_candidate_sheet(scenario, candidates[0])
     patches = _room_patches(fig.axes)
     assert len(patches) == len(scenario.building.rooms)
     assert len({p.get_gid() for p in patches}) == len(patches)
@@ -48,7 +49,7 @@ def test_candidate_figure_has_one_patch_per_room(scenario, candidates):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_function_is_labelled(scenario, candidates, lang):
     with drawing_context():
-        fig = candidate_figure(scenario, candidates[0], lang)
+        fig = plot_candidate_sheet(scenario, candidates[0], lang)
     text = _texts(fig)
     for fid in candidates[0].plan.function_rooms:
         f = scenario.function(fid)

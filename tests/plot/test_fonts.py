@@ -8,22 +8,23 @@ import matplotlib.pyplot as plt
 import pytest
 from fontTools.ttLib import TTFont
 
+from spaceplan import layout
 from spaceplan.plot import style
 from spaceplan.plot.floorplan import plot_floorplan
 
 
 def test_bundled_font_is_small_licensed_and_named():
-    assert style.BUNDLED_FONT.is_file()
-    assert 1.5e6 < style.BUNDLED_FONT.stat().st_size < 2.5e6
-    licence = (style.FONT_DIR / "OFL.txt").read_text(encoding="utf-8")
+    assert layout.BUNDLED_FONT.is_file()
+    assert 1.5e6 < layout.BUNDLED_FONT.stat().st_size < 2.5e6
+    licence = (layout.FONT_DIR / "OFL.txt").read_text(encoding="utf-8")
     assert "SIL OPEN FONT LICENSE Version 1.1" in licence
-    assert (style.FONT_DIR / "README.md").is_file()
-    font = TTFont(style.BUNDLED_FONT)
+    assert (layout.FONT_DIR / "README.md").is_file()
+    font = TTFont(layout.BUNDLED_FONT)
     assert font["name"].getDebugName(1) == "Noto Sans SC"
 
 
 def test_bundled_font_covers_every_gb2312_character():
-    cmap = TTFont(style.BUNDLED_FONT).getBestCmap()
+    cmap = TTFont(layout.BUNDLED_FONT).getBestCmap()
     missing = []
     for hi in range(0xB0, 0xF8):  # the hanzi rows
         for lo in range(0xA1, 0xFF):
@@ -47,7 +48,7 @@ def test_family_list_names_concrete_fonts():
 
 
 def test_user_font_comes_first(monkeypatch):
-    monkeypatch.setenv(style.FONT_ENV, str(style.BUNDLED_FONT))
+    monkeypatch.setenv(style.FONT_ENV, str(layout.BUNDLED_FONT))
     assert style.font_families()[0] == "Noto Sans SC"
     with pytest.raises(style.FontError, match="does not exist"):
         style.font_families("/no/such/font.otf")

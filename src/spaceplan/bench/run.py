@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -25,6 +24,14 @@ from spaceplan.bench.generate import SIZES, generate
 from spaceplan.check import check_solution
 from spaceplan.fileio import write_text
 from spaceplan.provenance import provenance
+
+try:
+    import resource
+except ImportError:  # Windows has no ``resource``: peak memory is unknown
+    resource = None  # type: ignore[assignment]
+
+#: Where Linux states a process's peak memory (``VmHWM``).
+PROC_STATUS = "/proc/self/status"
 
 #: Sizes solved in a child process, so their peak memory is their own.
 ISOLATED_SIZES = frozenset({"L", "XL"})
@@ -49,7 +56,7 @@ class Row:
     seconds: float
     time_to_best: float | None
     checker_passed: bool | None
-    peak_rss_mb: float
+    peak_rss_mb: float | None
     num_rooms: int
     num_functions: int
 
@@ -79,19 +86,22 @@ class _BestTime:
         """The solve ended."""
 
 
-def peak_rss_mb() -> float:
+def peak_rss_mb() -> float | None:
     """This process's peak resident memory so far, in MB.
 
     Linux's ``VmHWM`` when there is one: ``ru_maxrss`` survives ``exec``
-    and would report the parent's size for a small child.
+    and would report the parent's size for a small child. None (unknown,
+    an empty CSV cell) where neither exists, as on Windows.
     """
     try:
-        with open("/proc/self/status", encoding="ascii") as fh:
+        with open(PROC_STATUS, encoding="ascii") as fh:
             for line in fh:
                 if line.startswith("VmHWM:"):
                     return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         pass
+    if resource is None:
+        return None
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(kb / 1024, 1)
 

@@ -1,9 +1,9 @@
 """Run solvers over OSA instances and record checked results.
 
 Every plan a solver returns is re-scored by :func:`evaluate`; the CSV
-holds both numbers, so a mismatch cannot hide.  Files are written to a
-temporary name and moved into place with :func:`os.replace`, so a killed
-run never leaves a half-written file.
+holds both numbers, so a mismatch cannot hide.  Files are written
+atomically (:mod:`spaceplan.fileio`), so a killed run never leaves a
+half-written file.  Back-ends are picked by name from :data:`SOLVERS`.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ import csv
 import io
 import os
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from spaceplan.errors import InputError
+from spaceplan.fileio import write_text
 from spaceplan.osa.evaluate import AwayFrom, evaluate
 from spaceplan.osa.read import (
     DATA_ENV,
@@ -29,9 +31,8 @@ from spaceplan.osa.read import (
     format_centi,
     read_instance,
 )
-
-if TYPE_CHECKING:
-    from spaceplan.solvers.osa import OsaResult
+from spaceplan.osa.solvers.greedy import solve_greedy
+from spaceplan.osa.solvers.result import OsaResult
 
 __all__ = [
     "REFERENCE",
@@ -47,8 +48,53 @@ __all__ = [
 #: Annealing seconds (at most) that seed the pattern bound's master.
 _PATTERN_SEED_SECONDS = 5.0
 
-#: Back-end names accepted by :func:`solve_one`.
-SOLVERS = ("cpsat", "highs", "greedy")
+#: A back-end as the bench calls it: ``(instance, time_limit, seed,
+#: workers, away_from) -> OsaResult``.
+Backend = Callable[[Instance, float, int, int, AwayFrom], OsaResult]
+
+
+# The CP-SAT and HiGHS back-ends import their solver when first called,
+# not when the bench is imported (start-up speed): ortools and highspy take
+# most of a second to load, and the CLI imports this module to build its
+# options.
+def _cpsat(
+    instance: Instance, time_limit: float, seed: int, workers: int,
+    away_from: AwayFrom,
+) -> OsaResult:
+    from spaceplan.osa.solvers.portfolio import solve_portfolio
+
+    return solve_portfolio(
+        instance, time_limit, seed, workers, away_from=away_from
+    )
+
+
+def _highs(
+    instance: Instance, time_limit: float, seed: int, workers: int,
+    away_from: AwayFrom,
+) -> OsaResult:
+    from spaceplan.osa.solvers.highs import solve_highs
+
+    return solve_highs(
+        instance, time_limit, seed, workers, away_from=away_from
+    )
+
+
+def _greedy(
+    instance: Instance, time_limit: float, seed: int, workers: int,
+    away_from: AwayFrom,
+) -> OsaResult:
+    return solve_greedy(
+        instance, seed, away_from, time_limit=min(time_limit, 10.0)
+    )
+
+
+#: The back-ends by name (``cpsat`` is the portfolio of
+#: :mod:`spaceplan.osa.solvers.portfolio`, led by CP-SAT).
+SOLVERS: dict[str, Backend] = {
+    "cpsat": _cpsat,
+    "highs": _highs,
+    "greedy": _greedy,
+}
 
 #: NOTES.md §9 reference values: best objective and best proven bound.
 REFERENCE: dict[str, tuple[str, str]] = {
@@ -159,30 +205,14 @@ def _git_sha() -> str:
 
 def _ortools_version() -> str:
     try:
-        from importlib.metadata import version
-
         return version("ortools")
-    except Exception:  # noqa: BLE001 - metadata may be absent
+    except PackageNotFoundError:
         return ""
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_solution(path: Path, rooms: Sequence[int]) -> None:
     """Write ``entity_id room_id`` lines, atomically."""
-    _atomic_write(
+    write_text(
         path, "".join(f"{e} {r}\n" for e, r in enumerate(rooms))
     )
 
@@ -194,8 +224,8 @@ def solve_one(
     seed: int,
     workers: int,
     away_from: AwayFrom = "floor",
-):  # type: ignore[no-untyped-def]
-    """Run one back-end; imported lazily so greedy needs no solver.
+) -> OsaResult:
+    """Run one back-end, picked by name from :data:`SOLVERS`.
 
     Parameters
     ----------
@@ -213,27 +243,13 @@ def solve_one(
     OsaResult
         The back-end's result.
     """
-    if solver == "cpsat":
-        from spaceplan.solvers.osa.cpsat import solve_cpsat
-
-        return solve_cpsat(
-            instance, time_limit, seed, workers, away_from=away_from
+    if solver not in SOLVERS:
+        raise InputError(
+            None,
+            None,
+            f"Unknown solver '{solver}'; choose from {', '.join(SOLVERS)}.",
         )
-    if solver == "highs":
-        from spaceplan.solvers.osa.highs import solve_highs
-
-        return solve_highs(
-            instance, time_limit, seed, workers, away_from=away_from
-        )
-    if solver == "greedy":
-        from spaceplan.solvers.osa.greedy import solve_greedy
-
-        return solve_greedy(
-            instance, seed, away_from, time_limit=min(time_limit, 10.0)
-        )
-    raise ValueError(
-        f"Unknown solver '{solver}'; choose from {', '.join(SOLVERS)}."
-    )
+    return SOLVERS[solver](instance, time_limit, seed, workers, away_from)
 
 
 def _run_log(result: OsaResult) -> str:
@@ -295,7 +311,7 @@ def run_bench(
         Called with each row as soon as it is known (for printing).
     pattern_seconds
         When positive, also compute the per-room pattern bound
-        (:mod:`spaceplan.solvers.osa.pattern`) for this long per
+        (:mod:`spaceplan.osa.solvers.pattern`) for this long per
         instance, seeded with the best plan; it gets a row of its own,
         solver ``pattern``, with a bound and no plan.
 
@@ -348,7 +364,7 @@ def run_bench(
             )
             rows.append(row)
             traces[instance.name, solver] = result.trace
-            _atomic_write(
+            write_text(
                 outdir / f"{instance.name}.{solver}.log", _run_log(result)
             )
             if on_row is not None:
@@ -376,7 +392,8 @@ def _pattern_row(
     ortools: str,
 ) -> BenchRow:
     """Run the pattern bound and describe it as a bench row."""
-    from spaceplan.solvers.osa.pattern import pattern_bound, seed_plans
+    # Imported here for start-up speed (highspy), like the back-ends.
+    from spaceplan.osa.solvers.pattern import pattern_bound, seed_plans
 
     start = time.perf_counter()
     plans = seed_plans(
@@ -446,8 +463,8 @@ def _write_tables(
     writer.writeheader()
     for row in rows:
         writer.writerow(asdict(row))
-    _atomic_write(outdir / "results.csv", buffer.getvalue())
-    _atomic_write(outdir / "results.md", markdown(rows, traces))
+    write_text(outdir / "results.csv", buffer.getvalue())
+    write_text(outdir / "results.md", markdown(rows, traces))
 
 
 def _time_to(trace: Sequence[tuple[float, int]], target: int) -> float | None:

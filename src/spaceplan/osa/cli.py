@@ -1,4 +1,9 @@
-"""``spaceplan bench osa``: the click command (attached by spaceplan.cli)."""
+"""``spaceplan bench osa``: the click command (attached by spaceplan.cli).
+
+Bad input (an unknown instance, a malformed file) is raised as
+:class:`spaceplan.errors.InputError`, which the CLI's group reports in
+one line with exit code 1.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,6 @@ from spaceplan.osa.bench import (
     resolve_instances,
     run_bench,
 )
-from spaceplan.osa.read import OsaReadError
 
 __all__ = ["osa"]
 
@@ -86,23 +90,21 @@ def osa(
 ) -> None:
     """Solve OSA benchmark INSTANCES (names or paths; all when none)."""
     solvers = list(SOLVERS) if solver == "all" else [solver]
-    try:
-        paths = resolve_instances(instances, resolve_data(data))
-        rows = run_bench(
-            paths,
-            solvers,
-            outdir,
-            time_limit,
-            seed,
-            workers,
-            "room" if away_from == "room" else "floor",
-            on_row=_print_row,
-            pattern_seconds=pattern_seconds,
-        )
-    except OsaReadError as exc:
-        raise click.ClickException(str(exc)) from None
+    paths = resolve_instances(instances, resolve_data(data))
+    rows = run_bench(
+        paths,
+        solvers,
+        outdir,
+        time_limit,
+        seed,
+        workers,
+        "room" if away_from == "room" else "floor",
+        on_row=_print_row,
+        pattern_seconds=pattern_seconds,
+    )
     bad = [r for r in rows if r.objective and r.objective != r.evaluated]
     if bad:
+        # Not bad input but a broken solver or evaluator: say so, exit 1.
         raise click.ClickException(
             f"{len(bad)} solution(s) re-score differently, e.g. "
             f"{bad[0].instance} {bad[0].solver}."

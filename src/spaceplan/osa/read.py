@@ -17,6 +17,8 @@ from enum import IntEnum
 from functools import cached_property
 from pathlib import Path
 
+from spaceplan.errors import InputError
+
 __all__ = [
     "CENTI",
     "DEFAULT_DATA",
@@ -42,8 +44,15 @@ DEFAULT_DATA = Path("../shared/data/osa")
 DATA_ENV = "SPACEPLAN_OSA_DATA"
 
 
-class OsaReadError(ValueError):
-    """A file could not be read; the message names the file and line."""
+class OsaReadError(InputError):
+    """A file could not be read; the message names the file and line.
+
+    The house's bad-input error (:class:`spaceplan.errors.InputError`),
+    so the CLI reports it in one line and exits 1.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(None, None, message)
 
 
 class RuleType(IntEnum):

@@ -11,14 +11,13 @@ from matplotlib.patches import Patch
 
 from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, t
-from spaceplan.plot.floorplan import room_functions
-from spaceplan.plot.style import (
+from spaceplan.layout import (
     CATEGORIES,
     category_label,
-    check_glyphs,
-    drawing_context,
     room_category,
+    room_functions,
 )
+from spaceplan.plot.style import check_glyphs, drawing_context
 from spaceplan.solution import Candidate
 
 #: Stack order: resident activity at the bottom, so the share tick reads

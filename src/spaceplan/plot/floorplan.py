@@ -1,8 +1,7 @@
 """Floor plans: room outlines filled by category, labelled with functions.
 
-Rooms are drawn from their polygons. A floor whose rooms have no polygon
-gets a schematic instead: a squarified block per room, its area equal to
-the room's, so sizes compare at a glance. Labels are fitted to the room;
+Rooms are drawn from their polygons, or as the schematic blocks of
+:func:`spaceplan.layout.floor_shapes`. Labels are fitted to the room;
 a room too small for its label shows only its number (or nothing) and is
 listed under the panel instead.
 """
@@ -11,140 +10,30 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
-from shapely.geometry import LineString, Polygon, box
+from shapely.geometry import LineString, Polygon
 from shapely.ops import polylabel
 
 from spaceplan.data import Function, Room, Scenario
 from spaceplan.i18n import Lang, floor_name, function_name, t
-from spaceplan.plot.schedule import mark, plot_schedule
-from spaceplan.plot.style import (
+from spaceplan.layout import (
     CATEGORIES,
-    check_glyphs,
-    drawing_context,
+    floor_shapes,
     room_category,
+    room_functions,
 )
+from spaceplan.plot.schedule import mark, plot_schedule
+from spaceplan.plot.style import check_glyphs, drawing_context
 from spaceplan.solution import Candidate, Plan
 
 #: Label font sizes tried, largest first (points).
 FONT_SIZES = (8.0, 7.0, 6.0, 5.0)
 LINE = 1.22  # line height in font sizes
-#: Width ratio of the schematic block area.
-SCHEMATIC_ASPECT = 1.6
-
-
-@dataclass(frozen=True)
-class FloorShapes:
-    """The outlines of one floor, real or schematic, in metres."""
-
-    shapes: dict[str, Polygon]
-    schematic: frozenset[str]
-    note_at: tuple[float, float] | None = None
-
-
-def as_plan(plan: Plan | Candidate) -> Plan:
-    """A candidate's plan, or the plan itself."""
-    return plan.plan if isinstance(plan, Candidate) else plan
-
-
-def room_functions(
-    scenario: Scenario, plan: Plan | Candidate
-) -> dict[str, list[Function]]:
-    """Room id to the scenario functions placed there, in plan order."""
-    index = scenario.function_index
-    return {
-        room: [scenario.functions[index[f]] for f in funcs if f in index]
-        for room, funcs in as_plan(plan).room_functions.items()
-    }
-
-
-def _squarify(
-    sizes: Sequence[float], x: float, y: float, w: float, h: float
-) -> list[tuple[float, float, float, float]]:
-    """Squarified treemap of ``sizes`` (summing to ``w * h``)."""
-    rects: list[tuple[float, float, float, float]] = []
-    items = list(sizes)
-
-    def worst(row: list[float], side: float) -> float:
-        s = sum(row)
-        return max(
-            max(side * side * r / (s * s), s * s / (side * side * r))
-            for r in row
-        )
-
-    while items:
-        side = min(w, h)
-        row = [items[0]]
-        i = 1
-        while i < len(items) and worst([*row, items[i]], side) <= worst(
-            row, side
-        ):
-            row.append(items[i])
-            i += 1
-        total = sum(row)
-        if w >= h:
-            rw = total / h
-            yy = y
-            for r in row:
-                rects.append((x, yy, rw, r / rw))
-                yy += r / rw
-            x, w = x + rw, w - rw
-        else:
-            rh = total / w
-            xx = x
-            for r in row:
-                rects.append((xx, y, r / rh, rh))
-                xx += r / rh
-            y, h = y + rh, h - rh
-        items = items[i:]
-    return rects
-
-
-def _blocks(rooms: Sequence[Room], x0: float, y0: float) -> dict[str, Polygon]:
-    order = sorted(rooms, key=lambda r: (-r.area, r.id))
-    total = sum(r.area for r in order)
-    height = (total / SCHEMATIC_ASPECT) ** 0.5
-    width = total / height
-    rects = _squarify([r.area for r in order], x0, y0, width, height)
-    return {
-        r.id: box(x, y, x + w, y + h)
-        for r, (x, y, w, h) in zip(order, rects, strict=True)
-    }
-
-
-def floor_shapes(scenario: Scenario, floor: int) -> FloorShapes:
-    """Outlines of the rooms on ``floor``: polygons, else schematic blocks.
-
-    Rooms without a polygon on a floor that has some are laid out as
-    blocks to the right of the drawn ones.
-    """
-    rooms = [r for r in scenario.building.rooms if r.floor == floor]
-    drawn = {r.id: r.shape for r in rooms if r.shape is not None}
-    loose = [r for r in rooms if r.shape is None]
-    shapes: dict[str, Polygon] = {k: v for k, v in drawn.items() if v}
-    if not loose:
-        return FloorShapes(shapes, frozenset())
-    if shapes:
-        minx, miny, maxx, maxy = shapely.union_all(
-            list(shapes.values())
-        ).bounds
-        x0 = maxx + max(2.0, 0.08 * (maxx - minx))
-        y0 = miny
-    else:
-        x0 = y0 = 0.0
-    blocks = _blocks(loose, x0, y0)
-    top = max(b.bounds[3] for b in blocks.values())
-    shapes.update(blocks)
-    note = (x0, top) if drawn else None
-    return FloorShapes(shapes, frozenset(blocks), note)
-
-
 def _text_width(text: str) -> float:
     """Estimated width of ``text`` in font sizes (em)."""
     return sum(
@@ -271,10 +160,10 @@ def plot_floorplan(
         floor = scenario.building.floors[0]
     with drawing_context(font) as families:
         check_glyphs(labels_of(scenario, plan, lang), families)
-        return _draw_floor(scenario, plan, floor, lang, span, ax)
+        return draw_floor(scenario, plan, floor, lang, span, ax)
 
 
-def _draw_floor(
+def draw_floor(
     scenario: Scenario,
     plan: Plan | Candidate,
     floor: int,
@@ -282,6 +171,11 @@ def _draw_floor(
     span: tuple[float, float] | None,
     ax: Axes | None,
 ) -> Axes:
+    """:func:`plot_floorplan` without the font set-up and glyph check.
+
+    For sheets that draw several floors inside one
+    :func:`~spaceplan.plot.style.drawing_context`.
+    """
     geo = floor_shapes(scenario, floor)
     if not geo.shapes:
         raise ValueError(f"floor {floor} has no rooms.")
@@ -465,11 +359,7 @@ def _key_entry(room: Room, functions: Sequence[Function], lang: Lang) -> str:
         names = t(f"cat.{room_category(room, functions)}", lang)
     entry = f"{room.id}  {names}  {room.area:.1f} {t('unit.m2', lang)}"
     if len(functions) > 1:
-        entry += (
-            f"（{t('d.shared', lang)}）"
-            if lang == "zh"
-            else (f" ({t('d.shared', lang)})")
-        )
+        entry += t("d.shared_note", lang, shared=t("d.shared", lang))
     return entry
 
 
@@ -477,7 +367,7 @@ def _write_key(ax: Axes, key: list[str], lang: Lang) -> None:
     """List the rooms whose labels did not fit, under the panel."""
     per_col = 4
     cols = [key[i : i + per_col] for i in range(0, len(key), per_col)]
-    head = t("d.small_rooms", lang) + ("：" if lang == "zh" else ":")
+    head = t("d.small_rooms_head", lang, small=t("d.small_rooms", lang))
     ax.annotate(
         head,
         xy=(0.0, 0.0),

@@ -10,7 +10,7 @@ from matplotlib.patches import Rectangle
 
 from spaceplan.data import Function, Scenario
 from spaceplan.i18n import Lang, slot_group, slot_short, t
-from spaceplan.plot.style import CATEGORIES, function_category
+from spaceplan.layout import CATEGORIES, function_category
 
 #: Circled numbers tying a strip's rows to the names in a room's label.
 MARKS = "①②③④⑤⑥⑦⑧⑨⑩"

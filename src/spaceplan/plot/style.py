@@ -1,7 +1,9 @@
-"""Colours per room category, the CJK font set-up and the glyph check.
+"""The matplotlib style: the CJK font set-up and the glyph check.
+
+Colours per room category live in :mod:`spaceplan.layout`.
 
 Chinese labels render on a machine with no CJK font because the package
-ships a GB2312 subset of Noto Sans SC (``plot/fonts/``). It is registered
+ships a GB2312 subset of Noto Sans SC (``spaceplan/fonts/``). It is registered
 with matplotlib at plot time and put after DejaVu Sans in an explicit
 ``font.family`` list, so matplotlib falls back per glyph: Latin, digits
 and ``²`` come from DejaVu, hanzi from Noto Sans SC. A generic family
@@ -15,7 +17,6 @@ import os
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -23,13 +24,8 @@ from typing import Any, cast
 import matplotlib as mpl
 from matplotlib import font_manager as fm
 
-from spaceplan.data import Function, Room
-from spaceplan.i18n import Lang, t
+from spaceplan.layout import BUNDLED_FONT
 
-FONT_DIR = Path(__file__).parent / "fonts"
-#: The bundled font file and its family name.
-BUNDLED_FONT = FONT_DIR / "NotoSansSC-Subset.otf"
-BUNDLED_FAMILY = "Noto Sans SC"
 #: Environment variable naming a font file to use before the others.
 FONT_ENV = "SPACEPLAN_FONT"
 #: System CJK families used after the bundled one when matplotlib knows
@@ -42,74 +38,6 @@ SYSTEM_CJK = (
     "PingFang SC",
     "SimHei",
 )
-
-
-@dataclass(frozen=True)
-class CategoryStyle:
-    """How rooms of one drawn category look."""
-
-    key: str
-    fill: str
-    edge: str
-    strong: str
-    hatch: str | None = None
-    dxf_color: int = 7
-
-
-#: Drawn categories, in legend order. ``fill`` is pale so black labels
-#: read well; ``strong`` marks time slots in use and the comparison bars.
-CATEGORIES: dict[str, CategoryStyle] = {
-    c.key: c
-    for c in (
-        CategoryStyle("resident", "#fbd3a5", "#8a5a1f", "#e8892b", None, 30),
-        CategoryStyle("flexible", "#fcefa8", "#8a7a1f", "#e0c020", None, 50),
-        CategoryStyle("service", "#bcd4f6", "#2d5a9a", "#3d7bd9", None, 150),
-        CategoryStyle("office", "#d9cdea", "#5b4a80", "#8467b5", None, 200),
-        CategoryStyle("support", "#cde6d2", "#3f6e4a", "#4e9a5f", None, 90),
-        CategoryStyle("commercial", "#f5c2c2", "#8f3b3b", "#d05050", None, 10),
-        CategoryStyle("mixed", "#c9ebe6", "#2f6e66", "#3aa597", None, 130),
-        CategoryStyle("empty", "#ffffff", "#808080", "#b0b0b0", "..", 8),
-        CategoryStyle("circulation", "#ececec", "#909090", "#b8b8b8", None, 9),
-        CategoryStyle("plant", "#dcdcdc", "#808080", "#a0a0a0", "//", 8),
-        CategoryStyle(
-            "unavailable", "#c8c8c8", "#606060", "#909090", "xx", 252
-        ),
-    )
-}
-
-
-def function_category(function: Function) -> str:
-    """The drawn category of a function: ``flexible`` or its own."""
-    return "flexible" if function.flexible else function.category
-
-
-def room_category(room: Room, functions: Sequence[Function]) -> str:
-    """The drawn category of a room holding ``functions``.
-
-    One category when all functions share it (the flexible function
-    counts as resident when it shares a resident room), ``mixed`` when
-    they do not; rooms that host nothing are drawn by their kind.
-    """
-    if room.kind == "circulation":
-        return "circulation"
-    if room.kind == "service":
-        return "plant"
-    if room.kind == "unavailable":
-        return "unavailable"
-    if not functions:
-        return "empty"
-    cats = {function_category(f) for f in functions}
-    if cats == {"flexible"}:
-        return "flexible"
-    cats.discard("flexible")
-    if len(cats) == 1:
-        return cats.pop()
-    return "mixed"
-
-
-def category_label(key: str, lang: Lang = "zh") -> str:
-    """The legend word of a drawn category."""
-    return t(f"cat.{key}", lang)
 
 
 # --------------------------------------------------------------- fonts

@@ -10,14 +10,12 @@ failures (unknown, error) with a hollow circle.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
-
-from spaceplan.plot.style import drawing_context
 
 SOLVED = ("optimal", "feasible")
 
@@ -102,14 +100,25 @@ def plot_sweep(
     return ax
 
 
-def save_sweep_plot(
-    rows: Sequence[Mapping[str, Any]], path: str | Path, base_policy: str = ""
-) -> Path:
-    """Draw :func:`plot_sweep` into a PNG at ``path``."""
-    path = Path(path)
-    with drawing_context():
-        fig, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
-        plot_sweep(rows, ax=ax, base_policy=base_policy)
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-    return path
+def plot_sweep_sheet(
+    rows: Sequence[Mapping[str, Any]], base_policy: str = ""
+) -> Figure:
+    """:func:`plot_sweep` on a figure of its own.
+
+    Call inside :func:`~spaceplan.plot.style.drawing_context`.
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        As for :func:`plot_sweep`.
+    base_policy : str
+        The profile of rows without a ``policy`` column.
+
+    Returns
+    -------
+    Figure
+        An 8 × 4.8 in figure, not attached to pyplot.
+    """
+    fig = Figure(figsize=(8, 4.8), layout="constrained")
+    plot_sweep(rows, ax=fig.add_subplot(), base_policy=base_policy)
+    return fig

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import spaceplan
-from spaceplan.check import audit
+from spaceplan.check import audit, checked_candidate
 from spaceplan.data import Scenario
 from spaceplan.solution import (
     Candidate,
@@ -185,16 +185,14 @@ def _candidate(
             for f in problem.funcs
             if first.get(f.id) != mine.get(f.id)
         )
-    return Candidate(
-        id=_label(k),
+    return checked_candidate(
+        scenario,
+        plan,
+        _label(k),
+        found=found,
         objective=terms.value,
         bound=bound,
         objective_terms=terms.as_dict(),
-        assignments=plan.assignments,
-        rooms=ev.rooms,
-        empty_rooms=ev.empty_rooms,
-        metrics=ev.metrics,
-        checks=tuple(row.record() for row in found.rows),
         moved=moved,
     )
 

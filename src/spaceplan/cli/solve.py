@@ -4,6 +4,9 @@ Exit status (spec/formats.md §3): 0 a plan was found, 2 the scenario is
 infeasible (with a diagnosis), 3 no plan within the time limit, 1 bad
 input. Results go to stdout (a summary, or the result JSON with
 ``--json``); progress and messages to stderr.
+
+The solver, the reports and the drawings are imported inside the
+functions that use them, so that ``spaceplan --help`` starts fast.
 """
 
 from __future__ import annotations
@@ -11,23 +14,27 @@ from __future__ import annotations
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from spaceplan.data import Scenario
-from spaceplan.diagnose import diagnose_for_result
-from spaceplan.errors import InputError
-from spaceplan.fileio import write_text
-from spaceplan.i18n import LANGS, Lang, function_name, policy_title, t
-from spaceplan.progress import RichProgress
-from spaceplan.read import read_scenario
-from spaceplan.result_report import comparison_rows, result_markdown
-from spaceplan.solution import Result
-from spaceplan.solvers import REGISTRY, solve
-from spaceplan.solvers.config import preset_names
+from spaceplan.cli.command import SpaceplanCommand
+from spaceplan.cli.options import (
+    BAD_INPUT,
+    LazyChoice,
+    LazyHelpOption,
+    as_lang,
+    exit_codes,
+    json_option,
+    lang_option,
+    output_option,
+    quiet_option,
+)
+
+if TYPE_CHECKING:
+    from spaceplan.data import Scenario
+    from spaceplan.i18n import Lang
+    from spaceplan.solution import Result
 
 #: Exit status per result status.
 EXIT_STATUS = {"optimal": 0, "feasible": 0, "infeasible": 2, "unknown": 3}
@@ -59,6 +66,11 @@ def run_solve(
     font: str | None,
 ) -> int:
     """Solve, write the outputs, print the summary; return the exit code."""
+    # Imported here, not at the top: start-up speed (ortools, shapely).
+    from spaceplan.diagnose import diagnose_for_result
+    from spaceplan.progress import RichProgress
+    from spaceplan.solvers import solve
+
     if font is not None and drawings:
         _check_font(font)
     progress = None if quiet or as_json else RichProgress()
@@ -75,8 +87,8 @@ def run_solve(
     )
     written: list[Path] = []
     if outdir is not None:
-        written = write_outputs(
-            scenario, result, outdir, lang, drawings=drawings, font=font
+        written = _write_outputs(
+            scenario, result, outdir, lang, drawings, font
         )
     if as_json:
         click.echo(result.model_dump_json(indent=2))
@@ -85,31 +97,10 @@ def run_solve(
     return EXIT_STATUS[result.status]
 
 
-def write_outputs(
-    scenario: Scenario,
-    result: Result,
-    outdir: Path,
-    lang: Lang,
-    drawings: bool = True,
-    font: str | None = None,
-) -> list[Path]:
-    """Write result.json, report.md and the drawings into ``outdir``."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    written = [
-        write_text(
-            outdir / "result.json", result.model_dump_json(indent=2) + "\n"
-        ),
-        write_text(
-            outdir / "report.md", result_markdown(scenario, result, lang)
-        ),
-    ]
-    if drawings:
-        written += _write_drawings(scenario, result, outdir, lang, font)
-    return written
-
-
 def _check_font(font: str) -> None:
     """Refuse an unusable ``--font`` before any work or output."""
+    # Imported here, not at the top: start-up speed (matplotlib).
+    from spaceplan.errors import InputError
     from spaceplan.plot.style import FontError, font_families
 
     try:
@@ -118,34 +109,44 @@ def _check_font(font: str) -> None:
         raise InputError(font, "--font", str(exc)) from None
 
 
-def _write_drawings(
+def _write_outputs(
     scenario: Scenario,
     result: Result,
     outdir: Path,
     lang: Lang,
+    drawings: bool,
     font: str | None,
 ) -> list[Path]:
-    from spaceplan.plot.drawings import write_drawings
+    # Imported here, not at the top: start-up speed (matplotlib).
+    from spaceplan.errors import InputError
+    from spaceplan.export import write_outputs
     from spaceplan.plot.style import FontError
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            paths = write_drawings(
-                scenario, result, outdir, lang=lang, font=font
+            paths = write_outputs(
+                scenario, result, outdir, lang, drawings=drawings, font=font
             )
         except FontError as exc:
             raise InputError(font, "--font", str(exc)) from None
     for w in caught:
         if issubclass(w.category, UserWarning):
             click.echo(f"warning: {w.message}", err=True)
-    return list(paths)
+    return paths
 
 
 def print_summary(
     scenario: Scenario, result: Result, lang: Lang, written: list[Path]
 ) -> None:
     """A short summary table of the candidates on stdout."""
+    # Imported here, not at the top: start-up speed.
+    from rich.console import Console
+    from rich.table import Table
+
+    from spaceplan.i18n import function_name, policy_title, t
+    from spaceplan.report.solve import comparison_rows
+
     console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
     status = t(f"status.{result.status}", lang)
     console.print(
@@ -154,8 +155,7 @@ def print_summary(
     )
     console.print(
         f"{t('w.status', lang)}: {status}; "
-        f"{len(result.candidates)} "
-        + ("个方案" if lang == "zh" else "candidate(s)")
+        + t("cli.candidates", lang, n=len(result.candidates))
         + f"; {result.solve_seconds:.2f} s"
     )
     if result.candidates:
@@ -179,11 +179,25 @@ def print_summary(
     if written:
         folder = written[0].parent
         console.print(
-            ("已写出" if lang == "zh" else "Written")
-            + f" {len(written)} "
-            + ("个文件到" if lang == "zh" else "files to")
-            + f" {folder}"
+            t("cli.written", lang, n=len(written), folder=folder)
         )
+
+
+def _solver_names() -> list[str]:
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.solvers import REGISTRY
+
+    return sorted(REGISTRY)
+
+
+def _config_help() -> str:
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.solvers.config import preset_names
+
+    return (
+        "Solver preset from solver_configs/cpsat/ "
+        f"({', '.join(preset_names()) or 'default'}) or a .toml path."
+    )
 
 
 _OPTIONS = [
@@ -196,24 +210,26 @@ _OPTIONS = [
                  "worker count)."),
     click.option("--workers", type=click.IntRange(1, 64),
                  help="CP-SAT worker threads (default: the preset's)."),
-    click.option("--config", type=str, default=None,
-                 help="Solver preset from solver_configs/cpsat/ "
-                 f"({', '.join(preset_names()) or 'default'}) or a "
-                 ".toml path."),
-    click.option("--solver", type=click.Choice(sorted(REGISTRY)),
+    click.option("--config", type=str, default=None, cls=LazyHelpOption,
+                 help_from=_config_help),
+    click.option("--solver", type=LazyChoice(_solver_names),
                  default="cpsat", show_default=True,
                  help="Solver backend."),
-    click.option("--json", "as_json", is_flag=True,
-                 help="Print result.json on stdout instead of a summary."),
-    click.option("--quiet", "-q", is_flag=True,
-                 help="No summary and no progress."),
-    click.option("--lang", type=click.Choice(LANGS), default="zh",
-                 show_default=True, help="Language of reports and drawings."),
+    json_option("Print result.json on stdout instead of a summary."),
+    quiet_option("No summary and no progress."),
+    lang_option("Language of reports and drawings."),
     click.option("--no-drawings", is_flag=True,
                  help="Write result.json and report.md only."),
     click.option("--font", type=click.Path(exists=True, dir_okay=False),
                  default=None, help="A font file for drawings."),
 ]
+
+_EXIT_CODES = exit_codes(
+    (0, "a plan was found"),
+    BAD_INPUT,
+    (2, "the scenario is infeasible (the diagnosis says why)"),
+    (3, "no plan within the time limit"),
+)
 
 
 def _with_options(func: Any) -> Any:
@@ -222,14 +238,20 @@ def _with_options(func: Any) -> Any:
     return func
 
 
-@click.command()
+@click.command("solve", cls=SpaceplanCommand, epilog=_EXIT_CODES)
 @click.argument("scenario", type=click.Path())
-@click.option("-o", "--out", "outdir", type=click.Path(file_okay=False),
-              default=None,
-              help="Folder for result.json, the report and drawings.")
+@output_option(
+    "Folder for result.json, the report and drawings.",
+    dest="outdir",
+    type=click.Path(file_okay=False),
+    default=None,
+)
 @_with_options
 def solve_command(scenario: str, outdir: str | None, **opts: Any) -> None:
     """Find the best compliant plans for SCENARIO."""
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.read import read_scenario
+
     sc = read_scenario(scenario)
     code = run_solve(
         sc,
@@ -239,18 +261,28 @@ def solve_command(scenario: str, outdir: str | None, **opts: Any) -> None:
     sys.exit(code)
 
 
-@click.command()
-@click.option("-o", "--out", "outdir", type=click.Path(file_okay=False),
-              default="spaceplan-demo", show_default=True,
-              help="Folder for the outputs.")
+@click.command("demo", cls=SpaceplanCommand, epilog=_EXIT_CODES)
+@output_option(
+    "Folder for the outputs.",
+    dest="outdir",
+    type=click.Path(file_okay=False),
+    default="spaceplan-demo",
+    show_default=True,
+)
 @_with_options
 def demo_command(outdir: str, **opts: Any) -> None:
     """Solve a bundled example (a renovated office building)."""
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.errors import InputError
+    from spaceplan.read import read_scenario
+
     path = examples_dir() / DEMO_EXAMPLE
     if not path.is_file():
-        raise click.ClickException(
+        raise InputError(
+            None,
+            None,
             f"the bundled example is missing at {path}; run from a "
-            "checkout installed with `pip install -e .`"
+            "checkout installed with `pip install -e .`",
         )
     sc = read_scenario(path)
     click.echo(f"spaceplan demo: {path}", err=True)
@@ -259,6 +291,6 @@ def demo_command(outdir: str, **opts: Any) -> None:
 
 
 def _solve_kwargs(opts: dict[str, Any]) -> dict[str, Any]:
-    lang: Lang = opts.pop("lang")
+    lang: Lang = as_lang(opts.pop("lang"))
     drawings = not opts.pop("no_drawings")
     return {**opts, "lang": lang, "drawings": drawings}

@@ -3,15 +3,14 @@
 Every report is built from an :class:`~spaceplan.check.Audit` (the
 checker's verdict, rule by rule) and the plan's own measurements
 (:func:`~spaceplan.solution.evaluate_plan`); nothing here decides
-compliance. The functions take one plan; a comparison of several
-candidates can be built on top of them.
+compliance. A candidate of a result brings its verdict with it (its
+``checks``), so it is never checked again here. The functions take one
+plan; :mod:`spaceplan.report.solve` puts a whole result together.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from rich.table import Table
@@ -20,84 +19,78 @@ from rich.text import Text
 from spaceplan import __version__, rules
 from spaceplan.check import FUNCTION_RULES, Audit, Row, audit
 from spaceplan.data import Scenario
-from spaceplan.fileio import write_text
 from spaceplan.i18n import Lang, function_name, policy_title, t
+from spaceplan.report.wording import (
+    accounting_lines,
+    format_margin,
+    format_value,
+    target_arithmetic,
+    verdict_line,
+    verdict_word,
+)
 from spaceplan.solution import Candidate, Plan, PlanEvaluation, evaluate_plan
 
 #: Rules the documents state but spaceplan cannot check from a plan.
 NOT_CHECKED = ("open_hours",)
-
-# ------------------------------------------------------------ formatting
-
-_AREA_RULES = ("area_target", "min_area")
-
-
-def format_value(rule: str, value: float | str | None) -> str:
-    """A required or achieved value as the report shows it.
-
-    Parameters
-    ----------
-    rule
-        The rule id of the row (areas and shares get their units).
-    value
-        The row's value.
-
-    Returns
-    -------
-    str
-        ``"1,260.00 m²"``, ``"61.5%"``, the text itself, or ``"—"``.
-    """
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    if rule == "resident_share":
-        return f"{value:.1%}"
-    if rule in _AREA_RULES:
-        return f"{value:,.2f} m²"
-    return f"{value:g}"
-
-
-def format_margin(rule: str, margin: float | None) -> str:
-    """A row's margin: m² for areas, percentage points for shares."""
-    if margin is None:
-        return ""
-    if rule == "resident_share":
-        return f"{margin * 100:+.1f} pp"
-    return f"{margin:+,.2f} m²"
-
-
-def _verdict_word(passed: bool, lang: Lang) -> str:
-    return t("w.pass" if passed else "w.fail", lang)
-
-
-def verdict_line(audit_: Audit, lang: Lang = "zh") -> str:
-    """One line: compliant, or how many rules the plan breaks.
-
-    Parameters
-    ----------
-    audit_
-        The checker's audit of the plan.
-    lang
-        ``"zh"`` or ``"en"``.
-
-    Returns
-    -------
-    str
-        E.g. ``"不符合：3 项未通过"`` or ``"compliant"``.
-    """
-    if audit_.compliant:
-        return t("w.compliant", lang)
-    n = len(audit_.violations)
-    sep = "：" if lang == "zh" else ": "
-    words = t("rep.violations_n", lang)
-    return f"{t('w.noncompliant', lang)}{sep}{n} {words}"
 
 
 def _unpack(plan: Plan | Candidate) -> tuple[Plan, str | None]:
     if isinstance(plan, Candidate):
         return plan.plan, plan.id
     return plan, None
+
+
+def plan_audit(
+    scenario: Scenario, plan: Plan | Candidate, audit_: Audit | None = None
+) -> Audit:
+    """The checker's verdict on ``plan``, checking only when none is known.
+
+    Parameters
+    ----------
+    scenario
+        The resolved scenario.
+    plan
+        A plan, or a candidate that carries its checks.
+    audit_
+        The audit when the caller has it.
+
+    Returns
+    -------
+    Audit
+        ``audit_``; else the candidate's own check records as rows (the
+        function and room of a row come from its subject, ``f`` or
+        ``f@room``, and the plan); else the checker's audit of the plan.
+    """
+    if audit_ is not None:
+        return audit_
+    if not isinstance(plan, Candidate) or not plan.checks:
+        return audit(scenario, _unpack(plan)[0])
+    placed = plan.plan.function_rooms
+    out = Audit()
+    for rec in plan.checks:
+        function: str | None = None
+        room: str | None = None
+        if rec.subject != "facility":
+            function, _, room_id = rec.subject.partition("@")
+            if room_id:
+                room = room_id
+            elif rec.rule == "placed":
+                room = next(iter(placed.get(function, ())), None)
+        out.add(
+            Row(
+                rec.rule,
+                rec.subject,
+                rec.source,
+                rec.required,
+                rec.achieved,
+                rec.passed,
+                rec.description,
+                margin=rec.margin,
+                function=function,
+                room=room,
+            )
+        )
+    return out
 
 
 def _function_label(scenario: Scenario, row: Row, lang: Lang) -> str:
@@ -114,53 +107,6 @@ def _split(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
     return facility, functions
 
 
-# ----------------------------------------------------------- area target
-
-
-def target_arithmetic(scenario: Scenario, lang: Lang = "zh") -> str:
-    """The area target worked out in one line.
-
-    Parameters
-    ----------
-    scenario
-        The resolved scenario (profile and households).
-    lang
-        ``"zh"`` or ``"en"``.
-
-    Returns
-    -------
-    str
-        E.g. ``"30 m² / 100 households × 4,200 households = 1,260.00 m²;
-        minimum 300.00 m²; target max(...) = 1,260.00 m²"``.
-    """
-    rule = scenario.policy.area_target
-    target = rules.area_target(scenario.policy, scenario.community)
-    if target.binding == "none":
-        return t("rep.no_target", lang)
-    hh = scenario.community.households
-    terms = []
-    if target.per_household_units is not None:
-        per = rule.per_100_households
-        value = rules.to_m2(target.per_household_units)
-        terms.append(
-            f"{per:g} m²/100户 × {hh:,}户 = {value:,.2f} m²"
-            if lang == "zh"
-            else f"{per:g} m² per 100 households × {hh:,} households "
-            f"= {value:,.2f} m²"
-        )
-    if target.minimum_units is not None:
-        value = rules.to_m2(target.minimum_units)
-        terms.append(
-            f"最低 {value:,.2f} m²"
-            if lang == "zh"
-            else f"minimum {value:,.2f} m²"
-        )
-    text = "; ".join(terms)
-    if len(terms) > 1:
-        text += f" → {t('rep.binds', lang)}: {target.m2:,.2f} m²"
-    return text
-
-
 def _facility_arithmetic(
     scenario: Scenario, ev: PlanEvaluation, lang: Lang
 ) -> str:
@@ -169,18 +115,6 @@ def _facility_arithmetic(
     if scenario.policy.accounting.circulation == "include":
         text += f" + {t('rep.circulation', lang)} {ev.metrics.circulation_area:g}"
     return f"{text} = {ev.metrics.facility_area:,.2f} m²"
-
-
-def accounting_lines(scenario: Scenario, lang: Lang = "zh") -> list[str]:
-    """The accounting the profile uses, in words, one item a line."""
-    acc = scenario.policy.accounting
-    cats = ", ".join(t(f"cat.{c}", lang) for c in acc.resident_categories)
-    return [
-        t(f"acc.circ.{acc.circulation}", lang),
-        t(f"acc.{acc.shared_rooms}", lang),
-        f"{t('rep.resident_categories', lang)}: {cats}",
-        f"{t('w.source', lang)}: {acc.source}",
-    ]
 
 
 # ------------------------------------------------------------------ JSON
@@ -201,7 +135,8 @@ def compliance_json(
     plan
         The plan, or a candidate of a result.
     audit_
-        The checker's audit of ``plan``; computed when None.
+        The checker's audit of ``plan``; when None, a candidate's own
+        checks, else the checker's audit now.
     lang
         Language of the words (accounting, arithmetic); rule
         descriptions are the checker's.
@@ -215,7 +150,7 @@ def compliance_json(
         ``not_checked``.
     """
     the_plan, cand_id = _unpack(plan)
-    result = audit(scenario, the_plan) if audit_ is None else audit_
+    result = plan_audit(scenario, plan, audit_)
     ev = evaluate_plan(scenario, the_plan)
     policy = scenario.policy
     target = rules.area_target(policy, scenario.community)
@@ -297,7 +232,7 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def _row_cells(row: Row, lang: Lang) -> list[str]:
-    word = _verdict_word(row.passed, lang)
+    word = verdict_word(row.passed, lang)
     return [
         format_value(row.rule, row.required),
         format_value(row.rule, row.achieved),
@@ -322,7 +257,8 @@ def compliance_markdown(
     plan
         The plan, or a candidate of a result.
     audit_
-        The checker's audit of ``plan``; computed when None.
+        The checker's audit of ``plan``; when None, a candidate's own
+        checks, else the checker's audit now.
     lang
         ``"zh"`` (default) or ``"en"``.
 
@@ -335,7 +271,7 @@ def compliance_markdown(
         in and out of the facility, and the rules not checked.
     """
     the_plan, cand_id = _unpack(plan)
-    result = audit(scenario, the_plan) if audit_ is None else audit_
+    result = plan_audit(scenario, plan, audit_)
     ev = evaluate_plan(scenario, the_plan)
     policy = scenario.policy
     head = f"# {t('rep.title', lang)}: {scenario.name}"
@@ -499,48 +435,8 @@ def compliance_table(
             format_value(row.rule, row.required),
             format_value(row.rule, row.achieved),
             format_margin(row.rule, row.margin),
-            Text(_verdict_word(row.passed, lang), style=style or "green"),
+            Text(verdict_word(row.passed, lang), style=style or "green"),
             row.source,
             style=style or None,
         )
     return table
-
-
-# ----------------------------------------------------------------- files
-
-
-def write_report(
-    path: str | Path,
-    scenario: Scenario,
-    plan: Plan | Candidate,
-    audit_: Audit | None = None,
-    lang: Lang = "zh",
-) -> list[Path]:
-    """Write the report atomically: Markdown, or JSON for a ``.json`` name.
-
-    Parameters
-    ----------
-    path
-        Where to write. A name ending in ``.json`` gets the JSON report
-        only; any other name gets the Markdown report and, beside it, the
-        JSON report with the suffix ``.json``.
-    scenario, plan, audit_, lang
-        As for :func:`compliance_markdown`.
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
-    path = Path(path)
-    the_plan, _ = _unpack(plan)
-    result = audit(scenario, the_plan) if audit_ is None else audit_
-    data = compliance_json(scenario, plan, result, lang)
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if path.suffix.lower() == ".json":
-        return [write_text(path, text)]
-    md = compliance_markdown(scenario, plan, result, lang)
-    return [
-        write_text(path, md),
-        write_text(path.with_suffix(".json"), text),
-    ]

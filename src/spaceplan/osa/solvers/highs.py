@@ -3,8 +3,9 @@
 The same rows as the CP-SAT model (:func:`build_formulation`), given to
 HiGHS's branch-and-cut.  Its dual bound is often the stronger one on the
 Nottingham instances; its primal side gains from the greedy warm start.
-:class:`SubMip` keeps the same MIP loaded for the LNS of the CP-SAT
-back-end, which re-solves it with most entities fixed.
+:class:`SubMip` keeps the same MIP loaded for the LNS
+(:mod:`spaceplan.osa.solvers.lns`), which re-solves it with most entities
+fixed.
 """
 
 from __future__ import annotations
@@ -19,16 +20,15 @@ import highspy
 import numpy as np
 
 from spaceplan.osa.evaluate import AwayFrom, evaluate
-from spaceplan.osa.read import Instance
-from spaceplan.solvers.highs import HighsClock, new_highs
-from spaceplan.solvers.osa import (
+from spaceplan.osa.formulation import (
     Formulation,
-    OsaResult,
-    Status,
     build_formulation,
     trivial_bound,
 )
-from spaceplan.solvers.osa.greedy import solve_greedy
+from spaceplan.osa.read import Instance
+from spaceplan.osa.solvers.greedy import solve_greedy
+from spaceplan.osa.solvers.result import OsaResult, Status
+from spaceplan.solvers.highs import HighsClock, new_highs
 
 __all__ = ["SubMip", "lp_bound", "solve_highs"]
 

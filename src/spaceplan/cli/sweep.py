@@ -8,42 +8,44 @@ to ``OUTDIR/sweep.png``.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
+
+from spaceplan.cli.command import SpaceplanCommand
+from spaceplan.cli.options import (
+    BAD_INPUT,
+    exit_codes,
+    json_option,
+    lang_option,
+    output_option,
+    quiet_option,
 )
-from rich.table import Table
 
-from spaceplan import sweep as sw
-from spaceplan.errors import InputError
+if TYPE_CHECKING:
+    from rich.table import Table
 
-
-def _fail(err: InputError) -> None:
-    click.echo(f"error: {' '.join(str(err).split())}", err=True)
-    sys.exit(1)
+    from spaceplan import sweep as sw
 
 
 class _Best:
     """The best run so far, for the progress bar."""
 
     def __init__(self, by_households: bool) -> None:
+        # Imported here, not at the top: start-up speed.
+        from spaceplan.sweep import SOLVED
+
+        self.solved = SOLVED
         self.by_households = by_households
         self.key: float | None = None
         self.text = "best: —"
         self.failed = 0
 
     def update(self, row: dict[str, Any]) -> str:
-        if row.get("status") not in sw.SOLVED:
+        if row.get("status") not in self.solved:
             self.failed += row.get("status") != "unknown"
             return self.words()
         if self.by_households:
@@ -62,7 +64,11 @@ class _Best:
         return f"{self.text}; infeasible/errors {self.failed}"
 
 
-@click.command("sweep")
+@click.command(
+    "sweep",
+    cls=SpaceplanCommand,
+    epilog=exit_codes((0, "every run was made (or found done)"), BAD_INPUT),
+)
 @click.argument("scenario")
 @click.option(
     "--vary",
@@ -73,7 +79,7 @@ class _Best:
     "policy=a,b, rooms=a.csv,b.csv, option.time_limit=5,10, "
     "option.seed=0,1. Repeat for a grid.",
 )
-@click.option("-o", "--output", "outdir", required=True, help="Folder.")
+@output_option("Folder.", dest="outdir", required=True)
 @click.option(
     "--processes",
     type=click.IntRange(min=1),
@@ -102,6 +108,9 @@ class _Best:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--no-plot", is_flag=True, help="Do not draw sweep.png.")
+@json_option("Print the summary (one entry per profile) as JSON.")
+@quiet_option("No progress, no summary, no notes.")
+@lang_option()
 def sweep(
     scenario: str,
     vary_specs: tuple[str, ...],
@@ -113,40 +122,51 @@ def sweep(
     seed: int,
     no_progress: bool,
     no_plot: bool,
+    as_json: bool,
+    quiet: bool,
+    lang: str,
 ) -> None:
     """Solve SCENARIO for every combination of the --vary values."""
-    try:
-        varies = sw.parse_varies(vary_specs)
-        outcome = _run(
-            scenario,
-            varies,
-            outdir,
-            sw.SweepSettings(time_limit, seed, workers_per_run),
-            processes,
-            scheduler,
-            show=not no_progress,
-        )
-    except InputError as err:
-        _fail(err)
-        return
-    base = _base_policy(scenario)
-    # Piped output gets a fixed width, wide enough for profile ids.
-    width = None if sys.stdout.isatty() else 120
-    console = Console(file=sys.stdout, highlight=False, width=width)
-    console.print(_summary_table(outcome, base))
-    click.echo(
-        f"{len(outcome.rows)} runs in {outcome.path} ({outcome.ran} run "
-        f"now, {outcome.skipped} already there) in "
-        f"{outcome.seconds:,.1f} s",
-        err=True,
-    )
-    if not no_plot and outcome.rows:
-        from spaceplan.plot.sweep import save_sweep_plot
+    # Imported here, not at the top: start-up speed (ortools, shapely).
+    from rich.console import Console
 
-        png = save_sweep_plot(
+    from spaceplan import sweep as sw
+
+    varies = sw.parse_varies(vary_specs)
+    outcome = _run(
+        scenario,
+        varies,
+        outdir,
+        sw.SweepSettings(time_limit, seed, workers_per_run),
+        processes,
+        scheduler,
+        show=not (no_progress or quiet or as_json),
+    )
+    base = _base_policy(scenario)
+    if as_json:
+        summary = sw.largest_served(outcome.rows, base)
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    elif not quiet:
+        # Piped output gets a fixed width, wide enough for profile ids.
+        width = None if sys.stdout.isatty() else 120
+        console = Console(file=sys.stdout, highlight=False, width=width)
+        console.print(_summary_table(outcome, base))
+    if not quiet:
+        click.echo(
+            f"{len(outcome.rows)} runs in {outcome.path} ({outcome.ran} run "
+            f"now, {outcome.skipped} already there) in "
+            f"{outcome.seconds:,.1f} s",
+            err=True,
+        )
+    if not no_plot and outcome.rows:
+        # Imported here, not at the top: start-up speed (matplotlib).
+        from spaceplan.export import write_sweep_plot
+
+        png = write_sweep_plot(
             outcome.rows, Path(outdir) / "sweep.png", base_policy=base
         )
-        click.echo(f"wrote {png}", err=True)
+        if not quiet:
+            click.echo(f"wrote {png}", err=True)
 
 
 def _run(
@@ -158,6 +178,20 @@ def _run(
     scheduler: str | None,
     show: bool,
 ) -> sw.SweepOutcome:
+    # Imported here, not at the top: start-up speed.
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from spaceplan import sweep as sw
+    from spaceplan.errors import InputError
+
     if processes is not None and scheduler is not None:
         raise InputError(
             None, "--processes", "cannot be used with --scheduler"
@@ -204,6 +238,8 @@ def _run(
 
 
 def _base_policy(scenario: str) -> str:
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.errors import InputError
     from spaceplan.read import load_mapping
 
     try:
@@ -213,6 +249,11 @@ def _base_policy(scenario: str) -> str:
 
 
 def _summary_table(outcome: sw.SweepOutcome, base: str) -> Table:
+    # Imported here, not at the top: start-up speed.
+    from rich.table import Table
+
+    from spaceplan import sweep as sw
+
     table = Table(title="Largest household count served under each profile")
     for name in (
         "profile",
@@ -238,6 +279,3 @@ def _summary_table(outcome: sw.SweepOutcome, base: str) -> Table:
         )
     return table
 
-
-if __name__ == "__main__":
-    sweep()

@@ -2,21 +2,68 @@
 
 ``bench`` is a click group: run on its own it solves the generated
 community instances; other studies hang under it (``spaceplan bench
-osa``) when their module is installed.
+osa``, from :mod:`spaceplan.osa.cli`) and are imported only when named.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from spaceplan.bench.generate import SIZES
-from spaceplan.bench.run import Row, run_study
-from spaceplan.osa.cli import osa
+from spaceplan.cli.command import SpaceplanGroup
+from spaceplan.cli.options import (
+    BAD_INPUT,
+    LazyHelpOption,
+    exit_codes,
+    output_option,
+)
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from spaceplan.bench.run import Row
+
+#: The studies under ``bench``: name to "module:command".
+STUDIES = {"osa": "spaceplan.osa.cli:osa"}
+
+
+class _Studies(SpaceplanGroup):
+    """A group whose subcommands are imported when first named.
+
+    ``spaceplan --help`` then never imports a study (start-up speed).
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """The studies, and any command added by hand."""
+        return sorted({*STUDIES, *super().list_commands(ctx)})
+
+    def get_command(
+        self, ctx: click.Context, cmd_name: str
+    ) -> click.Command | None:
+        """The study ``cmd_name``, imported now."""
+        if cmd_name in STUDIES and cmd_name not in self.commands:
+            module, _, name = STUDIES[cmd_name].partition(":")
+            try:
+                command = getattr(importlib.import_module(module), name)
+            except ModuleNotFoundError as exc:
+                # A study that is not installed is not offered; a study
+                # that fails to import for another reason says so.
+                if not module.startswith(exc.name or "\0"):
+                    raise
+                return None
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+def _sizes_help() -> str:
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.bench.generate import SIZES
+
+    return "Instance sizes, comma-separated: " + ", ".join(SIZES) + "."
 
 
 def _split(value: str) -> list[str]:
@@ -38,6 +85,9 @@ def _fmt(value: float | None) -> str:
 
 def summary_table(rows: Sequence[Row]) -> Table:
     """The rows as a table, one line per solve."""
+    # Imported here, not at the top: start-up speed.
+    from rich.table import Table
+
     table = Table(title="spaceplan bench")
     for name in (
         "instance", "solver", "status", "objective", "bound", "gap",
@@ -54,7 +104,7 @@ def summary_table(rows: Sequence[Row]) -> Table:
             "" if r.gap is None else f"{r.gap:.2%}",
             f"{r.seconds:.2f}",
             {True: "yes", False: "NO", None: ""}[r.checker_passed],
-            f"{r.peak_rss_mb:.0f}",
+            "" if r.peak_rss_mb is None else f"{r.peak_rss_mb:.0f}",
         )
     return table
 
@@ -91,12 +141,18 @@ def ratio_lines(rows: Sequence[Row], ours: str = "cpsat") -> list[str]:
     return lines
 
 
-@click.group(invoke_without_command=True)
+@click.group(
+    "bench",
+    cls=_Studies,
+    invoke_without_command=True,
+    epilog=exit_codes((0, "every solve ran"), BAD_INPUT),
+)
 @click.option(
     "--sizes",
     default="S,M,L,XL",
     show_default=True,
-    help="Instance sizes, comma-separated: " + ", ".join(SIZES) + ".",
+    cls=LazyHelpOption,
+    help_from=_sizes_help,
 )
 @click.option(
     "--solvers",
@@ -131,12 +187,10 @@ def ratio_lines(rows: Sequence[Row], ours: str = "cpsat") -> list[str]:
     show_default=True,
     help="Threads per solve.",
 )
-@click.option(
-    "-o",
-    "--output",
+@output_option(
+    "Folder of the CSV files.",
     default="benchmarks/results",
     show_default=True,
-    help="Folder of the CSV files.",
 )
 @click.option(
     "--name",
@@ -163,6 +217,12 @@ def bench(
     """
     if ctx.invoked_subcommand is not None:
         return
+    # Imported here, not at the top: start-up speed (ortools, shapely).
+    from rich.console import Console
+
+    from spaceplan.bench.generate import SIZES
+    from spaceplan.bench.run import run_study
+
     size_list = _split(sizes)
     unknown = [s for s in size_list if s not in SIZES]
     if unknown:
@@ -195,5 +255,3 @@ def bench(
         click.echo(line)
     click.echo(f"wrote {out}", err=True)
 
-
-bench.add_command(osa)

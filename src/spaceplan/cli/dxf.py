@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from spaceplan.errors import InputError
+from spaceplan.cli.command import SpaceplanCommand
+from spaceplan.cli.options import (
+    BAD_INPUT,
+    exit_codes,
+    json_option,
+    lang_option,
+    output_option,
+    quiet_option,
+)
 from spaceplan.fileio import write_text
 
 
-@click.command("import-dxf")
+@click.command(
+    "import-dxf",
+    cls=SpaceplanCommand,
+    epilog=exit_codes((0, "the room list was written"), BAD_INPUT),
+)
 @click.argument("drawing", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--layer",
@@ -48,13 +61,14 @@ from spaceplan.fileio import write_text
     default=None,
     help="Text encoding of an old drawing whose header is wrong, e.g. gbk.",
 )
-@click.option(
-    "-o",
-    "--output",
+@output_option(
+    "YAML file to write (a `rooms:` list).",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="YAML file to write (a `rooms:` list).",
 )
+@json_option("Print what was read as JSON.")
+@quiet_option("Print nothing but errors.")
+@lang_option()
 def import_dxf(
     drawing: Path,
     layer: str,
@@ -64,6 +78,9 @@ def import_dxf(
     floor_from_layer: str | None,
     encoding: str | None,
     output: Path,
+    as_json: bool,
+    quiet: bool,
+    lang: str,
 ) -> None:
     """Read room outlines and labels from DRAWING (DXF) into a room list.
 
@@ -71,25 +88,35 @@ def import_dxf(
     text inside a room gives its number (e.g. R101, 101) and name.
     Kinds and tags are left for you to add.
     """
-    from spaceplan.dxf import read_dxf_rooms, rooms_yaml
+    # Imported here, not at the top: start-up speed (ezdxf, shapely).
+    from spaceplan.dxf.read import read_dxf_rooms, rooms_yaml
 
-    try:
-        rooms = read_dxf_rooms(
-            drawing,
-            layer,
-            units=units,
-            floor=floor,
-            floor_from_layer=floor_from_layer,
-            encoding=encoding,
-            text_layer=text_layer,
-        )
-    except InputError as err:
-        raise click.ClickException(str(err)) from None
+    rooms = read_dxf_rooms(
+        drawing,
+        layer,
+        units=units,
+        floor=floor,
+        floor_from_layer=floor_from_layer,
+        encoding=encoding,
+        text_layer=text_layer,
+    )
     source = f"{drawing.name}, layer {layer}"
     write_text(output, rooms_yaml(rooms, source))
     unnamed = sum(r.id.startswith("ROOM-") for r in rooms)
     floors = sorted({r.floor for r in rooms})
     total = sum(r.area for r in rooms)
+    if as_json:
+        found = {
+            "rooms": len(rooms),
+            "floors": floors,
+            "area_m2": round(total, 2),
+            "unnamed": unnamed,
+            "output": str(output),
+        }
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if quiet:
+        return
     click.echo(
         f"{len(rooms)} rooms on floor(s) {', '.join(map(str, floors))}, "
         f"{total:,.1f} m² in all -> {output}"

@@ -14,8 +14,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from spaceplan.osa.evaluate import AwayFrom, evaluate, rule_violated
+from spaceplan.osa.formulation import allowed_rooms
 from spaceplan.osa.read import CENTI, Instance, Rule, RuleType
-from spaceplan.solvers.osa import OsaResult, Status, allowed_rooms
+from spaceplan.osa.solvers.result import OsaResult, Status
 
 __all__ = ["solve_greedy"]
 

@@ -15,7 +15,7 @@ says that every room takes one convex combination of its patterns::
 beside every row of the compact model (kept: they still carry the pair
 rules and the floors), except the rows of soft SAMEROOM, NOTSAMEROOM
 and CAPACITY rules, which the patterns are charged for instead (see
-:class:`_Charges`): a pattern pays half a SAMEROOM rule's weight when it
+:class:`Charges`): a pattern pays half a SAMEROOM rule's weight when it
 holds one of the pair without the other.  The over-use of a fractional room is then
 the average over-use of whole patterns, not the over-use of an average
 load, which is what closes bin-packing gaps, and a pair split across
@@ -49,18 +49,26 @@ import highspy
 import numpy as np
 
 from spaceplan.osa.evaluate import AwayFrom, evaluate
-from spaceplan.osa.read import Instance, RuleType
-from spaceplan.solvers.highs import HighsClock, new_highs
-from spaceplan.solvers.osa import (
+from spaceplan.osa.formulation import (
+    Components,
     Formulation,
-    _Components,
     build_formulation,
     hard_subjects,
     same_room_groups,
     trivial_bound,
 )
+from spaceplan.osa.read import Instance, RuleType
+from spaceplan.osa.solvers.anneal import anneal
+from spaceplan.osa.solvers.greedy import solve_greedy
+from spaceplan.solvers.highs import HighsClock, new_highs
 
 __all__ = [
+    "CHECK_AT",
+    "CHECK_ROUNDS",
+    "HOPELESS",
+    "KNOWN_AT",
+    "Charges",
+    "Master",
     "PatternBound",
     "PatternPlan",
     "pattern_bound",
@@ -74,9 +82,9 @@ _RC_EPS = 1e-6
 #: and over-use rows (a pattern's over-use is at least each of them) and
 #: the hard not-sharing rows (no pattern breaks one).
 _IMPLIED = frozenset({"space", "space0", "lonely"})
-#: Row tags of the rules that patterns can charge (see _Charges).
+#: Row tags of the rules that patterns can charge (see Charges).
 _CHARGED = frozenset({"sameroom", "notsameroom", "cap"})
-#: Soft (NOT)SAMEROOM rules are charged in the patterns (see _Charges)
+#: Soft (NOT)SAMEROOM rules are charged in the patterns (see Charges)
 #: while they link at most this many units together (the pricing
 #: enumerates every web's subsets); a rule that would make a larger web
 #: keeps its compact rows.
@@ -94,7 +102,7 @@ _SMOOTHING = 0.7
 _CLOSE = 0.01
 #: In :func:`pattern_plan`, column generation gives up when, after this
 #: share of its time, the gap between master and bound is still over
-#: ``_HOPELESS`` of the master value: p000_n000 was over 1.0 and had not
+#: ``HOPELESS`` of the master value: p000_n000 was over 1.0 and had not
 #: converged after 145 s (gap 0.32), time that CP-SAT and the LNS put to
 #: better use.  nott1 passes only a little after 40 % of the share (about
 #: 48 s in a 300 s solve): alone, its Lagrangian bound went from 35 at
@@ -103,8 +111,8 @@ _CLOSE = 0.01
 #: 55.8 s, lost the pattern plan and bound, and ended at 427.80; at 0.5
 #: (about 60 s) nott1 is clear, and p000_n000 still gives up (gap about
 #: 0.8 at 60 s).
-_CHECK_AT = 0.5
-_HOPELESS = 0.6
+CHECK_AT = 0.5
+HOPELESS = 0.6
 #: The gap test also waits for this many pricing rounds, so that a slow
 #: machine (or a slow share of one) cannot give up on an instance that
 #: converges in rounds, not seconds.  By round the gap is steady across
@@ -113,7 +121,7 @@ _HOPELESS = 0.6
 #: p025_n005, while p000_n000's was still 1.1 at round 25 and 0.59 at
 #: round 34 (column generation alone, seed 1).  At 20, p000_n000 still
 #: gives up at the time checkpoint (it reaches round 20 first).
-_CHECK_ROUNDS = 20
+CHECK_ROUNDS = 20
 #: It also gives up when the master value, which the pattern bound
 #: cannot pass, is within this share of a bound already known (CP-SAT's):
 #: p025_n005's master stood at 113.0 after 48 s and 111.9 after 150 s,
@@ -133,10 +141,10 @@ _SMALL_GAIN = 0.1
 #: up at 49–51 s of its share in every 300 s run, with no plan; nott1's
 #: master was 310.6 after 26 s, 35 % above CP-SAT's bound, and nott1b
 #: converges in 11–13 s, before this point.  (All of the above is from
-#: before the rules were charged in the patterns (_Charges): since then
+#: before the rules were charged in the patterns (Charges): since then
 #: p025_n005's master stands at 124–125 against CP-SAT bounds of about
 #: 106 and converges, and the phase's MIP gives its best plans.)
-_KNOWN_AT = 0.15
+KNOWN_AT = 0.15
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,7 @@ class _Block:
     alone: list[int]  # units that must be alone (hard not-sharing)
 
 
-class _Master:
+class Master:
     """The restricted master LP and its pricing.
 
     ``x[e, r]`` is substituted out: every compact row that holds it gets,
@@ -211,7 +219,7 @@ class _Master:
             *(e.size for e in inst.entities), *(r.capacity for r in inst.rooms)
         ) or 1
         x_of = {var: key for key, var in form.x.items()}
-        self.charges = _Charges(form, self.units)
+        self.charges = Charges(form, self.units)
         self.x_rows: dict[tuple[int, int], list[tuple[int, float]]] = {
             key: [] for key in form.x
         }
@@ -630,7 +638,7 @@ class _Master:
         return found
 
 
-class _Charges:
+class Charges:
     """Soft rules charged in the patterns, not by compact rows.
 
     The compact rows ``v ≥ x[a, r] − x[b, r]`` of a SAMEROOM rule let the
@@ -674,7 +682,7 @@ class _Charges:
         # the relaxation's big leak), and a rule that would join two
         # webs into one over _WEB_MAX units keeps its compact rows.
         pairs.sort(key=lambda p: not p[2])
-        comps = _Components(len(units))
+        comps = Components(len(units))
         size = [1] * len(units)  # by component root
         kept: list[tuple[int, int, bool, float, int]] = []
         for pair in pairs:
@@ -821,10 +829,10 @@ def _seeded_master(
     plans: Sequence[Sequence[int]],
     away_from: AwayFrom,
     form: Formulation | None,
-) -> _Master:
+) -> Master:
     if form is None:
         form = build_formulation(instance, away_from)
-    master = _Master(form)
+    master = Master(form)
     for plan in plans:
         # The master keeps the symmetry rows: plans must follow them.
         master.add_plan(form.canonical(plan))
@@ -832,7 +840,7 @@ def _seeded_master(
 
 
 def _generate(
-    master: _Master,
+    master: Master,
     start: float,
     deadline: float,
     progress: Callable[[int, float, float], None] | None = None,
@@ -844,9 +852,9 @@ def _generate(
 ) -> PatternBound:
     """Column generation on ``master`` until converged or out of time.
 
-    After the ``checkpoint`` time and ``_CHECK_ROUNDS`` pricing rounds,
+    After the ``checkpoint`` time and ``CHECK_ROUNDS`` pricing rounds,
     it gives up once the relative gap between master value and bound is
-    over ``_HOPELESS``; after
+    over ``HOPELESS``; after
     ``known_from`` (the checkpoint when None), once the master value is
     within ``_SMALL_GAIN`` of ``known_bound()``: the pattern bound can
     then prove little more than is known.
@@ -872,7 +880,7 @@ def _generate(
             (
                 checkpoint is not None
                 and now >= checkpoint
-                and rounds >= _CHECK_ROUNDS
+                and rounds >= CHECK_ROUNDS
                 and _far(value, best)
             )
             or (
@@ -966,7 +974,7 @@ def _generate(
 
 def _far(value: float, best: float) -> bool:
     """True when master value and bound are too far apart to converge."""
-    return value - best > _HOPELESS * max(abs(value), 1.0)
+    return value - best > HOPELESS * max(abs(value), 1.0)
 
 
 def _known(
@@ -1052,8 +1060,8 @@ def pattern_plan(
     share = bound_share * time_limit
     bound = _generate(
         master, start, start + share, stop=stop,
-        checkpoint=start + _CHECK_AT * share, known_bound=known_bound,
-        known_from=start + _KNOWN_AT * share,
+        checkpoint=start + CHECK_AT * share, known_bound=known_bound,
+        known_from=start + KNOWN_AT * share,
     )
     if not bound.converged or (stop is not None and stop.is_set()):
         # Over the columns of an unfinished master the MIP rarely beat its
@@ -1118,9 +1126,6 @@ def seed_plans(
     list of list of int
         Hard-feasible plans, possibly empty.
     """
-    from spaceplan.solvers.osa.anneal import anneal
-    from spaceplan.solvers.osa.greedy import solve_greedy
-
     known = [
         list(p)
         for p in plans

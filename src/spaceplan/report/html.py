@@ -13,22 +13,23 @@ import html
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
-from spaceplan import __version__
+from spaceplan import __version__, rules
 from spaceplan.data import Scenario
-from spaceplan.fileio import write_text
 from spaceplan.i18n import Lang, function_name, policy_title
+from spaceplan.i18n import t as _t
+from spaceplan.layout import BUNDLED_FONT
+from spaceplan.report.plan import (
+    accounting_lines,
+    format_margin,
+    format_value,
+    target_arithmetic,
+)
+from spaceplan.report.solve import candidate_table
 from spaceplan.solution import Candidate, CheckRecord, Result
 
 FONT_FAMILY = "SpaceplanCJK"
-
-
-def _t(key: str, lang: Lang) -> str:
-    from spaceplan.i18n import t
-
-    return t(key, lang)
 
 
 def _e(value: object) -> str:
@@ -74,9 +75,8 @@ def inline_svg(svg: str, prefix: str) -> str:
 
 def _font_face(text: str) -> str:
     """An ``@font-face`` rule with the bundled font cut to ``text``."""
+    # lazy for start-up speed: fontTools loads only when a page is made
     from fontTools import subset
-
-    from spaceplan.plot.style import BUNDLED_FONT
 
     chars = {c for c in text if ord(c) > 0x7E}
     if not chars:
@@ -167,8 +167,6 @@ def _verdict(passed: bool, lang: Lang) -> str:
 
 
 def _summary(scenario: Scenario, result: Result, lang: Lang) -> str:
-    from spaceplan.report import accounting_lines, target_arithmetic
-
     policy = scenario.policy
     share = policy.resident_share_min
     items = [
@@ -204,8 +202,6 @@ def _summary(scenario: Scenario, result: Result, lang: Lang) -> str:
 
 
 def _candidate_table(candidates: Sequence[Candidate], lang: Lang) -> str:
-    from spaceplan.result_report import candidate_table
-
     head, cells, failed = candidate_table(candidates, lang)
     rows: list[list[str]] = []
     for row, n in zip(cells, failed, strict=True):
@@ -226,21 +222,9 @@ def _candidate_table(candidates: Sequence[Candidate], lang: Lang) -> str:
     )
 
 
-def checks_of(scenario: Scenario, candidate: Candidate) -> list[CheckRecord]:
-    """A candidate's compliance rows: those checked at solve time, else
-    the checker's now."""
-    if candidate.checks:
-        return list(candidate.checks)
-    from spaceplan.check import audit
-
-    return [r.record() for r in audit(scenario, candidate.plan).rows]
-
-
 def _compliance(
     scenario: Scenario, rows: Sequence[CheckRecord], lang: Lang
 ) -> str:
-    from spaceplan.report import format_margin, format_value
-
     head = [
         _t("w.rule", lang),
         _t("w.subject", lang),
@@ -310,7 +294,7 @@ def _candidate(
             f'<figure class="plan">{inline_svg(svg, f"c{cid}-")}</figure>'
         )
     parts.append(f"<h3>{_e(_t('d.compliance', lang))}</h3>")
-    parts.append(_compliance(scenario, checks_of(scenario, candidate), lang))
+    parts.append(_compliance(scenario, candidate.checks, lang))
     parts.append(f"<h3>{_e(_t('w.room', lang))}</h3>")
     parts.append(_rooms_table(scenario, candidate, lang))
     if candidate.empty_rooms:
@@ -357,8 +341,6 @@ def _diagnosis(result: Result, lang: Lang) -> str:
 
 def _rules_required(scenario: Scenario, lang: Lang) -> str:
     """The facility rules of the profile, for a result with no plan."""
-    from spaceplan import rules
-
     target = rules.area_target(scenario.policy, scenario.community)
     rows = [
         [
@@ -393,7 +375,27 @@ def render_html(
     svg_by_candidate: Mapping[str, str] | None = None,
     comparison_svg: str | None = None,
 ) -> str:
-    """The report as one HTML string (see :func:`write_html`)."""
+    """The report of ``result`` as one self-contained HTML page.
+
+    Parameters
+    ----------
+    scenario
+        The scenario that was solved.
+    result
+        The result; with no candidate the report holds the summary, the
+        rules required and the diagnosis (when the result has one).
+    lang
+        ``zh`` (default) or ``en``.
+    svg_by_candidate
+        Candidate id to its drawing as SVG text (matplotlib output).
+    comparison_svg
+        The comparison sheet as SVG text.
+
+    Returns
+    -------
+    str
+        The page.
+    """
     svgs = dict(svg_by_candidate or {})
     title = f"{scenario.name} — {_t('d.drawing_set', lang)}"
     nav = [f'<a href="#summary">{_e(_t("d.summary", lang))}</a>']
@@ -433,7 +435,7 @@ def render_html(
     )
     page_text = title + header + "".join(nav) + _strip_svg(text_part)
     css = _font_face(page_text) + (_CSS % {"font": FONT_FAMILY})
-    html_lang = "zh-CN" if lang == "zh" else "en"
+    html_lang = _t("html.lang", lang)
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n'
         '<meta charset="utf-8">\n'
@@ -447,40 +449,3 @@ def render_html(
 
 def _strip_svg(text: str) -> str:
     return re.sub(r"<svg.*?</svg>", "", text, flags=re.S)
-
-
-def write_html(
-    scenario: Scenario,
-    result: Result,
-    path: str | Path,
-    lang: Lang = "zh",
-    svg_by_candidate: Mapping[str, str] | None = None,
-    comparison_svg: str | None = None,
-) -> Path:
-    """Write the self-contained HTML report of ``result``.
-
-    Parameters
-    ----------
-    scenario
-        The scenario that was solved.
-    result
-        The result; with no candidate the report holds the summary, the
-        rules required and the diagnosis (when the result has one).
-    path
-        The file to write (atomically).
-    lang
-        ``zh`` (default) or ``en``.
-    svg_by_candidate
-        Candidate id to its drawing as SVG text (matplotlib output).
-    comparison_svg
-        The comparison sheet as SVG text.
-
-    Returns
-    -------
-    Path
-        ``path``.
-    """
-    page = render_html(
-        scenario, result, lang, svg_by_candidate, comparison_svg
-    )
-    return write_text(path, page)

@@ -11,52 +11,78 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from spaceplan import diagnose as diag
-from spaceplan.errors import InputError
-from spaceplan.read import read_scenario
+from spaceplan.cli.command import SpaceplanCommand
+from spaceplan.cli.options import (
+    BAD_INPUT,
+    as_lang,
+    exit_codes,
+    json_option,
+    lang_option,
+    quiet_option,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from spaceplan.diagnose import Diagnosis
 
 #: Exit status by diagnosis status.
 EXIT = {"feasible": 0, "infeasible": 2, "unknown": 3}
 
 
-def _fail(err: InputError) -> None:
-    click.echo(f"error: {' '.join(str(err).split())}", err=True)
-    sys.exit(1)
-
-
-@click.command("diagnose")
+@click.command(
+    "diagnose",
+    cls=SpaceplanCommand,
+    epilog=exit_codes(
+        (0, "the scenario is feasible"),
+        BAD_INPUT,
+        (2, "the scenario is infeasible"),
+        (3, "the budget ran out before an answer"),
+    ),
+)
 @click.argument("scenario")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option("Print JSON.")
+@quiet_option("Print nothing; the exit status says whether it is feasible.")
+@lang_option()
 @click.option(
     "--no-repairs", is_flag=True, help="Only prechecks and the conflict."
 )
 @click.option("--seed", default=0, show_default=True, help="Solver seed.")
 def diagnose(
-    scenario: str, as_json: bool, no_repairs: bool, seed: int
+    scenario: str,
+    as_json: bool,
+    quiet: bool,
+    lang: str,
+    no_repairs: bool,
+    seed: int,
 ) -> None:
     """Explain why SCENARIO is infeasible and how to repair it."""
-    try:
-        sc = read_scenario(Path(scenario))
-        found = diag.diagnose(
-            sc, repairs=not no_repairs, seed=seed, lang="en"
-        )
-    except InputError as err:
-        _fail(err)
-        return
+    # Imported here, not at the top: start-up speed (ortools, shapely).
+    from rich.console import Console
+
+    from spaceplan import diagnose as diag
+    from spaceplan.read import read_scenario
+
+    sc = read_scenario(Path(scenario))
+    found = diag.diagnose(
+        sc, repairs=not no_repairs, seed=seed, lang=as_lang(lang)
+    )
     if as_json:
         click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
-    else:
+    elif not quiet:
         print_diagnosis(found, Console(file=sys.stdout, highlight=False))
     sys.exit(EXIT.get(found.status, 3))
 
 
-def print_diagnosis(found: diag.Diagnosis, console: Console) -> None:
+def print_diagnosis(found: Diagnosis, console: Console) -> None:
     """The diagnosis as text and tables on ``console``."""
+    # Imported here, not at the top: start-up speed.
+    from rich.table import Table
+
     console.print(found.summary, soft_wrap=True)
     if found.prechecks:
         console.print("\n[bold]Prechecks[/bold]")
@@ -100,7 +126,3 @@ def print_diagnosis(found: diag.Diagnosis, console: Console) -> None:
             + ".",
             soft_wrap=True,
         )
-
-
-if __name__ == "__main__":
-    diagnose()

@@ -1,10 +1,10 @@
 """The report of a solve: candidates compared, then each one's compliance.
 
-Single-plan compliance tables come from :mod:`spaceplan.report`; this
+Single-plan compliance tables come from :mod:`spaceplan.report.plan`; this
 module puts a whole :class:`~spaceplan.solution.Result` together: the
 objective and its terms per candidate, the comparison side by side with
 the functions each candidate moved, and the diagnosis when there is no
-plan.
+plan. Each candidate's compliance comes from the checks it carries.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from spaceplan.check import audit
 from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, function_name, policy_title, t
-from spaceplan.report import compliance_markdown, target_arithmetic
+from spaceplan.report.plan import compliance_markdown, target_arithmetic
 from spaceplan.solution import Candidate, Result
 
 _METRICS = (
@@ -113,7 +112,7 @@ def _moved(scenario: Scenario, cand: Candidate, lang: Lang) -> str:
         for f in cand.moved
         if f in scenario.function_index
     ]
-    return "、".join(names) if lang == "zh" else ", ".join(names)
+    return t("sol.list_sep", lang).join(names)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -130,7 +129,6 @@ def result_markdown(
     scenario: Scenario, result: Result, lang: Lang = "zh"
 ) -> str:
     """The whole solve report as Markdown."""
-    zh = lang == "zh"
     lines = [
         f"# {scenario.name}",
         "",
@@ -141,13 +139,12 @@ def result_markdown(
         f"- {t('w.status', lang)}: {t('status.' + result.status, lang)} "
         f"({result.solver}, {result.config}, seed {result.seed}, "
         f"{result.solve_seconds:.2f} s)",
-        "- " + ("目标函数" if zh else "Objective") + ": "
-        + objective_words(result, lang),
+        f"- {t('sol.objective', lang)}: {objective_words(result, lang)}",
         "",
     ]
     if result.candidates:
         lines += [
-            "## " + ("方案比较" if zh else "Candidates compared"),
+            f"## {t('sol.compared', lang)}",
             "",
             _table(*comparison_rows(scenario, result, lang)),
             "",
@@ -155,8 +152,7 @@ def result_markdown(
             "",
         ]
         for cand in result.candidates:
-            found = audit(scenario, cand.plan)
-            body = compliance_markdown(scenario, cand, found, lang)
+            body = compliance_markdown(scenario, cand, lang=lang)
             lines += [
                 f"## {t('w.candidate', lang)} {cand.id}",
                 "",
@@ -171,12 +167,16 @@ def result_markdown(
 def objective_words(result: Result, lang: Lang) -> str:
     """The objective in the report's language."""
     w = result.objective_weights
-    if lang != "zh" or not w:
+    if not w:
         return result.objective_description
-    return (
-        f"在满足全部强制规则的前提下，最大化 {w['resident']:g} × 居民活动面积"
-        f" − {w['office']:g} × 办公面积 − {w['unused']:g} × 功能房间闲置面积"
-        f" + {w['near']:g} × 已满足的邻近偏好权重（单位：m²）"
+    # The English entry reads as the solver's objective_description.
+    return t(
+        "sol.objective_words",
+        lang,
+        resident=f"{w['resident']:g}",
+        office=f"{w['office']:g}",
+        unused=f"{w['unused']:g}",
+        near=f"{w['near']:g}",
     )
 
 
@@ -188,11 +188,8 @@ def _terms_table(result: Result, lang: Lang) -> str:
         ("near_satisfied", "near"),
         ("objective", "m.objective"),
     )
-    header = [
-        "目标项" if lang == "zh" else "Objective term",
-        *(c.id for c in result.candidates),
-    ]
-    near = "邻近偏好满足权重" if lang == "zh" else "Near wishes met (weight)"
+    header = [t("sol.term", lang), *(c.id for c in result.candidates)]
+    near = t("sol.near_met", lang)
     rows = []
     for key, word in keys:
         label = near if word == "near" else t(word, lang)
@@ -222,23 +219,14 @@ def _demote(markdown: str) -> str:
 
 
 def _diagnosis_lines(diagnosis: dict[str, Any] | None, lang: Lang) -> list[str]:
-    zh = lang == "zh"
-    lines = ["## " + ("无可行方案：诊断" if zh else "No plan: diagnosis"), ""]
+    lines = [f"## {t('sol.diagnosis', lang)}", ""]
     if not diagnosis:
-        lines.append(
-            "未找到方案，且没有诊断信息。"
-            if zh
-            else "No plan was found and no diagnosis is available."
-        )
+        lines.append(t("sol.no_diagnosis", lang))
         return lines
     if diagnosis.get("summary"):
         lines += [str(diagnosis["summary"]), ""]
-    for title, key in (
-        ("预检查" if zh else "Pre-checks", "prechecks"),
-        ("冲突规则（最小集）" if zh else "Conflicting rules (minimal set)",
-         "conflict"),
-        ("修改建议" if zh else "Repairs", "repairs"),
-    ):
+    for key in ("prechecks", "conflict", "repairs"):
+        title = t(f"sol.{key}", lang)
         items = diagnosis.get(key) or []
         if not items:
             continue

@@ -1,103 +1,42 @@
-"""The drawing set of a result: PNG, SVG, PDF, DXF and the HTML report.
+"""The sheets of a drawing set: one per candidate, a cover, a comparison.
 
-:func:`write_drawings` is the one entry point the CLI calls. Every file is
-written atomically (:mod:`spaceplan.fileio`), so an interrupted run never
-leaves half a drawing behind.
+Each ``plot_*_sheet`` function returns an A3 figure; nothing here writes
+a file (:mod:`spaceplan.export` saves them). Call them inside
+:func:`~spaceplan.plot.style.drawing_context` so the labels use the
+bundled CJK font. The rule box reads the candidate's own checks.
 """
 
 from __future__ import annotations
 
-import io
 import math
-import os
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import shapely
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from spaceplan import __version__
 from spaceplan.data import Scenario
-from spaceplan.fileio import atomic_path, write_bytes
 from spaceplan.i18n import Lang, function_name, policy_title, t
-from spaceplan.plot.comparison import plot_comparison
-from spaceplan.plot.floorplan import (
-    _draw_floor,
-    floor_shapes,
-    labels_of,
-    room_functions,
-)
-from spaceplan.plot.schedule import plot_schedule
-from spaceplan.plot.style import (
+from spaceplan.layout import (
     CATEGORIES,
     category_label,
-    check_glyphs,
-    drawing_context,
+    floor_shapes,
     room_category,
+    room_functions,
 )
-from spaceplan.result_report import candidate_table
-from spaceplan.solution import (
-    Candidate,
-    CheckRecord,
-    Plan,
-    Result,
-    evaluate_plan,
-)
+from spaceplan.plot.comparison import plot_comparison
+from spaceplan.plot.floorplan import draw_floor, labels_of
+from spaceplan.plot.schedule import plot_schedule
+from spaceplan.report.solve import candidate_table
+from spaceplan.report.wording import failure_line
+from spaceplan.solution import Candidate, Result
 
 #: A3 landscape, inches.
 PAGE = (16.54, 11.69)
-FORMATS = ("png", "svg", "pdf", "dxf", "html")
-PNG_DPI = 150
 _RESERVE = 0.8  # inches of a floor panel kept for its title and key
 _PASS, _FAIL = "#1d7a35", "#b3261e"
-
-
-# -------------------------------------------------------------- candidates
-
-
-def candidate_from_plan(
-    scenario: Scenario, plan: Plan, candidate_id: str = "A"
-) -> Candidate:
-    """A candidate made from a plan (e.g. a hand plan), checked now.
-
-    The compliance rows come from :func:`spaceplan.check.audit`, the same
-    checker ``spaceplan solve`` uses.
-    """
-    from spaceplan.check import audit
-
-    ev = evaluate_plan(scenario, plan)
-    rows = audit(scenario, plan).rows
-    checks = tuple(r.record() for r in rows)
-    return Candidate(
-        id=candidate_id,
-        objective=0.0,
-        assignments=plan.assignments,
-        rooms=ev.rooms,
-        empty_rooms=ev.empty_rooms,
-        metrics=ev.metrics,
-        checks=checks,
-    )
-
-
-def rule_status(candidate: Candidate) -> dict[str, bool | None]:
-    """Pass or fail of the area-target and resident-share rules.
-
-    The solve-time check rows decide when present; otherwise the metrics.
-    """
-    m = candidate.metrics
-    out: dict[str, bool | None] = {
-        "area_target": m.facility_area >= m.target_area - 1e-9,
-        "resident_share": None
-        if m.resident_share_min is None
-        else m.resident_share >= m.resident_share_min - 1e-9,
-    }
-    for row in candidate.checks:
-        if row.rule in out and row.subject == "facility":
-            out[row.rule] = row.passed
-    return out
 
 
 # ---------------------------------------------------------------- figures
@@ -138,9 +77,13 @@ def _title(fig: Figure, scenario: Scenario, head: str, lang: Lang) -> None:
     fig.text(
         0.025,
         0.935,
-        f"{head}    {policy_title(policy, lang)}（{policy.id}）"
-        if lang == "zh"
-        else f"{head}    {policy_title(policy, lang)} ({policy.id})",
+        t(
+            "d.title_line",
+            lang,
+            head=head,
+            policy=policy_title(policy, lang),
+            id=policy.id,
+        ),
         fontsize=11,
         va="top",
         ha="left",
@@ -157,17 +100,28 @@ def _title(fig: Figure, scenario: Scenario, head: str, lang: Lang) -> None:
     )
 
 
+def _facility_verdict(candidate: Candidate, rule: str) -> bool | None:
+    """The checker's verdict on a facility rule; None when not checked."""
+    return next(
+        (
+            row.passed
+            for row in candidate.checks
+            if row.rule == rule and row.subject == "facility"
+        ),
+        None,
+    )
+
+
 def _rule_lines(
     candidate: Candidate, lang: Lang
 ) -> list[tuple[str, bool | None]]:
     m = candidate.metrics
-    status = rule_status(candidate)
     unit = t("unit.m2", lang)
     lines: list[tuple[str, bool | None]] = [
         (
             f"{t('m.facility_area', lang)} {m.facility_area:,.1f} {unit}\n"
             f"  {t('d.of_target', lang)} {m.target_area:,.1f} {unit}",
-            status["area_target"],
+            _facility_verdict(candidate, "area_target"),
         )
     ]
     if m.resident_share_min is not None:
@@ -175,7 +129,7 @@ def _rule_lines(
             (
                 f"{t('m.resident_share', lang)} {m.resident_share:.1%}\n"
                 f"  {t('d.minimum', lang)} {m.resident_share_min:.0%}",
-                status["resident_share"],
+                _facility_verdict(candidate, "resident_share"),
             )
         )
     failed = sum(not c.passed for c in candidate.checks)
@@ -271,7 +225,9 @@ def _side_panel(
             fig.text(
                 x,
                 yy - 0.095,
-                _wrap(t("d.strip_note", lang), 24 if lang == "zh" else 44),
+                _wrap(
+                    t("d.strip_note", lang), int(t("d.strip_note_wrap", lang))
+                ),
                 fontsize=7.5,
                 va="top",
                 color="#444444",
@@ -290,13 +246,27 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join([*lines, line])
 
 
-def candidate_figure(
+def plot_candidate_sheet(
     scenario: Scenario, candidate: Candidate, lang: Lang = "zh"
 ) -> Figure:
     """A page for one candidate: every floor, legend and the rule box.
 
     Call inside :func:`~spaceplan.plot.style.drawing_context` so the
     labels use the bundled CJK font.
+
+    Parameters
+    ----------
+    scenario
+        The building and functions.
+    candidate
+        A checked candidate (its ``checks`` fill the rule box).
+    lang
+        ``zh`` (default) or ``en``.
+
+    Returns
+    -------
+    Figure
+        An A3 landscape figure, not attached to pyplot.
     """
     fig = Figure(figsize=PAGE)
     floors = scenario.building.floors
@@ -322,7 +292,7 @@ def candidate_figure(
         )
         ax = fig.add_axes(rect)
         ax.set_anchor("W")
-        _draw_floor(scenario, candidate, floor, lang, span, ax)
+        draw_floor(scenario, candidate, floor, lang, span, ax)
     head = f"{t('d.plan', lang)} · {t('w.candidate', lang)} {candidate.id}"
     _title(fig, scenario, head, lang)
     funcs = room_functions(scenario, candidate)
@@ -348,7 +318,7 @@ def candidate_figure(
     return fig
 
 
-def comparison_figure(
+def plot_comparison_sheet(
     scenario: Scenario, candidates: Sequence[Candidate], lang: Lang = "zh"
 ) -> Figure:
     """The comparison sheet: the bar chart and a table of metrics."""
@@ -384,7 +354,7 @@ def _metrics_table(
         cell.set_linewidth(0.5)
 
 
-def cover_figure(
+def plot_cover_sheet(
     scenario: Scenario, result: Result, lang: Lang = "zh"
 ) -> Figure:
     """The cover: scenario, profile and the compliance summary."""
@@ -437,7 +407,8 @@ def cover_figure(
     ax = fig.add_axes((0.06, 0.51 - height, 0.88, height))
     _metrics_table(ax, result.candidates, lang)
     notes = [
-        f"{t('w.candidate', lang)} {c.id}  {failure_line(row, lang)}"
+        f"{t('w.candidate', lang)} {c.id}  "
+        f"{_clip(failure_line(row, lang), 120)}"
         for c in result.candidates
         for row in c.checks
         if not row.passed
@@ -458,21 +429,6 @@ def cover_figure(
     return fig
 
 
-def failure_line(row: CheckRecord, lang: Lang) -> str:
-    """A failed rule in one line: its name, what is required and got."""
-    from spaceplan.report import format_value
-
-    name = t(f"r.{row.rule}", lang)
-    subject = "" if row.subject == "facility" else f" {row.subject}"
-    sep = "：" if lang == "zh" else ": "
-    return _clip(
-        f"{name}{subject}{sep}{t('w.required', lang)} "
-        f"{format_value(row.rule, row.required)}, {t('w.achieved', lang)} "
-        f"{format_value(row.rule, row.achieved)}",
-        120,
-    )
-
-
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -480,7 +436,7 @@ def _clip(text: str, n: int) -> str:
 # ------------------------------------------------------------------ texts
 
 
-def all_texts(scenario: Scenario, result: Result, lang: Lang) -> list[str]:
+def sheet_texts(scenario: Scenario, result: Result, lang: Lang) -> list[str]:
     """Every text the drawing set may show, for the glyph check."""
     texts = [
         scenario.name,
@@ -540,145 +496,3 @@ _WORD_KEYS = (
     "status.infeasible",
     "status.unknown",
 )
-
-
-# ------------------------------------------------------------------ output
-
-
-def _save(fig: Figure, path: Path, fmt: str) -> Path:
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=_metadata(fmt))
-    return path
-
-
-def _metadata(fmt: str) -> dict[str, str | None]:
-    if fmt == "png":
-        return {"Software": f"spaceplan {__version__}"}
-    if fmt == "svg":
-        return {"Date": None, "Creator": f"spaceplan {__version__}"}
-    if fmt == "pdf":
-        return {"Creator": f"spaceplan {__version__}", "CreationDate": None}
-    return {}
-
-
-def _svg(fig: Figure) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="svg", metadata=_metadata("svg"))
-    return buf.getvalue().decode("utf-8")
-
-
-def write_drawings(
-    scenario: Scenario,
-    result: Result,
-    outdir: str | os.PathLike[str],
-    lang: Lang = "zh",
-    font: str | None = None,
-    formats: Sequence[str] = FORMATS,
-) -> list[Path]:
-    """Write the drawing set of ``result`` into ``outdir``.
-
-    Parameters
-    ----------
-    scenario
-        The scenario that was solved.
-    result
-        The solve's result; it may hold no candidate (infeasible).
-    outdir
-        Folder for the files (created when missing).
-    lang
-        ``zh`` (default) or ``en``.
-    font
-        A font file used before the bundled Noto Sans SC subset
-        (``--font``; the ``SPACEPLAN_FONT`` environment variable otherwise).
-    formats
-        Any of ``png`` ``svg`` ``pdf`` ``dxf`` ``html``.
-
-    Returns
-    -------
-    list of Path
-        The files written: per candidate ``plan-<id>.png``, ``.svg`` and
-        ``.dxf``; ``comparison.png``, ``drawings.pdf`` and
-        ``report.html``. With no candidate, only ``report.html``.
-    """
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown:
-        raise ValueError(
-            f"unknown drawing format {', '.join(unknown)}; "
-            f"use {', '.join(FORMATS)}."
-        )
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    svgs: dict[str, str] = {}
-    comparison_svg: str | None = None
-    with drawing_context(font) as families:
-        check_glyphs(all_texts(scenario, result, lang), families)
-        figs: list[Figure] = []
-        try:
-            for cand in result.candidates:
-                fig = candidate_figure(scenario, cand, lang)
-                figs.append(fig)
-                stem = out / f"plan-{cand.id}"
-                if "png" in formats:
-                    written.append(_save(fig, stem.with_suffix(".png"), "png"))
-                if "svg" in formats or "html" in formats:
-                    svgs[cand.id] = _svg(fig)
-                if "svg" in formats:
-                    written.append(
-                        write_bytes(
-                            stem.with_suffix(".svg"),
-                            svgs[cand.id].encode("utf-8"),
-                        )
-                    )
-                if "dxf" in formats:
-                    from spaceplan.dxf import write_candidate_dxf
-
-                    written.append(
-                        write_candidate_dxf(
-                            scenario, cand, stem.with_suffix(".dxf"), lang
-                        )
-                    )
-            if result.candidates:
-                comp = comparison_figure(scenario, result.candidates, lang)
-                figs.append(comp)
-                if "png" in formats:
-                    written.append(_save(comp, out / "comparison.png", "png"))
-                if "html" in formats:
-                    comparison_svg = _svg(comp)
-                if "pdf" in formats:
-                    cover = cover_figure(scenario, result, lang)
-                    figs.append(cover)
-                    written.append(
-                        _write_pdf(
-                            out / "drawings.pdf", [cover, *figs[:-1]], scenario
-                        )
-                    )
-        finally:
-            figs.clear()
-    if "html" in formats:
-        from spaceplan.report_html import write_html
-
-        written.append(
-            write_html(
-                scenario,
-                result,
-                out / "report.html",
-                lang,
-                svgs,
-                comparison_svg,
-            )
-        )
-    return written
-
-
-def _write_pdf(path: Path, figs: Sequence[Figure], scenario: Scenario) -> Path:
-    with atomic_path(path) as tmp:
-        meta = {
-            "Title": scenario.name,
-            "Creator": f"spaceplan {__version__}",
-            "CreationDate": None,
-        }
-        with PdfPages(tmp, metadata=meta) as pdf:
-            for fig in figs:
-                pdf.savefig(fig)
-    return path

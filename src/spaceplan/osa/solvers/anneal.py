@@ -12,7 +12,7 @@ rules (they always move together).  The cost of a move is computed from
 the two rooms it touches and the rules of the moved unit only:
 
 * space: ``3·max(0, load − C)`` per room (misuse minus its constant
-  ΣC − ΣS, see :mod:`spaceplan.solvers.osa`), plus the CAPACITY rule of
+  ΣC − ΣS, see :mod:`spaceplan.osa.formulation`), plus the CAPACITY rule of
   the room when it is over-used;
 * not-sharing: the summed weight of the room's NOTSHARING entities when
   it holds more than one entity;
@@ -36,8 +36,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from spaceplan.osa.evaluate import AwayFrom
+from spaceplan.osa.formulation import allowed_rooms, same_room_groups
 from spaceplan.osa.read import CENTI, Instance, RuleType
-from spaceplan.solvers.osa import allowed_rooms, same_room_groups
 
 __all__ = ["HARD", "Annealer", "anneal"]
 

@@ -1,11 +1,10 @@
-"""Solvers for the Office Space Allocation (OSA) benchmark.
+"""The integer formulation of an OSA instance, free of any solver.
 
-The integer formulation lives here, free of any solver import, so that the
-CP-SAT and HiGHS back-ends solve exactly the same model: binary
-``x[e, r]`` (entity ``e`` in room ``r``), integer over-use ``over[r]`` in
-centi-units, binary floor variables ``y[e, f]`` for
-entities in floor rules, and one binary ``v[c]`` per soft rule that needs
-one.  Objective (centi-units)::
+No solver is imported here, so that the CP-SAT and HiGHS back-ends solve
+exactly the same model: binary ``x[e, r]`` (entity ``e`` in room ``r``),
+integer over-use ``over[r]`` in centi-units, binary floor variables
+``y[e, f]`` for entities in floor rules, and one binary ``v[c]`` per soft
+rule that needs one.  Objective (centi-units)::
 
     (ΣC − ΣS) + 3·Σ_r over[r] + 100·Σ_c w_c·v[c]
 
@@ -19,66 +18,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from spaceplan.osa.evaluate import AwayFrom
 from spaceplan.osa.read import CENTI, Instance, RuleType
 
 __all__ = [
+    "Components",
     "Formulation",
-    "OsaResult",
-    "Status",
+    "Row",
     "allowed_rooms",
     "build_formulation",
     "hard_subjects",
     "same_room_groups",
     "trivial_bound",
 ]
-
-
-class Status(StrEnum):
-    """Outcome of a solve, mapped once from each back-end's own codes."""
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class OsaResult:
-    """What a back-end returns.
-
-    Attributes
-    ----------
-    rooms
-        Room id per entity, or None when no assignment was found.
-    objective
-        The solver's objective (centi-units), or None.
-    bound
-        A proven lower bound (centi-units, rounded up to an integer since
-        every objective value is one), or None.
-    status
-        The outcome.
-    seconds
-        Wall time spent.
-    solver
-        Back-end name, for example ``"cpsat"``.
-    log
-        Short notes (phases, times to improvements).
-    trace
-        ``(seconds, objective)`` of each improving plan, when the back-end
-        reports them; used for time-to-equal-quality ratios.
-    """
-
-    rooms: list[int] | None
-    objective: int | None
-    bound: int | None
-    status: Status
-    seconds: float
-    solver: str
-    log: tuple[str, ...] = ()
-    trace: tuple[tuple[float, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -237,7 +190,7 @@ def trivial_bound(instance: Instance, bound: int | None = None) -> int:
     return floor if bound is None else max(bound, floor)
 
 
-class _Components:
+class Components:
     """Union-find over entities, for hard SAMEROOM rules."""
 
     def __init__(self, size: int) -> None:
@@ -272,7 +225,7 @@ def same_room_groups(instance: Instance) -> list[list[int]]:
     Groups are ordered by their first entity and list entities in order,
     so every caller sees the same grouping.
     """
-    comps = _Components(instance.num_entities)
+    comps = Components(instance.num_entities)
     for rule in instance.rules:
         if rule.hard and rule.kind is RuleType.SAMEROOM:
             comps.union(rule.subject, rule.target)

@@ -1,0 +1,272 @@
+"""Every output of a solve, written to a folder.
+
+``result.json`` and ``report.md`` always; then the drawing set: per
+candidate ``plan-<id>.png``, ``.svg`` and ``.dxf``, ``comparison.png``,
+``drawings.pdf`` (cover, candidates, comparison) and ``report.html``.
+``spaceplan check -o`` writes one plan's report through
+:func:`write_check_report`, ``spaceplan sweep`` its chart through
+:func:`write_sweep_plot`. This is the only module that writes output
+files; each is written atomically (:mod:`spaceplan.fileio`), so an
+interrupted run never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from spaceplan.check import Audit
+from spaceplan.data import Scenario
+from spaceplan.fileio import write_bytes, write_text
+from spaceplan.i18n import Lang
+from spaceplan.report.html import render_html
+from spaceplan.report.plan import (
+    compliance_json,
+    compliance_markdown,
+    plan_audit,
+)
+from spaceplan.report.solve import result_markdown
+from spaceplan.solution import Candidate, Plan, Result
+
+#: The drawing formats :func:`write_drawings` knows.
+FORMATS = ("png", "svg", "pdf", "dxf", "html")
+
+
+def write_outputs(
+    scenario: Scenario,
+    result: Result,
+    outdir: str | os.PathLike[str],
+    lang: Lang = "zh",
+    *,
+    drawings: bool = True,
+    font: str | None = None,
+) -> list[Path]:
+    """Write everything a solve produces into ``outdir``.
+
+    Parameters
+    ----------
+    scenario
+        The scenario that was solved.
+    result
+        The solve's result; it may hold no candidate (infeasible).
+    outdir
+        Folder for the files (created when missing).
+    lang
+        ``zh`` (default) or ``en``.
+    drawings
+        False writes ``result.json`` and ``report.md`` only.
+    font
+        A font file for the drawings (see :func:`write_drawings`).
+
+    Returns
+    -------
+    list of Path
+        The files written, ``result.json`` and ``report.md`` first.
+
+    Raises
+    ------
+    spaceplan.plot.style.FontError
+        ``font`` cannot be used.
+    """
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [
+        write_text(out / "result.json", result.model_dump_json(indent=2) + "\n"),
+        write_text(out / "report.md", result_markdown(scenario, result, lang)),
+    ]
+    if drawings:
+        written += write_drawings(scenario, result, out, lang, font=font)
+    return written
+
+
+def write_drawings(
+    scenario: Scenario,
+    result: Result,
+    outdir: str | os.PathLike[str],
+    lang: Lang = "zh",
+    font: str | None = None,
+    formats: Sequence[str] = FORMATS,
+) -> list[Path]:
+    """Write the drawing set of ``result`` into ``outdir``.
+
+    Parameters
+    ----------
+    scenario
+        The scenario that was solved.
+    result
+        The solve's result; it may hold no candidate (infeasible).
+    outdir
+        Folder for the files (created when missing).
+    lang
+        ``zh`` (default) or ``en``.
+    font
+        A font file used before the bundled Noto Sans SC subset
+        (``--font``; the ``SPACEPLAN_FONT`` environment variable otherwise).
+    formats
+        Any of ``png`` ``svg`` ``pdf`` ``dxf`` ``html``.
+
+    Returns
+    -------
+    list of Path
+        The files written: per candidate ``plan-<id>.png``, ``.svg`` and
+        ``.dxf``; ``comparison.png``, ``drawings.pdf`` and
+        ``report.html``. With no candidate, only ``report.html``.
+    """
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise ValueError(
+            f"unknown drawing format {', '.join(unknown)}; "
+            f"use {', '.join(FORMATS)}."
+        )
+    # matplotlib and ezdxf load only when drawings are written, so the
+    # CLI starts fast (lazy imports for start-up speed).
+    from spaceplan.dxf.write import write_candidate_dxf
+    from spaceplan.plot.render import PNG_DPI, render, render_pdf, stamp
+    from spaceplan.plot.sheets import (
+        plot_candidate_sheet,
+        plot_comparison_sheet,
+        plot_cover_sheet,
+        sheet_texts,
+    )
+    from spaceplan.plot.style import check_glyphs, drawing_context
+
+    def _png(path: Path, fig: Any) -> Path:
+        return write_bytes(path, render(fig, "png", PNG_DPI, stamp("png")))
+
+    def _svg(fig: Any) -> str:
+        return render(fig, "svg", metadata=stamp("svg")).decode("utf-8")
+
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    svgs: dict[str, str] = {}
+    comparison_svg: str | None = None
+    with drawing_context(font) as families:
+        check_glyphs(sheet_texts(scenario, result, lang), families)
+        sheets = [
+            plot_candidate_sheet(scenario, cand, lang)
+            for cand in result.candidates
+        ]
+        for cand, fig in zip(result.candidates, sheets, strict=True):
+            stem = out / f"plan-{cand.id}"
+            if "png" in formats:
+                written.append(_png(stem.with_suffix(".png"), fig))
+            if "svg" in formats or "html" in formats:
+                svgs[cand.id] = _svg(fig)
+            if "svg" in formats:
+                written.append(
+                    write_bytes(
+                        stem.with_suffix(".svg"),
+                        svgs[cand.id].encode("utf-8"),
+                    )
+                )
+            if "dxf" in formats:
+                written.append(
+                    write_candidate_dxf(
+                        scenario, cand, stem.with_suffix(".dxf"), lang
+                    )
+                )
+        if result.candidates:
+            comp = plot_comparison_sheet(scenario, result.candidates, lang)
+            if "png" in formats:
+                written.append(_png(out / "comparison.png", comp))
+            if "html" in formats:
+                comparison_svg = _svg(comp)
+            if "pdf" in formats:
+                cover = plot_cover_sheet(scenario, result, lang)
+                pages = [cover, *sheets, comp]
+                written.append(
+                    write_bytes(
+                        out / "drawings.pdf",
+                        render_pdf(pages, scenario.name),
+                    )
+                )
+    if "html" in formats:
+        written.append(
+            write_html(
+                scenario, result, out / "report.html", lang, svgs,
+                comparison_svg,
+            )
+        )
+    return written
+
+
+def write_html(
+    scenario: Scenario,
+    result: Result,
+    path: str | Path,
+    lang: Lang = "zh",
+    svg_by_candidate: Mapping[str, str] | None = None,
+    comparison_svg: str | None = None,
+) -> Path:
+    """Write the self-contained HTML report of ``result`` to ``path``.
+
+    The arguments are those of :func:`spaceplan.report.html.render_html`.
+    """
+    page = render_html(
+        scenario, result, lang, svg_by_candidate, comparison_svg
+    )
+    return write_text(path, page)
+
+
+def write_check_report(
+    path: str | Path,
+    scenario: Scenario,
+    plan: Plan | Candidate,
+    audit_: Audit | None = None,
+    lang: Lang = "zh",
+) -> list[Path]:
+    """Write one plan's compliance report: Markdown, or JSON for ``.json``.
+
+    Parameters
+    ----------
+    path
+        Where to write. A name ending in ``.json`` gets the JSON report
+        only; any other name gets the Markdown report and, beside it, the
+        JSON report with the suffix ``.json``.
+    scenario
+        The resolved scenario.
+    plan
+        The plan, or a candidate of a result.
+    audit_
+        The checker's audit of ``plan``; a candidate's own checks, or
+        the checker's audit now, when None.
+    lang
+        ``zh`` (default) or ``en``.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    path = Path(path)
+    found = plan_audit(scenario, plan, audit_)
+    data = compliance_json(scenario, plan, found, lang)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if path.suffix.lower() == ".json":
+        return [write_text(path, text)]
+    md = compliance_markdown(scenario, plan, found, lang)
+    return [
+        write_text(path, md),
+        write_text(path.with_suffix(".json"), text),
+    ]
+
+
+def write_sweep_plot(
+    rows: Sequence[Mapping[str, Any]],
+    path: str | Path,
+    base_policy: str = "",
+) -> Path:
+    """Write a sweep's chart (:func:`~spaceplan.plot.sweep.plot_sweep`)
+    as a PNG at ``path``."""
+    # matplotlib loads only when a chart is written (start-up speed)
+    from spaceplan.plot.render import render
+    from spaceplan.plot.style import drawing_context
+    from spaceplan.plot.sweep import plot_sweep_sheet
+
+    with drawing_context():
+        png = render(plot_sweep_sheet(rows, base_policy), "png", dpi=120)
+    return write_bytes(path, png)
