@@ -184,7 +184,7 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux")
 def test_pool_workers_end_with_a_killed_sweep(tmp_path: Path) -> None:
     command = [
-        sys.executable, "-m", "spaceplan.sweep_cli", str(SCENARIO),
+        sys.executable, "-m", "spaceplan", "sweep", str(SCENARIO),
         "--vary", "households=100:2090:10", "-o", str(tmp_path),
         "--processes", "2", "--time-limit", "1", "--no-progress",
         "--no-plot",
