@@ -20,7 +20,7 @@ from typing import Any
 
 from spaceplan.check import Audit
 from spaceplan.data import Scenario
-from spaceplan.fileio import write_bytes, write_text
+from spaceplan.fileio import output_folder, write_bytes, write_text
 from spaceplan.i18n import Lang
 from spaceplan.report.html import render_html
 from spaceplan.report.plan import (
@@ -53,7 +53,10 @@ def write_outputs(
     result
         The solve's result; it may hold no candidate (infeasible).
     outdir
-        Folder for the files (created when missing).
+        Folder for the files, replaced whole at the end (see
+        :func:`spaceplan.fileio.output_folder`): created when missing; an
+        earlier output folder is replaced, a folder of other files is
+        refused.
     lang
         ``zh`` (default) or ``en``.
     drawings
@@ -72,14 +75,20 @@ def write_outputs(
         ``font`` cannot be used.
     """
     out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = [
-        write_text(out / "result.json", result.model_dump_json(indent=2) + "\n"),
-        write_text(out / "report.md", result_markdown(scenario, result, lang)),
-    ]
-    if drawings:
-        written += write_drawings(scenario, result, out, lang, font=font)
-    return written
+    # One run's files are written beside the folder and swapped in whole:
+    # the folder never mixes two runs, and no stale plan-C survives.
+    with output_folder(out) as stage:
+        written = [
+            write_text(
+                stage / "result.json", result.model_dump_json(indent=2) + "\n"
+            ),
+            write_text(
+                stage / "report.md", result_markdown(scenario, result, lang)
+            ),
+        ]
+        if drawings:
+            written += write_drawings(scenario, result, stage, lang, font=font)
+    return [out / p.relative_to(stage) for p in written]
 
 
 def write_drawings(

@@ -525,6 +525,60 @@ def prepare_output_folder(path: str | Path) -> Path:
     return path
 
 
+def probe_folder(path: str | Path) -> Path:
+    """Create the folder ``path`` and check it can be written, before work.
+
+    For a folder a command adds to (a sweep's, which it resumes); a
+    solve's folder is checked with :func:`prepare_output_folder`.
+
+    Raises
+    ------
+    InputError
+        When ``path`` is a file or cannot be created or written.
+    """
+    path = Path(path)
+    try:
+        if path.exists() and not path.is_dir():
+            raise InputError(
+                str(path), None, "is a file, not a folder; give a folder name"
+            )
+        path.mkdir(parents=True, exist_ok=True)
+        os.rmdir(tempfile.mkdtemp(prefix=".probe-", dir=path))
+    except InputError:
+        raise
+    except OSError as exc:
+        raise InputError(str(path), None, write_fault(exc)) from None
+    return path
+
+
+def prepare_output_file(path: str | Path) -> Path:
+    """Check, before any work, that the file ``path`` can be written.
+
+    Its folder is created and probed with a scratch file, so that an
+    unwritable place fails at once with one clear message.
+
+    Raises
+    ------
+    InputError
+        When ``path`` is a folder or its folder cannot be written.
+    """
+    path = Path(path)
+    where = str(path)
+    try:
+        if path.is_dir():
+            raise InputError(where, None, "is a folder; give a file name")
+        folder = path.absolute().parent
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.probe-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except InputError:
+        raise
+    except OSError as exc:
+        raise InputError(where, None, write_fault(exc)) from None
+    return path
+
+
 def write_fault(exc: OSError) -> str:
     """Why a folder cannot be written, in a few plain words."""
     if exc.errno in (errno.EACCES, errno.EPERM):

@@ -16,7 +16,7 @@ from spaceplan.cli.options import (
     output_option,
     quiet_option,
 )
-from spaceplan.fileio import write_text
+from spaceplan.fileio import prepare_output_file, write_text
 
 
 @click.command(
@@ -91,6 +91,7 @@ def import_dxf(
     # Imported here, not at the top: start-up speed (ezdxf, shapely).
     from spaceplan.dxf.read import read_dxf_rooms, rooms_yaml
 
+    prepare_output_file(output)  # before any work
     rooms = read_dxf_rooms(
         drawing,
         layer,

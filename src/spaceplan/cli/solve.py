@@ -68,11 +68,15 @@ def run_solve(
     """Solve, write the outputs, print the summary; return the exit code."""
     # Imported here, not at the top: start-up speed (ortools, shapely).
     from spaceplan.diagnose import diagnose_for_result
+    from spaceplan.fileio import prepare_output_folder
     from spaceplan.progress import RichProgress
     from spaceplan.solvers import solve
 
     if font is not None and drawings:
         _check_font(font)
+    if outdir is not None:
+        # Before the solve: an unwritable folder fails now, not after it.
+        prepare_output_folder(outdir)
     progress = None if quiet or as_json else RichProgress()
     result = solve(
         scenario,

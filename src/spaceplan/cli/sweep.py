@@ -131,8 +131,10 @@ def sweep(
     from rich.console import Console
 
     from spaceplan import sweep as sw
+    from spaceplan.fileio import probe_folder
 
     varies = sw.parse_varies(vary_specs)
+    probe_folder(outdir)  # before any run
     outcome = _run(
         scenario,
         varies,

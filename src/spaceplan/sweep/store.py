@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from spaceplan.errors import InputError
-from spaceplan.fileio import write_text
+from spaceplan.fileio import write_fault, write_text
 from spaceplan.sweep.grid import Vary
 
 RESULT_COLUMNS = (
@@ -83,6 +83,14 @@ class RunsFile:
         self._open()
 
     def _open(self) -> None:
+        try:
+            self._open_file()
+        except OSError as exc:
+            raise InputError(
+                self.path.parent, None, write_fault(exc)
+            ) from None
+
+    def _open_file(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.exists():
             data = self.path.read_bytes()
