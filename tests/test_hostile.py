@@ -20,9 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from spaceplan import cli, data
 from spaceplan.cli import main
+from spaceplan.cli import options as cli_options
 from spaceplan.data import Room
 from spaceplan.errors import shown
+from spaceplan.fileio import ALLOW_OUTSIDE_ENV
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 CONFIGS = Path(__file__).parent / "data" / "configs"
@@ -261,6 +264,49 @@ def test_outside_paths_may_be_allowed(
     for name in ("csv-outside.yaml", "policy-outside.yaml"):
         result = runner.invoke(main, ["validate", str(HOSTILE / name)])
         assert result.exit_code == 0, result.output
+
+
+@pytest.mark.usefixtures("tiny_configs")
+def test_outside_paths_by_the_option(runner) -> None:
+    name = str(HOSTILE / "csv-outside.yaml")
+    allowed = runner.invoke(main, ["--allow-outside-paths", "validate", name])
+    assert allowed.exit_code == 0, allowed.output
+    # For that command only: the next one refuses again.
+    refused = runner.invoke(main, ["validate", name])
+    assert refused.exit_code == 1, refused.output
+    assert os.environ.get(ALLOW_OUTSIDE_ENV) is None
+
+
+def test_the_cli_and_the_model_agree_on_the_bounds() -> None:
+    assert cli_options.MAX_TIME_LIMIT == data.MAX_TIME_LIMIT
+    assert cli_options.MAX_SEED == data.MAX_SEED
+    assert cli.ALLOW_OUTSIDE_ENV == ALLOW_OUTSIDE_ENV
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        # A solve that never stops, or that nan lets through.
+        ("--time-limit", "inf"),
+        ("--time-limit", "nan"),
+        ("--time-limit", "1e309"),
+        ("--time-limit", "86401"),
+        # CP-SAT takes a 32-bit seed.
+        ("--seed", "2147483648"),
+    ],
+)
+@pytest.mark.parametrize("command", ["solve", "sweep"])
+def test_cli_numbers_are_finite_and_bounded(
+    command: str, option: str, value: str, runner, tmp_path: Path
+) -> None:
+    args = [command, str(HOSTILE / "time-limit-inf.yaml"), option, value]
+    if command == "sweep":
+        args += ["--vary", "households=100", "-o", str(tmp_path / "out")]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert option in result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.usefixtures("tiny_configs")

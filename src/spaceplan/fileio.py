@@ -4,8 +4,9 @@ Every file a user names is read through :func:`read_input`: a regular file
 only, no larger than :data:`MAX_INPUT_BYTES`, every OS fault an
 :class:`~spaceplan.errors.InputError`; YAML and JSON are parsed with
 bounded nesting and YAML aliases (:func:`parse_yaml`, :func:`parse_json`),
-and the paths a file names kept inside its folder (:func:`confined`). Every file spaceplan writes is
-written whole or not at all (:func:`atomic_path`), and an output folder is
+and the paths a file names kept inside its folder (:func:`confined`).
+Every file spaceplan writes is written whole or not at all
+(:func:`atomic_path`), and an output folder is
 filled beside its place and swapped in whole at the end
 (:func:`output_folder`), so it never mixes two runs.
 """
@@ -416,7 +417,8 @@ ALLOW_OUTSIDE_ENV = "SPACEPLAN_ALLOW_OUTSIDE_PATHS"
 def outside_allowed(allow: bool | None = None) -> bool:
     """Whether files outside the scenario's folder may be read.
 
-    ``allow`` wins when given; otherwise :data:`ALLOW_OUTSIDE_ENV`.
+    ``allow`` wins when given; otherwise :data:`ALLOW_OUTSIDE_ENV`
+    (which ``spaceplan --allow-outside-paths`` sets for one command).
     """
     if allow is not None:
         return allow

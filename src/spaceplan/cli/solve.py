@@ -21,8 +21,10 @@ import click
 from spaceplan.cli.command import SpaceplanCommand
 from spaceplan.cli.options import (
     BAD_INPUT,
+    SEED,
     LazyChoice,
     LazyHelpOption,
+    Seconds,
     as_lang,
     exit_codes,
     json_option,
@@ -207,9 +209,9 @@ def _config_help() -> str:
 _OPTIONS = [
     click.option("--candidates", "-k", type=click.IntRange(1, 50),
                  help="How many distinct candidate plans."),
-    click.option("--time-limit", type=click.FloatRange(min=0.01),
-                 help="Seconds per solve."),
-    click.option("--seed", type=click.IntRange(min=0),
+    click.option("--time-limit", type=Seconds(),
+                 help="Seconds per solve (at most a day)."),
+    click.option("--seed", type=SEED,
                  help="Random seed (results repeat with a fixed "
                  "worker count)."),
     click.option("--workers", type=click.IntRange(1, 64),
