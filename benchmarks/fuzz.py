@@ -29,7 +29,10 @@ from types import FrameType
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-os.environ["SPACEPLAN_CONFIG_DIR"] = str(ROOT / "tests" / "data" / "configs")
+# The test profile ``tiny`` (tests/data/configs/policies) by id.
+os.environ["SPACEPLAN_PROFILES"] = str(
+    ROOT / "tests" / "data" / "configs" / "policies"
+)
 
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import seed as hypothesis_seed  # noqa: E402

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from spaceplan import resources
 from spaceplan.data import (
     Accounting,
     AreaTarget,
@@ -129,9 +130,10 @@ def data_dir() -> Path:
 
 @pytest.fixture
 def tiny_configs(monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Use ``tests/data/configs`` as the profile folder (profile ``tiny``)."""
-    folder = DATA / "configs"
-    monkeypatch.setenv("SPACEPLAN_CONFIG_DIR", str(folder))
+    """Add ``tests/data/configs/policies`` (profile ``tiny``) as a user
+    profile folder, through ``$SPACEPLAN_PROFILES``."""
+    folder = DATA / "configs" / "policies"
+    monkeypatch.setenv(resources.PROFILES_ENV, str(folder))
     return folder
 
 

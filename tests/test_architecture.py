@@ -26,25 +26,11 @@ import spaceplan
 SRC = Path(spaceplan.__file__).resolve().parent
 ROOT = "spaceplan"
 
-#: Folder-level imports that close a cycle and that the house refactor
-#: (issue 17) removes in other branches. The lead empties this after the
-#: merge; an entry that no longer occurs fails the test, so it cannot
-#: linger. (importer, imported): why it is still here.
-KNOWN_BACK_EDGES: dict[tuple[str, str], str] = {
-    ("policies", "read"): "policies.py and read.py import each other; "
-    "the pkg branch breaks the circle",
-}
-
 #: Files over :data:`MAX_LINES` that are one cohesive algorithm, split
 #: only at a cost to the reader. Path below src/spaceplan: why.
 LONG_ALGORITHMS: dict[str, str] = {
     "osa/solvers/pattern.py": "the pattern-generation column search with "
     "its charges, one algorithm",
-}
-
-#: Long files that other branches of issue 17 split or move; emptied by
-#: the lead after the merge (a stale entry fails the test).
-KNOWN_LONG: dict[str, str] = {
 }
 
 MAX_LINES = 700
@@ -182,23 +168,12 @@ def _one_cycle(
     return [start, start]  # not reached: a strong part holds a cycle
 
 
-def _without(
-    graph: Mapping[str, Mapping[str, set[str]]],
-    edges: Iterable[tuple[str, str]],
-) -> dict[str, set[str]]:
-    drop = set(edges)
-    return {
-        a: {b for b in targets if (a, b) not in drop}
-        for a, targets in graph.items()
-    }
-
-
 # ------------------------------------------------------------- the tests
 
 
 def test_the_folders_import_one_way() -> None:
     graph = unit_graph(SRC, ROOT)
-    found = cycles(_without(graph, KNOWN_BACK_EDGES))
+    found = cycles(graph)
     named = [
         " -> ".join(c)
         + "  ("
@@ -212,24 +187,16 @@ def test_the_folders_import_one_way() -> None:
     assert not found, "folder-level import cycles:\n" + "\n".join(named)
 
 
-def test_known_back_edges_still_exist() -> None:
-    # An entry whose import is gone must leave the list.
-    graph = unit_graph(SRC, ROOT)
-    gone = [e for e in KNOWN_BACK_EDGES if e[1] not in graph.get(e[0], {})]
-    assert not gone, f"remove from KNOWN_BACK_EDGES: {gone}"
-
-
 def test_no_file_is_too_long() -> None:
-    allowed = {**LONG_ALGORITHMS, **KNOWN_LONG}
     long = {
         str(p.relative_to(SRC)): n
         for p in SRC.rglob("*.py")
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
-    over = {p: n for p, n in long.items() if p not in allowed}
+    over = {p: n for p, n in long.items() if p not in LONG_ALGORITHMS}
     assert not over, f"files over {MAX_LINES} lines: {over}"
-    stale = [p for p in KNOWN_LONG if p not in long]
-    assert not stale, f"remove from KNOWN_LONG: {stale}"
+    stale = [p for p in LONG_ALGORITHMS if p not in long]
+    assert not stale, f"remove from LONG_ALGORITHMS: {stale}"
 
 
 #: Third-party packages and the only units that may import them.

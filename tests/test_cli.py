@@ -15,7 +15,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from spaceplan import __version__
+from spaceplan import __version__, resources
 from spaceplan.check import audit
 from spaceplan.cli import main
 from spaceplan.data import Policy
@@ -125,9 +125,14 @@ def test_policies_json_round_trips(runner) -> None:
 def test_policies_unknown_id(runner) -> None:
     result = runner.invoke(main, ["policies", "tinny"])
     assert result.exit_code == 1
+    # The user folder's profiles come first, then the bundled ones.
     assert result.stderr.strip() == (
         "error: policy: unknown profile 'tinny'. Did you mean 'tiny'? "
-        "Known: tiny."
+        f"Known: {', '.join(policy_ids())}."
+    )
+    assert result.stderr.startswith(
+        "error: policy: unknown profile 'tinny'. Did you mean 'tiny'? "
+        "Known: tiny, "
     )
 
 
@@ -316,7 +321,7 @@ def test_format_margin() -> None:
 
 # ---------------------------------------------------------------- examples
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLES = resources.on_disk(resources.examples())
 EXAMPLE_PLANS = sorted(EXAMPLES.glob("*/plan-*.yaml"))
 
 

@@ -9,14 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from spaceplan import fileio
+from spaceplan import export
 from spaceplan.errors import InputError
-from spaceplan.fileio import (
-    MARKER,
-    output_folder,
-    prepare_output_folder,
-    read_input,
-)
+from spaceplan.export import MARKER, output_folder, prepare_output_folder
+from spaceplan.fileio import read_input
 
 
 def _run(folder: Path, names: list[str], fail: bool = False) -> None:
@@ -67,7 +63,7 @@ def test_a_second_run_replaces_the_first_whole(tmp_path: Path) -> None:
 def test_without_an_atomic_exchange_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(fileio, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(export, "_exchange", lambda a, b: False)
     out = tmp_path / "out"
     _run(out, ["result.json", "plan-B.png"])
     _run(out, ["result.json"])

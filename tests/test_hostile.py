@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from spaceplan import cli, data
+from spaceplan import cli, data, resources
 from spaceplan.cli import main
 from spaceplan.cli import options as cli_options
 from spaceplan.data import Room
@@ -28,7 +28,7 @@ from spaceplan.errors import shown
 from spaceplan.fileio import ALLOW_OUTSIDE_ENV
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
-CONFIGS = Path(__file__).parent / "data" / "configs"
+PROFILES = Path(__file__).parent / "data" / "configs" / "policies"
 
 
 @dataclass(frozen=True)
@@ -399,7 +399,7 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     The clock starts once the package is imported (the child says so on
     stderr), so a slow import on a busy machine does not count.
     """
-    env = {**os.environ, "SPACEPLAN_CONFIG_DIR": str(CONFIGS)}
+    env = {**os.environ, resources.PROFILES_ENV: str(PROFILES)}
     code = (
         "import sys; from spaceplan.cli import main; "
         "print('ready', file=sys.stderr, flush=True); main()"

@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from spaceplan import solvers
 from spaceplan.cli import main
 from spaceplan.cli.solve import examples_dir
-from spaceplan.fileio import MARKER
+from spaceplan.export import MARKER
 
 EXAMPLES = examples_dir()
 SMALL = EXAMPLES / "csv-rooms" / "scenario.yaml"

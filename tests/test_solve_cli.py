@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from spaceplan import resources
 from spaceplan.check import check_solution
 from spaceplan.cli import main
 from spaceplan.read import read_scenario
 from spaceplan.solution import Result
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
+EXAMPLES = resources.on_disk(resources.examples())
 FAST = ["--workers", "1", "--seed", "0", "--time-limit", "20"]
 
 

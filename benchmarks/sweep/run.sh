@@ -15,7 +15,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 py="${PYTHON:-$root/.venv/bin/python}"
-scenario="${1:-$root/examples/village-centre/scenario.yaml}"
+scenario="${1:-$root/src/spaceplan/examples/village-centre/scenario.yaml}"
 vary="${2:-households=2:2000:2}"
 out="$here/results"
 rm -rf "$out/pool-1" "$out/pool-2" "$out/dask-local-2"

@@ -6,19 +6,16 @@ only, no larger than :data:`MAX_INPUT_BYTES`, every OS fault an
 bounded nesting and YAML aliases (:func:`parse_yaml`, :func:`parse_json`),
 and the paths a file names kept inside its folder (:func:`confined`).
 Every file spaceplan writes is written whole or not at all
-(:func:`atomic_path`), and an output folder is
-filled beside its place and swapped in whole at the end
-(:func:`output_folder`), so it never mixes two runs.
+(:func:`atomic_path`); an output place is probed before any work
+(:func:`probe_folder`, :func:`prepare_output_file`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import json
 import os
-import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -406,6 +403,36 @@ def _yaml_fault(exc: yaml.YAMLError) -> str:
     return f"is not valid YAML: {problem}{where}"
 
 
+def read_text(path: str | Path) -> str:
+    """A user's UTF-8 text file (a BOM is dropped), via :func:`read_input`."""
+    return decode_text(read_input(path), Path(path))
+
+
+def load_mapping(path: str | Path) -> dict[str, Any]:
+    """Load a YAML or JSON file whose top level must be a mapping.
+
+    The file is read through :func:`read_input` (a regular file, at most
+    20 MB) and parsed with bounds on nesting and YAML aliases; any fault
+    is an :class:`~spaceplan.errors.InputError` naming the file.
+    """
+    return load_mapping_bytes(Path(path))[1]
+
+
+def load_mapping_bytes(path: Path) -> tuple[bytes, dict[str, Any]]:
+    """The bytes of a YAML or JSON file and the mapping they hold."""
+    raw = read_input(path)
+    text = decode_text(raw, path)
+    if path.suffix.lower() == ".json":
+        data = parse_json(text, path)
+    else:
+        data = parse_yaml(text, path)
+    if not isinstance(data, dict):
+        raise InputError(
+            path, None, "must hold a mapping of fields at the top level"
+        )
+    return raw, data
+
+
 # ------------------------------------------------------- paths a file names
 
 #: Set to ``1`` to let a scenario name a room list or profile file
@@ -478,60 +505,12 @@ def confined(
 
 # ------------------------------------------------------------ output folders
 
-#: The file that marks a folder as a spaceplan output folder, which a
-#: later run may replace whole.
-MARKER = ".spaceplan-output"
-#: Files that mark an output folder written before the marker existed.
-_OLD_MARKERS = ("result.json",)
-
-
-def prepare_output_folder(path: str | Path) -> Path:
-    """Check, before any work, that ``path`` can become an output folder.
-
-    Its parent is created, and a scratch folder is made and removed
-    there, so that an unwritable place fails at once, not after a long
-    solve.
-
-    Raises
-    ------
-    InputError
-        When ``path`` is a file, holds files spaceplan did not write, or
-        its parent cannot be created or written.
-    """
-    path = Path(path)
-    where = str(path)
-    try:
-        if path.is_symlink():
-            raise InputError(
-                where, None, "is a symbolic link; give a folder name"
-            )
-        if path.exists() and not path.is_dir():
-            raise InputError(
-                where, None, "is a file, not a folder; give a folder name"
-            )
-        if path.is_dir() and not _replaceable(path):
-            raise InputError(
-                where,
-                None,
-                "holds files spaceplan did not write; give a new or empty "
-                "folder",
-            )
-        parent = path.absolute().parent
-        parent.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.mkdtemp(prefix=f".{path.name}.probe-", dir=parent)
-        os.rmdir(probe)
-    except InputError:
-        raise
-    except OSError as exc:
-        raise InputError(where, None, write_fault(exc)) from None
-    return path
-
-
 def probe_folder(path: str | Path) -> Path:
     """Create the folder ``path`` and check it can be written, before work.
 
     For a folder a command adds to (a sweep's, which it resumes); a
-    solve's folder is checked with :func:`prepare_output_folder`.
+    solve's folder is checked with
+    :func:`spaceplan.export.prepare_output_folder`.
 
     Raises
     ------
@@ -598,112 +577,3 @@ def write_fault(exc: OSError) -> str:
     else:
         reason = exc.strerror or type(exc).__name__
     return f"cannot be written ({reason})"
-
-
-def _replaceable(path: Path) -> bool:
-    names = os.listdir(path)
-    return not names or MARKER in names or any(
-        m in names for m in _OLD_MARKERS
-    )
-
-
-@contextlib.contextmanager
-def output_folder(path: str | Path) -> Iterator[Path]:
-    """Yield a fresh folder beside ``path``; swap it into place on success.
-
-    Write every output of one run into the yielded folder. When the block
-    ends without an exception the folder replaces ``path`` whole (an
-    atomic exchange where the system has one), so ``path`` holds either
-    the previous run's complete set or this one's, never a mix, and never
-    a stale file of an earlier run. On an exception, or if the process is
-    killed, ``path`` is left as it was; a later run removes the scraps.
-    """
-    path = prepare_output_folder(path)
-    parent = path.absolute().parent
-    _remove_scraps(parent, path.name)
-    try:
-        stage = Path(
-            tempfile.mkdtemp(
-                prefix=f".{path.name}.run-{os.getpid()}-", dir=parent
-            )
-        )
-    except OSError as exc:
-        raise InputError(str(path), None, write_fault(exc)) from None
-    try:
-        (stage / MARKER).write_text(
-            "Written by spaceplan; a later run replaces this folder whole.\n",
-            encoding="utf-8",
-        )
-        yield stage
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(stage, 0o777 & ~umask)
-        _swap(stage, parent / path.name)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-
-
-def _swap(stage: Path, path: Path) -> None:
-    """Put ``stage`` at ``path``; remove what was there before."""
-    try:
-        os.rename(stage, path)  # no folder there yet, or an empty one
-        return
-    except OSError as exc:
-        if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
-            raise
-    if _exchange(stage, path):
-        shutil.rmtree(stage, ignore_errors=True)  # now the old folder
-        return
-    # No atomic exchange: move the old folder aside, then put the new one
-    # in its place. A kill between the two leaves no folder at ``path``
-    # (never a mixed one) and the old one as a scrap the next run removes.
-    old = Path(
-        tempfile.mkdtemp(
-            prefix=f".{path.name}.old-{os.getpid()}-", dir=path.parent
-        )
-    )
-    os.rmdir(old)
-    os.rename(path, old)
-    os.rename(stage, path)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one step (Linux ``renameat2``); False if not."""
-    libc_call = getattr(_libc(), "renameat2", None)
-    if libc_call is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    done = libc_call(
-        at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange
-    )
-    return done == 0
-
-
-def _libc() -> object:
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return object()
-
-
-def _remove_scraps(parent: Path, name: str) -> None:
-    """Remove staging folders of killed runs (their process is gone)."""
-    for kind in ("run", "old"):
-        for scrap in parent.glob(f".{name}.{kind}-*-*"):
-            pid = scrap.name[len(f".{name}.{kind}-") :].split("-")[0]
-            if pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(scrap, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # an earlier run of this process, long finished
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -1,4 +1,9 @@
-"""Finding and loading regulation profiles from ``solver_configs``.
+"""Finding and loading regulation profiles.
+
+Profiles are looked up by id in the folders of
+:func:`spaceplan.resources.profile_dirs`: the user's folders from
+``$SPACEPLAN_PROFILES`` first, then the package's own
+``solver_configs/policies``. The first folder that has an id wins.
 
 A profile file may ``extends:`` a base profile (by id); its functions are
 then merged field by field into the base's, and ``remove_functions`` drops
@@ -9,7 +14,6 @@ underscore are bases, not listed as profiles of their own.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,36 +21,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from spaceplan import resources
 from spaceplan.data import Policy
 from spaceplan.errors import InputError, did_you_mean, from_validation
-from spaceplan.fileio import confined, present
+from spaceplan.fileio import confined, load_mapping, present
 
 #: Keys a profile file may hold that are resolved on load.
 _LOADER_KEYS = ("remove_functions", "abstract")
-
-
-def config_dir() -> Path:
-    """The ``solver_configs`` folder in use.
-
-    ``$SPACEPLAN_CONFIG_DIR`` wins; otherwise the project's own folder
-    (beside ``src/``, as installed with ``pip install -e .``), else the
-    copy a regular install puts under ``<prefix>/share/spaceplan``.
-    """
-    env = os.environ.get("SPACEPLAN_CONFIG_DIR")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "solver_configs"
-        if (candidate / "policies").is_dir():
-            return candidate
-    # A non-editable install puts them under <prefix>/share/spaceplan.
-    return Path(sys.prefix) / "share" / "spaceplan" / "solver_configs"
-
-
-def policy_dir() -> Path:
-    """The folder of regulation profiles."""
-    return config_dir() / "policies"
 
 
 @dataclass(frozen=True)
@@ -58,10 +39,26 @@ class PolicyFile:
     abstract: bool
 
 
-@cache
-def _index(folder: Path) -> dict[str, PolicyFile]:
-    from spaceplan.read import load_mapping
+def _index() -> dict[str, PolicyFile]:
+    for folder in resources.user_profile_dirs():
+        if not folder.is_dir():
+            raise InputError(
+                None, resources.PROFILES_ENV, f"no folder at {folder}"
+            )
+    return _index_of(tuple(resources.profile_dirs()))
 
+
+@cache
+def _index_of(folders: tuple[Path, ...]) -> dict[str, PolicyFile]:
+    # A missing bundled folder (a broken install) simply adds nothing.
+    out: dict[str, PolicyFile] = {}
+    for folder in folders:
+        for pid, entry in _folder_index(folder).items():
+            out.setdefault(pid, entry)
+    return out
+
+
+def _folder_index(folder: Path) -> dict[str, PolicyFile]:
     out: dict[str, PolicyFile] = {}
     for path in sorted(folder.glob("*.y*ml")):
         raw = load_mapping(path)
@@ -77,12 +74,29 @@ def _index(folder: Path) -> dict[str, PolicyFile]:
     return out
 
 
+def _no_profiles() -> InputError:
+    where = ", ".join(str(d) for d in resources.profile_dirs())
+    return InputError(
+        None,
+        "profiles",
+        f"no profile found (looked in {where}); reinstall spaceplan or "
+        f"set {resources.PROFILES_ENV} to a folder of profiles",
+    )
+
+
 def policy_ids(include_bases: bool = False) -> list[str]:
-    """The ids of the bundled profiles."""
+    """The ids of the profiles found, in the order of their folders.
+
+    Raises
+    ------
+    InputError
+        If no profile is found at all (a broken install).
+    """
+    index = _index()
+    if not any(not p.abstract for p in index.values()):
+        raise _no_profiles()
     return [
-        p.id
-        for p in _index(policy_dir()).values()
-        if include_bases or not p.abstract
+        p.id for p in index.values() if include_bases or not p.abstract
     ]
 
 
@@ -95,10 +109,12 @@ def find_policy(ref: str, base_dir: Path | None = None) -> Path:
         if not present(path):
             raise InputError(None, "policy", f"no profile file at {path}")
         return path
-    index = _index(policy_dir())
+    index = _index()
     if ref in index:
         return index[ref].path
     ids = [k for k, v in index.items() if not v.abstract]
+    if not ids:
+        raise _no_profiles()
     hint = did_you_mean(ref, ids, sentence=True)
     raise InputError(
         None,
@@ -132,8 +148,6 @@ def _load_resolved(path: Path) -> Policy:
 
 
 def _resolve_raw(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
-    from spaceplan.read import load_mapping
-
     if path in seen:
         raise InputError(path, "extends", "profiles extend each other")
     raw = dict(load_mapping(path))
@@ -142,7 +156,8 @@ def _resolve_raw(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         return raw
     if not isinstance(base_ref, str):
         raise InputError(path, "extends", "must be a profile id")
-    if looks_like_path(base_ref) and path.parent != policy_dir().resolve():
+    bundled = {d.resolve() for d in resources.profile_dirs()}
+    if looks_like_path(base_ref) and path.parent not in bundled:
         # A user's profile may extend a file beside it, not one anywhere.
         confined(Path(base_ref), path, "extends", owner="profile")
     try:

@@ -35,12 +35,11 @@ from spaceplan.errors import (
 )
 from spaceplan.fileio import (
     confined,
-    decode_text,
     first_line,
-    parse_json,
-    parse_yaml,
+    load_mapping,
+    load_mapping_bytes,
     present,
-    read_input,
+    read_text,
 )
 from spaceplan.policies import load_policy, looks_like_path
 from spaceplan.solution import Plan
@@ -48,34 +47,6 @@ from spaceplan.solution import Plan
 #: Columns a CSV room list must have; others are optional.
 CSV_REQUIRED = ("id", "floor", "area")
 CSV_COLUMNS = ("id", "name", "floor", "area", "kind", "tags")
-
-
-def _read_text(path: Path) -> str:
-    return decode_text(read_input(path), path)
-
-
-def load_mapping(path: str | Path) -> dict[str, Any]:
-    """Load a YAML or JSON file whose top level must be a mapping.
-
-    The file is read through :func:`~spaceplan.fileio.read_input` (a
-    regular file, at most 20 MB) and parsed with bounds on nesting and
-    YAML aliases; any fault is an :class:`InputError` naming the file.
-    """
-    return _load_mapping(Path(path))[1]
-
-
-def _load_mapping(path: Path) -> tuple[bytes, dict[str, Any]]:
-    raw = read_input(path)
-    text = decode_text(raw, path)
-    if path.suffix.lower() == ".json":
-        data = parse_json(text, path)
-    else:
-        data = parse_yaml(text, path)
-    if not isinstance(data, dict):
-        raise InputError(
-            path, None, "must hold a mapping of fields at the top level"
-        )
-    return raw, data
 
 
 # -------------------------------------------------------------------- rooms
@@ -86,7 +57,7 @@ def read_rooms_csv(path: str | Path) -> list[Room]:
     tags``; tags ``;``-separated)."""
     path = Path(path)
     with last_net(path):
-        text = _read_text(path)
+        text = read_text(path)
     # newline="" lets the csv module take CR, LF and CRLF line ends alike.
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
@@ -205,7 +176,7 @@ def last_net(path: Path) -> Iterator[None]:
 
 
 def _read_scenario(path: Path, allow_outside: bool | None) -> Scenario:
-    data, raw = _load_mapping(path)
+    data, raw = load_mapping_bytes(path)
     raw = inline_rooms(raw, path, allow_outside)
     try:
         spec = ScenarioFile.model_validate(raw)

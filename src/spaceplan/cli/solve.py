@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from spaceplan import resources
 from spaceplan.cli.command import SpaceplanCommand
 from spaceplan.cli.options import (
     BAD_INPUT,
@@ -45,10 +46,8 @@ DEMO_EXAMPLE = Path("office-renovation") / "scenario.yaml"
 
 
 def examples_dir() -> Path:
-    """The project's ``examples`` folder (beside ``solver_configs``)."""
-    from spaceplan.policies import config_dir
-
-    return config_dir().parent / "examples"
+    """The package's ``examples`` folder."""
+    return resources.on_disk(resources.examples())
 
 
 def run_solve(
@@ -70,7 +69,7 @@ def run_solve(
     """Solve, write the outputs, print the summary; return the exit code."""
     # Imported here, not at the top: start-up speed (ortools, shapely).
     from spaceplan.diagnose import diagnose_for_result
-    from spaceplan.fileio import prepare_output_folder
+    from spaceplan.export import prepare_output_folder
     from spaceplan.progress import RichProgress
     from spaceplan.solvers import solve
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from spaceplan import resources
 from spaceplan.data import (
     KNOWN_TAGS,
     AreaTarget,
@@ -25,7 +26,7 @@ from spaceplan.diagnose.conflicts import rule_name, subject
 from spaceplan.diagnose.words import RuleKey, floor_words, tag_names
 from spaceplan.errors import InputError
 from spaceplan.i18n import Lang, t
-from spaceplan.policies import config_dir, load_policy, policy_ids
+from spaceplan.policies import load_policy, policy_ids
 from spaceplan.read import load_mapping, resolve
 from spaceplan.solvers import solve
 from spaceplan.solvers.config import SolverConfig
@@ -63,7 +64,7 @@ def load_costs(path: str | None = None) -> RepairCosts:
 
     A missing file (a test profile folder, say) gives the defaults.
     """
-    where = config_dir() / "repairs.toml" if path is None else path
+    where = resources.on_disk(resources.repairs()) if path is None else path
     try:
         with open(where, "rb") as fh:
             raw = tomllib.load(fh)

@@ -11,11 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import os
-import subprocess
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +31,7 @@ from spaceplan.osa.read import (
 )
 from spaceplan.osa.solvers.greedy import solve_greedy
 from spaceplan.osa.solvers.result import OsaResult
+from spaceplan.provenance import provenance
 
 __all__ = [
     "REFERENCE",
@@ -189,27 +188,6 @@ def resolve_instances(
     return paths
 
 
-def _git_sha() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=Path(__file__).parent,
-        )
-    except OSError:
-        return ""
-    return out.stdout.strip()
-
-
-def _ortools_version() -> str:
-    try:
-        return version("ortools")
-    except PackageNotFoundError:
-        return ""
-
-
 def write_solution(path: Path, rooms: Sequence[int]) -> None:
     """Write ``entity_id room_id`` lines, atomically."""
     write_text(
@@ -322,7 +300,8 @@ def run_bench(
     """
     rows: list[BenchRow] = []
     traces: dict[tuple[str, str], tuple[tuple[float, int], ...]] = {}
-    sha, ortools = _git_sha(), _ortools_version()
+    source = provenance()
+    sha, ortools = source.git_sha, source.ortools
     for path in paths:
         instance = read_instance(path)
         best: tuple[int, list[int]] | None = None

@@ -74,8 +74,13 @@ def _print_row(row: BenchRow) -> None:
     "bound for up to SECONDS per instance, after the solvers; 0 skips it.",
 )
 @click.option(
-    "-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
-    required=True, help="Folder for .sol files, results.csv, results.md.",
+    "-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
+    default=None, help="Folder for .sol files, results.csv, results.md.",
+)
+# The spelling before -o/--output was one name for all commands.
+@click.option(
+    "--outdir", "old_outdir", hidden=True,
+    type=click.Path(file_okay=False, path_type=Path), default=None,
 )
 def osa(
     instances: tuple[str, ...],
@@ -86,9 +91,13 @@ def osa(
     solver: str,
     away_from: str,
     pattern_seconds: float,
-    outdir: Path,
+    outdir: Path | None,
+    old_outdir: Path | None,
 ) -> None:
     """Solve OSA benchmark INSTANCES (names or paths; all when none)."""
+    outdir = outdir or old_outdir
+    if outdir is None:
+        raise click.UsageError("Missing option '-o' / '--output'.")
     solvers = list(SOLVERS) if solver == "all" else [solver]
     paths = resolve_instances(instances, resolve_data(data))
     rows = run_bench(

@@ -1,4 +1,4 @@
-"""Solver presets from ``solver_configs/cpsat/*.toml``.
+"""Solver presets from the package's ``solver_configs/cpsat/*.toml``.
 
 A preset holds the objective weights, the candidate settings and raw
 CP-SAT parameters. Parameter names are checked against ortools' own
@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from spaceplan import resources
 from spaceplan.data import MAX_SEED, MAX_TIME_LIMIT, MAX_WEIGHT
 from spaceplan.errors import InputError, did_you_mean, shown
 from spaceplan.fileio import read_input
-from spaceplan.policies import config_dir
 
 DEFAULT_PRESET = "default"
 
@@ -86,8 +86,8 @@ class SolverConfig:
 
 
 def preset_dir() -> Path:
-    """The folder of CP-SAT presets."""
-    return config_dir() / "cpsat"
+    """The folder of the bundled CP-SAT presets."""
+    return resources.on_disk(resources.presets())
 
 
 def preset_names() -> list[str]:
