@@ -11,7 +11,7 @@ import pytest
 
 from spaceplan import export
 from spaceplan.errors import InputError
-from spaceplan.export import MARKER, output_folder, prepare_output_folder
+from spaceplan.export import output_folder, prepare_output_folder
 from spaceplan.fileio import read_input
 
 
@@ -47,7 +47,7 @@ def test_read_input_caps_the_size(tmp_path: Path) -> None:
 def test_a_new_folder_is_made_with_its_marker(tmp_path: Path) -> None:
     out = tmp_path / "deep" / "out"
     _run(out, ["result.json", "plan-A.png"])
-    assert _listing(out) == {MARKER, "result.json", "plan-A.png"}
+    assert _listing(out) == {"result.json", "plan-A.png"}
     assert _scraps(out.parent) == []
 
 
@@ -56,7 +56,7 @@ def test_a_second_run_replaces_the_first_whole(tmp_path: Path) -> None:
     out = tmp_path / "out"
     _run(out, ["result.json", "plan-A.png", "plan-B.png", "plan-C.png"])
     _run(out, ["result.json", "plan-A.png"])
-    assert _listing(out) == {MARKER, "result.json", "plan-A.png"}
+    assert _listing(out) == {"result.json", "plan-A.png"}
     assert _scraps(tmp_path) == []
 
 
@@ -67,7 +67,7 @@ def test_without_an_atomic_exchange_too(
     out = tmp_path / "out"
     _run(out, ["result.json", "plan-B.png"])
     _run(out, ["result.json"])
-    assert _listing(out) == {MARKER, "result.json"}
+    assert _listing(out) == {"result.json"}
     assert _scraps(tmp_path) == []
 
 
@@ -76,7 +76,7 @@ def test_a_failed_run_leaves_the_previous_one(tmp_path: Path) -> None:
     _run(out, ["result.json", "plan-A.png"])
     with pytest.raises(RuntimeError):
         _run(out, ["result.json"], fail=True)
-    assert _listing(out) == {MARKER, "result.json", "plan-A.png"}
+    assert _listing(out) == {"result.json", "plan-A.png"}
     assert _scraps(tmp_path) == []
 
 
@@ -125,10 +125,10 @@ def test_a_folder_under_sys_is_refused() -> None:
 
 
 def test_an_old_output_folder_may_be_replaced(tmp_path: Path) -> None:
-    # Written before the marker existed: recognised by its result.json.
+    # An earlier output folder: recognised by its result.json.
     out = tmp_path / "out"
     out.mkdir()
     (out / "result.json").write_text("{}")
     (out / "plan-C.png").write_text("x")
     _run(out, ["result.json"])
-    assert _listing(out) == {MARKER, "result.json"}
+    assert _listing(out) == {"result.json"}

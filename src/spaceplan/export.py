@@ -41,11 +41,9 @@ from spaceplan.solution import Candidate, Plan, Result
 
 # ------------------------------------------------------- the output folder
 
-#: The file that marks a folder as a spaceplan output folder, which a
-#: later run may replace whole.
-MARKER = ".spaceplan-output"
-#: Files that mark an output folder written before the marker existed.
-_OLD_MARKERS = ("result.json",)
+#: The file every solve writes, which marks a folder as a spaceplan
+#: output folder that a later run may replace whole.
+MARKER = "result.json"
 
 
 def prepare_output_folder(path: str | Path) -> Path:
@@ -92,9 +90,7 @@ def prepare_output_folder(path: str | Path) -> Path:
 
 def _replaceable(path: Path) -> bool:
     names = os.listdir(path)
-    return not names or MARKER in names or any(
-        m in names for m in _OLD_MARKERS
-    )
+    return not names or MARKER in names
 
 
 @contextlib.contextmanager
@@ -120,10 +116,6 @@ def output_folder(path: str | Path) -> Iterator[Path]:
     except OSError as exc:
         raise InputError(str(path), None, write_fault(exc)) from None
     try:
-        (stage / MARKER).write_text(
-            "Written by spaceplan; a later run replaces this folder whole.\n",
-            encoding="utf-8",
-        )
         yield stage
         umask = os.umask(0)
         os.umask(umask)

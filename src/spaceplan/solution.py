@@ -12,7 +12,7 @@ from collections import defaultdict
 from functools import cached_property
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_serializer
 
 from spaceplan import rules
 from spaceplan.data import Function, Model, Scenario
@@ -260,3 +260,13 @@ class Result(Model):
     candidates: tuple[Candidate, ...] = ()
     diagnosis: dict[str, Any] | None = None
     accounting: dict[str, Any] = Field(default_factory=dict)
+    #: What the user should know about how the plans were found (e.g. a
+    #: fallback plan at the time limit); left out of the JSON when empty.
+    notes: tuple[str, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_empty_notes(self, handler: Any) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("notes"):
+            data.pop("notes", None)
+        return data

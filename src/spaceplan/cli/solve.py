@@ -95,6 +95,9 @@ def run_solve(
         written = _write_outputs(
             scenario, result, outdir, lang, drawings, font
         )
+    if not quiet:
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
     if as_json:
         click.echo(result.model_dump_json(indent=2))
     elif not quiet:

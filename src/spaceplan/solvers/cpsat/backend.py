@@ -14,7 +14,12 @@ from spaceplan.solution import Plan, Status
 from spaceplan.solvers.config import SolverConfig, check_cpsat_params
 from spaceplan.solvers.cpsat.model import AllocationModel
 from spaceplan.solvers.engine import ProgressSink, RawSolve
-from spaceplan.solvers.greedy import greedy_placement
+from spaceplan.solvers.greedy import (
+    Placement,
+    greedy_placement,
+    placement_plan,
+)
+from spaceplan.solvers.objective import objective_terms
 from spaceplan.solvers.problem import Problem
 
 #: CP-SAT's statuses in our own words, mapped once.
@@ -85,15 +90,18 @@ class CpsatBackend:
         for placement in avoid:
             built.add_difference(placement, min_difference)
         # The warm start may take at most a fifth of the budget.
-        _hint_greedy(problem, built, min(10.0, config.time_limit / 5))
+        warm = _hint_greedy(problem, built, min(10.0, config.time_limit / 5))
         solver = cp_model.CpSolver()
         apply_params(solver, config.params)
         # The time limit is the user's wall-clock budget for the whole
         # solve: building the model and the warm start count too.
-        spent = time.perf_counter() - started
-        solver.parameters.max_time_in_seconds = max(
-            0.1, config.time_limit - spent
-        )
+        left = config.time_limit - (time.perf_counter() - started)
+        if left <= 0:
+            return _fallback(
+                problem, config, warm, avoid, min_difference, started,
+                "building the model took the whole time limit",
+            )  # fmt: skip
+        solver.parameters.max_time_in_seconds = left
         watcher = None
         if progress is not None:
             watcher = _Watcher(progress, 1000.0)
@@ -110,7 +118,12 @@ class CpsatBackend:
                 f"CP-SAT rejected the model: {solver.status_name(code)}"
             )
         seconds = time.perf_counter() - started
-        if status in ("infeasible", "unknown"):
+        if status == "unknown":
+            return _fallback(
+                problem, config, warm, avoid, min_difference, started,
+                "CP-SAT found no plan within the time limit",
+            )  # fmt: skip
+        if status == "infeasible":
             return RawSolve(status, None, seconds=seconds)
         plan = _extract(problem, built, solver)
         return RawSolve(
@@ -139,9 +152,43 @@ def _extract(
 
 def _hint_greedy(
     problem: Problem, built: AllocationModel, budget: float
-) -> None:
-    """Warm start from the greedy plan, when greedy finds one."""
+) -> Placement | None:
+    """Warm start from the greedy plan, when greedy finds one; return it."""
     found = greedy_placement(problem)
     if found is not None:
         placement, flex_rooms = found
         built.hint(placement, flex_rooms, time_limit=budget)
+    return found
+
+
+def _fallback(
+    problem: Problem,
+    config: SolverConfig,
+    warm: Placement | None,
+    avoid: Sequence[dict[int, int]],
+    min_difference: int,
+    started: float,
+    why: str,
+) -> RawSolve:
+    """The warm start's plan when CP-SAT has none at the time limit.
+
+    The greedy plan meets every rule (the engine checks it again) and
+    differs enough from the earlier candidates, or there is no fallback
+    and the status stays ``unknown``.
+    """
+    seconds = time.perf_counter() - started
+    if warm is None or any(
+        sum(warm[0].get(f) != r for f, r in earlier.items()) < min_difference
+        for earlier in avoid
+    ):
+        return RawSolve("unknown", None, seconds=seconds)
+    plan = placement_plan(problem, warm)
+    terms = objective_terms(problem.scenario, plan, config.weights)
+    return RawSolve(
+        "feasible",
+        plan,
+        objective_milli=terms.milli,
+        seconds=seconds,
+        note=f"{why}: this is the greedy warm start's plan, checked but "
+        "not optimised; a longer --time-limit may find a better one",
+    )
