@@ -85,6 +85,22 @@ def read_input(
     return data
 
 
+def check_input(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> None:
+    """Refuse anything but a regular file of at most ``max_bytes``.
+
+    For readers that open the file themselves (ezdxf): the path is only
+    checked with ``stat``, never opened, so a FIFO cannot block.
+    """
+    where = str(path)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise InputError(where, None, os_fault(exc)) from None
+    except ValueError:  # a NUL byte in the path
+        raise InputError(where, None, "is not a usable file name") from None
+    _check_kind(where, info.st_mode, info.st_size, max_bytes)
+
+
 def present(path: str | Path) -> bool:
     """Whether ``path`` names something, True when that is unclear.
 

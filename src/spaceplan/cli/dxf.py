@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import click
@@ -89,18 +90,25 @@ def import_dxf(
     Kinds and tags are left for you to add.
     """
     # Imported here, not at the top: start-up speed (ezdxf, shapely).
-    from spaceplan.dxf.read import read_dxf_rooms, rooms_yaml
+    from spaceplan.dxf.read import DxfWarning, read_dxf_rooms, rooms_yaml
 
     prepare_output_file(output)  # before any work
-    rooms = read_dxf_rooms(
-        drawing,
-        layer,
-        units=units,
-        floor=floor,
-        floor_from_layer=floor_from_layer,
-        encoding=encoding,
-        text_layer=text_layer,
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        # What the drawing leaves in doubt is said once, as a warning line;
+        # any other library warning is dropped, never printed as noise.
+        warnings.simplefilter("always")
+        rooms = read_dxf_rooms(
+            drawing,
+            layer,
+            units=units,
+            floor=floor,
+            floor_from_layer=floor_from_layer,
+            encoding=encoding,
+            text_layer=text_layer,
+        )
+    for w in caught:
+        if issubclass(w.category, DxfWarning) and not quiet:
+            click.echo(f"warning: {drawing}: {w.message}", err=True)
     source = f"{drawing.name}, layer {layer}"
     write_text(output, rooms_yaml(rooms, source))
     unnamed = sum(r.id.startswith("ROOM-") for r in rooms)
