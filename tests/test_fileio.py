@@ -132,3 +132,12 @@ def test_an_old_output_folder_may_be_replaced(tmp_path: Path) -> None:
     (out / "plan-C.png").write_text("x")
     _run(out, ["result.json"])
     assert _listing(out) == {"result.json"}
+
+
+def test_the_current_folder_is_never_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "result.json").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match="is the current folder"):
+        prepare_output_folder(".")

@@ -62,6 +62,14 @@ def prepare_output_folder(path: str | Path) -> Path:
     path = Path(path)
     where = str(path)
     try:
+        if path.absolute() == Path.cwd() or path.absolute() == Path("/"):
+            # The folder is replaced whole: never the one the user is in.
+            raise InputError(
+                where,
+                None,
+                "is the current folder; give a folder for the outputs, "
+                "e.g. -o out",
+            )
         if path.is_symlink():
             raise InputError(
                 where, None, "is a symbolic link; give a folder name"
