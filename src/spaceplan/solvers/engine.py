@@ -46,6 +46,8 @@ class RawSolve:
     objective_milli: int | None = None
     bound_milli: int | None = None
     seconds: float = 0.0
+    #: Why the plan is not what the backend set out to find, if it is not.
+    note: str | None = None
 
 
 class ProgressSink(Protocol):
@@ -106,6 +108,7 @@ def run(
     diff = effective_difference(config, problem.num_funcs)
     avoid: list[dict[int, int]] = []
     candidates: list[Candidate] = []
+    notes: list[str] = []
     status: Status = "unknown"
     # A function that no room can take, even alone, proves infeasibility
     # for every backend: no solve is needed.
@@ -118,6 +121,8 @@ def run(
             status = raw.status
         if raw.plan is None:
             break
+        if raw.note:
+            notes.append(f"candidate {_label(k)}: {raw.note}")
         cand = _candidate(scenario, problem, config, raw, k, candidates)
         candidates.append(cand)
         placement = raw.plan.placement()
@@ -154,6 +159,7 @@ def run(
             **acc.model_dump(mode="json"),
             "circulation": acc.circulation,
         },
+        notes=tuple(notes),
     )
 
 
