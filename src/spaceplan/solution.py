@@ -341,3 +341,6 @@ class Result(Model):
     accounting: dict[str, Any] = Field(default_factory=dict)
     #: Prices, moves considered and model size of a renovation run.
     renovation: dict[str, Any] | None = None
+    #: What the user should know about how the plans were found (e.g. a
+    #: fallback plan at the time limit); an empty list when there is none.
+    notes: tuple[str, ...] = ()
