@@ -20,6 +20,8 @@ from spaceplan.fileio import read_input
 from spaceplan.limits import MAX_SEED, MAX_TIME_LIMIT, MAX_WEIGHT
 
 DEFAULT_PRESET = "default"
+#: Most 元 one point of the objective may stand for (``works``).
+MAX_WORKS_YUAN = 1e7
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,9 @@ def _parse(raw: dict[str, Any], path: Path) -> SolverConfig:
             raise InputError(
                 path, f"objective.{key}", "is not a known weight"
             )
-        _number(value, path, f"objective.{key}", 0, MAX_WEIGHT)
+        # works is a price (元 a point), not a weight: its own range.
+        high = MAX_WORKS_YUAN if key == "works" else MAX_WEIGHT
+        _number(value, path, f"objective.{key}", 0, high)
     cand = raw.get("candidates", {})
     for key in cand:
         if key not in ("count", "min_difference"):
