@@ -36,7 +36,8 @@ from spaceplan.read import read_scenario
 from spaceplan.renovation.spec import Renovation, Work
 from spaceplan.solution import Plan, Result
 from spaceplan.solvers import solve
-from spaceplan.solvers.config import SolverConfig, Weights
+from spaceplan.solvers.config import SolverConfig, Weights, load_config
+from spaceplan.solvers.objective import works_coef
 from spaceplan.solvers.problem import Problem
 from spaceplan.works import moves
 from spaceplan.works.check import rebuild
@@ -448,3 +449,13 @@ def test_the_diagnosis_asks_for_the_budget_the_wall_needs() -> None:
         "from 1,000 to about 3,200 CNY" in r["message"]
         for r in found.repairs
     ), found.repairs
+
+
+def test_the_default_preset_prices_works_in_yuan_a_point() -> None:
+    # 2,000 元 of works weigh as much as 1 m² of resident area; 6,880 元
+    # (the village partition) is 3.44 points.
+    weights = load_config().weights
+    assert weights.works == 2000.0
+    wall = Work(kind="remove_wall", rooms=("V101", "V102"), length=8.6,
+                cost=6880.0)
+    assert works_coef(weights.works, (wall,)) == 3440
