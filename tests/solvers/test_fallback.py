@@ -15,13 +15,9 @@ import pytest
 
 from spaceplan.check import check_solution
 from spaceplan.solvers.config import load_config
-from spaceplan.solvers.cpsat.backend import (
-    CpsatBackend,
-    _fallback,
-    greedy_plan,
-)
+from spaceplan.solvers.cpsat.backend import CpsatBackend, _fallback
 from spaceplan.solvers.engine import run
-from spaceplan.solvers.greedy import greedy_solution
+from spaceplan.solvers.greedy import greedy_plan, greedy_solution
 from spaceplan.solvers.problem import Problem
 
 

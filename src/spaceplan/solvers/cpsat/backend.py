@@ -17,7 +17,7 @@ from spaceplan.solvers.cpsat import sessions
 from spaceplan.solvers.cpsat.model import AllocationModel
 from spaceplan.solvers.cpsat.tiebreak import tiebreak_cost
 from spaceplan.solvers.engine import ProgressSink, RawSolve
-from spaceplan.solvers.greedy import GreedySolution, greedy_solution
+from spaceplan.solvers.greedy import greedy_plan, greedy_solution
 from spaceplan.solvers.problem import Problem
 
 #: CP-SAT's statuses in our own words, mapped once.
@@ -220,19 +220,6 @@ def _extract(
     return booked_plan(
         problem, pairs, sessions.booked_slots(built, solver)
     )
-
-
-def greedy_plan(problem: Problem, found: GreedySolution) -> Plan:
-    """The greedy solver's placement, flexible rooms and bookings as a plan."""
-    placement, flex_rooms, booked = found
-    pairs = [
-        (problem.funcs[f].id, problem.rooms[r].id)
-        for f, r in sorted(placement.items())
-    ]
-    flex = problem.scenario.flexible_function
-    if flex is not None:
-        pairs += [(flex.id, problem.rooms[r].id) for r in sorted(flex_rooms)]
-    return booked_plan(problem, pairs, booked)
 
 
 def _fallback(
