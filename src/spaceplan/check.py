@@ -98,6 +98,8 @@ class Audit:
     rows: list[Row] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     advice_hard: bool = False
+    #: The plan's timetable, worked out once for every room's rules.
+    week: timetable.Timetable = field(default_factory=dict)
 
     @property
     def compliant(self) -> bool:
@@ -156,9 +158,12 @@ def advice_unmet(scenario: Scenario, plan: Plan) -> int:
 
 def audit(scenario: Scenario, plan: Plan) -> Audit:
     """Check every facility rule and function requirement of ``plan``."""
-    result = Audit(advice_hard=scenario.advice_hard)
-    # formats.md §8: the works first, then every rule on the rooms made.
-    scenario = renovated(scenario, plan, lambda **r: result.add(Row(**r)))
+    made: list[Row] = []  # formats.md §8: the works first, then the rules
+    scenario = renovated(scenario, plan, lambda **r: made.append(Row(**r)))
+    week = timetable.plan_timetable(scenario, plan)
+    result = Audit(advice_hard=scenario.advice_hard, week=week)
+    for row in made:
+        result.add(row)
     _check_ids(scenario, plan, result)
     _check_facility(scenario, plan, result)
     for function in scenario.functions:
@@ -186,10 +191,8 @@ def checked_candidate(
 
     Parameters
     ----------
-    scenario, plan
-        The resolved scenario; the plan to check (with its works).
-    candidate_id
-        The candidate's label (``A``, ``B``, ...).
+    scenario, plan, candidate_id
+        The scenario, the plan (with its works) and its label (A, B, …).
     found
         The audit of ``plan`` if the caller has it; made here otherwise.
     objective, bound, objective_terms, moved
@@ -201,8 +204,7 @@ def checked_candidate(
         Its measurements and one check record per rule row.
     """
     found = audit(scenario, plan) if found is None else found
-    ev = evaluate_plan(scenario, plan)
-    built = renovated(scenario, plan)
+    ev, built = evaluate_plan(scenario, plan), renovated(scenario, plan)
     return Candidate(
         id=candidate_id,
         objective=objective,
@@ -438,8 +440,7 @@ def _check_room_rules(
     ]
     # Capacity reads the slots the timetable books, not the profile's.
     here = timetable.booked_functions(
-        here, timetable.plan_timetable(scenario, plan), room.id,
-        scenario.slots,
+        here, out.week, room.id, scenario.slots
     )
     f = next((g for g in here if g.id == f.id), f)
     others = [g for g in here if g.id != f.id]
