@@ -185,9 +185,8 @@ def checked_candidate(
 ) -> Candidate:
     """A plan as a checked :class:`~spaceplan.solution.Candidate`.
 
-    The one place a candidate is made: the solver engine and
-    ``spaceplan check`` both call it, and reports read its ``checks``
-    instead of checking again.
+    The one place a candidate is made: the engine and ``spaceplan check``
+    call it; reports read its ``checks`` instead of checking again.
 
     Parameters
     ----------
