@@ -1,6 +1,6 @@
 """Reading scenarios, room lists and plans; every fault as an InputError.
 
-A scenario is resolved on reading: its room list loaded (inline or CSV),
+A scenario is resolved on reading: its room list loaded (inline, or a CSV, Excel or YAML file),
 its profile found and merged, its function overrides, ``require`` and
 ``exclude`` applied. What comes out is a :class:`~spaceplan.data.Scenario`
 that the solver and the checker can trust.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -30,21 +31,198 @@ from spaceplan.fileio import load_mapping, read_text
 from spaceplan.policies import load_policy
 from spaceplan.solution import Plan
 
-#: Columns a CSV room list must have; others are optional.
+#: Columns a room list must have; others are optional.
 CSV_REQUIRED = ("id", "floor", "area")
 CSV_COLUMNS = ("id", "name", "floor", "area", "kind", "tags")
+#: Chinese column headings a room list from Excel may use.
+HEADER_ALIASES = {
+    "编号": "id",
+    "房间编号": "id",
+    "名称": "name",
+    "房间名称": "name",
+    "楼层": "floor",
+    "面积": "area",
+    "类型": "kind",
+    "标签": "tags",
+}
+#: Room-list files by suffix; anything else is read as CSV.
+YAML_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class RoomListWarning(UserWarning):
+    """A room list was read, but not as the user may think (its encoding)."""
 
 
 # -------------------------------------------------------------------- rooms
 
 
-def read_rooms_csv(path: str | Path) -> list[Room]:
-    """Read a CSV room list (columns ``id, name, floor, area, kind,
-    tags``; tags ``;``-separated)."""
+def read_room_list(
+    path: str | Path, encoding: str | None = None
+) -> list[Room]:
+    """Read a room list: CSV, Excel ``.xlsx`` or YAML/JSON ``rooms:``.
+
+    Parameters
+    ----------
+    path
+        The file; its suffix picks the reader (``.xlsx``; ``.yaml``,
+        ``.yml``, ``.json``: a ``rooms:`` list such as ``import-dxf``
+        writes; anything else: CSV).
+    encoding
+        Text encoding of a CSV file (e.g. ``gbk``); None reads UTF-8 and
+        falls back to GBK (Excel's "CSV" on Chinese Windows) with a
+        :class:`RoomListWarning`.
+    """
     path = Path(path)
-    text = read_text(path)
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    suffix = path.suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        return read_rooms_yaml(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_rooms_xlsx(path)
+    if suffix == ".xls":
+        raise InputError(
+            path,
+            None,
+            "is an old Excel .xls workbook; save it as .xlsx or CSV",
+        )
+    return read_rooms_csv(path, encoding)
+
+
+def read_rooms_csv(
+    path: str | Path, encoding: str | None = None
+) -> list[Room]:
+    """Read a CSV room list (columns ``id, name, floor, area, kind,
+    tags``; tags ``;``-separated); see :func:`read_room_list`."""
+    path = Path(path)
+    text = room_list_text(path, encoding)
+    # newline="" lets the csv module take CR, LF and CRLF line ends alike.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise InputError(
+            path, f"line {reader.line_num + 1}", f"is not valid CSV: {exc}"
+        ) from None
+    return _rooms_from_rows(path, rows, "line")
+
+
+def room_list_text(path: Path, encoding: str | None) -> str:
+    """The text of a CSV room list: UTF-8, GBK detected, or ``encoding``."""
+    if encoding is None:
+        try:
+            return read_text(path)
+        except InputError as err:
+            if "UTF-8" not in err.fault:
+                raise
+    data = path.read_bytes()
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise InputError(
+                path, "encoding", f"'{encoding}' is not a known encoding"
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                path,
+                f"byte {exc.start}",
+                f"is not {encoding} text; save the file as UTF-8 or name "
+                "its encoding",
+            ) from None
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if not any("\u4e00" <= c <= "\u9fff" for c in text):
+        raise InputError(
+            path,
+            None,
+            "is neither UTF-8 nor GBK text; save it as UTF-8 (Excel: "
+            "“CSV UTF-8”)",
+        )
+    warnings.warn(
+        f"{path}: not UTF-8; read as GBK (Excel's CSV on Chinese "
+        "Windows). Save it as “CSV UTF-8” to silence this.",
+        RoomListWarning,
+        stacklevel=2,
+    )
+    return text
+
+
+def read_rooms_xlsx(path: str | Path) -> list[Room]:
+    """Read a room list from the first sheet of an Excel workbook.
+
+    The first non-empty row holds the headings (the CSV columns, or their
+    Chinese names 编号, 名称, 楼层, 面积, 类型, 标签).
+    """
+    # Imported here, not at the top: start-up speed (openpyxl is only
+    # needed for workbooks).
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, None, "no such file")
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
+        raise InputError(
+            path, None, "is not a readable Excel .xlsx workbook"
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [
+            (i, ["" if v is None else v for v in values])
+            for i, values in enumerate(
+                sheet.iter_rows(values_only=True), start=1
+            )
+        ]
+    finally:
+        book.close()
+    rows = [(i, r) for i, r in rows if any(str(v).strip() for v in r)]
+    return _rooms_from_rows(path, rows, "row")
+
+
+def read_rooms_yaml(path: str | Path) -> list[Room]:
+    """Read a YAML (or JSON) ``rooms:`` list, as ``import-dxf`` writes."""
+    path = Path(path)
+    raw = load_mapping(path)
+    items = raw.get("rooms")
+    if items is None and isinstance(raw.get("building"), dict):
+        items = raw["building"].get("rooms")
+    if not isinstance(items, list):
+        raise InputError(path, "rooms", "must be a list of rooms")
+    if not items:
+        raise InputError(path, "rooms", "lists no rooms")
+    rooms: list[Room] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        try:
+            room = Room.model_validate(item)
+        except ValidationError as exc:
+            raise from_validation(exc, path, ("rooms", i)) from None
+        if room.id in seen:
+            raise InputError(
+                path,
+                f"rooms[{i}]",
+                f"Room {room.id} is listed twice.",
+            )
+        seen[room.id] = i
+        rooms.append(room)
+    return rooms
+
+
+def _rooms_from_rows(
+    path: Path, rows: list[tuple[int, list[Any]]], unit: str
+) -> list[Room]:
+    """Rooms from a header row and data rows (numbered ``unit`` N)."""
+    if not rows:
+        raise InputError(path, None, "is empty: no header row")
+    _, head = rows[0]
+    header = [_heading(h) for h in head]
+    while header and not header[-1]:
+        header.pop()
     if not header:
         raise InputError(path, None, "is empty: no header row")
     missing = [c for c in CSV_REQUIRED if c not in header]
@@ -64,32 +242,45 @@ def read_rooms_csv(path: str | Path) -> list[Room]:
             f"{', '.join(CSV_COLUMNS)}",
         )
     rooms: list[Room] = []
-    for i, raw in enumerate(reader):
-        line = i + 2
-        if None in raw:
+    seen: dict[str, int] = {}
+    for line, cells in rows[1:]:
+        extra = [c for c in cells[len(header) :] if str(c).strip()]
+        if extra:
             raise InputError(
-                path, f"line {line}", "has more cells than the header"
+                path, f"{unit} {line}", "has more cells than the header"
             )
         row = {
-            k.strip(): (v.strip() if isinstance(v, str) else v)
-            for k, v in raw.items()
+            k: (v.strip() if isinstance(v, str) else v)
+            for k, v in zip(header, cells, strict=False)
         }
-        if not any(row.values()):
-            continue
         data = {k: v for k, v in row.items() if v not in (None, "")}
+        if not data:
+            continue
         try:
-            rooms.append(Room.model_validate(data))
+            room = Room.model_validate(data)
         except ValidationError as exc:
             err = from_validation(exc, path)
             rid = row.get("id") or "?"
+            where = f"{unit} {line} (room {rid})"
+            if err.field:
+                where += f".{err.field}"
+            raise InputError(path, where, err.fault) from None
+        if room.id in seen:
             raise InputError(
-                path, f"line {line} (room {rid}).{err.field or ''}".rstrip(
-                    "."
-                ), err.fault
-            ) from None
+                path,
+                f"{unit} {line}",
+                f"Room {room.id} is listed twice.",
+            )
+        seen[room.id] = line
+        rooms.append(room)
     if not rooms:
         raise InputError(path, None, "lists no rooms")
     return rooms
+
+
+def _heading(value: Any) -> str:
+    text = str(value).strip().lstrip("\ufeff")
+    return HEADER_ALIASES.get(text, text.lower() if text.isascii() else text)
 
 
 # ----------------------------------------------------------------- scenario
@@ -121,21 +312,14 @@ def _inline_rooms(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     rooms = building.get("rooms")
     if not isinstance(rooms, str):
         return raw
-    csv_path = Path(rooms)
-    if not csv_path.is_absolute():
-        csv_path = path.parent / csv_path
-    if not csv_path.is_file():
+    list_path = Path(rooms)
+    if not list_path.is_absolute():
+        list_path = path.parent / list_path
+    if not list_path.is_file():
         raise InputError(
-            path, "building.rooms", f"no room list at {csv_path}"
+            path, "building.rooms", f"no room list at {list_path}"
         )
-    room_list = read_rooms_csv(csv_path)
-    ids = [r.id for r in room_list]
-    for rid in ids:
-        if ids.count(rid) > 1:
-            line = ids.index(rid, ids.index(rid) + 1) + 2
-            raise InputError(
-                csv_path, f"line {line}", f"Room {rid} is listed twice"
-            )
+    room_list = read_room_list(list_path)
     dumped = [r.model_dump(exclude_none=True) for r in room_list]
     return {**raw, "building": {**building, "rooms": dumped}}
 
@@ -250,9 +434,7 @@ def _resolve_fix(
                 f"{did_you_mean(ref, names)}",
             )
         if fid in out:
-            raise InputError(
-                where, f"fix.{ref}", f"fixes {fid} a second time"
-            )
+            raise InputError(where, f"fix.{ref}", f"fixes {fid} a second time")
         if room not in rooms or rooms[room] != room:
             raise InputError(
                 where,
@@ -284,9 +466,7 @@ def _drop_lapsed(
 ) -> Function:
     """Drop never_with / near references to functions not in this run."""
     never = tuple(x for x in f.never_with if x in all_functions)
-    near = tuple(
-        n for n in f.near if n.function is None or n.function in kept
-    )
+    near = tuple(n for n in f.near if n.function is None or n.function in kept)
     soft = tuple(x for x in f.advice.never_with if x in all_functions)
     if (never, near, soft) == (f.never_with, f.near, f.advice.never_with):
         return f
@@ -357,9 +537,7 @@ def read_plan(
             )
         if rid not in scenario.building.room_index:
             hint = did_you_mean(rid, known_r)
-            raise InputError(
-                path, field, f"unknown room '{rid}'{hint}"
-            )
+            raise InputError(path, field, f"unknown room '{rid}'{hint}")
         resolved.append((names[fid], rid))
     plan = Plan.from_pairs(resolved)
     if booked is not None:
