@@ -7,7 +7,7 @@ is one line naming the file and the field, exit status 1.
 
 from __future__ import annotations
 
-import warnings
+import logging
 from pathlib import Path
 
 import openpyxl
@@ -18,11 +18,7 @@ from spaceplan.cli import main
 from spaceplan.data import Room
 from spaceplan.dxf.read import rooms_yaml
 from spaceplan.errors import InputError
-from spaceplan.read import (
-    RoomListWarning,
-    read_room_list,
-    read_scenario,
-)
+from spaceplan.read import read_room_list, read_scenario
 
 ROWS = [
     ["id", "name", "floor", "area", "kind", "tags"],
@@ -83,23 +79,29 @@ def test_utf8_csv(tmp_path: Path) -> None:
     assert _summary(read_room_list(path)) == _expected()
 
 
-def test_gbk_csv_is_detected_with_a_notice(tmp_path: Path) -> None:
+def test_gbk_csv_is_detected_with_a_notice(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     # Excel on Chinese Windows saves "CSV" in GBK: the bytes of 原营业厅
     # are not UTF-8, so the reader falls back and says so once.
     path = tmp_path / "rooms.csv"
     path.write_bytes(CSV.encode("gbk"))
-    with pytest.warns(RoomListWarning, match="GBK"):
+    with caplog.at_level(logging.WARNING, logger="spaceplan.read"):
         rooms = read_room_list(path)
     assert _summary(rooms) == _expected()
+    notices = [r.getMessage() for r in caplog.records]
+    assert len(notices) == 1 and "read as GBK" in notices[0]
 
 
-def test_gbk_csv_with_the_encoding_named(tmp_path: Path) -> None:
+def test_gbk_csv_with_the_encoding_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "rooms.csv"
     path.write_bytes(CSV.encode("gbk"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # named: no notice
+    with caplog.at_level(logging.WARNING, logger="spaceplan.read"):
         rooms = read_room_list(path, encoding="gbk")
     assert _summary(rooms) == _expected()
+    assert caplog.records == []  # named: no notice
 
 
 def test_xlsx_with_chinese_headings(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import warnings
+import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -49,8 +49,10 @@ HEADER_ALIASES = {
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-class RoomListWarning(UserWarning):
-    """A room list was read, but not as the user may think (its encoding)."""
+#: Notices about input that was read but should be checked (a room list's
+#: encoding). With no logging set up, Python prints them on stderr as one
+#: plain line, which is what the command line wants.
+log = logging.getLogger("spaceplan.read")
 
 
 # -------------------------------------------------------------------- rooms
@@ -70,7 +72,7 @@ def read_room_list(
     encoding
         Text encoding of a CSV file (e.g. ``gbk``); None reads UTF-8 and
         falls back to GBK (Excel's "CSV" on Chinese Windows) with a
-        :class:`RoomListWarning`.
+        notice (a warning on the ``spaceplan.read`` logger).
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -139,11 +141,10 @@ def room_list_text(path: Path, encoding: str | None) -> str:
             "is neither UTF-8 nor GBK text; save it as UTF-8 (Excel: "
             "“CSV UTF-8”)",
         )
-    warnings.warn(
-        f"{path}: not UTF-8; read as GBK (Excel's CSV on Chinese "
+    log.warning(
+        "warning: %s: not UTF-8; read as GBK (Excel's CSV on Chinese "
         "Windows). Save it as “CSV UTF-8” to silence this.",
-        RoomListWarning,
-        stacklevel=2,
+        path,
     )
     return text
 
