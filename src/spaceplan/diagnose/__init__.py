@@ -267,8 +267,8 @@ def diagnose_for_result(
     """The hook for :func:`spaceplan.solvers.solve` (``diagnose=``).
 
     Returns the diagnosis of an infeasible scenario as a plain dict for
-    ``Result.diagnosis``. ``result.json`` keeps its English words (the
-    default here) until the solve path passes the user's language.
+    ``Result.diagnosis``, worded in ``lang`` (``spaceplan solve`` passes
+    the user's ``--lang``; English when called without one).
     """
     return diagnose(scenario, lang=lang).as_dict()
 
