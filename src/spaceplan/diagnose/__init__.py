@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from spaceplan import rules
 from spaceplan.data import Scenario
 from spaceplan.diagnose.actions import (
     available_rooms,
@@ -66,6 +67,7 @@ from spaceplan.diagnose.words import RuleKey
 from spaceplan.i18n import Lang, t
 from spaceplan.solvers.cpsat.conflict import (
     Budget,
+    RawRelaxation,
     RuleOracle,
     cheapest_relaxations,
 )
@@ -195,7 +197,9 @@ def diagnose(
             solves += 1
             return solve_status(fixed, config) in ("optimal", "feasible")
 
-        if ("area_target",) in keys:
+        target = rules.area_target(scenario.policy, scenario.community)
+        if ("area_target",) in keys and target.binding == "per_household":
+            # Only a per-household target moves with the households.
             rest = [k for k in oracle.keys if k != ("area_target",)]
             reach = oracle.max_facility(rest)
             most = max_households(scenario, budget, feasible, reach)
@@ -216,13 +220,7 @@ def diagnose(
             found_repairs.append(
                 revert_repair(scenario, back, len(found_repairs) + 1, lang)
             )
-        for raw in cheapest_relaxations(
-            problem,
-            costs.rules,
-            costs.area_per_m2,
-            costs.alternatives,
-            budget,
-        ):
+        for raw in _relaxations(problem, costs, budget):
             repair = verify(scenario, raw, config, costs.area_per_m2)
             solves += 1
             if repair is None:
@@ -258,6 +256,33 @@ def diagnose(
         searched_repairs=repairs,
         waivers=waivers,
         households=households,
+    )
+
+
+def _relaxations(
+    problem: Problem, costs: RepairCosts, budget: Budget
+) -> list[RawRelaxation]:
+    """The cheapest relaxation, then cheaper-to-find alternatives.
+
+    The cheapest set gets the whole budget; the alternatives (ranked after
+    it, each verified anyway) get a fifth of it each, because proving the
+    second-cheapest optimal costs the most search and changes least.
+    """
+    first = cheapest_relaxations(
+        problem, costs.rules, costs.area_per_m2, 1, budget
+    )
+    if not first or costs.alternatives <= 1:
+        return first
+    quick = Budget(
+        budget.deterministic_time / 5, budget.wall_time / 5, budget.seed
+    )
+    return first + cheapest_relaxations(
+        problem,
+        costs.rules,
+        costs.area_per_m2,
+        costs.alternatives - 1,
+        quick,
+        exclude=first,
     )
 
 
