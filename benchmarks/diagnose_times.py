@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = [
     ROOT / "src/spaceplan/examples/office-renovation/scenario-chongqing.yaml",
     ROOT / "tests/data/diagnose/share.yaml",
-    ROOT / "tests/data/repairs/office-override.yaml",
+    ROOT / "tests/data/diagnose/office-override.yaml",
 ]
 
 

@@ -95,7 +95,7 @@ def test_make_an_unavailable_room_available() -> None:
     # closed-room.yaml: the hall needs an accessible room on floor 1; the
     # only one, R105 (50 m²), is unavailable. Opening it is the first
     # repair, ahead of dropping the need (120) and with no new area.
-    scenario = read_scenario(DATA / "repairs" / "closed-room.yaml")
+    scenario = read_scenario(DATA / "diagnose" / "closed-room.yaml")
     found = diagnose(scenario, profiles=False, lang="en")
     first = found.repairs[0]
     assert first["kind"] == "make_available"
@@ -114,7 +114,7 @@ def test_return_the_override_to_the_profile() -> None:
     # office-override.yaml sets the office to 60 m² (profile: 20 m²); the
     # office must then take R201 and the share falls to 28 %. Returning
     # it to 20 m² is the first repair, with no area and no waiver.
-    scenario = read_scenario(DATA / "repairs" / "office-override.yaml")
+    scenario = read_scenario(DATA / "diagnose" / "office-override.yaml")
     assert overridden(scenario) == {"community_office": ("min_area",)}
     found = diagnose(scenario, profiles=False)
     first = found.repairs[0]
@@ -134,7 +134,7 @@ def test_return_the_override_to_the_profile() -> None:
 
 def test_costs_carry_units() -> None:
     # Every cost is words with a unit, never a bare number.
-    scenario = read_scenario(DATA / "repairs" / "office-override.yaml")
+    scenario = read_scenario(DATA / "diagnose" / "office-override.yaml")
     found = diagnose(scenario, profiles=False, lang="en")
     for item in found.repairs + found.waivers:
         text = item["cost_text"]

@@ -63,9 +63,11 @@ def _xlsx(path: Path, rows: list[list[object]]) -> Path:
 
 
 def _scenario(tmp_path: Path, rooms: str) -> Path:
+    # The profile beside the scenario: files it names stay in its folder.
+    (tmp_path / "profile.yaml").write_bytes(POLICY.read_bytes())
     path = tmp_path / "scenario.yaml"
     path.write_text(
-        SCENARIO.format(policy=POLICY, rooms=rooms), encoding="utf-8"
+        SCENARIO.format(policy="profile.yaml", rooms=rooms), encoding="utf-8"
     )
     return path
 

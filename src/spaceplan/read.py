@@ -1,6 +1,7 @@
 """Reading scenarios, room lists and plans; every fault as an InputError.
 
-A scenario is resolved on reading: its room list loaded (inline, or a CSV, Excel or YAML file),
+A scenario is resolved on reading: its room list loaded (inline, or a CSV,
+Excel or YAML file),
 its profile found and merged, its function overrides, ``require`` and
 ``exclude`` applied. What comes out is a :class:`~spaceplan.data.Scenario`
 that the solver and the checker can trust.
@@ -8,11 +9,12 @@ that the solver and the checker can trust.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +23,30 @@ from pydantic import ValidationError
 from spaceplan import timetable
 from spaceplan.data import (
     Function,
+    FunctionOverride,
     Policy,
     Room,
     Scenario,
     ScenarioFile,
+    fold_id,
 )
-from spaceplan.errors import InputError, did_you_mean, from_validation
-from spaceplan.fileio import load_mapping, read_text
-from spaceplan.policies import load_policy
+from spaceplan.errors import (
+    InputError,
+    did_you_mean,
+    from_validation,
+    shown,
+)
+from spaceplan.fileio import (
+    check_input,
+    confined,
+    decode_text,
+    first_line,
+    load_mapping,
+    load_mapping_bytes,
+    present,
+    read_input,
+)
+from spaceplan.policies import load_policy, looks_like_path
 from spaceplan.solution import Plan
 
 #: Columns a room list must have; others are optional.
@@ -45,10 +63,8 @@ HEADER_ALIASES = {
     "类型": "kind",
     "标签": "tags",
 }
-#: Room-list files by suffix; anything else is read as CSV.
+#: Room-list files read as a YAML (or JSON) ``rooms:`` list.
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
-
-
 #: Notices about input that was read but should be checked (a room list's
 #: encoding). With no logging set up, Python prints them on stderr as one
 #: plain line, which is what the command line wants.
@@ -95,33 +111,112 @@ def read_rooms_csv(
     """Read a CSV room list (columns ``id, name, floor, area, kind,
     tags``; tags ``;``-separated); see :func:`read_room_list`."""
     path = Path(path)
-    text = room_list_text(path, encoding)
+    with last_net(path):
+        text = room_list_text(path, encoding)
+    return _rooms_from_csv_text(text, path)
+
+
+def _rooms_from_csv_text(text: str, path: Path) -> list[Room]:
     # newline="" lets the csv module take CR, LF and CRLF line ends alike.
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        rows = [(reader.line_num, row) for row in reader]
+        with last_net(path):
+            return _csv_rooms(reader, path)
     except csv.Error as exc:
+        # csv counts a line once it has parsed it: the fault is in the
+        # next one.
         raise InputError(
-            path, f"line {reader.line_num + 1}", f"is not valid CSV: {exc}"
+            path,
+            f"line {reader.line_num + 1}",
+            f"is not valid CSV: {first_line(exc)}",
         ) from None
-    return _rooms_from_rows(path, rows, "line")
+
+
+def _column(heading: str) -> str:
+    """A column heading as the room field it names (Chinese allowed)."""
+    text = heading.strip().lstrip("\ufeff")
+    return HEADER_ALIASES.get(text, text)
+
+
+def _csv_rooms(reader: csv.DictReader[str], path: Path) -> list[Room]:
+    header = [_column(h) for h in (reader.fieldnames or [])]
+    if not header:
+        raise InputError(path, None, "is empty: no header row")
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        raise InputError(
+            path,
+            "header",
+            f"missing column {', '.join(repr(m) for m in missing)}; a "
+            f"room list needs {', '.join(CSV_REQUIRED)}",
+        )
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if unknown:
+        raise InputError(
+            path,
+            "header",
+            f"unknown column {shown(unknown[0])}; the columns are "
+            f"{', '.join(CSV_COLUMNS)}",
+        )
+    rooms: list[Room] = []
+    lines: dict[str, tuple[str, int]] = {}
+    for raw in reader:
+        line = reader.line_num
+        if None in raw:
+            raise InputError(
+                path, f"line {line}", "has more cells than the header"
+            )
+        row = {
+            _column(k): (v.strip() if isinstance(v, str) else v)
+            for k, v in raw.items()
+        }
+        if not any(row.values()):
+            continue
+        data = {k: v for k, v in row.items() if v not in (None, "")}
+        try:
+            rooms.append(Room.model_validate(data))
+        except ValidationError as exc:
+            err = from_validation(exc, path)
+            rid = row.get("id") or "?"
+            name = rid if len(rid) <= 40 and rid.isprintable() else shown(rid)
+            where = f"line {line} (room {name})"
+            if err.field:
+                where += f".{err.field}"
+            raise InputError(path, where, err.fault) from None
+        room = rooms[-1]
+        first = lines.setdefault(fold_id(room.id), (room.id, line))
+        if first[1] != line:
+            raise InputError(
+                path, f"line {line}", _twice(room.id, *first)
+            )
+    if not rooms:
+        raise InputError(path, None, "lists no rooms")
+    return rooms
+
+
+def _twice(rid: str, first_id: str, first_line: int) -> str:
+    if rid == first_id:
+        return f"Room {rid} is listed twice (first on line {first_line})"
+    return (
+        f"Room {rid} is the same id as {first_id} on line {first_line} "
+        "(ids that differ only in case or spaces are one id)"
+    )
 
 
 def room_list_text(path: Path, encoding: str | None) -> str:
     """The text of a CSV room list: UTF-8, GBK detected, or ``encoding``."""
+    data = read_input(path)
     if encoding is None:
         try:
-            return read_text(path)
-        except InputError as err:
-            if "UTF-8" not in err.fault:
-                raise
-    data = path.read_bytes()
-    if encoding is not None:
+            return decode_text(data, path)
+        except InputError:
+            pass
+    else:
         try:
             return data.decode(encoding)
         except LookupError:
             raise InputError(
-                path, "encoding", f"'{encoding}' is not a known encoding"
+                path, "encoding", f"{shown(encoding)} is not a known encoding"
             ) from None
         except UnicodeDecodeError as exc:
             raise InputError(
@@ -152,8 +247,9 @@ def room_list_text(path: Path, encoding: str | None) -> str:
 def read_rooms_xlsx(path: str | Path) -> list[Room]:
     """Read a room list from the first sheet of an Excel workbook.
 
-    The first non-empty row holds the headings (the CSV columns, or their
-    Chinese names 编号, 名称, 楼层, 面积, 类型, 标签).
+    The first row holds the headings (the CSV columns, or their Chinese
+    names 编号, 名称, 楼层, 面积, 类型, 标签); a fault names the sheet's
+    row.
     """
     # Imported here, not at the top: start-up speed (openpyxl is only
     # needed for workbooks).
@@ -163,26 +259,38 @@ def read_rooms_xlsx(path: str | Path) -> list[Room]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
-    if not path.is_file():
-        raise InputError(path, None, "no such file")
+    check_input(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
         raise InputError(
             path, None, "is not a readable Excel .xlsx workbook"
         ) from None
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
     try:
-        sheet = book.worksheets[0]
-        rows = [
-            (i, ["" if v is None else v for v in values])
-            for i, values in enumerate(
-                sheet.iter_rows(values_only=True), start=1
-            )
-        ]
+        for values in book.worksheets[0].iter_rows(values_only=True):
+            # One CSV line per sheet row (newlines in a cell become
+            # spaces), so the CSV reader's line numbers are the rows.
+            writer.writerow([_cell(v) for v in values])
     finally:
         book.close()
-    rows = [(i, r) for i, r in rows if any(str(v).strip() for v in r)]
-    return _rooms_from_rows(path, rows, "row")
+    try:
+        return _rooms_from_csv_text(out.getvalue(), path)
+    except InputError as err:
+        field = err.field
+        if field is not None and field.startswith("line "):
+            field = "row " + field.removeprefix("line ")
+        raise InputError(path, field, err.fault) from None
+
+
+def _cell(value: Any) -> str:
+    """A sheet cell as CSV text: whole numbers without ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
 
 
 def read_rooms_yaml(path: str | Path) -> list[Room]:
@@ -197,126 +305,95 @@ def read_rooms_yaml(path: str | Path) -> list[Room]:
     if not items:
         raise InputError(path, "rooms", "lists no rooms")
     rooms: list[Room] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     for i, item in enumerate(items):
         try:
             room = Room.model_validate(item)
         except ValidationError as exc:
             raise from_validation(exc, path, ("rooms", i)) from None
-        if room.id in seen:
+        first = seen.setdefault(fold_id(room.id), f"rooms[{i}]")
+        if first != f"rooms[{i}]":
             raise InputError(
                 path,
                 f"rooms[{i}]",
-                f"Room {room.id} is listed twice.",
+                f"Room {room.id} is listed twice (first as {first})",
             )
-        seen[room.id] = i
         rooms.append(room)
     return rooms
-
-
-def _rooms_from_rows(
-    path: Path, rows: list[tuple[int, list[Any]]], unit: str
-) -> list[Room]:
-    """Rooms from a header row and data rows (numbered ``unit`` N)."""
-    if not rows:
-        raise InputError(path, None, "is empty: no header row")
-    _, head = rows[0]
-    header = [_heading(h) for h in head]
-    while header and not header[-1]:
-        header.pop()
-    if not header:
-        raise InputError(path, None, "is empty: no header row")
-    missing = [c for c in CSV_REQUIRED if c not in header]
-    if missing:
-        raise InputError(
-            path,
-            "header",
-            f"missing column {', '.join(repr(m) for m in missing)}; a "
-            f"room list needs {', '.join(CSV_REQUIRED)}",
-        )
-    unknown = [c for c in header if c not in CSV_COLUMNS]
-    if unknown:
-        raise InputError(
-            path,
-            "header",
-            f"unknown column '{unknown[0]}'; the columns are "
-            f"{', '.join(CSV_COLUMNS)}",
-        )
-    rooms: list[Room] = []
-    seen: dict[str, int] = {}
-    for line, cells in rows[1:]:
-        extra = [c for c in cells[len(header) :] if str(c).strip()]
-        if extra:
-            raise InputError(
-                path, f"{unit} {line}", "has more cells than the header"
-            )
-        row = {
-            k: (v.strip() if isinstance(v, str) else v)
-            for k, v in zip(header, cells, strict=False)
-        }
-        data = {k: v for k, v in row.items() if v not in (None, "")}
-        if not data:
-            continue
-        try:
-            room = Room.model_validate(data)
-        except ValidationError as exc:
-            err = from_validation(exc, path)
-            rid = row.get("id") or "?"
-            where = f"{unit} {line} (room {rid})"
-            if err.field:
-                where += f".{err.field}"
-            raise InputError(path, where, err.fault) from None
-        if room.id in seen:
-            raise InputError(
-                path,
-                f"{unit} {line}",
-                f"Room {room.id} is listed twice.",
-            )
-        seen[room.id] = line
-        rooms.append(room)
-    if not rooms:
-        raise InputError(path, None, "lists no rooms")
-    return rooms
-
-
-def _heading(value: Any) -> str:
-    text = str(value).strip().lstrip("\ufeff")
-    return HEADER_ALIASES.get(text, text.lower() if text.isascii() else text)
 
 
 # ----------------------------------------------------------------- scenario
 
 
-def read_scenario(path: str | Path) -> Scenario:
-    """Read, validate and resolve a scenario file (YAML or JSON)."""
+def read_scenario(
+    path: str | Path, allow_outside: bool | None = None
+) -> Scenario:
+    """Read, validate and resolve a scenario file (YAML or JSON).
+
+    Parameters
+    ----------
+    path
+        The scenario file.
+    allow_outside
+        Whether its room list and profile may lie outside its folder;
+        None reads :data:`spaceplan.fileio.ALLOW_OUTSIDE_ENV`.
+    """
     path = Path(path)
-    raw = load_mapping(path)
-    raw = _inline_rooms(raw, path)
+    with last_net(path):
+        return _read_scenario(path, allow_outside)
+
+
+@contextlib.contextmanager
+def last_net(path: Path) -> Iterator[None]:
+    """Turn a recursion, overflow or memory fault into an InputError.
+
+    The readers bound nesting, sizes and values, so none of these should
+    happen; this is the last net under them, so that no input of any
+    shape ends in a traceback.
+    """
+    try:
+        yield
+    except (RecursionError, OverflowError, MemoryError) as exc:
+        raise InputError(
+            path, None, f"cannot be read ({type(exc).__name__})"
+        ) from None
+
+
+def _read_scenario(path: Path, allow_outside: bool | None) -> Scenario:
+    data, raw = load_mapping_bytes(path)
+    raw = inline_rooms(raw, path, allow_outside)
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
         raise from_validation(exc, path) from None
+    if looks_like_path(spec.policy):
+        confined(Path(spec.policy), path, "policy", allow_outside)
     try:
         policy = load_policy(spec.policy, path.parent)
     except InputError as err:
         if err.file is None:
             raise InputError(path, err.field, err.fault) from None
         raise
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
     return resolve(spec, policy, source=str(path), sha256=digest)
 
 
-def _inline_rooms(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+def inline_rooms(
+    raw: dict[str, Any], path: Path, allow_outside: bool | None = None
+) -> dict[str, Any]:
+    """``raw`` with a room-list path replaced by the rooms it lists.
+
+    The path is relative to the scenario's folder and must lie inside it
+    (see :func:`spaceplan.fileio.confined`).
+    """
     building = raw.get("building")
     if not isinstance(building, dict):
         return raw
     rooms = building.get("rooms")
     if not isinstance(rooms, str):
         return raw
-    list_path = Path(rooms)
-    if not list_path.is_absolute():
-        list_path = path.parent / list_path
-    if not list_path.is_file():
+    list_path = confined(Path(rooms), path, "building.rooms", allow_outside)
+    if not present(list_path):
         raise InputError(
             path, "building.rooms", f"no room list at {list_path}"
         )
@@ -372,6 +449,8 @@ def resolve(
         except ValidationError as exc:
             raise from_validation(exc, where, ("functions", i)) from None
     known = list(functions)
+    for i, override in enumerate(spec.functions):
+        _check_names(override, i, known, where, policy.id)
     for key, ids in (("require", spec.require), ("exclude", spec.exclude)):
         for i, fid in enumerate(ids):
             if fid not in functions:
@@ -435,7 +514,9 @@ def _resolve_fix(
                 f"{did_you_mean(ref, names)}",
             )
         if fid in out:
-            raise InputError(where, f"fix.{ref}", f"fixes {fid} a second time")
+            raise InputError(
+                where, f"fix.{ref}", f"fixes {fid} a second time"
+            )
         if room not in rooms or rooms[room] != room:
             raise InputError(
                 where,
@@ -462,12 +543,42 @@ def _check_new_function(
             )
 
 
+def _check_names(
+    override: FunctionOverride,
+    i: int,
+    known: list[str],
+    where: str | None,
+    policy_id: str,
+) -> None:
+    """Refuse a never_with or near name no function of the run has.
+
+    A misspelt name must not be dropped as if its function had lapsed:
+    the rule it states would silently vanish.
+    """
+    for k, other in enumerate(override.never_with or ()):
+        if other not in known:
+            raise InputError(
+                where,
+                f"functions[{i}].never_with[{k}]",
+                _unknown(other, known, policy_id),
+            )
+    for k, wish in enumerate(override.near or ()):
+        if wish.function is not None and wish.function not in known:
+            raise InputError(
+                where,
+                f"functions[{i}].near[{k}].function",
+                _unknown(wish.function, known, policy_id),
+            )
+
+
 def _drop_lapsed(
     f: Function, kept: set[str], all_functions: Mapping[str, Function]
 ) -> Function:
     """Drop never_with / near references to functions not in this run."""
     never = tuple(x for x in f.never_with if x in all_functions)
-    near = tuple(n for n in f.near if n.function is None or n.function in kept)
+    near = tuple(
+        n for n in f.near if n.function is None or n.function in kept
+    )
     soft = tuple(x for x in f.advice.never_with if x in all_functions)
     if (never, near, soft) == (f.never_with, f.near, f.advice.never_with):
         return f
@@ -477,7 +588,9 @@ def _drop_lapsed(
 
 def _unknown(fid: str, known: Iterable[str], policy_id: str) -> str:
     hint = did_you_mean(fid, known)
-    return f"unknown function '{fid}' (not in profile {policy_id}){hint}"
+    return (
+        f"unknown function {shown(fid)} (not in profile {policy_id}){hint}"
+    )
 
 
 # --------------------------------------------------------------------- plan
@@ -496,6 +609,13 @@ def read_plan(
     not know are errors, so a typo cannot pass for a missing function.
     """
     path = Path(path)
+    with last_net(path):
+        return _read_plan(path, scenario, candidate)
+
+
+def _read_plan(
+    path: Path, scenario: Scenario, candidate: str | None
+) -> Plan:
     raw = load_mapping(path)
     booked: dict[str, Any] | None = None
     week: Any = None
@@ -513,9 +633,11 @@ def read_plan(
         for fid, room in mapping.items():
             rooms = room if isinstance(room, list) else [room]
             for r in rooms:
-                if not isinstance(r, str | int):
+                if not isinstance(r, str | int) or isinstance(r, bool):
                     raise InputError(
-                        path, f"{prefix}{fid}", "must be a room id"
+                        path,
+                        f"{prefix}{fid}",
+                        f"must be a room id (got {shown(r)})",
                     )
                 pairs.append((str(fid), str(r), f"{prefix}{fid}"))
         if "sessions" in raw:
@@ -533,12 +655,14 @@ def read_plan(
             raise InputError(
                 path,
                 field,
-                f"unknown function '{fid}' (not a function of this "
+                f"unknown function {shown(fid)} (not a function of this "
                 f"scenario){did_you_mean(fid, names)}",
             )
         if rid not in scenario.building.room_index:
             hint = did_you_mean(rid, known_r)
-            raise InputError(path, field, f"unknown room '{rid}'{hint}")
+            raise InputError(
+                path, field, f"unknown room {shown(rid)}{hint}"
+            )
         resolved.append((names[fid], rid))
     plan = Plan.from_pairs(resolved)
     if booked is not None:
@@ -588,10 +712,13 @@ def _pairs_from_result(
     if candidate is not None:
         ids = [c.get("id") for c in cands if isinstance(c, dict)]
         if candidate not in ids:
+            there = ", ".join(
+                i[:40] if isinstance(i, str) else shown(i) for i in ids[:10]
+            )
             raise InputError(
                 path,
                 "candidates",
-                f"no candidate '{candidate}'; there are {', '.join(map(str, ids))}",
+                f"no candidate {shown(candidate)}; there are {there}",
             )
         index = ids.index(candidate)
     cand = cands[index]

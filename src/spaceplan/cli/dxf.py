@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import click
@@ -17,7 +18,7 @@ from spaceplan.cli.options import (
     output_option,
     quiet_option,
 )
-from spaceplan.fileio import write_text
+from spaceplan.fileio import prepare_output_file, write_text
 from spaceplan.i18n import t
 
 
@@ -94,18 +95,26 @@ def import_dxf(
     you to add.
     """
     # Imported here, not at the top: start-up speed (ezdxf, shapely).
+    from spaceplan.dxf.read import DxfWarning, rooms_yaml
     from spaceplan.dxf.read import import_dxf as read_drawing
-    from spaceplan.dxf.read import rooms_yaml
 
-    found = read_drawing(
-        drawing,
-        layer,
-        units=units,
-        floor=floor,
-        floor_from_layer=floor_from_layer,
-        encoding=encoding,
-        text_layer=text_layer,
-    )
+    prepare_output_file(output)  # before any work
+    with warnings.catch_warnings(record=True) as caught:
+        # What the drawing leaves in doubt is said once, as a warning line;
+        # any other library warning is dropped, never printed as noise.
+        warnings.simplefilter("always")
+        found = read_drawing(
+            drawing,
+            layer,
+            units=units,
+            floor=floor,
+            floor_from_layer=floor_from_layer,
+            encoding=encoding,
+            text_layer=text_layer,
+        )
+    for w in caught:
+        if issubclass(w.category, DxfWarning) and not quiet:
+            click.echo(f"warning: {drawing}: {w.message}", err=True)
     rooms = found.rooms
     source = f"{drawing.name}, layer {layer}"
     write_text(output, rooms_yaml(rooms, source))
