@@ -88,7 +88,7 @@ def test_gbk_csv_is_detected_with_a_notice(
     # are not UTF-8, so the reader falls back and says so once.
     path = tmp_path / "rooms.csv"
     path.write_bytes(CSV.encode("gbk"))
-    with caplog.at_level(logging.WARNING, logger="spaceplan.read"):
+    with caplog.at_level(logging.WARNING, logger="spaceplan.roomlist"):
         rooms = read_room_list(path)
     assert _summary(rooms) == _expected()
     notices = [r.getMessage() for r in caplog.records]
@@ -100,7 +100,7 @@ def test_gbk_csv_with_the_encoding_named(
 ) -> None:
     path = tmp_path / "rooms.csv"
     path.write_bytes(CSV.encode("gbk"))
-    with caplog.at_level(logging.WARNING, logger="spaceplan.read"):
+    with caplog.at_level(logging.WARNING, logger="spaceplan.roomlist"):
         rooms = read_room_list(path, encoding="gbk")
     assert _summary(rooms) == _expected()
     assert caplog.records == []  # named: no notice
