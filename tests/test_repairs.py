@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from spaceplan.check import check_solution
+from spaceplan.cli.diagnose import diagnose as diagnose_cmd
 from spaceplan.diagnose import apply_changes, diagnose
 from spaceplan.diagnose.actions import (
     max_households,
@@ -139,3 +141,14 @@ def test_costs_carry_units() -> None:
     for item in found.repairs + found.waivers:
         text = item["cost_text"]
         assert "m²" in text or text in ("no new area", "a waiver"), text
+
+
+def test_cli_shows_waivers_apart_in_chinese() -> None:
+    runner = CliRunner(env={"COLUMNS": "200"})
+    scenario = DATA / "diagnose" / "office-override.yaml"
+    out = runner.invoke(diagnose_cmd, [str(scenario)])
+    assert out.exit_code == 2
+    repairs, _, waivers = out.output.partition("需要监管豁免的修正")
+    assert "无需增加面积" in repairs  # the reverted override, first
+    assert "将必配的社区办公室改为可选" in waivers
+    assert "将必配的社区办公室改为可选" not in repairs
