@@ -14,10 +14,10 @@ from spaceplan.solution import Plan, Status
 from spaceplan.solvers.bookings import booked_plan
 from spaceplan.solvers.config import SolverConfig, check_cpsat_params
 from spaceplan.solvers.cpsat import sessions
-from spaceplan.solvers.cpsat.model import AllocationModel
+from spaceplan.solvers.cpsat.model import AllocationModel, BuildTimeout
 from spaceplan.solvers.cpsat.tiebreak import tiebreak_cost
 from spaceplan.solvers.engine import ProgressSink, RawSolve
-from spaceplan.solvers.greedy import GreedySolution, greedy_solution
+from spaceplan.solvers.greedy import greedy_plan, greedy_solution
 from spaceplan.solvers.problem import Problem
 
 #: CP-SAT's statuses in our own words, mapped once.
@@ -106,7 +106,15 @@ class CpsatBackend:
                 "the model of this building would take longer to build "
                 "than the time left",
             )  # fmt: skip
-        built = AllocationModel(problem, config.weights)
+        try:
+            built = AllocationModel(
+                problem, config.weights, deadline=started + config.time_limit
+            )
+        except BuildTimeout:
+            return _fallback(
+                problem, config, warm, avoid, min_difference, started,
+                "building the model took the whole time limit",
+            )  # fmt: skip
         for placement in avoid:
             built.add_difference(placement, min_difference)
         if found is not None:
@@ -220,19 +228,6 @@ def _extract(
     return booked_plan(
         problem, pairs, sessions.booked_slots(built, solver)
     )
-
-
-def greedy_plan(problem: Problem, found: GreedySolution) -> Plan:
-    """The greedy solver's placement, flexible rooms and bookings as a plan."""
-    placement, flex_rooms, booked = found
-    pairs = [
-        (problem.funcs[f].id, problem.rooms[r].id)
-        for f, r in sorted(placement.items())
-    ]
-    flex = problem.scenario.flexible_function
-    if flex is not None:
-        pairs += [(flex.id, problem.rooms[r].id) for r in sorted(flex_rooms)]
-    return booked_plan(problem, pairs, booked)
 
 
 def _fallback(
