@@ -29,11 +29,27 @@ from spaceplan.layout import (
 )
 from spaceplan.plot.schedule import mark, plot_schedule
 from spaceplan.plot.style import check_glyphs, drawing_context
+from spaceplan.report.works import (
+    WallLine,
+    renovated_scenario,
+    wall_lines,
+    works_texts,
+)
 from spaceplan.solution import Candidate, Plan
 
 #: Label font sizes tried, largest first (points).
 FONT_SIZES = (8.0, 7.0, 6.0, 5.0)
 LINE = 1.22  # line height in font sizes
+#: How works are drawn: a removed partition dashed, a new one solid in
+#: a second colour, both over the room outlines.
+WALL_STYLE: dict[str, dict[str, object]] = {
+    "remove_wall": {
+        "color": "#b3261e", "linewidth": 2.2, "linestyle": (0, (3, 2)),
+    },
+    "build_wall": {"color": "#1f5fbf", "linewidth": 2.6, "linestyle": "-"},
+}  # fmt: skip
+
+
 def _text_width(text: str) -> float:
     """Estimated width of ``text`` in font sizes (em)."""
     return sum(
@@ -112,9 +128,11 @@ def labels_of(
     scenario: Scenario, plan: Plan | Candidate, lang: Lang
 ) -> list[str]:
     """Every text a floor plan of ``plan`` may draw (for the glyph check)."""
-    funcs = room_functions(scenario, plan)
-    texts = [floor_name(f, lang) for f in scenario.building.floors]
-    for room in scenario.building.rooms:
+    view = renovated_scenario(scenario, plan)
+    funcs = room_functions(view, plan)
+    texts = [floor_name(f, lang) for f in view.building.floors]
+    texts += works_texts(plan, lang)
+    for room in view.building.rooms:
         texts += room_lines(room, funcs.get(room.id, []), lang)
         texts.append(room.name or "")
     texts += [t(k, lang) for k in ("d.schematic", "d.no_outline")]
@@ -154,13 +172,18 @@ def plot_floorplan(
     Returns
     -------
     Axes
-        The panel. Each room is one patch with ``gid`` ``room:<id>``.
+        The panel. Each room is one patch with ``gid`` ``room:<id>``;
+        a candidate's works (:mod:`spaceplan.report.works`) are drawn
+        over them, each line with ``gid`` ``wall:<kind>:<rooms>``, and
+        merged and split rooms are drawn as the works leave them.
     """
     if floor is None:
         floor = scenario.building.floors[0]
+    view = renovated_scenario(scenario, plan)
+    walls = wall_lines(scenario, plan)
     with drawing_context(font) as families:
         check_glyphs(labels_of(scenario, plan, lang), families)
-        return draw_floor(scenario, plan, floor, lang, span, ax)
+        return draw_floor(view, plan, floor, lang, span, ax, walls=walls)
 
 
 def draw_floor(
@@ -171,6 +194,7 @@ def draw_floor(
     span: tuple[float, float] | None,
     ax: Axes | None,
     scale: float | None = None,
+    walls: Sequence[WallLine] = (),
 ) -> Axes:
     """:func:`plot_floorplan` without the font set-up and glyph check.
 
@@ -178,7 +202,9 @@ def draw_floor(
     :func:`~spaceplan.plot.style.drawing_context`. With ``scale`` (e.g.
     100 for 1:100) the axes are resized, from their top-left corner, so
     that a metre of the building is ``1000 / scale`` mm of the printed
-    page; labels are sized for that scale.
+    page; labels are sized for that scale. ``scenario`` is the building
+    as drawn (:func:`~spaceplan.report.works.renovated_scenario`) and
+    ``walls`` the works to draw over it.
     """
     geo = floor_shapes(scenario, floor)
     if not geo.shapes:
@@ -234,6 +260,7 @@ def draw_floor(
         )
         if not _label(ax, scenario, room, here, shape, lang, pt_per_m):
             key.append(_key_entry(room, here, lang))
+    _draw_walls(ax, [w for w in walls if w.floor == floor])
     if geo.schematic and geo.note_at is None:
         ax.text(
             0.0,
@@ -261,6 +288,20 @@ def draw_floor(
     if key:
         _write_key(ax, key, lang)
     return ax
+
+
+def _draw_walls(ax: Axes, walls: Sequence[WallLine]) -> None:
+    """Removed partitions dashed, new ones in the second colour."""
+    for wall in walls:
+        style = WALL_STYLE[wall.work.kind]
+        gid = f"wall:{wall.work.kind}:{'/'.join(wall.work.rooms)}"
+        for path in wall.paths:
+            xs = [p[0] for p in path]
+            ys = [p[1] for p in path]
+            ax.plot(
+                xs, ys, solid_capstyle="butt", dash_capstyle="butt",
+                zorder=2.5, gid=gid, **style,  # type: ignore[arg-type]
+            )  # fmt: skip
 
 
 def _label(
