@@ -12,10 +12,12 @@ import math
 from collections.abc import Iterable, Sequence
 
 import shapely
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.transforms import Bbox
 
 from spaceplan import __version__
 from spaceplan.data import Scenario
@@ -285,7 +287,7 @@ def _side_panel(
     )
     # legend
     yy -= 0.03
-    handles = [
+    handles: list[Artist] = [
         Patch(
             facecolor=CATEGORIES[k].fill,
             edgecolor="#222222",
@@ -387,7 +389,7 @@ def _works_table(
         colWidths=[0.27, 0.31, 0.18, 0.24],
         loc="upper left",
         cellLoc="left",
-        bbox=(0.0, 0.0, 1.0, 1.0),
+        bbox=Bbox.from_bounds(0.0, 0.0, 1.0, 1.0),
     )
     tab.auto_set_font_size(False)
     tab.set_fontsize(8)
@@ -525,7 +527,8 @@ def _metrics_table(
     ax.set_axis_off()
     head, cells, failed = candidate_table(candidates, lang)
     colours = [
-        ["white"] * 8 + ["#e3f2e6" if not n else "#f8dcdc"] for n in failed
+        ["white"] * (len(head) - 1) + ["#e3f2e6" if not n else "#f8dcdc"]
+        for n in failed
     ]
     tab = ax.table(
         cellText=cells,

@@ -222,12 +222,17 @@ def _groups(pairs: Iterable[Sequence[str]]) -> list[list[str]]:
     return list(groups.values())
 
 
-def merged_name(candidate: Any, parts: Iterable[str], order: Sequence[str]) -> str:
+def merged_name(
+    candidate: Any, parts: Iterable[str], order: Sequence[str]
+) -> str:
     """A merged room's name: the candidate's own (``R101+R102``) when it
     uses one for these parts, else the parts joined in building order."""
     want = set(parts)
     names = list(_records(candidate))
-    names += [str(_get(a, "room", "")) for a in _get(candidate, "assignments") or ()]
+    names += [
+        str(_get(a, "room", ""))
+        for a in _get(candidate, "assignments") or ()
+    ]
     for name in names:
         if "+" in name and set(name.split("+")) == want:
             return name
@@ -427,7 +432,7 @@ def works_markdown(candidate: Any, lang: Lang) -> list[str]:
     lines.append("| " + " | ".join(head) + " |")
     lines.append("|" + "---|" * len(head))
     lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return lines
+    return [*lines, ""]
 
 
 def works_texts(candidate: Any, lang: Lang) -> list[str]:
