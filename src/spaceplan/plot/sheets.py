@@ -386,7 +386,7 @@ def _works_table(
     tab = ax.table(
         cellText=rows,
         colLabels=works_header(lang),
-        colWidths=[0.27, 0.31, 0.18, 0.24],
+        colWidths=[0.33, 0.25, 0.19, 0.23],
         loc="upper left",
         cellLoc="left",
         bbox=Bbox.from_bounds(0.0, 0.0, 1.0, 1.0),
