@@ -29,6 +29,7 @@ from spaceplan.plot.sheets import plot_candidate_sheet
 from spaceplan.plot.style import drawing_context
 from spaceplan.read import read_plan, read_scenario
 from spaceplan.report.html import render_html
+from spaceplan.report.plan import compliance_json
 from spaceplan.report.solve import result_markdown
 from spaceplan.report.works import (
     renovated_rooms,
@@ -366,3 +367,11 @@ def test_html_and_markdown_without_works_are_unchanged(scenario, base):
     # the same candidate, stated to have no works, reads the same
     empty = with_works(base, [], 0.0)
     assert render_html(scenario, _result(scenario, empty)) == page
+
+
+def test_check_report_json_lists_the_works(scenario, cand, base):
+    data = compliance_json(scenario, cand)
+    assert [w["kind"] for w in data["works"]] == ["remove_wall", "build_wall"]
+    assert data["works"][1]["line"] == [[14.6, 0.0], [14.6, 6.0]]
+    assert data["works_cost"] == 7600.0
+    assert "works" not in compliance_json(scenario, base)

@@ -31,6 +31,7 @@ from spaceplan.report.wording import (
     verdict_line,
     verdict_word,
 )
+from spaceplan.report.works import works_json, works_markdown
 from spaceplan.solution import Candidate, Plan, PlanEvaluation, evaluate_plan
 
 #: Rules the documents state but spaceplan cannot check from a plan.
@@ -155,7 +156,8 @@ def compliance_json(
         ``compliant``, ``checks`` (one per rule, with source, required,
         achieved, margin and passed), ``violations``, ``accounting``,
         ``area_target``, ``metrics``, ``rooms``, ``empty_rooms`` and
-        ``not_checked``.
+        ``not_checked``; for a plan with renovation works also ``works``
+        and ``works_cost`` (CNY).
     """
     the_plan, cand_id = _unpack(plan)
     result = plan_audit(scenario, plan, audit_)
@@ -233,6 +235,7 @@ def compliance_json(
             {"rule": rule, "description": t("rep." + rule, lang)}
             for rule in NOT_CHECKED
         ],
+        **works_json(plan),
     }
 
 
@@ -290,7 +293,8 @@ def compliance_markdown(
         The report: verdict, accounting, area target arithmetic, metrics,
         every facility rule and function requirement with source,
         required, achieved, margin and result, the violations, the rooms
-        in and out of the facility, and the rules not checked.
+        in and out of the facility, and the rules not checked; a plan
+        with renovation works lists them after the verdict.
     """
     the_plan, cand_id = _unpack(plan)
     result = plan_audit(scenario, plan, audit_)
@@ -308,6 +312,9 @@ def compliance_markdown(
         f"- {t('w.households', lang)}: {scenario.community.households:,}"
     )
     out.append(f"- {t('rep.verdict', lang)}: **{verdict_line(result, lang)}**")
+    works = works_markdown(plan, lang)
+    if works:
+        out += ["", *works[:-1]]
     out += ["", f"## {t('rep.accounting', lang)}", ""]
     out += [f"- {line}" for line in accounting_lines(scenario, lang)]
     out += ["", f"## {t('rep.target', lang)}", ""]

@@ -15,7 +15,7 @@ from typing import Any
 from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, function_name, policy_title, t
 from spaceplan.report.plan import compliance_markdown, target_arithmetic
-from spaceplan.report.works import works_markdown, works_of, works_total
+from spaceplan.report.works import works_of, works_total
 from spaceplan.solution import Candidate, Result
 
 _METRICS = (
@@ -172,9 +172,12 @@ def result_markdown(
         ]
         for cand in result.candidates:
             body = compliance_markdown(scenario, cand, lang=lang)
-            lines += [f"## {t('w.candidate', lang)} {cand.id}", ""]
-            lines += works_markdown(cand, lang)
-            lines += [_demote(body), ""]
+            lines += [
+                f"## {t('w.candidate', lang)} {cand.id}",
+                "",
+                _demote(body),
+                "",
+            ]
     else:
         lines += _diagnosis_lines(result.diagnosis, lang)
     return "\n".join(lines).rstrip() + "\n"

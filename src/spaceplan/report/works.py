@@ -417,13 +417,13 @@ def work_sentence(candidate: Any, work: Work, lang: Lang) -> str:
     return t("works.remove_line", lang, **fields)
 
 
-def works_markdown(candidate: Any, lang: Lang) -> list[str]:
-    """The works section of a candidate's report, as Markdown lines;
-    [] when it has no works."""
+def works_markdown(candidate: Any, lang: Lang, level: int = 2) -> list[str]:
+    """The works section of a plan's report, as Markdown lines under a
+    heading of ``level``; [] when it has no works."""
     works = works_of(candidate)
     if not works:
         return []
-    lines = [f"### {t('works.heading', lang)}", ""]
+    lines = [f"{'#' * level} {t('works.heading', lang)}", ""]
     lines += [f"- {work_sentence(candidate, w, lang)}" for w in works]
     total = _number(works_total(candidate))
     lines += ["", t("works.total_line", lang, cost=total), ""]
@@ -433,6 +433,27 @@ def works_markdown(candidate: Any, lang: Lang) -> list[str]:
     lines.append("|" + "---|" * len(head))
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return [*lines, ""]
+
+
+def works_json(candidate: Any) -> dict[str, Any]:
+    """``works`` and ``works_cost`` of a plan's JSON report; {} when it
+    has no works."""
+    works = works_of(candidate)
+    if not works:
+        return {}
+    return {
+        "works": [
+            {
+                "kind": w.kind,
+                "rooms": list(w.rooms),
+                "length": w.length,
+                "cost": w.cost,
+                **({"line": [list(p) for p in w.line]} if w.line else {}),
+            }
+            for w in works
+        ],
+        "works_cost": works_total(candidate),
+    }
 
 
 def works_texts(candidate: Any, lang: Lang) -> list[str]:
