@@ -350,7 +350,7 @@ def _side_panel(
 
 
 #: Rows of the works table a sheet shows; the report lists every one.
-WORKS_ROWS = 12
+WORKS_ROWS = 8
 
 
 def _works_table(
@@ -374,7 +374,7 @@ def _works_table(
         body = [*body[: WORKS_ROWS - 1], [more, "", "", ""]]
     rows = [*body, total]
     x, y, w, _ = rect
-    row_h = 0.021
+    row_h = 0.019
     height = row_h * (len(rows) + 1)
     fig.text(
         x, y + height + 0.008, t("works.heading", lang), fontsize=11,

@@ -306,7 +306,10 @@ def renovated_scenario(scenario: Scenario, candidate: Any) -> Scenario:
     )
     fields = {k: getattr(scenario, k) for k in type(scenario).model_fields}
     fields["building"] = building
-    return type(scenario)(**fields)
+    # Not validated again: a fix or a near wish may name a room the
+    # works absorbed, which the merged room meets (spec section 8).
+    # model_construct starts with no cached property of the original.
+    return type(scenario).model_construct(**fields)
 
 
 def _paths(geom: Any) -> tuple[Segment, ...]:
@@ -334,12 +337,18 @@ def wall_lines(scenario: Scenario, candidate: Any) -> tuple[WallLine, ...]:
         return ()
     before = {r.id: r for r in scenario.building.rooms}
     after = {r.id: r for r in renovated_rooms(scenario, candidate)}
+    # the drawn room each room of a work ends up in (its merge, or itself)
+    drawn = {part: r for r in after.values() for part in r.id.split("+")}
     out = []
     for work in works:
         sides = [before.get(r) or after.get(r) for r in work.rooms]
         known = [r for r in sides if r is not None]
         if len(known) < 2 or any(r.shape is None for r in known):
             continue
+        if any(
+            getattr(drawn.get(r), "shape", None) is None for r in work.rooms
+        ):
+            continue  # drawn as a schematic block: no place for a line
         if work.line is not None:
             paths: tuple[Segment, ...] = (work.line,)
         else:
