@@ -240,6 +240,12 @@ def draw_floor(
     xlim = ax.get_xlim()
     pt_per_m = pos.width * fig_w / (xlim[1] - xlim[0])
     key: list[str] = []
+    here_walls = [w for w in walls if w.floor == floor]
+    # a removed partition runs through its merged room, under the label
+    crossed = {
+        part for w in here_walls if w.work.kind == "remove_wall"
+        for part in w.work.rooms
+    }  # fmt: skip
     for room in scenario.building.rooms:
         if room.id not in geo.shapes:
             continue
@@ -258,9 +264,12 @@ def draw_floor(
                 gid=f"room:{room.id}",
             )
         )
-        if not _label(ax, scenario, room, here, shape, lang, pt_per_m):
+        backed = bool(crossed & set(room.id.split("+")))
+        if not _label(
+            ax, scenario, room, here, shape, lang, pt_per_m, backed
+        ):
             key.append(_key_entry(room, here, lang))
-    _draw_walls(ax, [w for w in walls if w.floor == floor])
+    _draw_walls(ax, here_walls)
     if geo.schematic and geo.note_at is None:
         ax.text(
             0.0,
@@ -312,8 +321,13 @@ def _label(
     shape: Polygon,
     lang: Lang,
     pt_per_m: float,
+    backed: bool = False,
 ) -> bool:
-    """Write the room's label if it fits; return whether it did."""
+    """Write the room's label if it fits; return whether it did.
+
+    ``backed`` puts a box of the room's colour behind the label, for a
+    room a line of the drawing runs through.
+    """
     (cx, cy), width_m, height_m = _chords(shape)
     free_w = width_m * pt_per_m * 0.9
     free_h = height_m * pt_per_m * 0.88
@@ -339,7 +353,7 @@ def _label(
                 linespacing=LINE,
                 color="#444444" if muted else "black",
                 gid=f"label:{room.id}",
-                bbox=_backing(room, functions),
+                bbox=_backing(room, functions, backed),
             )
             if shared:
                 sw = strip_w / pt_per_m
@@ -369,7 +383,7 @@ def _label(
                 linespacing=LINE,
                 color="#444444" if muted else "black",
                 gid=f"label:{room.id}",
-                bbox=_backing(room, functions),
+                bbox=_backing(room, functions, backed),
             )
             return True
     for size in FONT_SIZES[-2:]:
@@ -389,11 +403,12 @@ def _label(
 
 
 def _backing(
-    room: Room, functions: Sequence[Function]
+    room: Room, functions: Sequence[Function], always: bool = False
 ) -> dict[str, object] | None:
-    """A pale box behind a label on a hatched room, so it stays legible."""
+    """A pale box behind a label on a hatched room (or ``always``), so
+    it stays legible."""
     style = CATEGORIES[room_category(room, functions)]
-    if style.hatch is None:
+    if style.hatch is None and not always:
         return None
     return {
         "facecolor": style.fill,
