@@ -13,27 +13,23 @@ advice rows are the advice not followed (:func:`advice_unmet`).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from spaceplan import rules
+from spaceplan import decisions, rules, timetable
 from spaceplan.data import Function, Room, Scenario
 from spaceplan.i18n import Lang, t
 from spaceplan.solution import Candidate, CheckRecord, Plan, evaluate_plan
+from spaceplan.timecheck import TIME_RULES, check_time
 
 #: The profile's rule ids, in report order.
 FACILITY_RULES = ("area_target", "resident_share", "flex_programme")
 FUNCTION_RULES = (
-    "placed",
-    "host_kind",
-    "min_area",
-    "needs",
-    "floors",
-    "exclusive",
-    "never_with",
-    "flexible_alone",
-    *(f"advice_{k}" for k in ("needs", "floors", "exclusive")),
-    *(f"advice_{k}" for k in ("never_with", "area")),
+    *("placed", "host_kind", "min_area", "needs", "floors", "exclusive"),
+    *("never_with", "flexible_alone"),
+    *(f"advice_{k}" for k in ("needs", "floors", "exclusive", "never_with")),
+    "advice_area",
+    *TIME_RULES,
 )
 #: Added to a failed advisory facility rule (a recommended figure).
 _ADVISORY = " The profile makes this figure a recommendation: it complies."
@@ -164,6 +160,7 @@ def audit(scenario: Scenario, plan: Plan) -> Audit:
     _check_facility(scenario, plan, result)
     for function in scenario.functions:
         _check_function(scenario, plan, function, result)
+    check_time(scenario, plan, lambda **row: result.add(Row(**row)))
     return result
 
 
@@ -217,6 +214,8 @@ def checked_candidate(
         metrics=ev.metrics.replace(advice_unmet=found.advice_unmet),
         checks=tuple(row.record() for row in rows),
         moved=moved,
+        timetable=timetable.plan_timetable(scenario, plan),
+        tiebreak=asdict(decisions.tiebreak(scenario, plan)),
     )
 
 
@@ -436,6 +435,12 @@ def _check_room_rules(
         for x in plan.room_functions.get(room.id, ())
         if x in scenario.function_index
     ]
+    # Capacity reads the slots the timetable books, not the profile's.
+    here = timetable.booked_functions(
+        here, timetable.plan_timetable(scenario, plan), room.id,
+        scenario.slots,
+    )
+    f = next((g for g in here if g.id == f.id), f)
     others = [g for g in here if g.id != f.id]
     subject = f"{f.id}@{room.id}"
     kw: dict[str, Any] = dict(function=f.id, room=room.id, strength=f.strength)
