@@ -83,6 +83,10 @@ def with_works(
         {**a, "room": renamed.get(a["room"], a["room"])}
         for a in data["assignments"]
     ]
+    data["timetable"] = {
+        renamed.get(room, room): week
+        for room, week in (data.get("timetable") or {}).items()
+    }
     data["works"] = works
     data["metrics"]["works_cost"] = cost
     return _Candidate.model_validate(data)
@@ -375,3 +379,17 @@ def test_check_report_json_lists_the_works(scenario, cand, base):
     assert data["works"][1]["line"] == [[14.6, 0.0], [14.6, 6.0]]
     assert data["works_cost"] == 7600.0
     assert "works" not in compliance_json(scenario, base)
+
+
+def test_a_shared_merged_room_has_its_timetable(scenario, cand):
+    # The merged room takes the reading room on Monday evening beside the
+    # shop, so it is shared and gets a timetable headed by its own floor
+    # and area (25 + 20 m²), not a room of the survey.
+    week = {**cand.timetable["R102+R103"]}
+    week["mon_eve"] = ("convenience_shop", "reading_room")
+    shared = cand.model_copy(
+        update={"timetable": {**cand.timetable, "R102+R103": week}}
+    )
+    result = _result(scenario, shared)
+    assert "R102+R103（1 层，45 m²）" in result_markdown(scenario, result)
+    assert "R102+R103（1 层，45 m²）" in render_html(scenario, result)

@@ -34,6 +34,7 @@ from spaceplan.report.wording import (
     strength_word,
 )
 from spaceplan.report.works import (
+    renovated_scenario,
     work_sentence,
     works_header,
     works_of,
@@ -381,7 +382,9 @@ def _candidate(
         )
     parts.append(f"<h3>{_e(_t('w.room', lang))}</h3>")
     parts.append(_rooms_table(scenario, candidate, lang))
-    parts.append(_timetables(scenario, candidate, lang))
+    # merged and split rooms are headed by their own area and floor
+    view = renovated_scenario(scenario, candidate)
+    parts.append(_timetables(view, candidate, lang))
     if candidate.empty_rooms:
         parts.append(
             f'<p class="note">{_e(_t("d.empty_rooms", lang))}: '

@@ -16,7 +16,11 @@ from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, function_name, policy_title, t
 from spaceplan.report.plan import compliance_markdown, target_arithmetic
 from spaceplan.report.timetable import comparison_markdown, timetable_markdown
-from spaceplan.report.works import works_of, works_total
+from spaceplan.report.works import (
+    renovated_scenario,
+    works_of,
+    works_total,
+)
 from spaceplan.solution import Candidate, Result
 
 _METRICS = (
@@ -179,7 +183,9 @@ def result_markdown(
                 comparison_markdown(cand, lang),
                 _demote(body),
                 "",
-                timetable_markdown(scenario, cand, lang),
+                timetable_markdown(
+                    renovated_scenario(scenario, cand), cand, lang
+                ),
             ]
     else:
         lines += _diagnosis_lines(result.diagnosis, lang)
