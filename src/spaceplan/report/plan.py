@@ -18,7 +18,7 @@ from rich.text import Text
 
 from spaceplan import __version__, rules
 from spaceplan.check import FUNCTION_RULES, Audit, Row, audit
-from spaceplan.data import Scenario
+from spaceplan.data import Room, Scenario
 from spaceplan.i18n import Lang, function_name, policy_title, t
 from spaceplan.report.wording import (
     accounting_lines,
@@ -31,7 +31,11 @@ from spaceplan.report.wording import (
     verdict_line,
     verdict_word,
 )
-from spaceplan.report.works import works_json, works_markdown
+from spaceplan.report.works import (
+    renovated_scenario,
+    works_json,
+    works_markdown,
+)
 from spaceplan.solution import Candidate, Plan, PlanEvaluation, evaluate_plan
 
 #: Rules the documents state but spaceplan cannot check from a plan.
@@ -97,6 +101,14 @@ def plan_audit(
             )
         )
     return out
+
+
+def _room(scenario: Scenario, plan: Plan | Candidate, room_id: str) -> Room:
+    """A room of the building, or one the plan's works made (a split
+    part may stay empty)."""
+    if room_id in scenario.building.room_index:
+        return scenario.room(room_id)
+    return renovated_scenario(scenario, plan).room(room_id)
 
 
 def _function_label(scenario: Scenario, row: Row, lang: Lang) -> str:
@@ -229,7 +241,8 @@ def compliance_json(
         ],
         "rooms": [u.model_dump(mode="json") for u in ev.rooms],
         "empty_rooms": [
-            {"room": r, "area": scenario.room(r).area} for r in ev.empty_rooms
+            {"room": r, "area": _room(scenario, plan, r).area}
+            for r in ev.empty_rooms
         ],
         "not_checked": [
             {"rule": rule, "description": t("rep." + rule, lang)}
@@ -422,7 +435,7 @@ def compliance_markdown(
     out += ["", f"## {t('rep.empty', lang)}", ""]
     if ev.empty_rooms:
         for rid in ev.empty_rooms:
-            room = scenario.room(rid)
+            room = _room(scenario, plan, rid)
             out.append(f"- {rid} ({room.area:,.2f} m², {room.floor})")
     else:
         out.append(f"- {t('rep.none', lang)}")
