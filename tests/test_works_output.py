@@ -142,6 +142,10 @@ def test_renovated_rooms_merge_and_split(scenario, cand):
     assert merged.area == pytest.approx(45.0)
     assert merged.shape is not None
     assert merged.shape.area == pytest.approx(45.0)
+    # R102 has street access, R103 has not: the drawn room claims no tag
+    assert merged.tags == ()
+    # split parts keep their room's kind and tags
+    assert rooms["R104a"].kind == rooms["R104b"].kind == "room"
     assert rooms["R104a"].area == pytest.approx(21.6)
     assert rooms["R104b"].area == pytest.approx(20.4)
     # every other room is the building's own

@@ -263,9 +263,15 @@ def _apply_merges(
         if area is None:
             area = sum(m.area for m in members)
         names = [m.name for m in members if m.name]
-        merged = _room(
-            name, members[0], float(area), shape, "+".join(names) or None
-        )
+        # only the tags every part has: which others a merge keeps is the
+        # checker's business (spec section 8); a drawing needs none
+        common = [
+            tag
+            for tag in members[0].tags
+            if all(tag in m.tags for m in members)
+        ]
+        like = members[0].model_copy(update={"tags": tuple(common)})
+        merged = _room(name, like, float(area), shape, "+".join(names) or None)
         first = parts[0]
         out = {
             (name if rid == first else rid): (merged if rid == first else r)
