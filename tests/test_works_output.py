@@ -17,6 +17,7 @@ from typing import Any
 
 import ezdxf
 import matplotlib
+import matplotlib.pyplot as plt
 import pytest
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
@@ -25,6 +26,7 @@ from openpyxl import load_workbook
 from spaceplan.check import checked_candidate
 from spaceplan.dxf.write import WALL_LAYERS, write_candidate_dxf
 from spaceplan.layout import floor_shapes
+from spaceplan.plot.floorplan import plot_floorplan
 from spaceplan.plot.sheets import plot_candidate_sheet
 from spaceplan.plot.style import drawing_context
 from spaceplan.read import read_plan, read_scenario
@@ -142,6 +144,8 @@ def test_renovated_rooms_merge_and_split(scenario, cand):
     assert merged.area == pytest.approx(45.0)
     assert merged.shape is not None
     assert merged.shape.area == pytest.approx(45.0)
+    # R103 was the store room (原仓库); R102 has no name of its own
+    assert merged.name == "R102+原仓库"
     # R102 has street access, R103 has not: the drawn room claims no tag
     assert merged.tags == ()
     # split parts keep their room's kind and tags
@@ -245,6 +249,16 @@ def test_sheet_draws_the_works_and_their_table(scenario, cand):
     assert "7,600" in cells
     # the legend names both kinds of partition
     assert "拆除的隔墙" in texts and "新建的隔墙" in texts
+
+
+@pytest.mark.parametrize("floor", [1, 2])
+def test_floorplan_draws_the_works_of_its_floor(scenario, cand, floor):
+    ax = plot_floorplan(scenario, cand, floor=floor)
+    gids = {line.get_gid() for line in ax.lines if line.get_gid()}
+    walls = {g for g in gids if g.startswith("wall:")}
+    # both works are on floor 1
+    assert len(walls) == (2 if floor == 1 else 0)
+    plt.close(ax.figure)
 
 
 def test_sheet_in_english(scenario, cand):

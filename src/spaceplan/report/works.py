@@ -262,7 +262,10 @@ def _apply_merges(
         area = _get(records.get(name), "area")
         if area is None:
             area = sum(m.area for m in members)
-        names = [m.name for m in members if m.name]
+        # the parts' original names, or ids where they have none
+        names = [m.name or m.id for m in members]
+        if not any(m.name for m in members):
+            names = []
         # only the tags every part has: which others a merge keeps is the
         # checker's business (spec section 8); a drawing needs none
         common = [
