@@ -314,3 +314,6 @@ class Result(Model):
     candidates: tuple[Candidate, ...] = ()
     diagnosis: dict[str, Any] | None = None
     accounting: dict[str, Any] = Field(default_factory=dict)
+    #: What the user should know about how the plans were found (e.g. a
+    #: fallback plan at the time limit); an empty list when there is none.
+    notes: tuple[str, ...] = ()

@@ -48,6 +48,11 @@ def as_input_error(exc: BaseException) -> InputError | None:
     # but the user still deserves one line, not a traceback.
     if isinstance(exc, FileNotFoundError):
         return InputError(exc.filename, None, "no such file")
+    if isinstance(exc, OSError) and exc.filename:
+        # A file or folder that cannot be written (or read): its name and
+        # the system's reason are the message.
+        reason = exc.strerror or type(exc).__name__
+        return InputError(exc.filename, None, f"cannot be used ({reason})")
     if isinstance(exc, UnicodeDecodeError):
         return InputError(None, None, "is not UTF-8 text")
     # A YAML or pydantic error can only come from a loaded module.
@@ -83,9 +88,15 @@ def _report(ctx: click.Context, exc: Exception) -> None:
 
 
 class _BadUsage(click.UsageError):
-    """A usage error that exits 1, like any other bad input."""
+    """A usage error that exits 1, like any other bad input, in one line."""
 
     exit_code = EXIT_INPUT
+
+    def show(self, file: Any = None) -> None:
+        """``error: <fault>; see 'spaceplan solve --help'.`` on stderr."""
+        where = self.ctx.command_path if self.ctx is not None else "spaceplan"
+        fault = self.format_message().rstrip('.')
+        echo_error(f"{fault}; see '{where} --help'.")
 
 
 class SpaceplanCommand(click.Command):

@@ -368,6 +368,7 @@ def check(
     # Imported here, not at the top: start-up speed (shapely, pydantic).
     from spaceplan.check import audit
     from spaceplan.export import write_check_report
+    from spaceplan.fileio import prepare_output_file
     from spaceplan.read import read_plan, read_scenario
     from spaceplan.report import (
         compliance_json,
@@ -376,6 +377,8 @@ def check(
     )
 
     language = as_lang(lang)
+    if output is not None:
+        prepare_output_file(output)  # before any work
     sc = read_scenario(Path(scenario))
     the_plan = read_plan(Path(plan), sc, candidate)
     result = audit(sc, the_plan)
