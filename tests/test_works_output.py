@@ -171,10 +171,10 @@ def test_without_works_the_scenario_is_the_same_object(scenario, base):
     assert wall_lines(scenario, base) == ()
 
 
-def test_a_merge_without_outlines_is_one_schematic_block():
+def test_a_merge_without_outlines_is_one_schematic_block(tiny_dir):
     # The tiny building has no polygons: R101 (60 m²) and R102 (40 m²)
     # merged are one 100 m² block, and there is no line to draw.
-    tiny = read_scenario(DATA / "tiny" / "scenario.yaml")
+    tiny = read_scenario(tiny_dir / "scenario.yaml")
     cand = {
         "works": [
             {"kind": "remove_wall", "rooms": ["R101", "R102"],
