@@ -132,8 +132,12 @@ def test_import_handles_arcs_blocks_and_mtext(tmp_path):
             None,
             r"no entity on layer 'ROOMS'; .*A-ROOM, A-ROOM-NAME, A-WALL",
         ),
-        # no --floor and no floor in the layer name
-        ({"units": "mm"}, None, r"cannot tell the floor from layer"),
+        # a --floor-from-layer pattern that finds nothing in the layer
+        (
+            {"units": "mm", "floor_from_layer": r"L(\d)"},
+            None,
+            r"--floor-from-layer: the pattern finds no floor number",
+        ),
     ],
 )
 def test_bad_drawings_get_one_clear_message(tmp_path, kwargs, units, message):
@@ -189,7 +193,7 @@ def test_cli_writes_a_room_list(tmp_path):
     args = [str(path), "--layer", "A-ROOM", "--units", "mm", "--floor", "1"]
     res = CliRunner().invoke(import_dxf, [*args, "-o", str(out)])
     assert res.exit_code == 0, res.output
-    assert "3 rooms" in res.output
+    assert "已读取3间房间" in res.output  # Chinese by default
     raw = yaml.safe_load(out.read_text(encoding="utf-8"))
     rooms = [Room.model_validate(r) for r in raw["rooms"]]
     assert [r.id for r in rooms] == ["R101", "R102", "103"]

@@ -97,9 +97,11 @@ def test_report_without_candidates_shows_the_diagnosis(scenario, tmp_path):
         },
     )
     paths = write_drawings(scenario, infeasible, tmp_path)
-    assert [p.name for p in paths] == ["report.html"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
-    page = paths[0].read_text(encoding="utf-8")
+    # No plan: the building and its shortfall are drawn (plot/shortfall).
+    names = ["drawings.pdf", "report.html", "shortfall.png"]
+    assert sorted(p.name for p in paths) == names
+    assert sorted(p.name for p in tmp_path.iterdir()) == names
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "面积不足" in page and "增加 20 m² 用房" in page
     assert "300.0 m²" in page  # the rule that was required
     assert "<svg" not in page

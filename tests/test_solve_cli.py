@@ -73,7 +73,8 @@ def test_infeasible_example_exits_2_with_a_diagnosis(
     data = json.loads((out / "result.json").read_text())
     assert data["status"] == "infeasible"
     assert data["candidates"] == []
-    assert "549.30 m² short" in data["diagnosis"]["summary"]
+    # The diagnosis speaks the user's language (zh by default).
+    assert "还差549.30 m²" in data["diagnosis"]["summary"]
 
 
 def test_no_plan_within_the_limit_falls_back_to_greedy(

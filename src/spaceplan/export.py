@@ -302,7 +302,9 @@ def write_drawings(
     list of Path
         The files written: per candidate ``plan-<id>.png``, ``.svg`` and
         ``.dxf``; ``comparison.png``, ``drawings.pdf`` and
-        ``report.html``. With no candidate, only ``report.html``.
+        ``report.html``. With no candidate, ``report.html``; when the
+        scenario is infeasible also ``shortfall.png`` and a one-page
+        ``drawings.pdf``: the building and the area it lacks.
     """
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
@@ -320,6 +322,7 @@ def write_drawings(
         plot_cover_sheet,
         sheet_texts,
     )
+    from spaceplan.plot.shortfall import plot_shortfall_sheet
     from spaceplan.plot.style import check_glyphs, drawing_context
 
     def _png(path: Path, fig: Any) -> Path:
@@ -371,6 +374,18 @@ def write_drawings(
                     write_bytes(
                         out / "drawings.pdf",
                         render_pdf(pages, scenario.name),
+                    )
+                )
+        elif result.status == "infeasible":
+            # No plan: the building as it is and what it lacks.
+            short = plot_shortfall_sheet(scenario, result.diagnosis, lang)
+            if "png" in formats:
+                written.append(_png(out / "shortfall.png", short))
+            if "pdf" in formats:
+                written.append(
+                    write_bytes(
+                        out / "drawings.pdf",
+                        render_pdf([short], scenario.name),
                     )
                 )
     if "html" in formats:

@@ -1,6 +1,7 @@
 """Reading scenarios, room lists and plans; every fault as an InputError.
 
-A scenario is resolved on reading: its room list loaded (inline or CSV),
+A scenario is resolved on reading: its room list loaded (inline, or a CSV,
+Excel or YAML file),
 its profile found and merged, its function overrides, ``require`` and
 ``exclude`` applied. What comes out is a :class:`~spaceplan.data.Scenario`
 that the solver and the checker can trust.
@@ -8,11 +9,8 @@ that the solver and the checker can trust.
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import hashlib
-import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +21,8 @@ from spaceplan.data import (
     Function,
     FunctionOverride,
     Policy,
-    Room,
     Scenario,
     ScenarioFile,
-    fold_id,
 )
 from spaceplan.errors import (
     InputError,
@@ -36,108 +32,14 @@ from spaceplan.errors import (
 )
 from spaceplan.fileio import (
     confined,
-    first_line,
     load_mapping,
     load_mapping_bytes,
     present,
-    read_text,
 )
 from spaceplan.policies import load_policy, looks_like_path
+from spaceplan.roomlist import last_net, read_room_list
+from spaceplan.roomlist import read_rooms_csv as read_rooms_csv
 from spaceplan.solution import Plan
-
-#: Columns a CSV room list must have; others are optional.
-CSV_REQUIRED = ("id", "floor", "area")
-CSV_COLUMNS = ("id", "name", "floor", "area", "kind", "tags")
-
-
-# -------------------------------------------------------------------- rooms
-
-
-def read_rooms_csv(path: str | Path) -> list[Room]:
-    """Read a CSV room list (columns ``id, name, floor, area, kind,
-    tags``; tags ``;``-separated)."""
-    path = Path(path)
-    with last_net(path):
-        text = read_text(path)
-    # newline="" lets the csv module take CR, LF and CRLF line ends alike.
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        with last_net(path):
-            return _csv_rooms(reader, path)
-    except csv.Error as exc:
-        # csv counts a line once it has parsed it: the fault is in the
-        # next one.
-        raise InputError(
-            path,
-            f"line {reader.line_num + 1}",
-            f"is not valid CSV: {first_line(exc)}",
-        ) from None
-
-
-def _csv_rooms(reader: csv.DictReader[str], path: Path) -> list[Room]:
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if not header:
-        raise InputError(path, None, "is empty: no header row")
-    missing = [c for c in CSV_REQUIRED if c not in header]
-    if missing:
-        raise InputError(
-            path,
-            "header",
-            f"missing column {', '.join(repr(m) for m in missing)}; a "
-            f"room list needs {', '.join(CSV_REQUIRED)}",
-        )
-    unknown = [c for c in header if c not in CSV_COLUMNS]
-    if unknown:
-        raise InputError(
-            path,
-            "header",
-            f"unknown column {shown(unknown[0])}; the columns are "
-            f"{', '.join(CSV_COLUMNS)}",
-        )
-    rooms: list[Room] = []
-    lines: dict[str, tuple[str, int]] = {}
-    for raw in reader:
-        line = reader.line_num
-        if None in raw:
-            raise InputError(
-                path, f"line {line}", "has more cells than the header"
-            )
-        row = {
-            k.strip(): (v.strip() if isinstance(v, str) else v)
-            for k, v in raw.items()
-        }
-        if not any(row.values()):
-            continue
-        data = {k: v for k, v in row.items() if v not in (None, "")}
-        try:
-            rooms.append(Room.model_validate(data))
-        except ValidationError as exc:
-            err = from_validation(exc, path)
-            rid = row.get("id") or "?"
-            name = rid if len(rid) <= 40 and rid.isprintable() else shown(rid)
-            where = f"line {line} (room {name})"
-            if err.field:
-                where += f".{err.field}"
-            raise InputError(path, where, err.fault) from None
-        room = rooms[-1]
-        first = lines.setdefault(fold_id(room.id), (room.id, line))
-        if first[1] != line:
-            raise InputError(
-                path, f"line {line}", _twice(room.id, *first)
-            )
-    if not rooms:
-        raise InputError(path, None, "lists no rooms")
-    return rooms
-
-
-def _twice(rid: str, first_id: str, first_line: int) -> str:
-    if rid == first_id:
-        return f"Room {rid} is listed twice (first on line {first_line})"
-    return (
-        f"Room {rid} is the same id as {first_id} on line {first_line} "
-        "(ids that differ only in case or spaces are one id)"
-    )
-
 
 # ----------------------------------------------------------------- scenario
 
@@ -158,22 +60,6 @@ def read_scenario(
     path = Path(path)
     with last_net(path):
         return _read_scenario(path, allow_outside)
-
-
-@contextlib.contextmanager
-def last_net(path: Path) -> Iterator[None]:
-    """Turn a recursion, overflow or memory fault into an InputError.
-
-    The readers bound nesting, sizes and values, so none of these should
-    happen; this is the last net under them, so that no input of any
-    shape ends in a traceback.
-    """
-    try:
-        yield
-    except (RecursionError, OverflowError, MemoryError) as exc:
-        raise InputError(
-            path, None, f"cannot be read ({type(exc).__name__})"
-        ) from None
 
 
 def _read_scenario(path: Path, allow_outside: bool | None) -> Scenario:
@@ -209,12 +95,12 @@ def inline_rooms(
     rooms = building.get("rooms")
     if not isinstance(rooms, str):
         return raw
-    csv_path = confined(Path(rooms), path, "building.rooms", allow_outside)
-    if not present(csv_path):
+    list_path = confined(Path(rooms), path, "building.rooms", allow_outside)
+    if not present(list_path):
         raise InputError(
-            path, "building.rooms", f"no room list at {csv_path}"
+            path, "building.rooms", f"no room list at {list_path}"
         )
-    room_list = read_rooms_csv(csv_path)
+    room_list = read_room_list(list_path)
     dumped = [r.model_dump(exclude_none=True) for r in room_list]
     return {**raw, "building": {**building, "rooms": dumped}}
 

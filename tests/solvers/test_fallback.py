@@ -9,19 +9,17 @@ start's plan (checked by the engine like any other) is returned as
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
 
 from spaceplan.check import check_solution
 from spaceplan.solvers.config import load_config
-from spaceplan.solvers.cpsat.backend import (
-    CpsatBackend,
-    _fallback,
-    greedy_plan,
-)
+from spaceplan.solvers.cpsat.backend import CpsatBackend, _fallback
+from spaceplan.solvers.cpsat.model import AllocationModel, BuildTimeout
 from spaceplan.solvers.engine import run
-from spaceplan.solvers.greedy import greedy_solution
+from spaceplan.solvers.greedy import greedy_plan, greedy_solution
 from spaceplan.solvers.problem import Problem
 
 
@@ -47,7 +45,8 @@ def test_a_limit_spent_on_building_returns_the_greedy_plan(shared) -> None:
     result = run(shared, CpsatBackend(), config)
     assert result.status == "feasible"
     assert check_solution(shared, result.candidates[0].plan) == []
-    assert "building the model took the whole time limit" in result.notes[0]
+    # 1e-9 s is less than the model's estimated build time (2e-4 s a pair).
+    assert "would take longer to build than the time left" in result.notes[0]
     assert "notes" in result.model_dump_json()
 
 
@@ -79,3 +78,12 @@ def test_a_greedy_plan_too_close_to_an_earlier_one_is_not_used(
     assert raw.status == "unknown"
     ok = _fallback(problem, config, warm, [], 1, 0.0, "why")
     assert ok.status == "feasible" and ok.note is not None
+
+
+def test_a_model_past_its_deadline_is_given_up(shared) -> None:
+    # A deadline already passed stops the build before its first rule.
+    problem = Problem(shared)
+    with pytest.raises(BuildTimeout):
+        AllocationModel(problem, None, deadline=time.perf_counter() - 1.0)
+    # Without a deadline the same model builds.
+    assert AllocationModel(problem, None).x

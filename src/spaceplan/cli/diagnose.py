@@ -25,6 +25,7 @@ from spaceplan.cli.options import (
     lang_option,
     quiet_option,
 )
+from spaceplan.i18n import Lang, t
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -77,55 +78,71 @@ def diagnose(
     if as_json:
         click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
     elif not quiet:
-        print_diagnosis(found, Console(file=sys.stdout, highlight=False))
+        print_diagnosis(
+            found, Console(file=sys.stdout, highlight=False), as_lang(lang)
+        )
     sys.exit(EXIT.get(found.status, 3))
 
 
-def print_diagnosis(found: Diagnosis, console: Console) -> None:
-    """The diagnosis as text and tables on ``console``."""
+def print_diagnosis(
+    found: Diagnosis, console: Console, lang: Lang = "zh"
+) -> None:
+    """The diagnosis as text and tables on ``console``, in ``lang``."""
     # Imported here, not at the top: start-up speed.
     from rich.table import Table
 
     console.print(found.summary, soft_wrap=True)
     if found.prechecks:
-        console.print("\n[bold]Prechecks[/bold]")
+        console.print(f"\n[bold]{t('diagnose.head.prechecks', lang)}[/bold]")
         for item in found.prechecks:
             source = item["source"]
-            tail = "" if source in item["message"] else f" (source: {source})"
+            tail = (
+                ""
+                if source in item["message"]
+                else t("diagnose.source_tail", lang, source=source)
+            )
             console.print(f"  • {item['message']}{tail}", soft_wrap=True)
     if found.conflict:
-        table = Table(title="Minimal conflict: these rules cannot all hold")
-        for name in ("rule", "subject", "what it asks", "source"):
-            table.add_column(name, overflow="fold")
+        table = Table(title=t("diagnose.head.conflict", lang))
+        for name in ("rule", "subject", "asks", "source"):
+            table.add_column(t(f"diagnose.col.{name}", lang), overflow="fold")
         for item in found.conflict:
+            subject = item["subject"]
+            if subject == "facility":
+                subject = t("diagnose.subject.facility", lang)
             table.add_row(
-                item["rule"],
-                item["subject"],
+                t(f"diagnose.rule.kind.{item['rule']}", lang),
+                subject,
                 item["message"],
                 item["source"],
             )
         console.print(table)
-    if found.repairs:
-        table = Table(title="Verified repairs, cheapest first")
-        for name in ("#", "cost", "what to change"):
-            table.add_column(name, overflow="fold")
-        for item in found.repairs:
+    for key, items in (
+        ("repairs", found.repairs),
+        ("waivers", found.waivers),
+    ):
+        if not items:
+            continue
+        table = Table(title=t(f"diagnose.head.{key}", lang))
+        for name in ("rank", "cost", "change"):
+            table.add_column(t(f"diagnose.col.{name}", lang), overflow="fold")
+        for item in items:
             table.add_row(
-                str(item["rank"]), f"{item['cost']:g}", item["message"]
+                str(item["rank"]), item["cost_text"], item["message"]
             )
         console.print(table)
+    if found.repairs or found.waivers:
+        console.print(t("diagnose.costs_note", lang), soft_wrap=True)
     elif found.status == "infeasible" and found.searched_repairs:
-        console.print("No verified repair was found within the budget.")
-    feasible = [p["policy"] for p in found.profiles if p.get("feasible")]
+        console.print(t("diagnose.no_repair", lang))
     if found.profiles:
-        tried = ", ".join(p["policy"] for p in found.profiles)
-        console.print(
-            "Other profiles of this area type: "
-            + (
-                f"feasible under {', '.join(feasible)}"
-                if feasible
-                else f"none feasible (tried {tried})"
+        feasible = [p["policy"] for p in found.profiles if p.get("feasible")]
+        sep = t("diagnose.sep.list", lang)
+        if feasible:
+            line = t(
+                "diagnose.profiles.feasible", lang, ids=sep.join(feasible)
             )
-            + ".",
-            soft_wrap=True,
-        )
+        else:
+            tried = sep.join(p["policy"] for p in found.profiles)
+            line = t("diagnose.profiles.none", lang, ids=tried)
+        console.print(line, soft_wrap=True)

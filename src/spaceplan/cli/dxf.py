@@ -11,6 +11,7 @@ import click
 from spaceplan.cli.command import SpaceplanCommand
 from spaceplan.cli.options import (
     BAD_INPUT,
+    as_lang,
     exit_codes,
     json_option,
     lang_option,
@@ -18,6 +19,7 @@ from spaceplan.cli.options import (
     quiet_option,
 )
 from spaceplan.fileio import prepare_output_file, write_text
+from spaceplan.i18n import t
 
 
 @click.command(
@@ -48,7 +50,8 @@ from spaceplan.fileio import prepare_output_file, write_text
     type=int,
     default=None,
     help="Floor of every room (1 ground floor, -1 first basement) "
-    "[default: from the layer name, e.g. 2F-ROOM].",
+    "[default: from the layer name, e.g. 2F-ROOM, else the file name, "
+    "e.g. village-1F.dxf or 二层.dxf, else 1].",
 )
 @click.option(
     "--floor-from-layer",
@@ -86,18 +89,21 @@ def import_dxf(
     """Read room outlines and labels from DRAWING (DXF) into a room list.
 
     Closed polylines on --layer become rooms (arcs, blocks included); a
-    text inside a room gives its number (e.g. R101, 101) and name.
-    Kinds and tags are left for you to add.
+    text inside a room gives its number (e.g. R101, 101) and name. The
+    kind is guessed from the name (走廊, 门厅, 楼梯 -> circulation; 卫生间,
+    设备, 电梯井 -> service) and the guesses are listed; tags are left for
+    you to add.
     """
     # Imported here, not at the top: start-up speed (ezdxf, shapely).
-    from spaceplan.dxf.read import DxfWarning, read_dxf_rooms, rooms_yaml
+    from spaceplan.dxf.read import DxfWarning, rooms_yaml
+    from spaceplan.dxf.read import import_dxf as read_drawing
 
     prepare_output_file(output)  # before any work
     with warnings.catch_warnings(record=True) as caught:
         # What the drawing leaves in doubt is said once, as a warning line;
         # any other library warning is dropped, never printed as noise.
         warnings.simplefilter("always")
-        rooms = read_dxf_rooms(
+        found = read_drawing(
             drawing,
             layer,
             units=units,
@@ -109,30 +115,64 @@ def import_dxf(
     for w in caught:
         if issubclass(w.category, DxfWarning) and not quiet:
             click.echo(f"warning: {drawing}: {w.message}", err=True)
+    rooms = found.rooms
     source = f"{drawing.name}, layer {layer}"
     write_text(output, rooms_yaml(rooms, source))
     unnamed = sum(r.id.startswith("ROOM-") for r in rooms)
     floors = sorted({r.floor for r in rooms})
     total = sum(r.area for r in rooms)
     if as_json:
-        found = {
+        summary = {
             "rooms": len(rooms),
             "floors": floors,
+            "floor_from": found.floor_from,
+            "kinds_guessed": found.guessed,
             "area_m2": round(total, 2),
             "unnamed": unnamed,
             "output": str(output),
         }
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     if quiet:
         return
+    words = as_lang(lang)
+    sep = t("diagnose.sep.list", words)
     click.echo(
-        f"{len(rooms)} rooms on floor(s) {', '.join(map(str, floors))}, "
-        f"{total:,.1f} m² in all -> {output}"
+        t(
+            "import_dxf.read",
+            words,
+            n=len(rooms),
+            floors=sep.join(map(str, floors)),
+            area=total,
+            output=output,
+        )
     )
-    if unnamed:
+    if found.floor_from in ("file", "default"):
+        key = f"import_dxf.floor.{found.floor_from}"
         click.echo(
-            f"{unnamed} room(s) had no number inside and were called "
-            "ROOM-001 ...; rename them in the YAML.",
+            t(
+                key,
+                words,
+                file=drawing.name,
+                floors=sep.join(map(str, floors)),
+            ),
             err=True,
         )
+    by_kind: dict[str, list[str]] = {}
+    for room in rooms:
+        if room.id in found.guessed:
+            by_kind.setdefault(room.kind, []).append(
+                f"{room.id} {room.name or ''}".strip()
+            )
+    for kind, named in sorted(by_kind.items()):
+        click.echo(
+            t(
+                "import_dxf.guessed",
+                words,
+                kind=t(f"import_dxf.kind.{kind}", words),
+                rooms=sep.join(named),
+            ),
+            err=True,
+        )
+    if unnamed:
+        click.echo(t("import_dxf.unnamed", words, n=unnamed), err=True)

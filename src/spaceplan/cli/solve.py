@@ -88,7 +88,7 @@ def run_solve(
         workers=workers,
         candidates=candidates,
         progress=progress,
-        diagnose=diagnose_for_result,
+        diagnose=lambda sc: diagnose_for_result(sc, lang),
     )
     written: list[Path] = []
     if outdir is not None:

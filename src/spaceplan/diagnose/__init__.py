@@ -10,10 +10,16 @@ Three steps, cheapest first:
    (:mod:`spaceplan.solvers.cpsat.conflict`), CP-SAT's core shrunk by a
    deletion filter until freeing any one rule of the set makes the rest
    feasible; :mod:`~spaceplan.diagnose.conflicts` words it;
-3. :mod:`~spaceplan.diagnose.repairs`: the cheapest relaxations (costs in
-   ``solver_configs/repairs.toml``), each applied to the scenario and
-   solved again; only verified repairs are reported. Other bundled
-   profiles of the same area type are tried as well.
+3. :mod:`~spaceplan.diagnose.actions`: what the architect can act on
+   first: the largest household count the building serves (an exact
+   search), an unavailable room that would fix it, the scenario's own
+   override of a profile function that causes it;
+4. :mod:`~spaceplan.diagnose.repairs`: the cheapest relaxations (costs in
+   ``solver_configs/repairs.toml``, in m²), each applied to the scenario
+   and solved again; only verified repairs are reported, and those that
+   waive the regulation (a facility rule, a required function) apart
+   from design changes. Other bundled profiles of the same area type are
+   tried as well.
 
 Everything is worded in the regulation's terms, with numbers and sources,
 in Chinese or English (``locale/diagnose.toml``).
@@ -25,10 +31,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from spaceplan import rules
 from spaceplan.data import Scenario
+from spaceplan.diagnose.actions import (
+    available_rooms,
+    max_households,
+    reverted_overrides,
+)
 from spaceplan.diagnose.conflicts import (
     conflict_rows,
     conflict_summary,
@@ -39,9 +51,14 @@ from spaceplan.diagnose.repairs import (
     ADDED_ROOM,
     Repair,
     RepairCosts,
+    apply_changes,
     apply_repair,
+    households_words,
     load_costs,
     profile_options,
+    revert_repair,
+    room_repair,
+    solve_status,
     verify,
     verify_config,
     with_policy,
@@ -50,6 +67,7 @@ from spaceplan.diagnose.words import RuleKey
 from spaceplan.i18n import Lang, t
 from spaceplan.solvers.cpsat.conflict import (
     Budget,
+    RawRelaxation,
     RuleOracle,
     cheapest_relaxations,
 )
@@ -61,6 +79,7 @@ __all__ = [
     "Repair",
     "RepairCosts",
     "RuleKey",
+    "apply_changes",
     "apply_repair",
     "conflict_feasible",
     "diagnose",
@@ -86,6 +105,8 @@ class Diagnosis:
     seconds: float
     solves: int
     searched_repairs: bool = False
+    waivers: list[dict[str, Any]] = field(default_factory=list)
+    households: dict[str, Any] | None = None
 
     @property
     def feasible(self) -> bool:
@@ -100,6 +121,8 @@ class Diagnosis:
             "prechecks": self.prechecks,
             "conflict": self.conflict,
             "repairs": self.repairs,
+            "waivers": self.waivers,
+            "households": self.households,
             "profiles": self.profiles,
             "seconds": round(self.seconds, 3),
             "solves": self.solves,
@@ -161,29 +184,64 @@ def diagnose(
             oracle.solves,
         )
     summary = conflict_summary(scenario, oracle, keys, lang)
-    verified: list[dict[str, Any]] = []
+    found_repairs: list[dict[str, Any]] = []
+    waivers: list[dict[str, Any]] = []
     switch: list[dict[str, Any]] = []
+    households: dict[str, Any] | None = None
+    solves = 0
     if repairs:
         config = verify_config(costs, seed)
-        for raw in cheapest_relaxations(
-            problem,
-            costs.rules,
-            costs.area_per_m2,
-            costs.alternatives,
-            budget,
-        ):
-            repair = verify(scenario, raw, config)
-            if repair is not None:
-                rank = len(verified) + 1
-                verified.append(repair.as_dict(scenario, rank, lang))
+
+        def feasible(fixed: Scenario) -> bool:
+            nonlocal solves
+            solves += 1
+            return solve_status(fixed, config) in ("optimal", "feasible")
+
+        target = rules.area_target(scenario.policy, scenario.community)
+        if ("area_target",) in keys and target.binding == "per_household":
+            # Only a per-household target moves with the households.
+            rest = [k for k in oracle.keys if k != ("area_target",)]
+            reach = oracle.max_facility(rest)
+            most = max_households(scenario, budget, feasible, reach)
+            if most is not None:
+                solves += most.solves
+                households = {
+                    "max": most.households,
+                    "target_m2": most.target_units / 100,
+                    "exact": most.exact,
+                    "message": households_words(most, lang),
+                }
+                summary += " " + households["message"]
+        for room in available_rooms(scenario, budget, feasible):
+            found_repairs.append(
+                room_repair(room, len(found_repairs) + 1, lang)
+            )
+        for back in reverted_overrides(scenario, budget, feasible):
+            found_repairs.append(
+                revert_repair(scenario, back, len(found_repairs) + 1, lang)
+            )
+        for raw in _relaxations(problem, costs, budget):
+            repair = verify(scenario, raw, config, costs.area_per_m2)
+            solves += 1
+            if repair is None:
+                continue
+            if repair.waiver:
+                waivers.append(
+                    repair.as_dict(scenario, len(waivers) + 1, lang)
+                )
+            else:
+                found_repairs.append(
+                    repair.as_dict(scenario, len(found_repairs) + 1, lang)
+                )
         if profiles:
             switch = profile_options(scenario, config)
-        if verified:
+        best = found_repairs or waivers
+        if best:
             summary = t(
                 "diagnose.cheapest",
                 lang,
                 summary=summary,
-                repair=verified[0]["message"],
+                repair=best[0]["message"],
             )
     return Diagnosis(
         status,
@@ -191,11 +249,40 @@ def diagnose(
         found,
         conflict,
         keys,
-        verified,
+        found_repairs,
         switch,
         time.perf_counter() - started,
-        oracle.solves,
+        oracle.solves + solves,
         searched_repairs=repairs,
+        waivers=waivers,
+        households=households,
+    )
+
+
+def _relaxations(
+    problem: Problem, costs: RepairCosts, budget: Budget
+) -> list[RawRelaxation]:
+    """The cheapest relaxation, then cheaper-to-find alternatives.
+
+    The cheapest set gets the whole budget; the alternatives (ranked after
+    it, each verified anyway) get a fifth of it each, because proving the
+    second-cheapest optimal costs the most search and changes least.
+    """
+    first = cheapest_relaxations(
+        problem, costs.rules, costs.area_per_m2, 1, budget
+    )
+    if not first or costs.alternatives <= 1:
+        return first
+    quick = Budget(
+        budget.deterministic_time / 5, budget.wall_time / 5, budget.seed
+    )
+    return first + cheapest_relaxations(
+        problem,
+        costs.rules,
+        costs.area_per_m2,
+        costs.alternatives - 1,
+        quick,
+        exclude=first,
     )
 
 
@@ -205,8 +292,8 @@ def diagnose_for_result(
     """The hook for :func:`spaceplan.solvers.solve` (``diagnose=``).
 
     Returns the diagnosis of an infeasible scenario as a plain dict for
-    ``Result.diagnosis``. ``result.json`` keeps its English words (the
-    default here) until the solve path passes the user's language.
+    ``Result.diagnosis``, worded in ``lang`` (``spaceplan solve`` passes
+    the user's ``--lang``; English when called without one).
     """
     return diagnose(scenario, lang=lang).as_dict()
 

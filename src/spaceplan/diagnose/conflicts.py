@@ -15,6 +15,7 @@ from spaceplan.diagnose.words import (
     area_sentence,
     building_units,
     floor_words,
+    fname,
     m2,
     tag_names,
     target_terms,
@@ -67,7 +68,7 @@ def rule_message(
                 "diagnose.rule.resident_share",
                 lang,
                 share=policy.resident_share_min or 0.0,
-                accounting=acc.shared_rooms,
+                accounting=t(f"diagnose.accounting.{acc.shared_rooms}", lang),
                 circ=t(circ, lang),
             ),
             policy.resident_share_source,
@@ -75,14 +76,19 @@ def rule_message(
     if kind == "never_with":
         a, b = scenario.function(key[1]), scenario.function(key[2])
         return (
-            t("diagnose.rule.never_with", lang, a=a.label, b=b.label),
+            t(
+                "diagnose.rule.never_with",
+                lang,
+                a=fname(a, lang),
+                b=fname(b, lang),
+            ),
             a.rule_source,
         )
     f = scenario.function(key[1])
     if kind == "placed":
         area = m2(rules.to_units(f.min_area))
         return (
-            t("diagnose.rule.placed", lang, label=f.label, area=area),
+            t("diagnose.rule.placed", lang, label=fname(f, lang), area=area),
             t(
                 "diagnose.source.area",
                 lang,
@@ -93,21 +99,29 @@ def rule_message(
     if kind == "needs":
         tags = tag_names(f, "diagnose.sep.list", lang)
         return (
-            t("diagnose.rule.needs", lang, label=f.label, tags=tags),
+            t("diagnose.rule.needs", lang, label=fname(f, lang), tags=tags),
             f.rule_source,
         )
     if kind == "floors":
         floors = floor_words(f, scenario, lang)
         return (
-            t("diagnose.rule.floors", lang, label=f.label, floors=floors),
+            t(
+                "diagnose.rule.floors",
+                lang,
+                label=fname(f, lang),
+                floors=floors,
+            ),
             f.rule_source,
         )
     if kind == "advice":
         return (
-            t("diagnose.rule.advice", lang, label=f.label),
+            t("diagnose.rule.advice", lang, label=fname(f, lang)),
             f.advice.source,
         )
-    return (t("diagnose.rule.exclusive", lang, label=f.label), f.rule_source)
+    return (
+        t("diagnose.rule.exclusive", lang, label=fname(f, lang)),
+        f.rule_source,
+    )
 
 
 def conflict_rows(

@@ -11,6 +11,7 @@ from spaceplan.data import Function, Scenario
 from spaceplan.diagnose.words import (
     area_sentence,
     building_units,
+    fname,
     listed,
     m2,
     need_words,
@@ -97,7 +98,9 @@ def _exclusive_check(problem: Problem, lang: Lang) -> list[dict[str, str]]:
     rooms = {r for f in problem.exclusive for r in problem.allowed[f]}
     if len(problem.exclusive) <= len(rooms):
         return []
-    names = listed([problem.funcs[f].label for f in problem.exclusive], lang)
+    names = listed(
+        [fname(problem.funcs[f], lang) for f in problem.exclusive], lang
+    )
     sources = sorted({problem.funcs[f].rule_source for f in problem.exclusive})
     return [
         finding(

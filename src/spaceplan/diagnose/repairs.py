@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from spaceplan import resources
+from spaceplan import resources, rules
 from spaceplan.data import (
     KNOWN_TAGS,
     AreaTarget,
@@ -22,8 +22,19 @@ from spaceplan.data import (
     Scenario,
     ScenarioFile,
 )
+from spaceplan.diagnose.actions import (
+    Households,
+    with_profile_function,
+    with_room_available,
+)
 from spaceplan.diagnose.conflicts import rule_name, subject
-from spaceplan.diagnose.words import RuleKey, floor_words, tag_names
+from spaceplan.diagnose.words import (
+    RuleKey,
+    floor_words,
+    fname,
+    m2,
+    tag_names,
+)
 from spaceplan.errors import InputError
 from spaceplan.i18n import Lang, t
 from spaceplan.policies import load_policy, policy_ids
@@ -34,6 +45,8 @@ from spaceplan.solvers.cpsat.conflict import RawRelaxation
 
 #: Id of the virtual room that stands for added area in a verification.
 ADDED_ROOM = "ADDED"
+#: Rules whose relaxation is a regulatory waiver, not a design change.
+WAIVER_RULES = ("area_target", "resident_share", "placed")
 
 # ------------------------------------------------------------------ costs
 
@@ -111,12 +124,16 @@ class Repair:
         Cost under ``repairs.toml``.
     status : str
         Status of the solve that verified it.
+    per_m2 : float
+        Cost of one m² added (``repairs.toml``): the yardstick that turns
+        the cost of the rule changes into m².
     """
 
     dropped: tuple[RuleKey, ...]
     added_m2: int
     cost: float
     status: str
+    per_m2: float = 1.0
 
     def changes(
         self, scenario: Scenario, lang: Lang = "zh"
@@ -144,6 +161,32 @@ class Repair:
             )
         return out
 
+    @property
+    def waiver(self) -> bool:
+        """Whether the repair waives the regulation, not the design.
+
+        Dropping a facility rule (the area target, the resident share)
+        or making a required function optional changes what the
+        regulation asks, which needs the authority's consent; the other
+        relaxations change how rooms are used.
+        """
+        return any(k[0] in WAIVER_RULES for k in self.dropped)
+
+    def cost_words(self, lang: Lang = "zh") -> str:
+        """The cost with units: m² added plus rule changes in m²."""
+        if self.waiver:
+            return t("diagnose.cost.waiver", lang)
+        parts = []
+        if self.added_m2:
+            parts.append(t("diagnose.cost.area", lang, m2=self.added_m2))
+        per_m2 = self.per_m2 or 1.0
+        points = (self.cost - self.added_m2 * per_m2) / per_m2
+        if self.dropped and points > 0:
+            parts.append(t("diagnose.cost.rules", lang, points=points))
+        if not parts:
+            return t("diagnose.cost.none", lang)
+        return t("diagnose.cost.sep", lang).join(parts)
+
     def as_dict(
         self, scenario: Scenario, rank: int, lang: Lang = "zh"
     ) -> dict[str, Any]:
@@ -151,7 +194,11 @@ class Repair:
         changes = self.changes(scenario, lang)
         return {
             "rank": rank,
+            "kind": "relax",
             "cost": self.cost,
+            "cost_unit": "m2",
+            "cost_text": self.cost_words(lang),
+            "waiver": self.waiver,
             "added_area": self.added_m2,
             "dropped": [rule_name(k) for k in self.dropped],
             "changes": changes,
@@ -168,17 +215,26 @@ def repair_words(scenario: Scenario, key: RuleKey, lang: Lang) -> str:
         return t(f"diagnose.repair.{kind}", lang)
     if kind == "never_with":
         a, b = scenario.function(key[1]), scenario.function(key[2])
-        return t("diagnose.repair.never_with", lang, a=a.label, b=b.label)
+        return t(
+            "diagnose.repair.never_with",
+            lang,
+            a=fname(a, lang),
+            b=fname(b, lang),
+        )
     f = scenario.function(key[1])
     if kind == "needs":
         tags = tag_names(f, "diagnose.sep.or", lang)
-        return t("diagnose.repair.needs", lang, label=f.label, tags=tags)
+        return t(
+            "diagnose.repair.needs", lang, label=fname(f, lang), tags=tags
+        )
     if kind == "floors":
         floors = floor_words(f, scenario, lang)
-        return t("diagnose.repair.floors", lang, label=f.label, floors=floors)
+        return t(
+            "diagnose.repair.floors", lang, label=fname(f, lang), floors=floors
+        )
     if kind == "placed":
-        return t("diagnose.repair.placed", lang, label=f.label)
-    return t("diagnose.repair.exclusive", lang, label=f.label)
+        return t("diagnose.repair.placed", lang, label=fname(f, lang))
+    return t("diagnose.repair.exclusive", lang, label=fname(f, lang))
 
 
 def apply_repair(
@@ -231,12 +287,18 @@ def apply_repair(
 
 
 def verify_config(costs: RepairCosts, seed: int) -> SolverConfig:
-    """The solver settings of every verification: one worker, the budget."""
+    """The solver settings of every verification: one worker, the budget.
+
+    A verification asks only whether a plan exists, so the solver stops
+    at its first plan (checked as every plan is); optimising it would
+    spend the whole time limit on a repair that is already proved.
+    """
     return SolverConfig(
         name="diagnose",
         candidates=1,
         params={
             "num_workers": 1,
+            "stop_after_first_solution": True,
             "random_seed": seed,
             "max_deterministic_time": costs.deterministic_time,
             "max_time_in_seconds": costs.wall_time,
@@ -244,7 +306,7 @@ def verify_config(costs: RepairCosts, seed: int) -> SolverConfig:
     )
 
 
-def _solve_status(scenario: Scenario, config: SolverConfig) -> str:
+def solve_status(scenario: Scenario, config: SolverConfig) -> str:
     # The scenario's own options (candidates, time limit, workers) must
     # not widen a verification: one plan, one worker, the repair budget.
     return solve(
@@ -279,7 +341,7 @@ def profile_options(
                 {"policy": pid, "status": "not comparable", "note": err.fault}
             )
             continue
-        status = _solve_status(switched, config)
+        status = solve_status(switched, config)
         out.append(
             {
                 "policy": pid,
@@ -344,14 +406,129 @@ def with_policy(scenario: Scenario, policy: Policy) -> Scenario:
 
 
 def verify(
-    scenario: Scenario, raw: RawRelaxation, config: SolverConfig
+    scenario: Scenario,
+    raw: RawRelaxation,
+    config: SolverConfig,
+    per_m2: float = 1.0,
 ) -> Repair | None:
     """The relaxation ``raw`` as a repair, if a solve confirms it."""
     try:
         fixed = apply_repair(scenario, raw.dropped, raw.added_m2)
     except (InputError, ValueError):
         return None
-    status = _solve_status(fixed, config)
+    status = solve_status(fixed, config)
     if status not in ("optimal", "feasible"):
         return None
-    return Repair(raw.dropped, raw.added_m2, raw.cost, status)
+    return Repair(raw.dropped, raw.added_m2, raw.cost, status, per_m2)
+
+
+# ----------------------------------------------------- actionable repairs
+
+
+def room_repair(
+    found: dict[str, Any], rank: int, lang: Lang = "zh"
+) -> dict[str, Any]:
+    """Bringing an unavailable room into use, as a repair dict."""
+    area = m2(rules.to_units(found["area"]))
+    message = t(
+        "diagnose.repair.make_available",
+        lang,
+        room=found["room"],
+        floor=found["floor"],
+        area=area,
+    )
+    change = {
+        "kind": "make_available",
+        "subject": found["room"],
+        "amount": found["area"],
+        "message": message,
+    }
+    return _action(rank, "make_available", change, found["area"], lang)
+
+
+def revert_repair(
+    scenario: Scenario, found: dict[str, Any], rank: int, lang: Lang = "zh"
+) -> dict[str, Any]:
+    """Returning a function to the profile's setting, as a repair dict."""
+    f = scenario.function(found["function"])
+    parts = []
+    for name in found["fields"]:
+        mine, profile = found["values"][name]
+        if name == "min_area":
+            parts.append(
+                t(
+                    "diagnose.revert.min_area",
+                    lang,
+                    mine=m2(rules.to_units(mine)),
+                    profile=m2(rules.to_units(profile)),
+                )
+            )
+        else:
+            field = t(f"diagnose.revert.name.{name}", lang)
+            parts.append(t("diagnose.revert.field", lang, field=field))
+    message = t(
+        "diagnose.repair.revert",
+        lang,
+        label=fname(f, lang),
+        changes=t("diagnose.sep.list", lang).join(parts),
+    )
+    change = {
+        "kind": "revert_override",
+        "subject": f.id,
+        "fields": list(found["fields"]),
+        "message": message,
+    }
+    return _action(rank, "revert_override", change, 0.0, lang)
+
+
+def _action(
+    rank: int, kind: str, change: dict[str, Any], area: float, lang: Lang
+) -> dict[str, Any]:
+    cost_text = (
+        t("diagnose.cost.room", lang, area=m2(rules.to_units(area)))
+        if area
+        else t("diagnose.cost.none", lang)
+    )
+    return {
+        "rank": rank,
+        "kind": kind,
+        "cost": 0.0,
+        "cost_unit": "m2",
+        "cost_text": cost_text,
+        "waiver": False,
+        "added_area": 0,
+        "dropped": [],
+        "changes": [change],
+        "message": change["message"],
+        "verified": True,
+        "status": "feasible",
+    }
+
+
+def households_words(found: Households, lang: Lang = "zh") -> str:
+    """The largest household count, in one sentence."""
+    key = "diagnose.households" if found.exact else "diagnose.households.open"
+    return t(
+        key,
+        lang,
+        n=found.households,
+        next_n=found.households + 1,
+        target=m2(found.target_units),
+        next=m2(found.next_units),
+    )
+
+
+def apply_changes(scenario: Scenario, repair: dict[str, Any]) -> Scenario:
+    """The scenario with a repair dict (``Diagnosis.repairs``) applied."""
+    dropped: list[RuleKey] = []
+    for name in repair.get("dropped", []):
+        kind, _, subject = name.partition(":")
+        dropped.append((kind, *subject.split("+")) if subject else (kind,))
+    fixed = apply_repair(scenario, dropped, int(repair.get("added_area", 0)))
+    for change in repair.get("changes", []):
+        if change["kind"] == "make_available":
+            fixed = with_room_available(fixed, change["subject"])
+        elif change["kind"] == "revert_override":
+            fields = tuple(change["fields"])
+            fixed = with_profile_function(fixed, change["subject"], fields)
+    return fixed

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spaceplan import rules
 from spaceplan.data import Function, Scenario
-from spaceplan.i18n import Lang, t
+from spaceplan.i18n import Lang, function_name, t
 
 RuleKey = tuple[str, ...]
 
@@ -18,6 +18,11 @@ def m2(units: int | float) -> str:
     value = rules.to_m2(units)
     digits = 0 if value == round(value) else 2
     return f"{value:,.{digits}f} m²"
+
+
+def fname(f: Function, lang: Lang) -> str:
+    """A function by its name in ``lang``: ``服务大厅`` / ``Service hall``."""
+    return function_name(f, lang)
 
 
 def listed(items: list[str], lang: Lang) -> str:
@@ -63,9 +68,13 @@ def need_words(f: Function, scenario: Scenario, lang: Lang) -> str:
     floors = floor_words(f, scenario, lang)
     room = room_words(f, lang)
     if not floors:
-        return t("diagnose.need", lang, label=f.label, room=room)
+        return t("diagnose.need", lang, label=fname(f, lang), room=room)
     return t(
-        "diagnose.need.floors", lang, label=f.label, room=room, floors=floors
+        "diagnose.need.floors",
+        lang,
+        label=fname(f, lang),
+        room=room,
+        floors=floors,
     )
 
 

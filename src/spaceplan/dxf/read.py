@@ -62,6 +62,41 @@ _FLOOR_PATTERNS = (
 )
 
 
+#: Chinese floor words in a file name: 一层, 二层, 首层, 地下一层.
+_ZH_FLOOR = re.compile(r"(地下)?([一二三四五六七八九十]{1,3}|首)层")
+_ZH_DIGITS = "一二三四五六七八九"
+#: Words of a room name that tell its kind, tried in order. Plant and
+#: toilets first (配电室 is plant, not a room); then words that mark a
+#: room for people (办事大厅 is a room); then circulation. A lift shaft is
+#: ``service`` and its lobby ``circulation``, as in the bundled examples.
+KIND_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        (
+            "卫生间",
+            "厕所",
+            "洗手间",
+            "盥洗",
+            "设备",
+            "机房",
+            "配电",
+            "管道井",
+            "管井",
+            "风井",
+            "电梯井",
+            "强电",
+            "弱电",
+        ),
+        "service",
+    ),
+    (("服务", "办事", "营业", "活动", "会议", "办公"), "room"),
+    (
+        ("走廊", "过道", "走道", "门厅", "大厅", "楼梯", "电梯厅", "前室"),
+        "circulation",
+    ),
+    (("电梯",), "service"),
+)
+
+
 @dataclass(frozen=True)
 class _Label:
     text: str
@@ -69,6 +104,27 @@ class _Label:
 
 
 # ------------------------------------------------------------------ read
+
+
+@dataclass(frozen=True)
+class DxfImport:
+    """Rooms read from a drawing, and what the reader had to guess.
+
+    Attributes
+    ----------
+    rooms : list of Room
+        The rooms, in drawing order.
+    floor_from : str
+        Where the floor came from: ``option`` (``--floor``), ``layer``,
+        ``file`` (the file name) or ``default`` (floor 1, nothing said).
+    guessed : dict of str to str
+        Room id to the kind guessed from its name (rooms not listed are
+        kind ``room``).
+    """
+
+    rooms: list[Room]
+    floor_from: str
+    guessed: dict[str, str]
 
 
 def read_dxf_rooms(
@@ -80,6 +136,21 @@ def read_dxf_rooms(
     encoding: str | None = None,
     text_layer: str | None = None,
 ) -> list[Room]:
+    """The rooms of :func:`import_dxf` (see there), without the notes."""
+    return import_dxf(
+        path, layer, units, floor, floor_from_layer, encoding, text_layer
+    ).rooms
+
+
+def import_dxf(
+    path: str | Path,
+    layer: str,
+    units: str | None = None,
+    floor: int | None = None,
+    floor_from_layer: str | None = None,
+    encoding: str | None = None,
+    text_layer: str | None = None,
+) -> DxfImport:
     """Read closed room outlines and the labels inside them.
 
     Parameters
@@ -93,7 +164,8 @@ def read_dxf_rooms(
         ``mm``, ``cm`` or ``m``: the drawing unit. Overrides ``$INSUNITS``
         and is required when the drawing does not state its units.
     floor
-        Floor of every room; otherwise taken from the layer name.
+        Floor of every room; otherwise taken from the layer name, else
+        from the file name (``1F``, ``F1``, ``一层``, ``二层``), else 1.
     floor_from_layer
         A regular expression whose first group is the floor number in the
         outline's layer name (default: ``2F``, ``F2``, ``B1``, ``2层``).
@@ -106,10 +178,13 @@ def read_dxf_rooms(
 
     Returns
     -------
-    list of Room
-        In drawing order; ``id`` from a room-number-like label (else
-        ``ROOM-001`` …), ``name`` from the other label text, polygon in
-        metres, kind ``room`` and no tags: those are for the architect.
+    DxfImport
+        Rooms in drawing order; ``id`` from a room-number-like label
+        (else ``ROOM-001`` …), ``name`` from the other label text,
+        polygon in metres, ``kind`` guessed from the name (走廊, 门厅,
+        楼梯 → circulation; 卫生间, 设备, 电梯井 → service; else room),
+        no tags: those are for the architect. Where the floor came from
+        and which kinds were guessed are part of the answer.
 
     Raises
     ------
@@ -386,9 +461,10 @@ def _mislabelled_gbk(entities: Iterable[DXFGraphic]) -> bool:
 
 def _floor_of(
     path: Path, layer: str, floor: int | None, pattern: str | None
-) -> int:
+) -> tuple[int, str]:
+    """The floor of an outline, and where it came from."""
     if floor is not None:
-        return floor
+        return floor, "option"
     if pattern is not None:
         try:
             match = re.search(pattern, layer)
@@ -398,19 +474,56 @@ def _floor_of(
             ) from None
         if match and match.groups():
             try:
-                return int(match.group(1))
+                return int(match.group(1)), "layer"
             except ValueError:
                 pass
-    else:
-        for regex, sign in _FLOOR_PATTERNS:
-            found = regex.search(layer)
-            if found:
-                return sign * int(found.group(1))
-    raise InputError(
-        path,
-        "--floor",
-        f"cannot tell the floor from layer name '{layer}'; pass --floor N",
-    )
+        raise InputError(
+            path,
+            "--floor-from-layer",
+            f"the pattern finds no floor number in layer name '{layer}'",
+        )
+    found = _floor_in(layer)
+    if found is not None:
+        return found, "layer"
+    found = _floor_in(path.stem)
+    if found is not None:
+        return found, "file"
+    return 1, "default"
+
+
+def _floor_in(name: str) -> int | None:
+    """A floor named in ``name`` (2F, F2, B1, 2层, 二层, 地下一层)."""
+    for regex, sign in _FLOOR_PATTERNS:
+        found = regex.search(name)
+        if found:
+            return sign * int(found.group(1))
+    zh = _ZH_FLOOR.search(name)
+    if zh is None:
+        return None
+    sign = -1 if zh.group(1) else 1
+    return sign * _zh_number(zh.group(2))
+
+
+def _zh_number(word: str) -> int:
+    """一 … 九十九 as a number; 首 (首层, the ground floor) is 1."""
+    if word == "首":
+        return 1
+    if "十" not in word:
+        return _ZH_DIGITS.index(word[-1]) + 1
+    tens, _, ones = word.partition("十")
+    high = _ZH_DIGITS.index(tens) + 1 if tens else 1
+    low = _ZH_DIGITS.index(ones) + 1 if ones else 0
+    return 10 * high + low
+
+
+def guess_kind(name: str | None) -> str:
+    """The kind of space a room name tells (``room`` when it tells none)."""
+    if not name:
+        return "room"
+    for words, kind in KIND_WORDS:
+        if any(word in name for word in words):
+            return kind
+    return "room"
 
 
 def _split_label(texts: Sequence[str]) -> tuple[str | None, str | None]:
@@ -444,9 +557,11 @@ def _rooms(
     labels: Sequence[_Label],
     floor: int | None,
     pattern: str | None,
-) -> list[Room]:
+) -> DxfImport:
     rooms: list[Room] = []
     seen: set[str] = set()
+    sources: set[str] = set()
+    guessed: dict[str, str] = {}
     tree = shapely.STRtree([p for _, p in outlines])
     inside: dict[int, list[str]] = {}
     for label in labels:
@@ -477,21 +592,29 @@ def _rooms(
             (round(x, 3), round(y, 3))
             for x, y in orient(poly).exterior.coords[:-1]
         ]
+        number, source = _floor_of(path, layer, floor, pattern)
+        sources.add(source)
+        kind = guess_kind(name)
+        if kind != "room":
+            guessed[rid] = kind
         try:
             rooms.append(
                 Room.model_validate(
                     {
                         "id": rid,
                         "name": name,
-                        "floor": _floor_of(path, layer, floor, pattern),
+                        "floor": number,
                         "polygon": coords,
+                        "kind": kind,
                     }
                 )
             )
         except ValidationError as exc:
             raise from_validation(exc, path, (f"room {rid}",)) from None
     _warn_overlaps(rooms)
-    return rooms
+    order = ("default", "file", "layer", "option")
+    floor_from = min(sources, key=order.index) if sources else "layer"
+    return DxfImport(rooms, floor_from, guessed)
 
 
 class DxfWarning(UserWarning):
@@ -525,13 +648,17 @@ def rooms_yaml(rooms: Sequence[Room], source: str = "") -> str:
         if r.name:
             item["name"] = r.name
         item["floor"] = r.floor
+        if r.kind != "room":
+            item["kind"] = r.kind
         item["area"] = r.area
         item["polygon"] = [list(p) for p in r.polygon or ()]
         items.append(item)
     head = (f"# Rooms read from {source}.\n" if source else "") + (
-        "# Paste under `building:` in a scenario. Set `kind` (circulation,\n"
-        "# service, unavailable) and `tags` (daylight, accessible, ...)\n"
-        "# by hand: a drawing cannot tell them.\n"
+        "# Name this file in a scenario (`building: {rooms: this.yaml}`)\n"
+        "# or paste the list under `building:`. `kind` was guessed from\n"
+        "# the room names (走廊, 楼梯 -> circulation; 卫生间, 设备 ->\n"
+        "# service): check it, mark closed rooms `unavailable`, and add\n"
+        "# `tags` (daylight, accessible, ...) by hand.\n"
     )
     body = yaml.safe_dump(
         {"rooms": items},

@@ -18,6 +18,7 @@ __all__ = [
     "plot_cover_sheet",
     "plot_floorplan",
     "plot_schedule",
+    "plot_shortfall_sheet",
     "plot_sweep",
     "plot_sweep_sheet",
 ]
@@ -29,6 +30,7 @@ _WHERE = {
     "plot_cover_sheet": "spaceplan.plot.sheets",
     "plot_floorplan": "spaceplan.plot.floorplan",
     "plot_schedule": "spaceplan.plot.schedule",
+    "plot_shortfall_sheet": "spaceplan.plot.shortfall",
     "plot_sweep": "spaceplan.plot.sweep",
     "plot_sweep_sheet": "spaceplan.plot.sweep",
 }

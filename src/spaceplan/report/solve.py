@@ -253,8 +253,14 @@ def _diagnosis_lines(diagnosis: dict[str, Any] | None, lang: Lang) -> list[str]:
         return lines
     if diagnosis.get("summary"):
         lines += [str(diagnosis["summary"]), ""]
-    for key in ("prechecks", "conflict", "repairs"):
-        title = t(f"sol.{key}", lang)
+    for key, head in (
+        ("prechecks", "sol.prechecks"),
+        ("conflict", "sol.conflict"),
+        ("repairs", "sol.repairs"),
+        # Regulatory waivers apart from the design repairs, labelled.
+        ("waivers", "diagnose.head.waivers"),
+    ):
+        title = t(head, lang)
         items = diagnosis.get(key) or []
         if not items:
             continue

@@ -479,9 +479,10 @@ def _greedy(
     return None
 
 
-def placement_plan(problem: Problem, found: Placement) -> Plan:
-    """The :class:`Plan` of a placement in index form."""
-    placement, flex_rooms = found
+def _pairs(
+    problem: Problem, placement: dict[int, int], flex_rooms: set[int]
+) -> list[tuple[str, str]]:
+    """(function id, room id) of a placement and the flexible rooms."""
     pairs = [
         (problem.funcs[f].id, problem.rooms[r].id)
         for f, r in sorted(placement.items())
@@ -489,7 +490,18 @@ def placement_plan(problem: Problem, found: Placement) -> Plan:
     flex = problem.scenario.flexible_function
     if flex is not None:
         pairs += [(flex.id, problem.rooms[r].id) for r in sorted(flex_rooms)]
-    return Plan.from_pairs(pairs)
+    return pairs
+
+
+def placement_plan(problem: Problem, found: Placement) -> Plan:
+    """The :class:`Plan` of a placement in index form."""
+    return Plan.from_pairs(_pairs(problem, *found))
+
+
+def greedy_plan(problem: Problem, found: GreedySolution) -> Plan:
+    """A greedy solution (placement, flexible rooms, bookings) as a plan."""
+    placement, flex_rooms, booked = found
+    return booked_plan(problem, _pairs(problem, placement, flex_rooms), booked)
 
 
 class GreedyBackend:

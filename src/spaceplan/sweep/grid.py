@@ -24,7 +24,7 @@ from spaceplan.data import ScenarioFile
 from spaceplan.errors import InputError, from_validation
 from spaceplan.fileio import confined
 from spaceplan.policies import load_policy, looks_like_path
-from spaceplan.read import inline_rooms, load_mapping, read_rooms_csv
+from spaceplan.read import inline_rooms, load_mapping, read_room_list
 
 #: Parameters a sweep may vary, besides ``option.<name>``.
 VARY_NAMES = ("households", "population", "policy", "rooms")
@@ -209,7 +209,7 @@ def plan_tasks(
             raise _fault(f"rooms={ref}", f"no room list at {rooms_path}")
         room_lists[ref] = [
             r.model_dump(mode="json", exclude_none=True)
-            for r in read_rooms_csv(rooms_path)
+            for r in read_room_list(rooms_path)
         ]
     base = spec.model_dump(mode="json", exclude_none=True)
     task_settings = {

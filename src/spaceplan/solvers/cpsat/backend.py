@@ -14,11 +14,10 @@ from spaceplan.solution import Plan, Status
 from spaceplan.solvers.bookings import booked_plan
 from spaceplan.solvers.config import SolverConfig, check_cpsat_params
 from spaceplan.solvers.cpsat import sessions
-from spaceplan.solvers.cpsat.model import AllocationModel
+from spaceplan.solvers.cpsat.model import AllocationModel, BuildTimeout
 from spaceplan.solvers.cpsat.tiebreak import tiebreak_cost
 from spaceplan.solvers.engine import ProgressSink, RawSolve
-from spaceplan.solvers.greedy import GreedySolution, greedy_solution
-from spaceplan.solvers.objective import objective_terms
+from spaceplan.solvers.greedy import greedy_plan, greedy_solution
 from spaceplan.solvers.problem import Problem
 
 #: CP-SAT's statuses in our own words, mapped once.
@@ -69,6 +68,13 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             )
 
 
+#: Seconds to build the CP-SAT model per allowed (function, room) pair, about
+#: (the 5,000-room bench size, 96,685 pairs: 29 s on the shared 2-core
+#: machine). When the time left is shorter, the model is not built and the
+#: greedy plan is the answer.
+BUILD_SECONDS_PER_PAIR = 2e-4
+
+
 class CpsatBackend:
     """Finds plans with OR-Tools CP-SAT."""
 
@@ -85,22 +91,48 @@ class CpsatBackend:
     ) -> RawSolve:
         """Solve once; see :class:`spaceplan.solvers.engine.Backend`."""
         started = time.perf_counter()
-        built = AllocationModel(problem, config.weights)
-        for placement in avoid:
-            built.add_difference(placement, min_difference)
-        # The warm start may take at most a fifth of the budget.
-        warm = _hint_greedy(problem, built, min(10.0, config.time_limit / 5))
-        solver = cp_model.CpSolver()
-        apply_params(solver, config.params)
-        # The time limit is the user's wall-clock budget for the whole
-        # solve: building the model and the warm start count too.
-        left = config.time_limit - (time.perf_counter() - started)
-        if left <= 0:
+
+        def left() -> float:
+            return config.time_limit - (time.perf_counter() - started)
+
+        # The greedy plan first: it is the warm start, and the answer when
+        # the clock runs out before CP-SAT has a plan of its own.
+        found = greedy_solution(problem)
+        warm = None if found is None else greedy_plan(problem, found)
+        pairs = sum(len(rooms) for rooms in problem.allowed)
+        if left() < BUILD_SECONDS_PER_PAIR * pairs:
+            return _fallback(
+                problem, config, warm, avoid, min_difference, started,
+                "the model of this building would take longer to build "
+                "than the time left",
+            )  # fmt: skip
+        try:
+            built = AllocationModel(
+                problem, config.weights, deadline=started + config.time_limit
+            )
+        except BuildTimeout:
             return _fallback(
                 problem, config, warm, avoid, min_difference, started,
                 "building the model took the whole time limit",
             )  # fmt: skip
-        solver.parameters.max_time_in_seconds = left
+        for placement in avoid:
+            built.add_difference(placement, min_difference)
+        if found is not None:
+            # The full hint may take a fifth of the budget, at most 10 s.
+            placement, flex_rooms, booked = found
+            budget = min(10.0, config.time_limit / 5, max(left(), 1e-3))
+            built.hint(placement, flex_rooms, time_limit=budget, booked=booked)
+        solver = cp_model.CpSolver()
+        apply_params(solver, config.params)
+        # The time limit is the user's wall-clock budget for the whole
+        # solve: building the model and the warm start count too.
+        if left() <= 0:
+            return _fallback(
+                problem, config, warm, avoid, min_difference, started,
+                "building the model took the whole time limit",
+            )  # fmt: skip
+        left_now = left()
+        solver.parameters.max_time_in_seconds = left_now
         watcher = None
         if progress is not None:
             watcher = _Watcher(progress, 1000.0)
@@ -198,37 +230,6 @@ def _extract(
     )
 
 
-def _hint_greedy(
-    problem: Problem, built: AllocationModel, budget: float
-) -> Plan | None:
-    """Warm start from the greedy plan; return that plan, if greedy has one.
-
-    The plan is returned even when the model does not take it as a full
-    hint (no time left to propagate it, or a candidate difference it
-    breaks): the fallback weighs it again, and the engine's checker is
-    the authority on whether it complies.
-    """
-    found = greedy_solution(problem)
-    if found is None:
-        return None
-    placement, flex_rooms, booked = found
-    built.hint(placement, flex_rooms, time_limit=budget, booked=booked)
-    return greedy_plan(problem, found)
-
-
-def greedy_plan(problem: Problem, found: GreedySolution) -> Plan:
-    """The greedy solver's placement, flexible rooms and bookings as a plan."""
-    placement, flex_rooms, booked = found
-    pairs = [
-        (problem.funcs[f].id, problem.rooms[r].id)
-        for f, r in sorted(placement.items())
-    ]
-    flex = problem.scenario.flexible_function
-    if flex is not None:
-        pairs += [(flex.id, problem.rooms[r].id) for r in sorted(flex_rooms)]
-    return booked_plan(problem, pairs, booked)
-
-
 def _fallback(
     problem: Problem,
     config: SolverConfig,
@@ -257,11 +258,10 @@ def _fallback(
         for earlier in avoid
     ):
         return RawSolve("unknown", None, seconds=seconds)
-    terms = objective_terms(problem.scenario, warm, config.weights)
+    # The engine works the objective out when it checks the plan.
     return RawSolve(
         "feasible",
         warm,
-        objective_milli=terms.milli,
         seconds=seconds,
         note=f"{why}: this is the greedy warm start's plan, checked but "
         "not optimised; a longer --time-limit may find a better one",

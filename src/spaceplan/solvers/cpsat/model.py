@@ -13,6 +13,7 @@ cannot hold together.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -39,6 +40,10 @@ class Vars:
     peak: cp_model.IntVar
 
 
+class BuildTimeout(Exception):
+    """The model was not built by its deadline."""
+
+
 class AllocationModel:
     """Builds the CP-SAT model of a :class:`Problem`.
 
@@ -59,8 +64,11 @@ class AllocationModel:
         problem: Problem,
         weights: Weights | None,
         rule_literals: bool = False,
+        deadline: float | None = None,
     ) -> None:
         self.p = problem
+        #: ``time.perf_counter()`` by which the model must be built.
+        self.deadline = deadline
         self.weights = weights
         self.rule_literals = rule_literals
         self.model = cp_model.CpModel()
@@ -121,19 +129,34 @@ class AllocationModel:
     # -------------------------------------------------------- constraints
 
     def add_constraints(self) -> None:
-        """Every hard rule, in a fixed order."""
-        self._add_placement()
-        self._add_filters()
-        sessions.add_fix(self)
-        sessions.add_sessions(self)
-        self._add_capacity()
-        sessions.add_private(self)
-        self._add_exclusive()
-        self._add_never_with()
-        self._add_flexible_alone()
-        self._add_room_state()
-        self._add_area_target()
-        self._add_resident_share()
+        """Every hard rule, in a fixed order.
+
+        Raises :class:`BuildTimeout` between two families of rules when
+        the deadline has passed: a model that cannot be built in the time
+        limit is given up, not finished late.
+        """
+        steps = (
+            self._add_placement,
+            self._add_filters,
+            lambda: sessions.add_fix(self),
+            lambda: sessions.add_sessions(self),
+            self._add_capacity,
+            lambda: sessions.add_private(self),
+            self._add_exclusive,
+            self._add_never_with,
+            self._add_flexible_alone,
+            self._add_room_state,
+            self._add_area_target,
+            self._add_resident_share,
+        )
+        for step in steps:
+            self._on_time()
+            step()
+
+    def _on_time(self) -> None:
+        """Raise :class:`BuildTimeout` once the deadline has passed."""
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise BuildTimeout
 
     def _add_placement(self) -> None:
         # Each fixed function in exactly one room; a recommended one in
@@ -227,6 +250,8 @@ class AllocationModel:
         acc = p.scenario.policy.accounting
         mode = acc.shared_rooms
         for r in range(p.num_rooms):
+            if r % 256 == 0:
+                self._on_time()
             pairs = self.xs_of_room(r)
             xs = [v for _, v in pairs]
             fl = self.flex.get(r)
