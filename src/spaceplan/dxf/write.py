@@ -7,6 +7,12 @@ a title. Every room carries a ``SP-ROOM`` block reference whose
 attributes hold its id, functions, original name and area, for CAD's
 attribute tools (EATTEDIT, data extraction). The shapes and categories
 are :mod:`spaceplan.layout`'s, the same the drawings use.
+
+A candidate with renovation works (:mod:`spaceplan.report.works`) is
+drawn as the works leave the building: a merged room (``R101+R102``) is
+one outline with one ``SP-ROOM`` block, split parts (``R104a``) each
+have theirs. Removed partitions are lines on the layer ``拆除`` in a
+dashed linetype, new partitions lines on the layer ``新建``.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from spaceplan.layout import (
     room_category,
     room_functions,
 )
+from spaceplan.report.works import WallLine, renovated_scenario, wall_lines
 from spaceplan.solution import Candidate
 
 
@@ -56,7 +63,16 @@ DEFAULT_LAYERS: dict[str, str] = {
     "text": "SP-{floor}-TEXT",
     "room": "SP-{floor}-ROOM",
     "title": "SP-TITLE",
+    "removed": "拆除",
+    "built": "新建",
 }
+#: Layer role, colour (ACI) and linetype of each kind of work.
+WALL_LAYERS: dict[str, tuple[str, int, str]] = {
+    "remove_wall": ("removed", 1, "SP-DASHED"),
+    "build_wall": ("built", 5, "Continuous"),
+}
+#: The dashed linetype of removed partitions: dash, gap (metres).
+DASH = (0.4, 0.2)
 #: Space between floors laid side by side, as a share of the widest
 #: floor, and at least this many metres.
 GAP_SHARE = 0.25
@@ -136,6 +152,34 @@ def _room_block(doc: Drawing, height: float, lang: Lang) -> None:
         attdef.is_invisible = True
 
 
+def _add_wall(
+    doc: Drawing,
+    wall: WallLine,
+    names: Mapping[str, str],
+    tag: str,
+    dx: float,
+    scale: float,
+) -> None:
+    """One work as LINE entities on its layer (拆除 or 新建)."""
+    role, color, linetype = WALL_LAYERS[wall.work.kind]
+    name = names[role].format(floor=tag, category="")
+    if linetype not in doc.linetypes:
+        dash, gap = DASH[0] * scale, DASH[1] * scale
+        doc.linetypes.add(
+            linetype, pattern=[dash + gap, dash, -gap], description="- - -"
+        )
+    if name not in doc.layers:
+        doc.layers.add(name, color=color, linetype=linetype)
+    msp = doc.modelspace()
+    for path in wall.paths:
+        for (x0, y0), (x1, y1) in zip(path, path[1:], strict=False):
+            msp.add_line(
+                ((x0 + dx) * scale, y0 * scale),
+                ((x1 + dx) * scale, y1 * scale),
+                dxfattribs={"layer": name, "lineweight": 50},
+            )
+
+
 def write_candidate_dxf(
     scenario: Scenario,
     candidate: Candidate,
@@ -164,7 +208,9 @@ def write_candidate_dxf(
         (each room's outline, default ``SP-<floor>-<CATEGORY>``, e.g.
         ``SP-1F-RESIDENT``), ``hatch``, ``text`` (the label: room number,
         functions, area), ``room`` (the ``SP-ROOM`` block reference) and
-        ``title`` (the floor titles).
+        ``title`` (the floor titles), ``removed`` (partitions the
+        works remove, default ``拆除``) and ``built`` (partitions they
+        build, default ``新建``).
 
     Returns
     -------
@@ -188,6 +234,8 @@ def write_candidate_dxf(
     style = doc.styles.add(TEXT_STYLE, font="simhei.ttf")
     style.set_extended_font_data(family="SimHei")
     _room_block(doc, 0.25 * scale, lang)
+    walls = wall_lines(scenario, candidate)
+    scenario = renovated_scenario(scenario, candidate)
     funcs = room_functions(scenario, candidate)
     msp = doc.modelspace()
 
@@ -258,6 +306,9 @@ def write_candidate_dxf(
                     "AREA": area,
                 }
             )
+        for wall in walls:
+            if wall.floor == floor:
+                _add_wall(doc, wall, names, tag, dx, scale)
         if drawn:
             minx, miny, _, _ = unary_union(drawn).bounds
             title = msp.add_text(

@@ -18,6 +18,7 @@ from spaceplan.layout import (
     room_functions,
 )
 from spaceplan.plot.style import check_glyphs, drawing_context
+from spaceplan.report.works import renovated_scenario
 from spaceplan.solution import Candidate
 
 #: Stack order: resident activity at the bottom, so the share tick reads
@@ -39,9 +40,11 @@ def category_areas(
 ) -> dict[str, float]:
     """Facility area of a candidate by drawn category (m²).
 
-    Rooms count by the category they are drawn in; circulation counts
-    only when the profile puts it in the facility area.
+    Rooms count by the category they are drawn in, merged and split
+    rooms as the candidate's works leave them; circulation counts only
+    when the profile puts it in the facility area.
     """
+    scenario = renovated_scenario(scenario, candidate)
     funcs = room_functions(scenario, candidate)
     out = dict.fromkeys(STACK, 0.0)
     for room in scenario.building.rooms:

@@ -29,11 +29,27 @@ from spaceplan.layout import (
 )
 from spaceplan.plot.schedule import mark, plot_schedule
 from spaceplan.plot.style import check_glyphs, drawing_context
+from spaceplan.report.works import (
+    WallLine,
+    renovated_scenario,
+    wall_lines,
+    works_texts,
+)
 from spaceplan.solution import Candidate, Plan
 
 #: Label font sizes tried, largest first (points).
 FONT_SIZES = (8.0, 7.0, 6.0, 5.0)
 LINE = 1.22  # line height in font sizes
+#: How works are drawn: a removed partition dashed, a new one solid in
+#: a second colour, both over the room outlines.
+WALL_STYLE: dict[str, dict[str, object]] = {
+    "remove_wall": {
+        "color": "#b3261e", "linewidth": 2.2, "linestyle": (0, (3, 2)),
+    },
+    "build_wall": {"color": "#1f5fbf", "linewidth": 2.6, "linestyle": "-"},
+}  # fmt: skip
+
+
 def _text_width(text: str) -> float:
     """Estimated width of ``text`` in font sizes (em)."""
     return sum(
@@ -112,9 +128,11 @@ def labels_of(
     scenario: Scenario, plan: Plan | Candidate, lang: Lang
 ) -> list[str]:
     """Every text a floor plan of ``plan`` may draw (for the glyph check)."""
-    funcs = room_functions(scenario, plan)
-    texts = [floor_name(f, lang) for f in scenario.building.floors]
-    for room in scenario.building.rooms:
+    view = renovated_scenario(scenario, plan)
+    funcs = room_functions(view, plan)
+    texts = [floor_name(f, lang) for f in view.building.floors]
+    texts += works_texts(plan, lang)
+    for room in view.building.rooms:
         texts += room_lines(room, funcs.get(room.id, []), lang)
         texts.append(room.name or "")
     texts += [t(k, lang) for k in ("d.schematic", "d.no_outline")]
@@ -154,13 +172,18 @@ def plot_floorplan(
     Returns
     -------
     Axes
-        The panel. Each room is one patch with ``gid`` ``room:<id>``.
+        The panel. Each room is one patch with ``gid`` ``room:<id>``;
+        a candidate's works (:mod:`spaceplan.report.works`) are drawn
+        over them, each line with ``gid`` ``wall:<kind>:<rooms>``, and
+        merged and split rooms are drawn as the works leave them.
     """
     if floor is None:
         floor = scenario.building.floors[0]
+    view = renovated_scenario(scenario, plan)
+    walls = wall_lines(scenario, plan)
     with drawing_context(font) as families:
         check_glyphs(labels_of(scenario, plan, lang), families)
-        return draw_floor(scenario, plan, floor, lang, span, ax)
+        return draw_floor(view, plan, floor, lang, span, ax, walls=walls)
 
 
 def draw_floor(
@@ -171,6 +194,7 @@ def draw_floor(
     span: tuple[float, float] | None,
     ax: Axes | None,
     scale: float | None = None,
+    walls: Sequence[WallLine] = (),
 ) -> Axes:
     """:func:`plot_floorplan` without the font set-up and glyph check.
 
@@ -178,7 +202,9 @@ def draw_floor(
     :func:`~spaceplan.plot.style.drawing_context`. With ``scale`` (e.g.
     100 for 1:100) the axes are resized, from their top-left corner, so
     that a metre of the building is ``1000 / scale`` mm of the printed
-    page; labels are sized for that scale.
+    page; labels are sized for that scale. ``scenario`` is the building
+    as drawn (:func:`~spaceplan.report.works.renovated_scenario`) and
+    ``walls`` the works to draw over it.
     """
     geo = floor_shapes(scenario, floor)
     if not geo.shapes:
@@ -214,6 +240,12 @@ def draw_floor(
     xlim = ax.get_xlim()
     pt_per_m = pos.width * fig_w / (xlim[1] - xlim[0])
     key: list[str] = []
+    here_walls = [w for w in walls if w.floor == floor]
+    # a removed partition runs through its merged room, under the label
+    crossed = {
+        part for w in here_walls if w.work.kind == "remove_wall"
+        for part in w.work.rooms
+    }  # fmt: skip
     for room in scenario.building.rooms:
         if room.id not in geo.shapes:
             continue
@@ -232,8 +264,12 @@ def draw_floor(
                 gid=f"room:{room.id}",
             )
         )
-        if not _label(ax, scenario, room, here, shape, lang, pt_per_m):
+        backed = bool(crossed & set(room.id.split("+")))
+        if not _label(
+            ax, scenario, room, here, shape, lang, pt_per_m, backed
+        ):
             key.append(_key_entry(room, here, lang))
+    _draw_walls(ax, here_walls)
     if geo.schematic and geo.note_at is None:
         ax.text(
             0.0,
@@ -263,6 +299,20 @@ def draw_floor(
     return ax
 
 
+def _draw_walls(ax: Axes, walls: Sequence[WallLine]) -> None:
+    """Removed partitions dashed, new ones in the second colour."""
+    for wall in walls:
+        style = WALL_STYLE[wall.work.kind]
+        gid = f"wall:{wall.work.kind}:{'/'.join(wall.work.rooms)}"
+        for path in wall.paths:
+            xs = [p[0] for p in path]
+            ys = [p[1] for p in path]
+            ax.plot(
+                xs, ys, solid_capstyle="butt", dash_capstyle="butt",
+                zorder=2.5, gid=gid, **style,  # type: ignore[arg-type]
+            )  # fmt: skip
+
+
 def _label(
     ax: Axes,
     scenario: Scenario,
@@ -271,8 +321,13 @@ def _label(
     shape: Polygon,
     lang: Lang,
     pt_per_m: float,
+    backed: bool = False,
 ) -> bool:
-    """Write the room's label if it fits; return whether it did."""
+    """Write the room's label if it fits; return whether it did.
+
+    ``backed`` puts a box of the room's colour behind the label, for a
+    room a line of the drawing runs through.
+    """
     (cx, cy), width_m, height_m = _chords(shape)
     free_w = width_m * pt_per_m * 0.9
     free_h = height_m * pt_per_m * 0.88
@@ -298,7 +353,7 @@ def _label(
                 linespacing=LINE,
                 color="#444444" if muted else "black",
                 gid=f"label:{room.id}",
-                bbox=_backing(room, functions),
+                bbox=_backing(room, functions, backed),
             )
             if shared:
                 sw = strip_w / pt_per_m
@@ -328,7 +383,7 @@ def _label(
                 linespacing=LINE,
                 color="#444444" if muted else "black",
                 gid=f"label:{room.id}",
-                bbox=_backing(room, functions),
+                bbox=_backing(room, functions, backed),
             )
             return True
     for size in FONT_SIZES[-2:]:
@@ -348,11 +403,12 @@ def _label(
 
 
 def _backing(
-    room: Room, functions: Sequence[Function]
+    room: Room, functions: Sequence[Function], always: bool = False
 ) -> dict[str, object] | None:
-    """A pale box behind a label on a hatched room, so it stays legible."""
+    """A pale box behind a label on a hatched room (or ``always``), so
+    it stays legible."""
     style = CATEGORIES[room_category(room, functions)]
-    if style.hatch is None:
+    if style.hatch is None and not always:
         return None
     return {
         "facecolor": style.fill,

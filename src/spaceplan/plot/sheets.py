@@ -12,9 +12,12 @@ import math
 from collections.abc import Iterable, Sequence
 
 import shapely
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.transforms import Bbox
 
 from spaceplan import __version__
 from spaceplan.data import Scenario
@@ -27,10 +30,23 @@ from spaceplan.layout import (
     room_functions,
 )
 from spaceplan.plot.comparison import plot_comparison
-from spaceplan.plot.floorplan import M_PER_INCH, draw_floor, labels_of
+from spaceplan.plot.floorplan import (
+    M_PER_INCH,
+    WALL_STYLE,
+    draw_floor,
+    labels_of,
+)
 from spaceplan.plot.schedule import plot_schedule
 from spaceplan.report.solve import candidate_table
 from spaceplan.report.wording import failure_line
+from spaceplan.report.works import (
+    KINDS,
+    renovated_scenario,
+    wall_lines,
+    works_header,
+    works_of,
+    works_rows,
+)
 from spaceplan.solution import Candidate, Result
 
 #: A3 landscape, inches.
@@ -241,6 +257,7 @@ def _side_panel(
     shared: bool,
     lang: Lang,
     rect: tuple[float, float, float, float],
+    walls: Iterable[str] = (),
 ) -> None:
     x, y, w, h = rect
     # rule box
@@ -270,7 +287,7 @@ def _side_panel(
     )
     # legend
     yy -= 0.03
-    handles = [
+    handles: list[Artist] = [
         Patch(
             facecolor=CATEGORIES[k].fill,
             edgecolor="#222222",
@@ -281,6 +298,14 @@ def _side_panel(
         for k in CATEGORIES
         if k in set(categories)
     ]
+    handles += [
+        Line2D(
+            [], [], label=t(f"works.legend_{kind}", lang),
+            **WALL_STYLE[kind],  # type: ignore[arg-type]
+        )
+        for kind in KINDS
+        if kind in set(walls)
+    ]  # fmt: skip
     fig.legend(
         handles=handles,
         loc="upper left",
@@ -324,6 +349,61 @@ def _side_panel(
             )
 
 
+#: Rows of the works table a sheet shows; the report lists every one.
+WORKS_ROWS = 8
+
+
+def _works_table(
+    fig: Figure,
+    candidate: Candidate,
+    lang: Lang,
+    rect: tuple[float, float, float, float],
+) -> None:
+    """The works table (拆除 / 新建隔墙) at the foot of the side panel.
+
+    ``rect`` is the panel (figure fractions); the table sits on its
+    bottom edge, one row per work and the total last. Nothing is drawn
+    for a candidate without works.
+    """
+    rows = works_rows(candidate, lang)
+    if not rows:
+        return
+    body, total = rows[:-1], rows[-1]
+    if len(body) > WORKS_ROWS:
+        more = t("works.more", lang, n=len(body) - WORKS_ROWS + 1)
+        body = [*body[: WORKS_ROWS - 1], [more, "", "", ""]]
+    rows = [*body, total]
+    x, y, w, _ = rect
+    row_h = 0.019
+    height = row_h * (len(rows) + 1)
+    fig.text(
+        x, y + height + 0.008, t("works.heading", lang), fontsize=11,
+        fontweight="bold", va="bottom",
+    )  # fmt: skip
+    ax = fig.add_axes((x - 0.004, y, w, height))
+    ax.set_axis_off()
+    ax.set_gid("works-table")
+    tab = ax.table(
+        cellText=rows,
+        colLabels=works_header(lang),
+        colWidths=[0.33, 0.25, 0.19, 0.23],
+        loc="upper left",
+        cellLoc="left",
+        bbox=Bbox.from_bounds(0.0, 0.0, 1.0, 1.0),
+    )
+    tab.auto_set_font_size(False)
+    tab.set_fontsize(8)
+    for (r, c), cell in tab.get_celld().items():
+        cell.set_edgecolor("#999999")
+        cell.set_linewidth(0.5)
+        if c >= 2:
+            cell.get_text().set_horizontalalignment("right")
+        if r == 0 or r == len(rows):
+            cell.get_text().set_fontweight("bold")
+        if r == 0:
+            cell.set_facecolor("#efefeb")
+
+
 def _wrap(text: str, width: int) -> str:
     lines, line = [], ""
     for word in text.split(" ") if " " in text else list(text):
@@ -359,10 +439,13 @@ def plot_candidate_sheet(
         An A3 landscape figure, not attached to pyplot.
     """
     fig = Figure(figsize=PAGE)
-    floors = scenario.building.floors
+    # the building as the candidate's works leave it, and the works
+    view = renovated_scenario(scenario, candidate)
+    walls = wall_lines(scenario, candidate)
+    floors = view.building.floors
     spans = []
     for floor in floors:
-        geo = floor_shapes(scenario, floor)
+        geo = floor_shapes(view, floor)
         b = shapely.union_all(list(geo.shapes.values())).bounds
         spans.append((b[2] - b[0], b[3] - b[1]))
     span = (max(s[0] for s in spans), max(s[1] for s in spans))
@@ -382,7 +465,7 @@ def plot_candidate_sheet(
         )
         ax = fig.add_axes(rect)
         ax.set_anchor("W")
-        draw_floor(scenario, candidate, floor, lang, span, ax, scale)
+        draw_floor(view, candidate, floor, lang, span, ax, scale, walls)
     head = f"{t('d.plan', lang)} · {t('w.candidate', lang)} {candidate.id}"
     _title(fig, scenario, head, lang)
     fig.text(
@@ -399,26 +482,29 @@ def plot_candidate_sheet(
     _north_arrow(
         fig, (left + area_w - 0.3) / PAGE[0], 1 - 0.25 / PAGE[1], lang
     )
-    funcs = room_functions(scenario, candidate)
+    funcs = room_functions(view, candidate)
     cats = [
         room_category(room, funcs.get(room.id, []))
-        for room in scenario.building.rooms
+        for room in view.building.rooms
     ]
     shared = any(len(v) > 1 for v in funcs.values())
+    panel = (
+        1 - (side_w + right) / PAGE[0],
+        bottom / PAGE[1],
+        side_w / PAGE[0],
+        1 - (top + bottom) / PAGE[1],
+    )
     _side_panel(
         fig,
-        scenario,
+        view,
         candidate,
         cats,
         shared,
         lang,
-        (
-            1 - (side_w + right) / PAGE[0],
-            bottom / PAGE[1],
-            side_w / PAGE[0],
-            1 - (top + bottom) / PAGE[1],
-        ),
+        panel,
+        walls={w.kind for w in works_of(candidate)},
     )
+    _works_table(fig, candidate, lang, panel)
     return fig
 
 
@@ -441,7 +527,8 @@ def _metrics_table(
     ax.set_axis_off()
     head, cells, failed = candidate_table(candidates, lang)
     colours = [
-        ["white"] * 8 + ["#e3f2e6" if not n else "#f8dcdc"] for n in failed
+        ["white"] * (len(head) - 1) + ["#e3f2e6" if not n else "#f8dcdc"]
+        for n in failed
     ]
     tab = ax.table(
         cellText=cells,

@@ -7,6 +7,9 @@
 - :mod:`~spaceplan.report.solve`: a whole result (candidates compared,
   each one's compliance, the diagnosis).
 - :mod:`~spaceplan.report.html`: the self-contained HTML page.
+- :mod:`~spaceplan.report.works`: a candidate's renovation works
+  (partitions removed and built) as every output reads and words them,
+  and the building as they leave it.
 
 Nothing here writes a file (:mod:`spaceplan.export` does) or decides
 compliance (:mod:`spaceplan.check` does).

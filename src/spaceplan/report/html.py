@@ -33,6 +33,13 @@ from spaceplan.report.wording import (
     share_lines,
     strength_word,
 )
+from spaceplan.report.works import (
+    renovated_scenario,
+    work_sentence,
+    works_header,
+    works_of,
+    works_rows,
+)
 from spaceplan.solution import Candidate, CheckRecord, Result
 
 FONT_FAMILY = BUNDLED_FAMILY
@@ -224,7 +231,11 @@ def _candidate_table(candidates: Sequence[Candidate], lang: Lang) -> str:
         )
     classes = ["failrow" if n else "" for n in failed]
     return _table(
-        head, rows, numeric=range(1, 8), row_class=classes, cls="metrics"
+        head,
+        rows,
+        numeric=range(1, len(head) - 1),
+        row_class=classes,
+        cls="metrics",
     )
 
 
@@ -306,6 +317,24 @@ def _timetables(scenario: Scenario, candidate: Candidate, lang: Lang) -> str:
     return "".join(parts)
 
 
+def _works(candidate: Candidate, lang: Lang) -> str:
+    """The candidate's renovation works: each in words, then the table
+    with the total (CNY); empty without works."""
+    works = works_of(candidate)
+    if not works:
+        return ""
+    items = "".join(
+        f"<li>{_e(work_sentence(candidate, w, lang))}</li>" for w in works
+    )
+    rows = [[_e(c) for c in row] for row in works_rows(candidate, lang)]
+    rows[-1] = [f"<strong>{c}</strong>" if c else c for c in rows[-1]]
+    table = _table(works_header(lang), rows, numeric=(2, 3), cls="works")
+    return (
+        f'<h3 id="works-{_e(candidate.id)}">{_e(_t("works.heading", lang))}'
+        f"</h3><ul>{items}</ul>{table}"
+    )
+
+
 def _candidate(
     scenario: Scenario,
     candidate: Candidate,
@@ -321,6 +350,7 @@ def _candidate(
         parts.append(
             f'<figure class="plan">{inline_svg(svg, f"c{cid}-")}</figure>'
         )
+    parts.append(_works(candidate, lang))
     parts.append(f"<h3>{_e(_t('share.heading', lang))}</h3>")
     lines = share_lines(scenario, candidate.metrics, lang)
     warning = flex_warning(candidate.metrics, lang)
@@ -352,7 +382,9 @@ def _candidate(
         )
     parts.append(f"<h3>{_e(_t('w.room', lang))}</h3>")
     parts.append(_rooms_table(scenario, candidate, lang))
-    parts.append(_timetables(scenario, candidate, lang))
+    # merged and split rooms are headed by their own area and floor
+    view = renovated_scenario(scenario, candidate)
+    parts.append(_timetables(view, candidate, lang))
     if candidate.empty_rooms:
         parts.append(
             f'<p class="note">{_e(_t("d.empty_rooms", lang))}: '

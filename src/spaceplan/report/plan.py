@@ -18,7 +18,7 @@ from rich.text import Text
 
 from spaceplan import __version__, rules
 from spaceplan.check import FUNCTION_RULES, Audit, Row, audit
-from spaceplan.data import Scenario
+from spaceplan.data import Room, Scenario
 from spaceplan.i18n import Lang, function_name, policy_title, t
 from spaceplan.report.wording import (
     accounting_lines,
@@ -30,6 +30,11 @@ from spaceplan.report.wording import (
     target_arithmetic,
     verdict_line,
     verdict_word,
+)
+from spaceplan.report.works import (
+    renovated_scenario,
+    works_json,
+    works_markdown,
 )
 from spaceplan.solution import Candidate, Plan, PlanEvaluation, evaluate_plan
 
@@ -98,6 +103,14 @@ def plan_audit(
     return out
 
 
+def _room(scenario: Scenario, plan: Plan | Candidate, room_id: str) -> Room:
+    """A room of the building, or one the plan's works made (a split
+    part may stay empty)."""
+    if room_id in scenario.building.room_index:
+        return scenario.room(room_id)
+    return renovated_scenario(scenario, plan).room(room_id)
+
+
 def _function_label(scenario: Scenario, row: Row, lang: Lang) -> str:
     fid = row.function
     if fid is None or fid not in scenario.function_index:
@@ -155,7 +168,8 @@ def compliance_json(
         ``compliant``, ``checks`` (one per rule, with source, required,
         achieved, margin and passed), ``violations``, ``accounting``,
         ``area_target``, ``metrics``, ``rooms``, ``empty_rooms`` and
-        ``not_checked``.
+        ``not_checked``; for a plan with renovation works also ``works``
+        and ``works_cost`` (CNY).
     """
     the_plan, cand_id = _unpack(plan)
     result = plan_audit(scenario, plan, audit_)
@@ -227,12 +241,14 @@ def compliance_json(
         ],
         "rooms": [u.model_dump(mode="json") for u in ev.rooms],
         "empty_rooms": [
-            {"room": r, "area": scenario.room(r).area} for r in ev.empty_rooms
+            {"room": r, "area": _room(scenario, plan, r).area}
+            for r in ev.empty_rooms
         ],
         "not_checked": [
             {"rule": rule, "description": t("rep." + rule, lang)}
             for rule in NOT_CHECKED
         ],
+        **works_json(plan),
     }
 
 
@@ -290,7 +306,8 @@ def compliance_markdown(
         The report: verdict, accounting, area target arithmetic, metrics,
         every facility rule and function requirement with source,
         required, achieved, margin and result, the violations, the rooms
-        in and out of the facility, and the rules not checked.
+        in and out of the facility, and the rules not checked; a plan
+        with renovation works lists them after the verdict.
     """
     the_plan, cand_id = _unpack(plan)
     result = plan_audit(scenario, plan, audit_)
@@ -308,6 +325,9 @@ def compliance_markdown(
         f"- {t('w.households', lang)}: {scenario.community.households:,}"
     )
     out.append(f"- {t('rep.verdict', lang)}: **{verdict_line(result, lang)}**")
+    works = works_markdown(plan, lang)
+    if works:
+        out += ["", *works[:-1]]
     out += ["", f"## {t('rep.accounting', lang)}", ""]
     out += [f"- {line}" for line in accounting_lines(scenario, lang)]
     out += ["", f"## {t('rep.target', lang)}", ""]
@@ -415,7 +435,7 @@ def compliance_markdown(
     out += ["", f"## {t('rep.empty', lang)}", ""]
     if ev.empty_rooms:
         for rid in ev.empty_rooms:
-            room = scenario.room(rid)
+            room = _room(scenario, plan, rid)
             out.append(f"- {rid} ({room.area:,.2f} m², {room.floor})")
     else:
         out.append(f"- {t('rep.none', lang)}")

@@ -16,6 +16,11 @@ from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, function_name, policy_title, t
 from spaceplan.report.plan import compliance_markdown, target_arithmetic
 from spaceplan.report.timetable import comparison_markdown, timetable_markdown
+from spaceplan.report.works import (
+    renovated_scenario,
+    works_of,
+    works_total,
+)
 from spaceplan.solution import Candidate, Result
 
 _METRICS = (
@@ -63,7 +68,17 @@ def comparison_rows(
             *(_moved(scenario, c, lang) for c in cands[1:]),
         ]
     )
+    if any(works_of(c) for c in cands):
+        rows.append(_works_row(cands, lang))
     return header, rows
+
+
+def _works_row(candidates: Sequence[Candidate], lang: Lang) -> list[str]:
+    """The comparison's row of works cost (CNY), one cell a candidate."""
+    return [
+        t("works.compare", lang),
+        *(f"{works_total(c):,.0f}" for c in candidates),
+    ]
 
 
 def candidate_table(
@@ -72,7 +87,9 @@ def candidate_table(
     """The candidates one per row: header, cells and failed-check counts.
 
     The first cell of a row is the candidate id, the last its verdict; the
-    drawing set and the HTML report draw this same table.
+    drawing set and the HTML report draw this same table. When a
+    candidate has renovation works, a column of works cost (CNY) comes
+    before the verdict.
     """
     unit = "m²"
     head = [
@@ -105,6 +122,11 @@ def candidate_table(
                 t("d.all_pass", lang) if not n else f"{n} {t('d.n_fail', lang)}",
             ]
         )
+    if any(works_of(c) for c in candidates):
+        costs = _works_row(candidates, lang)
+        head.insert(-1, costs[0])
+        for row, cost in zip(rows, costs[1:], strict=True):
+            row.insert(-1, cost)
     return head, rows, failed
 
 
@@ -161,7 +183,9 @@ def result_markdown(
                 comparison_markdown(cand, lang),
                 _demote(body),
                 "",
-                timetable_markdown(scenario, cand, lang),
+                timetable_markdown(
+                    renovated_scenario(scenario, cand), cand, lang
+                ),
             ]
     else:
         lines += _diagnosis_lines(result.diagnosis, lang)

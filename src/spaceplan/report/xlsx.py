@@ -14,7 +14,7 @@ and :mod:`spaceplan.export` writes them.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -27,11 +27,22 @@ from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, floor_name, function_name, slot_name, t
 from spaceplan.layout import category_label, function_category, room_category
 from spaceplan.report.wording import verdict_word
+from spaceplan.report.works import (
+    renovated_scenario,
+    work_kind,
+    work_rooms,
+    works_header,
+    works_of,
+    works_total,
+)
 from spaceplan.solution import Candidate, CheckRecord
 
-#: Number formats: areas in m² with two decimals, shares in per cent.
+#: Number formats: areas in m² (and lengths in m) with two decimals,
+#: shares in per cent.
 AREA_FORMAT = "#,##0.00"
 SHARE_FORMAT = "0.0%"
+#: Costs in CNY (元), whole yuan with thousands separators.
+COST_FORMAT = "#,##0"
 #: Column width (characters) for cells this wide or wider.
 MAX_WIDTH = 60
 
@@ -60,28 +71,61 @@ def _fit(sheet: Worksheet) -> None:
         sheet.column_dimensions[letter].width = min(MAX_WIDTH, width + 2)
 
 
+def _table_sheet(
+    book: Workbook,
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    formats: Mapping[int, str] | None = None,
+    total: Sequence[Any] | None = None,
+) -> Worksheet:
+    """A sheet of one table: bold header, the rows, a bold total row.
+
+    Parameters
+    ----------
+    book
+        The workbook to add the sheet to.
+    title
+        The sheet's name.
+    header
+        Column titles.
+    rows
+        One sequence of cell values per row.
+    formats
+        Number format by column (1-based), applied to every row below
+        the header.
+    total
+        A last row in bold, e.g. sums (numbers, not formulas: a file
+        never opened in Excel has no computed value for a formula).
+
+    Returns
+    -------
+    Worksheet
+        The sheet, columns fitted to their text.
+    """
+    sheet = _sheet(book, title, header)
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+    if total is not None:
+        sheet.append([_cell(v) for v in total])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+    for col, fmt in (formats or {}).items():
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=col, max_col=col):
+            cell.number_format = fmt
+    _fit(sheet)
+    return sheet
+
+
 def _rooms(
     book: Workbook, scenario: Scenario, candidate: Candidate, lang: Lang
 ) -> None:
     """Every room of the building; the last row sums the facility area."""
-    sheet = _sheet(
-        book,
-        t("face.xlsx.rooms", lang),
-        [
-            t("w.room", lang),
-            t("face.xlsx.original_name", lang),
-            t("w.floor", lang),
-            t("face.xlsx.area", lang),
-            t("face.xlsx.kind", lang),
-            t("w.functions", lang),
-            t("face.xlsx.category", lang),
-            t("face.xlsx.counted", lang),
-        ],
-    )
     used = {u.room for u in candidate.rooms}
     placed = candidate.plan.room_functions
     acc = scenario.policy.accounting
     sep = t("sol.list_sep", lang)
+    rows = []
     total_area = total_counted = 0.0
     for room in scenario.building.rooms:
         funcs = [
@@ -99,7 +143,7 @@ def _rooms(
             counted = 0.0
         total_area += room.area
         total_counted += counted
-        sheet.append(
+        rows.append(
             [
                 room.id,
                 room.name or "",
@@ -111,10 +155,22 @@ def _rooms(
                 counted,
             ]
         )
-    # Totals as numbers, not formulas: a file never opened in Excel has
-    # no computed value for a formula.
-    sheet.append(
+    _table_sheet(
+        book,
+        t("face.xlsx.rooms", lang),
         [
+            t("w.room", lang),
+            t("face.xlsx.original_name", lang),
+            t("w.floor", lang),
+            t("face.xlsx.area", lang),
+            t("face.xlsx.kind", lang),
+            t("w.functions", lang),
+            t("face.xlsx.category", lang),
+            t("face.xlsx.counted", lang),
+        ],
+        rows,
+        formats={4: AREA_FORMAT, 8: AREA_FORMAT},
+        total=[
             t("face.xlsx.total", lang),
             None,
             None,
@@ -123,21 +179,29 @@ def _rooms(
             None,
             None,
             round(total_counted, 2),
-        ]
+        ],
     )
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2, min_col=4, max_col=8):
-        row[0].number_format = AREA_FORMAT
-        row[4].number_format = AREA_FORMAT
-    _fit(sheet)
 
 
 def _functions(
     book: Workbook, scenario: Scenario, candidate: Candidate, lang: Lang
 ) -> None:
     """One row per placement, in the plan's order."""
-    sheet = _sheet(
+    rows = []
+    for a in candidate.assignments:
+        if a.function not in scenario.function_index:
+            continue
+        func = scenario.function(a.function)
+        rows.append(
+            [
+                function_name(func, lang),
+                func.id,
+                a.room,
+                func.min_area,
+                category_label(function_category(func), lang),
+            ]
+        )
+    _table_sheet(
         book,
         t("face.xlsx.functions", lang),
         [
@@ -147,23 +211,9 @@ def _functions(
             t("face.xlsx.min_area", lang),
             t("face.xlsx.category", lang),
         ],
+        rows,
+        formats={4: AREA_FORMAT},
     )
-    for a in candidate.assignments:
-        if a.function not in scenario.function_index:
-            continue
-        func = scenario.function(a.function)
-        sheet.append(
-            [
-                function_name(func, lang),
-                func.id,
-                a.room,
-                func.min_area,
-                category_label(function_category(func), lang),
-            ]
-        )
-    for (cell,) in sheet.iter_rows(min_row=2, min_col=4, max_col=4):
-        cell.number_format = AREA_FORMAT
-    _fit(sheet)
 
 
 def _subject(scenario: Scenario, record: CheckRecord, lang: Lang) -> str:
@@ -188,7 +238,8 @@ def _checks(
     book: Workbook, scenario: Scenario, candidate: Candidate, lang: Lang
 ) -> None:
     """The candidate's compliance checks, as the checker recorded them."""
-    sheet = _sheet(
+    records = candidate.checks
+    sheet = _table_sheet(
         book,
         t("face.xlsx.checks", lang),
         [
@@ -199,9 +250,7 @@ def _checks(
             t("w.result", lang),
             t("w.source", lang),
         ],
-    )
-    for record in candidate.checks:
-        sheet.append(
+        (
             [
                 t(f"r.{record.rule}", lang),
                 _subject(scenario, record, lang),
@@ -210,14 +259,16 @@ def _checks(
                 verdict_word(record.passed, lang),
                 record.source,
             ]
-        )
+            for record in records
+        ),
+    )
+    for row, record in enumerate(records, start=2):
         fmt = _value_format(record.rule)
         if fmt is not None:
-            for col in ("C", "D"):
-                sheet[f"{col}{sheet.max_row}"].number_format = fmt
+            sheet[f"C{row}"].number_format = fmt
+            sheet[f"D{row}"].number_format = fmt
         if not record.passed:
-            sheet[f"E{sheet.max_row}"].font = Font(bold=True, color="C00000")
-    _fit(sheet)
+            sheet[f"E{row}"].font = Font(bold=True, color="C00000")
 
 
 def _cell(value: Any) -> Any:
@@ -244,22 +295,22 @@ def _timetable(
         ]
         if rows and all(isinstance(r, Mapping) for r in rows):
             header = list(dict.fromkeys(k for r in rows for k in r))
-            sheet = _sheet(book, t("face.xlsx.timetable", lang), header)
-            for r in rows:
-                sheet.append([_cell(r.get(k)) for k in header])
-            _fit(sheet)
+            _table_sheet(
+                book,
+                t("face.xlsx.timetable", lang),
+                header,
+                ([r.get(k) for k in header] for r in rows),
+            )
             return
     slots = list(scenario.slots)
     if not slots or not any(u.slot_use for u in candidate.rooms):
         return
-    sheet = _sheet(
+    sep = t("sol.list_sep", lang)
+    _table_sheet(
         book,
         t("face.xlsx.timetable", lang),
         [t("w.room", lang), *(slot_name(s, lang) for s in slots)],
-    )
-    sep = t("sol.list_sep", lang)
-    for use in candidate.rooms:
-        sheet.append(
+        (
             [
                 use.room,
                 *(
@@ -271,8 +322,34 @@ def _timetable(
                     for s in slots
                 ),
             ]
-        )
-    _fit(sheet)
+            for use in candidate.rooms
+        ),
+    )
+
+
+def _works(book: Workbook, candidate: Candidate, lang: Lang) -> None:
+    """The renovation works (改造工程): one row per partition removed or
+    built, the total last, equal to ``metrics.works_cost``. No sheet for
+    a candidate without works."""
+    works = works_of(candidate)
+    if not works:
+        return
+    _table_sheet(
+        book,
+        t("works.heading", lang),
+        works_header(lang),
+        (
+            [work_kind(w, lang), work_rooms(w, lang), w.length, w.cost]
+            for w in works
+        ),
+        formats={3: AREA_FORMAT, 4: COST_FORMAT},
+        total=[
+            t("works.total", lang),
+            None,
+            round(sum(w.length for w in works), 2),
+            works_total(candidate),
+        ],
+    )
 
 
 def schedule_workbook(
@@ -292,17 +369,20 @@ def schedule_workbook(
     Returns
     -------
     bytes
-        A workbook with the sheets rooms (房间表), functions (功能表),
-        compliance (合规核验) and, when the plan uses time slots, the
-        timetable (时间表).
+        A workbook with the sheets rooms (房间表; merged and split rooms
+        as the candidate's works leave them), functions (功能表),
+        compliance (合规核验), when the plan uses time slots the
+        timetable (时间表) and, when the candidate has works, the works
+        (改造工程) with their total in CNY.
     """
     book = Workbook()
     if book.active is not None:
         book.remove(book.active)
-    _rooms(book, scenario, candidate, lang)
+    _rooms(book, renovated_scenario(scenario, candidate), candidate, lang)
     _functions(book, scenario, candidate, lang)
     _checks(book, scenario, candidate, lang)
     _timetable(book, scenario, candidate, lang)
+    _works(book, candidate, lang)
     book.properties.creator = "spaceplan"
     book.properties.title = scenario.name
     buf = io.BytesIO()
