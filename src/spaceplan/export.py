@@ -4,7 +4,8 @@
 candidate ``plan-<id>.png``, ``.svg`` and ``.dxf``, ``comparison.png``,
 ``drawings.pdf`` (cover, candidates, comparison) and ``report.html``;
 per candidate a room and function schedule ``schedule-<id>.xlsx``.
-``spaceplan check -o`` writes one plan's report through
+``spaceplan check -o FOLDER`` writes the same for one checked plan
+(:func:`checked_result`), ``-o FILE.md`` its report through
 :func:`write_check_report`, ``spaceplan sweep`` its chart through
 :func:`write_sweep_plot`. This is the only module that writes output
 files; each is written atomically (:mod:`spaceplan.fileio`), so an
@@ -19,7 +20,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from spaceplan.check import Audit
+from spaceplan import __version__
+from spaceplan.check import Audit, checked_candidate
 from spaceplan.data import Scenario
 from spaceplan.fileio import write_bytes, write_text
 from spaceplan.i18n import Lang
@@ -30,7 +32,7 @@ from spaceplan.report.plan import (
     plan_audit,
 )
 from spaceplan.report.solve import result_markdown
-from spaceplan.solution import Candidate, Plan, Result
+from spaceplan.solution import Candidate, Plan, Result, ScenarioRef
 
 #: The drawing formats :func:`write_drawings` knows.
 FORMATS = ("png", "svg", "pdf", "dxf", "html")
@@ -263,6 +265,36 @@ def write_check_report(
         write_text(path, md),
         write_text(path.with_suffix(".json"), text),
     ]
+
+
+def checked_result(scenario: Scenario, plan: Plan) -> Result:
+    """A hand plan as a result of one candidate, as ``solve`` writes it.
+
+    Parameters
+    ----------
+    scenario
+        The resolved scenario.
+    plan
+        The plan to check.
+
+    Returns
+    -------
+    Result
+        Status ``feasible``, solver ``check``, one candidate ``A`` with
+        the checker's rows; the drawings and reports mark its failures.
+    """
+    return Result(
+        version=__version__,
+        scenario=ScenarioRef(
+            name=scenario.name,
+            sha256=scenario.sha256,
+            policy=scenario.policy.id,
+        ),
+        status="feasible",
+        solve_seconds=0.0,
+        solver="check",
+        candidates=(checked_candidate(scenario, plan),),
+    )
 
 
 def write_sweep_plot(

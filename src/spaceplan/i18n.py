@@ -57,6 +57,12 @@ def function_name(function: Function, lang: Lang = "zh") -> str:
     return function.name if lang == "zh" else function.name_en
 
 
+def function_label(function: Function, lang: Lang = "zh") -> str:
+    """A function as a sentence names it: the Chinese name, or in English
+    both names (``档案室 (archive)``), as the checker's messages do."""
+    return function.name if lang == "zh" else function.label
+
+
 def policy_title(policy: Policy, lang: Lang = "zh") -> str:
     """A profile's title in ``lang`` (the Chinese one if no English)."""
     if lang == "en" and policy.title_en:

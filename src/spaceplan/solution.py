@@ -254,6 +254,10 @@ class CheckRecord(Model):
     description: str = ""
     #: Unmet advice items the row stands for, when it is failed advice.
     items: int = 1
+    #: The catalogue key of the description and its fields (ids and
+    #: numbers), so a report can word the row in either language.
+    key: str = ""
+    fields: dict[str, Any] = Field(default_factory=dict)
 
 
 class Candidate(Model):

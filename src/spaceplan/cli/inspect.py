@@ -33,8 +33,10 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+    from spaceplan.check import Audit
     from spaceplan.data import Function, Policy, Scenario
     from spaceplan.i18n import Lang
+    from spaceplan.solution import Plan
 
 #: Exit status of ``check`` when the plan does not comply.
 EXIT_NONCOMPLIANT = 2
@@ -347,31 +349,51 @@ def _functions_table(policy: Policy, lang: Lang) -> Table:
 @click.option(
     "--candidate", default=None, help="Candidate id in a result.json."
 )
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Print every rule checked, not only the failures.",
+)
 @output_option(
-    "Write the report: Markdown (and JSON beside it), or JSON "
-    "for a name ending in .json.",
+    "A folder: write the drawings, reports and HTML that solve writes, "
+    "for this plan. A file: the Markdown report (and JSON beside it), "
+    "or JSON for a name ending in .json.",
     default=None,
 )
 @json_option("Print the JSON report.")
 @quiet_option("Print nothing; the exit status says whether it complies.")
 @lang_option()
+@click.option(
+    "--font",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A font file for the drawings (-o FOLDER).",
+)
 def check(
     scenario: str,
     plan: str,
     candidate: str | None,
+    show_all: bool,
     output: str | None,
     as_json: bool,
     quiet: bool,
     lang: str,
+    font: str | None,
 ) -> None:
-    """Check PLAN (a result.json or a YAML function: room mapping)."""
+    """Check PLAN (a result.json or a YAML function: room mapping).
+
+    By default only the rules not met are printed, grouped by what to
+    change, then the verdict; --all prints the whole table.
+    """
     # Imported here, not at the top: start-up speed (shapely, pydantic).
     from spaceplan.check import audit
-    from spaceplan.export import write_check_report
+    from spaceplan.i18n import t
     from spaceplan.read import read_plan, read_scenario
     from spaceplan.report import (
         compliance_json,
         compliance_table,
+        failure_lines,
         verdict_line,
     )
 
@@ -385,13 +407,38 @@ def check(
         data = compliance_json(sc, the_plan, result, language)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         _note(verdict_line(result, language))
-    else:
+    elif show_all:
         console = _console()
         console.print(compliance_table(result, language, sc))
         click.echo(verdict_line(result, language))
+    else:
+        click.echo("\n".join(failure_lines(sc, result, language)))
     if output is not None:
-        written = write_check_report(output, sc, the_plan, result, language)
+        written = _write_check(output, sc, the_plan, result, language, font)
         if not quiet:
-            _note("wrote " + ", ".join(str(p) for p in written))
+            files = ", ".join(str(p) for p in written)
+            _note(t("face.wrote", language, files=files))
     if not result.compliant:
         _exit(EXIT_NONCOMPLIANT)
+
+
+def _write_check(
+    output: str,
+    sc: Scenario,
+    plan: Plan,
+    found: Audit,
+    lang: Lang,
+    font: str | None,
+) -> list[Path]:
+    """``check -o``: a report file, or a folder with solve's outputs."""
+    # Imported here, not at the top: start-up speed (matplotlib, ezdxf).
+    from spaceplan.export import (
+        checked_result,
+        write_check_report,
+        write_outputs,
+    )
+
+    path = Path(output)
+    if path.suffix.lower() in (".md", ".json"):
+        return write_check_report(path, sc, plan, found, lang)
+    return write_outputs(sc, checked_result(sc, plan), path, lang, font=font)

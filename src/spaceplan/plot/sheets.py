@@ -30,7 +30,7 @@ from spaceplan.plot.comparison import plot_comparison
 from spaceplan.plot.floorplan import M_PER_INCH, draw_floor, labels_of
 from spaceplan.plot.schedule import plot_schedule
 from spaceplan.report.solve import candidate_table
-from spaceplan.report.wording import failure_line
+from spaceplan.report.wording import failure_line, row_source
 from spaceplan.solution import Candidate, Result
 
 #: A3 landscape, inches.
@@ -222,7 +222,13 @@ def _rule_lines(
                 _facility_verdict(candidate, "resident_share"),
             )
         )
-    failed = sum(not c.passed for c in candidate.checks)
+    # Advice never counts as a failure: it is listed apart.
+    failed = sum(
+        not c.passed and c.strength != "advice" for c in candidate.checks
+    )
+    advice = sum(
+        not c.passed and c.strength == "advice" for c in candidate.checks
+    )
     if candidate.checks:
         word = (
             t("d.all_pass", lang)
@@ -230,6 +236,8 @@ def _rule_lines(
             else f"{failed} {t('d.n_fail', lang)}"
         )
         lines.append((f"{t('d.compliance', lang)}: {word}", not failed))
+    if advice:
+        lines.append((t("face.advice_apart", lang, n=advice), None))
     return lines
 
 
@@ -512,10 +520,10 @@ def plot_cover_sheet(
     _metrics_table(ax, result.candidates, lang)
     notes = [
         f"{t('w.candidate', lang)} {c.id}  "
-        f"{_clip(failure_line(row, lang), 120)}"
+        f"{_clip(failure_line(row, lang, scenario), 120)}"
         for c in result.candidates
         for row in c.checks
-        if not row.passed
+        if not row.passed and row.strength != "advice"
     ]
     if notes:
         fig.text(
@@ -553,8 +561,12 @@ def sheet_texts(scenario: Scenario, result: Result, lang: Lang) -> list[str]:
     texts += [t(k, lang) for k in _WORD_KEYS]
     for cand in result.candidates:
         texts += labels_of(scenario, cand, lang)
-        texts += [r.description for r in cand.checks]
-        texts += [r.source for r in cand.checks]
+        texts += [
+            failure_line(r, lang, scenario)
+            for r in cand.checks
+            if not r.passed
+        ]
+        texts += [row_source(r, lang) for r in cand.checks]
     return texts
 
 
@@ -572,6 +584,7 @@ _WORD_KEYS = (
     "d.compliance",
     "d.all_pass",
     "d.n_fail",
+    "face.advice_apart",
     "d.of_target",
     "d.minimum",
     "d.share_line",

@@ -18,6 +18,7 @@ from spaceplan.report.plan import (
     compliance_json,
     compliance_markdown,
     compliance_table,
+    failure_lines,
     plan_audit,
 )
 from spaceplan.report.wording import (
@@ -34,6 +35,7 @@ __all__ = [
     "compliance_markdown",
     "compliance_table",
     "format_margin",
+    "failure_lines",
     "format_value",
     "plan_audit",
     "target_arithmetic",

@@ -29,6 +29,9 @@ from spaceplan.report.plan import (
 from spaceplan.report.solve import candidate_table
 from spaceplan.report.wording import (
     flex_warning,
+    row_sentence,
+    row_source,
+    row_value,
     share_lines,
     strength_word,
 )
@@ -227,6 +230,12 @@ def _candidate_table(candidates: Sequence[Candidate], lang: Lang) -> str:
     )
 
 
+def _subject(names: dict[str, str], subject: str) -> str:
+    fid, _, room = subject.partition("@")
+    name = names.get(fid, fid)
+    return f"{name} @ {room}" if room else name
+
+
 def _compliance(
     scenario: Scenario, rows: Sequence[CheckRecord], lang: Lang
 ) -> str:
@@ -249,15 +258,15 @@ def _compliance(
             _e(
                 _t("d.facility", lang)
                 if r.subject == "facility"
-                else names.get(r.subject, r.subject)
+                else _subject(names, r.subject)
             ),
             _e(strength_word(r.rule, r.strength, r.source, lang)),
-            _e(format_value(r.rule, r.required)),
-            _e(format_value(r.rule, r.achieved)),
+            _e(row_value(scenario, r, "required", lang)),
+            _e(row_value(scenario, r, "achieved", lang)),
             _e(format_margin(r.rule, r.margin)),
             _verdict(r.passed, lang),
-            _e(r.source),
-            _e(r.description),
+            _e(row_source(r, lang)),
+            _e(row_sentence(scenario, r, lang)),
         ]
         for r in order
     ]
@@ -323,7 +332,8 @@ def _candidate(
         parts.append(
             "<ul>"
             + "".join(
-                f"<li>{_e(r.description)} ({_e(r.source)})</li>"
+                f"<li>{_e(row_sentence(scenario, r, lang))} "
+                f"({_e(row_source(r, lang))})</li>"
                 for r in advice
             )
             + "</ul>"

@@ -9,8 +9,18 @@ uses too.
 
 from __future__ import annotations
 
+from typing import Any
+
 from spaceplan import rules
-from spaceplan.check import Audit, target_terms
+from spaceplan.check import (
+    Audit,
+    Row,
+    Violation,
+    sentence,
+    source_words,
+    target_terms,
+    value_words,
+)
 from spaceplan.data import DEFAULT_SOURCE, Scenario
 from spaceplan.i18n import Lang, function_name, t
 from spaceplan.solution import CheckRecord, Metrics
@@ -55,6 +65,36 @@ def format_margin(rule: str, margin: float | None) -> str:
     return f"{margin:+,.2f} m²"
 
 
+def row_sentence(
+    scenario: Scenario, row: Row | CheckRecord | Violation, lang: Lang
+) -> str:
+    """A rule row's (or violation's) sentence in ``lang``.
+
+    The checker stores a catalogue key and its fields with every row; a
+    row without them (a result written by an older spaceplan) keeps its
+    English sentence.
+    """
+    if not row.key:
+        return row.message if isinstance(row, Violation) else row.description
+    return sentence(scenario, row.key, row.fields, lang)
+
+
+def row_value(
+    scenario: Scenario, row: Row | CheckRecord, which: str, lang: Lang
+) -> str:
+    """A row's ``required`` or ``achieved`` value as the report shows it:
+    words in ``lang`` (tags, floors, 独用 ...) or a number with its unit."""
+    value: Any = getattr(row, which)
+    words = value_words(scenario, row.rule, value, row.fields, which, lang)
+    return format_value(row.rule, value) if words is None else words
+
+
+def row_source(row: Row | CheckRecord | Violation, lang: Lang) -> str:
+    """A row's source: the profile's words, or the checker's own in
+    ``lang``."""
+    return source_words(row.source, lang)
+
+
 def verdict_word(passed: bool, lang: Lang) -> str:
     """``pass`` or ``fail`` in ``lang``."""
     return t("w.pass" if passed else "w.fail", lang)
@@ -73,17 +113,23 @@ def verdict_line(audit_: Audit, lang: Lang = "zh") -> str:
     Returns
     -------
     str
-        E.g. ``"不符合：3 项未通过"`` or ``"compliant"``.
+        E.g. ``"不符合：3 项未通过"`` or ``"compliant"``; failed advice
+        is counted apart (``"；另有 2 项建议未采纳（不影响结论）"``).
     """
     if audit_.compliant:
-        return t("w.compliant", lang)
-    return t(
-        "rep.noncompliant_n",
-        lang,
-        noncompliant=t("w.noncompliant", lang),
-        n=len(audit_.violations),
-        words=t("rep.violations_n", lang),
-    )
+        line = t("w.compliant", lang)
+    else:
+        line = t(
+            "rep.noncompliant_n",
+            lang,
+            noncompliant=t("w.noncompliant", lang),
+            n=len(audit_.violations),
+            words=t("rep.violations_n", lang),
+        )
+    advice = audit_.advice_not_followed
+    if advice and not audit_.advice_hard:
+        line += t("face.verdict.advice", lang, n=len(advice))
+    return line
 
 
 # ----------------------------------------------------------- area target
@@ -201,15 +247,27 @@ def strength_word(
     return t(f"s.{strength}", lang)
 
 
-def failure_line(row: CheckRecord, lang: Lang) -> str:
-    """A failed rule in one line: its name, what is required and got."""
+def failure_line(
+    row: CheckRecord, lang: Lang, scenario: Scenario | None = None
+) -> str:
+    """A failed rule in one line: its name, what is required and got.
+
+    With ``scenario``, values that are words (tags, floors) are worded
+    in ``lang``.
+    """
+    if scenario is None:
+        required = format_value(row.rule, row.required)
+        achieved = format_value(row.rule, row.achieved)
+    else:
+        required = row_value(scenario, row, "required", lang)
+        achieved = row_value(scenario, row, "achieved", lang)
     return t(
         "rep.failure_line",
         lang,
         rule=t(f"r.{row.rule}", lang),
         subject="" if row.subject == "facility" else f" {row.subject}",
         required_word=t("w.required", lang),
-        required=format_value(row.rule, row.required),
+        required=required,
         achieved_word=t("w.achieved", lang),
-        achieved=format_value(row.rule, row.achieved),
+        achieved=achieved,
     )
