@@ -137,8 +137,10 @@ def test_report_in_headless_chromium(report, tmp_path):
     # the browser parsed it whole: summary, comparison, both candidates
     for anchor in ("summary", "comparison", "candidate-A", "candidate-B"):
         assert f'id="{anchor}"' in dom
-    # the comparison table, then compliance and rooms for each candidate
-    assert dom.count("<table") == 1 + 2 * 2
+    # the comparison table, then compliance and rooms for each candidate,
+    # and a weekly timetable for each shared room
+    timetables = dom.count('class="timetable"')
+    assert dom.count("<table") == 1 + 2 * 2 + timetables
     assert dom.count("<svg") == 3
     assert "</html>" in dom
     shot = tmp_path / "report.png"

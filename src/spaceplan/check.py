@@ -14,27 +14,23 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from spaceplan import rules
+from spaceplan import decisions, rules, timetable
 from spaceplan.data import Function, Room, Scenario
 from spaceplan.i18n import Lang, function_label, slot_name, t
 from spaceplan.solution import Candidate, CheckRecord, Plan, evaluate_plan
+from spaceplan.timecheck import TIME_RULES, check_time
 
 #: The profile's rule ids, in report order.
 FACILITY_RULES = ("area_target", "resident_share", "flex_programme")
 FUNCTION_RULES = (
-    "placed",
-    "host_kind",
-    "min_area",
-    "needs",
-    "floors",
-    "exclusive",
-    "never_with",
-    "flexible_alone",
-    *(f"advice_{k}" for k in ("needs", "floors", "exclusive")),
-    *(f"advice_{k}" for k in ("never_with", "area")),
+    *("placed", "host_kind", "min_area", "needs", "floors", "exclusive"),
+    *("never_with", "flexible_alone"),
+    *(f"advice_{k}" for k in ("needs", "floors", "exclusive", "never_with")),
+    "advice_area",
+    *TIME_RULES,
 )
 #: Source of the rules that keep a plan well formed.
 FORMAT_SOURCE = t("chk.src.format", "en")
@@ -184,6 +180,7 @@ def audit(scenario: Scenario, plan: Plan) -> Audit:
     _check_facility(scenario, plan, result)
     for function in scenario.functions:
         _check_function(scenario, plan, function, result)
+    check_time(scenario, plan, lambda **row: result.add(Row(**row)))
     return result
 
 
@@ -237,6 +234,8 @@ def checked_candidate(
         metrics=ev.metrics.replace(advice_unmet=found.advice_unmet),
         checks=tuple(row.record() for row in rows),
         moved=moved,
+        timetable=timetable.plan_timetable(scenario, plan),
+        tiebreak=asdict(decisions.tiebreak(scenario, plan)),
     )
 
 
@@ -602,6 +601,12 @@ def _check_room_rules(
         for x in plan.room_functions.get(room.id, ())
         if x in scenario.function_index
     ]
+    # Capacity reads the slots the timetable books, not the profile's.
+    here = timetable.booked_functions(
+        here, timetable.plan_timetable(scenario, plan), room.id,
+        scenario.slots,
+    )
+    f = next((g for g in here if g.id == f.id), f)
     others = [g for g in here if g.id != f.id]
     other_ids = [g.id for g in others]
     subject = f"{f.id}@{room.id}"

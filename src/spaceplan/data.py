@@ -10,7 +10,7 @@ exact integer arithmetic.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -21,26 +21,26 @@ from pydantic import (
 )
 from shapely.geometry import Polygon
 
+from spaceplan import references, timetable
 from spaceplan.geometry import derive_adjacency, polygon_shape
 
+#: Relative tolerance between a room's stated area and its polygon's area.
+AREA_TOLERANCE = 0.02
+
 #: Room tags a scenario may use and a function may need.
-KNOWN_TAGS = (
+Tag = Literal[
     "daylight",
     "accessible",
     "street_access",
     "water",
     "quiet",
     "lockable",
-)
-#: Function categories of the profiles.
-CATEGORIES = ("resident", "service", "office", "support", "commercial")
-#: Relative tolerance between a room's stated area and its polygon's area.
-AREA_TOLERANCE = 0.02
-
-Tag = Literal[
-    "daylight", "accessible", "street_access", "water", "quiet", "lockable"
+    "entrance",
 ]
+KNOWN_TAGS: tuple[str, ...] = get_args(Tag)
 Category = Literal["resident", "service", "office", "support", "commercial"]
+#: Function categories of the profiles.
+CATEGORIES: tuple[str, ...] = get_args(Category)
 #: How hard a rule is (formats.md §4): a seed document's rule, a standard's
 #: clause, or advice that never decides compliance.
 Strength = Literal["law", "standard", "advice"]
@@ -264,10 +264,25 @@ class FloorRange(Model):
 
 
 class Near(Model):
-    """A soft wish: place next to (or with) another function."""
+    """A soft wish: in the same room as, or next to, something.
 
-    function: str
+    The something is another function, a room by id, or any room with a
+    tag (``entrance``: the main entrance or its lobby).
+    """
+
+    function: str | None = None
+    room: str | None = None
+    tag: Tag | None = None
     weight: Annotated[float, Field(gt=0)] = 1.0
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Near:
+        given = [k for k in ("function", "room", "tag") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError(
+                "a near wish names exactly one of function, room or tag."
+            )
+        return self
 
 
 class AreaBand(Model):
@@ -348,6 +363,10 @@ class Function(Model):
     area_source: str = "default"
     area_strength: Strength = "law"
     schedule: tuple[str, ...] | Literal["always"] = "always"
+    sessions: Annotated[int, Field(ge=1)] | None = None
+    within: tuple[str, ...] | None = None
+    private: bool = False
+    time_source: str = "default"
     needs: tuple[Tag, ...] = ()
     floors: FloorRange | None = None
     exclusive: bool = False
@@ -379,13 +398,18 @@ class Function(Model):
             raise ValueError(
                 f"Function {self.id} never_with names itself."
             )
+        fault = timetable.time_fields_fault(self)
+        if fault is not None:
+            raise ValueError(f"Function {self.id} {fault}.")
         return self
 
     def active_slots(self, slots: tuple[str, ...]) -> tuple[str, ...]:
-        """The slots of ``slots`` in which this function is in use."""
-        if self.schedule == "always":
-            return slots
-        return tuple(s for s in slots if s in self.schedule)
+        """The slots of ``slots`` in which this function is in use.
+
+        Fixed schedules only: a function with ``sessions`` has none until
+        a plan books them (see :mod:`spaceplan.timetable`).
+        """
+        return timetable.fixed_slots(self, slots)
 
     @property
     def label(self) -> str:
@@ -406,6 +430,10 @@ class FunctionOverride(Model):
     area_source: str | None = None
     area_strength: Strength | None = None
     schedule: tuple[str, ...] | Literal["always"] | None = None
+    sessions: Annotated[int, Field(ge=1)] | None = None
+    within: tuple[str, ...] | None = None
+    private: bool | None = None
+    time_source: str | None = None
     needs: tuple[Tag, ...] | None = None
     floors: FloorRange | None = None
     exclusive: bool | None = None
@@ -478,14 +506,8 @@ class Accounting(Model):
         return "exclude" if self.shared_space == "exclude" else "include"
 
 
-DEFAULT_SLOTS = (
-    "weekday_am",
-    "weekday_pm",
-    "weekday_eve",
-    "weekend_am",
-    "weekend_pm",
-    "weekend_eve",
-)
+#: The default week: 21 slots (the v1 six are a profile setting).
+DEFAULT_SLOTS = timetable.WEEK
 
 
 class Policy(Model):
@@ -547,23 +569,20 @@ class Policy(Model):
                         f"function '{other}'."
                     )
             for wish in f.near:
-                if wish.function not in ids:
+                if wish.function is not None and wish.function not in ids:
                     raise ValueError(
                         f"Function {f.id} near names unknown function "
                         f"'{wish.function}'."
                     )
-            if f.schedule != "always":
-                for slot in f.schedule:
-                    if slot not in self.slots:
-                        raise ValueError(
-                            f"Function {f.id} schedule names unknown "
-                            f"slot '{slot}'; the profile's slots are "
-                            f"{', '.join(self.slots)}."
-                        )
-                if not f.schedule:
-                    raise ValueError(
-                        f"Function {f.id} schedule is empty."
-                    )
+            if f.schedule != "always" and f.sessions is None and not (
+                f.schedule
+            ):
+                raise ValueError(
+                    f"Function {f.id} schedule is empty."
+                )
+            fault = timetable.check_time(f, self.slots)
+            if fault is not None:
+                raise ValueError(f"Function {f.id} {fault}.")
 
     @cached_property
     def function_index(self) -> dict[str, int]:
@@ -608,6 +627,7 @@ class ScenarioFile(Model):
     functions: tuple[FunctionOverride, ...] = ()
     require: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    fix: dict[str, str] = Field(default_factory=dict)
     options: Options = Options()
 
 
@@ -624,37 +644,15 @@ class Scenario(Model):
     community: Community
     building: Building
     functions: tuple[Function, ...]
+    fix: dict[str, str] = Field(default_factory=dict)
     options: Options = Options()
     source: str | None = None
     sha256: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Scenario:
-        self._check_functions()
+        references.check_scenario(self)
         return self
-
-    def _check_functions(self) -> None:
-        ids = [f.id for f in self.functions]
-        if len(set(ids)) != len(ids):
-            raise ValueError("a function is listed twice.")
-        known = set(ids)
-        for f in self.functions:
-            for other in f.never_with + f.advice.never_with:
-                if other not in known and other not in (
-                    self.policy.function_index
-                ):
-                    raise ValueError(
-                        f"Function {f.id} never_with names unknown "
-                        f"function '{other}'."
-                    )
-            for slot in () if f.schedule == "always" else f.schedule:
-                if slot not in self.policy.slots:
-                    raise ValueError(
-                        f"Function {f.id} schedule names unknown slot "
-                        f"'{slot}'."
-                    )
-        if sum(f.flexible for f in self.functions) > 1:
-            raise ValueError("only one flexible function is allowed.")
 
     @cached_property
     def function_index(self) -> dict[str, int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,19 +91,35 @@ def _short(value: Any) -> str:
 
 
 def did_you_mean(
-    word: str, choices: Iterable[str], *, sentence: bool = False
+    word: str,
+    choices: Iterable[str] | Mapping[str, str],
+    *,
+    sentence: bool = False,
 ) -> str:
     """A hint naming the closest of ``choices`` to ``word``, or ``""``.
 
     ``"; did you mean 'x'?"`` to end a fault, or with ``sentence`` a
     sentence of its own, ``" Did you mean 'x'?"``, to follow one.
+    ``choices`` may map every spelling (an id, a Chinese name) to the id
+    it stands for; the hint then names the id, with the Chinese name
+    when that is what matched. A spelling that contains ``word`` (or is
+    contained in it) counts as close when nothing else is.
     """
-    close = difflib.get_close_matches(word, list(choices), n=1)
+    names = (
+        dict(choices)
+        if isinstance(choices, Mapping)
+        else {c: c for c in choices}
+    )
+    close = difflib.get_close_matches(word, list(names), n=1)
+    if not close and word:
+        close = [k for k in names if word in k or k in word][:1]
     if not close:
         return ""
+    ident = names[close[0]]
+    shown = ident if close[0] == ident else f"{ident} ({close[0]})"
     if sentence:
-        return f" Did you mean '{close[0]}'?"
-    return f"; did you mean '{close[0]}'?"
+        return f" Did you mean '{shown}'?"
+    return f"; did you mean '{shown}'?"
 
 
 def from_validation(

@@ -27,6 +27,7 @@ from spaceplan import resources
 from spaceplan.data import Policy
 from spaceplan.errors import InputError, did_you_mean, from_validation
 from spaceplan.fileio import load_mapping
+from spaceplan.timetable import merge_time
 
 #: Keys a profile file may hold that are resolved on load.
 _LOADER_KEYS = ("remove_functions", "recommend_functions", "abstract")
@@ -201,7 +202,7 @@ def merge_profile(
         if not isinstance(entry, dict) or "id" not in entry:
             raise InputError(path, f"functions[{i}].id", "is required")
         fid = entry["id"]
-        functions[fid] = {**functions.get(fid, {}), **entry}
+        functions[fid] = merge_time(functions.get(fid, {}), entry)
     # A function dropped by the child may still be named in another's
     # never_with or near lists: those references lapse with it.
     for f in functions.values():
@@ -219,7 +220,8 @@ def merge_profile(
             f["near"] = [
                 n
                 for n in f["near"]
-                if isinstance(n, dict) and n.get("function") in functions
+                if isinstance(n, dict)
+                and ("function" not in n or n["function"] in functions)
             ]
     merged["functions"] = list(functions.values())
     return merged

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from spaceplan import timetable
 from spaceplan.data import (
     Function,
     Policy,
@@ -168,17 +169,19 @@ def resolve(
             data = changes
             added.add(override.id)
         else:
-            data = {**base.model_dump(), **changes}
-        schedule = data.get("schedule")
-        if isinstance(schedule, list | tuple):
-            for k, slot in enumerate(schedule):
-                if slot not in policy.slots:
-                    raise InputError(
-                        where,
-                        f"functions[{i}].schedule[{k}]",
-                        f"unknown slot '{slot}'; the profile's slots are "
-                        f"{', '.join(policy.slots)}",
-                    )
+            data = timetable.merge_time(
+                base.model_dump(exclude_unset=True), changes
+            )
+        for key in ("schedule", "within"):
+            names = data.get(key)
+            if isinstance(names, list | tuple):
+                for k, slot in enumerate(names):
+                    if not timetable.slots_of_name(slot, policy.slots):
+                        raise InputError(
+                            where,
+                            f"functions[{i}].{key}[{k}]",
+                            timetable.unknown_slot(slot, policy.slots),
+                        )
         try:
             functions[override.id] = Function.model_validate(data)
         except ValidationError as exc:
@@ -211,8 +214,10 @@ def resolve(
     ]
     kept = {f.id for f in chosen}
     chosen = [_drop_lapsed(f, kept, functions) for f in chosen]
+    fix = _resolve_fix(spec, chosen, where)
     try:
         return Scenario(
+            fix=fix,
             name=spec.name,
             policy=policy,
             community=spec.community,
@@ -224,6 +229,38 @@ def resolve(
         )
     except ValidationError as exc:
         raise from_validation(exc, where) from None
+
+
+def _resolve_fix(
+    spec: ScenarioFile, chosen: list[Function], where: str | None
+) -> dict[str, str]:
+    """``fix`` keyed by function id (a Chinese name is accepted)."""
+    names = {f.id: f.id for f in chosen}
+    names.update({f.name: f.id for f in chosen})
+    rooms = {r.id: r.id for r in spec.building.rooms}
+    rooms.update({r.name: r.id for r in spec.building.rooms if r.name})
+    out: dict[str, str] = {}
+    for ref, room in spec.fix.items():
+        fid = names.get(ref)
+        if fid is None:
+            raise InputError(
+                where,
+                f"fix.{ref}",
+                f"unknown function '{ref}' (not a function of this run)"
+                f"{did_you_mean(ref, names)}",
+            )
+        if fid in out:
+            raise InputError(
+                where, f"fix.{ref}", f"fixes {fid} a second time"
+            )
+        if room not in rooms or rooms[room] != room:
+            raise InputError(
+                where,
+                f"fix.{ref}",
+                f"unknown room '{room}'{did_you_mean(room, rooms)}",
+            )
+        out[fid] = room
+    return out
 
 
 def _check_new_function(
@@ -247,7 +284,9 @@ def _drop_lapsed(
 ) -> Function:
     """Drop never_with / near references to functions not in this run."""
     never = tuple(x for x in f.never_with if x in all_functions)
-    near = tuple(n for n in f.near if n.function in kept)
+    near = tuple(
+        n for n in f.near if n.function is None or n.function in kept
+    )
     soft = tuple(x for x in f.advice.never_with if x in all_functions)
     if (never, near, soft) == (f.never_with, f.near, f.advice.never_with):
         return f
@@ -269,15 +308,21 @@ def read_plan(
     """Read a plan: a ``result.json`` or a YAML mapping ``function: room``.
 
     For a result, ``candidate`` picks a candidate by id (the first when
-    None). Ids the scenario does not know are errors, so a typo cannot
-    pass for a missing function.
+    None), with its timetable. A YAML plan maps functions (by id or
+    Chinese name) to rooms, at the top level or under ``assignments``;
+    ``sessions`` may map each function whose sessions are booked to its
+    slots (names, groups or patterns of the week). Ids the scenario does
+    not know are errors, so a typo cannot pass for a missing function.
     """
     path = Path(path)
     raw = load_mapping(path)
+    booked: dict[str, Any] | None = None
+    week: Any = None
     if "candidates" in raw:
-        pairs, prefix = _pairs_from_result(raw, path, candidate)
+        pairs, prefix, week = _pairs_from_result(raw, path, candidate)
     else:
-        mapping = raw.get("assignments", raw)
+        body = {k: v for k, v in raw.items() if k != "sessions"}
+        mapping = body.get("assignments", body)
         if not isinstance(mapping, dict):
             raise InputError(
                 path, "assignments", "must map function ids to room ids"
@@ -292,28 +337,71 @@ def read_plan(
                         path, f"{prefix}{fid}", "must be a room id"
                     )
                 pairs.append((str(fid), str(r), f"{prefix}{fid}"))
-    known_f = list(scenario.function_index)
+        if "sessions" in raw:
+            if not isinstance(raw["sessions"], dict):
+                raise InputError(
+                    path, "sessions", "must map functions to their slots"
+                )
+            booked = raw["sessions"]
+    names = {f.id: f.id for f in scenario.functions}
+    names.update({f.name: f.id for f in scenario.functions})
     known_r = list(scenario.building.room_index)
+    resolved = []
     for fid, rid, field in pairs:
-        if fid not in scenario.function_index:
-            hint = did_you_mean(fid, known_f)
+        if fid not in names:
             raise InputError(
                 path,
                 field,
                 f"unknown function '{fid}' (not a function of this "
-                f"scenario){hint}",
+                f"scenario){did_you_mean(fid, names)}",
             )
         if rid not in scenario.building.room_index:
             hint = did_you_mean(rid, known_r)
             raise InputError(
                 path, field, f"unknown room '{rid}'{hint}"
             )
-    return Plan.from_pairs([(f, r) for f, r, _ in pairs])
+        resolved.append((names[fid], rid))
+    plan = Plan.from_pairs(resolved)
+    if booked is not None:
+        week = _plan_week(path, scenario, plan, booked, names)
+    if week is None:
+        return plan
+    return Plan(assignments=plan.assignments, timetable=week)
+
+
+def _plan_week(
+    path: Path,
+    scenario: Scenario,
+    plan: Plan,
+    booked: dict[str, Any],
+    names: dict[str, str],
+) -> timetable.Timetable:
+    """A YAML plan's ``sessions`` and the fixed schedules, as a timetable."""
+    slots = scenario.slots
+    by_id: dict[str, tuple[str, ...]] = {}
+    for ref, given in booked.items():
+        field = f"sessions.{ref}"
+        if ref not in names:
+            raise InputError(
+                path,
+                field,
+                f"unknown function '{ref}'{did_you_mean(str(ref), names)}",
+            )
+        items = given if isinstance(given, list) else [given]
+        try:
+            by_id[names[ref]] = timetable.expand(map(str, items), slots)
+        except ValueError as exc:
+            raise InputError(path, field, str(exc)) from None
+    rooms = {
+        room: [scenario.function(f) for f in funcs]
+        for room, funcs in plan.room_functions.items()
+    }
+    return timetable.merge_bookings(rooms, by_id, slots)
 
 
 def _pairs_from_result(
     raw: dict[str, Any], path: Path, candidate: str | None
-) -> tuple[list[tuple[str, str, str]], str]:
+) -> tuple[list[tuple[str, str, str]], str, Any]:
     cands = raw.get("candidates")
     if not isinstance(cands, list) or not cands:
         raise InputError(path, "candidates", "holds no candidate plan")
@@ -345,4 +433,18 @@ def _pairs_from_result(
                 path, field, "must have a function id and a room id"
             )
         pairs.append((item["function"], item["room"], field))
-    return pairs, ""
+    week = cand.get("timetable") or None
+    if week is not None and not (
+        isinstance(week, dict)
+        and all(
+            isinstance(per_slot, dict)
+            and all(isinstance(fs, list) for fs in per_slot.values())
+            for per_slot in week.values()
+        )
+    ):
+        raise InputError(
+            path,
+            f"candidates[{index}].timetable",
+            "must map rooms to slots to lists of functions",
+        )
+    return pairs, "", week

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from spaceplan import timetable
 from spaceplan.data import Accounting, Building, Community, Function, Policy
 
 #: Integer area units per square metre (areas are kept to 0.01 m²).
@@ -154,9 +155,13 @@ def over_capacity_slots(
 
 
 def area_slots(function: Function, slots: Sequence[str]) -> int:
-    """A function's area-slots: min area (units) × its active slots."""
-    return to_units(function.min_area) * len(
-        function.active_slots(tuple(slots))
+    """A function's area-slots: min area (units) × its slots a week.
+
+    A function with ``sessions`` counts its sessions, wherever they are
+    booked.
+    """
+    return to_units(function.min_area) * timetable.weekly_count(
+        function, slots
     )
 
 
@@ -366,9 +371,16 @@ def room_unused_units(
     """Area left unused in a room hosting fixed functions (units).
 
     The room's area minus its peak slot load; rooms holding the flexible
-    function (which takes a whole room) or nothing count zero.
+    function (which takes a whole room) or nothing count zero. A function
+    whose sessions the solver books counts its own area, not the slots
+    it is booked in: the room needs at least that whatever the timetable,
+    and a plan gains nothing by crowding sessions into one slot.
     """
     fixed = [f for f in functions if not f.flexible]
     if not fixed or len(fixed) != len(functions):
         return 0
-    return max(0, room_units - peak_use(fixed, slots))
+    booked = max(
+        (to_units(f.min_area) for f in fixed if f.sessions is not None),
+        default=0,
+    )
+    return max(0, room_units - max(peak_use(fixed, slots), booked))

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from spaceplan import rules
+from spaceplan import rules, timetable
 from spaceplan.data import Function, Model, Scenario
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
@@ -35,6 +35,8 @@ class Plan(Model):
     """
 
     assignments: tuple[Assignment, ...]
+    #: Room -> slot -> functions in session; None: fixed schedules only.
+    timetable: dict[str, dict[str, tuple[str, ...]]] | None = None
 
     @classmethod
     def from_pairs(cls, pairs: Any) -> Plan:
@@ -145,9 +147,11 @@ def evaluate_plan(scenario: Scenario, plan: Plan) -> PlanEvaluation:
     plain_units: list[int] = []
     resident = office = unused = strict_res = flex = 0
     room_functions = plan.room_functions
+    week = timetable.plan_timetable(scenario, plan)
     for room in building.rooms:
         ids = room_functions.get(room.id, ())
-        funcs = _known(scenario, ids)
+        planned = _known(scenario, ids)
+        funcs = timetable.booked_functions(planned, week, room.id, slots)
         if not funcs:
             continue
         area = rules.to_units(room.area)
@@ -155,7 +159,7 @@ def evaluate_plan(scenario: Scenario, plan: Plan) -> PlanEvaluation:
         res = rules.room_resident_units(built, funcs, acc, slots)
         strict_res += rules.room_resident_units(area, funcs, strict, slots)
         off = rules.room_office_units(built, funcs)
-        waste = rules.room_unused_units(area, funcs, slots)
+        waste = rules.room_unused_units(area, planned, slots)
         fixed = [f for f in funcs if not f.flexible]
         peak = rules.peak_use(fixed, slots) if fixed else area
         if not fixed:
@@ -273,11 +277,21 @@ class Candidate(Model):
     metrics: Metrics
     checks: tuple[CheckRecord, ...]
     moved: tuple[str, ...] = ()
+    timetable: dict[str, dict[str, tuple[str, ...]]] = Field(
+        default_factory=dict
+    )
+    #: What this candidate does differently, by language (zh, en).
+    comparison: dict[str, str] = Field(default_factory=dict)
+    #: The secondary objective's terms (costs; lower is better).
+    tiebreak: dict[str, int] = Field(default_factory=dict)
 
     @property
     def plan(self) -> Plan:
-        """The candidate's assignment as a :class:`Plan`."""
-        return Plan(assignments=self.assignments)
+        """The candidate's assignment and timetable as a :class:`Plan`."""
+        return Plan(
+            assignments=self.assignments,
+            timetable=self.timetable or None,
+        )
 
 
 class ScenarioRef(Model):

@@ -81,15 +81,16 @@ def matplotlib_hex(rgba) -> str:
 
 def test_shared_room_shows_its_weekly_strip(scenario, plan):
     # R201 holds the elderly room (weekday am, pm) and the reading room
-    # (weekday eve, weekend am, pm, eve): the strip must say so.
+    # (weekday eve, weekend am, pm, eve): the strip must say so, slot by
+    # slot of the 21-slot week (weekday_am is mon_am … fri_am).
     ax = plot_floorplan(scenario, plan, floor=2)
     strips = {a.get_gid(): a for a in ax.child_axes}
     assert set(strips) == {"strip:R201", "strip:R202"}
     cells = {p.get_gid() for p in strips["strip:R201"].patches}
-    assert "slot:elderly_activity:weekday_am:1" in cells
-    assert "slot:elderly_activity:weekday_eve:0" in cells
-    assert "slot:reading_room:weekday_eve:1" in cells
-    assert "slot:reading_room:weekday_pm:0" in cells
+    assert "slot:elderly_activity:mon_am:1" in cells
+    assert "slot:elderly_activity:fri_eve:0" in cells
+    assert "slot:reading_room:wed_eve:1" in cells
+    assert "slot:reading_room:mon_pm:0" in cells
     plt.close(ax.figure)
 
 

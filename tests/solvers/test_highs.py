@@ -10,7 +10,7 @@ import pytest
 from spaceplan.check import check_solution
 from spaceplan.solvers import solve
 from spaceplan.solvers.config import load_config
-from spaceplan.solvers.highs.model import _options, new_highs
+from spaceplan.solvers.highs.backend import _options, new_highs
 from spaceplan.solvers.objective import objective_terms
 
 

@@ -30,9 +30,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from spaceplan import rules
+from spaceplan import rules, timetable
+from spaceplan.bench.weeks import book_sessions
 from spaceplan.data import (
-    DEFAULT_SLOTS,
     KNOWN_TAGS,
     Accounting,
     AreaTarget,
@@ -44,8 +44,18 @@ from spaceplan.data import (
     Scenario,
 )
 from spaceplan.solution import Plan
+from spaceplan.timetable import V1_SLOTS
+
+#: The generator's week: the v1 six slots, so that the recorded
+#: instances and their known optima stay what they were.
+DEFAULT_SLOTS = V1_SLOTS
 
 Mode = Literal["strict", "any", "prorate"]
+#: The week of an instance: ``v1`` the six v1 slots (the recorded
+#: instances), ``fixed`` the 21-slot week with the same fixed schedules,
+#: ``sessions`` the 21-slot week with booked sessions and private rooms.
+Week = Literal["v1", "fixed", "sessions"]
+WEEKS: tuple[Week, ...] = ("v1", "fixed", "sessions")
 
 #: The planted plan's resident share the generator aims at.
 PLANTED_SHARE = 0.62
@@ -441,7 +451,10 @@ def _round_area(value: float) -> float:
 
 
 def generate(
-    size: str, seed: int = 0, shared_rooms: Mode = "strict"
+    size: str,
+    seed: int = 0,
+    shared_rooms: Mode = "strict",
+    week: Week = "v1",
 ) -> Scenario:
     """A realistic, feasible and tight scenario of ``size``.
 
@@ -453,6 +466,9 @@ def generate(
         Seed of every random choice.
     shared_rooms : {"strict", "any", "prorate"}
         The profile's accounting of shared rooms.
+    week : {"v1", "fixed", "sessions"}
+        The week (see :data:`Week`); the rooms, functions and planted
+        groups are the same in every week.
 
     Returns
     -------
@@ -460,11 +476,14 @@ def generate(
         The scenario; :func:`generate_planted` also returns the plan it
         was built around.
     """
-    return generate_planted(size, seed, shared_rooms)[0]
+    return generate_planted(size, seed, shared_rooms, week)[0]
 
 
 def generate_planted(
-    size: str, seed: int = 0, shared_rooms: Mode = "strict"
+    size: str,
+    seed: int = 0,
+    shared_rooms: Mode = "strict",
+    week: Week = "v1",
 ) -> tuple[Scenario, Plan]:
     """A scenario of ``size`` and the planted plan it was built around."""
     if size not in SIZES:
@@ -524,6 +543,14 @@ def generate_planted(
             "rule_source": "generated",
         }
     )
+    slots: tuple[str, ...] = DEFAULT_SLOTS
+    booked: timetable.Timetable | None = None
+    if week != "v1":
+        slots = timetable.WEEK
+    if week == "sessions":
+        funcs, booked = book_sessions(
+            funcs, [g.funcs for g in groups], plan_pairs, DEFAULT_SLOTS
+        )
     all_funcs = (*funcs, flex)
     building = Building(rooms=tuple(rooms), adjacency=tuple(adjacency))
     total_units = rules.to_units(host) + rules.to_units(
@@ -543,19 +570,25 @@ def generate_planted(
         resident_share_min=0.60,
         resident_share_source="generated (as the Chongqing 2022 plan: ≥ 60 %)",
         accounting=accounting,
-        slots=DEFAULT_SLOTS,
+        slots=slots,
         functions=all_funcs,
     )
     scenario = Scenario(
-        name=f"bench-{size}-{shared_rooms}-seed{seed}"
-        if shared_rooms != "strict"
-        else f"bench-{size}-seed{seed}",
+        name=(
+            f"bench-{size}-{shared_rooms}-seed{seed}"
+            if shared_rooms != "strict"
+            else f"bench-{size}-seed{seed}"
+        )
+        + ("" if week == "v1" else f"-{week}"),
         policy=policy,
         community=Community(households=households, area_type="urban_built"),
         building=building,
         functions=all_funcs,
     )
-    return scenario, Plan.from_pairs(plan_pairs)
+    plan = Plan.from_pairs(plan_pairs)
+    if booked is not None:
+        plan = Plan(assignments=plan.assignments, timetable=booked)
+    return scenario, plan
 
 
 def _lay_out(

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from spaceplan.bench.generate import SIZES, generate
+from spaceplan.bench.generate import SIZES, Week, generate
 from spaceplan.check import check_solution
 from spaceplan.fileio import write_text
 from spaceplan.provenance import provenance
@@ -113,11 +113,12 @@ def run_one(
     config: str,
     time_limit: float,
     workers: int,
+    week: Week = "v1",
 ) -> Row:
     """Generate one instance, solve it and measure the solve."""
     from spaceplan.solvers import solve
 
-    scenario = generate(size, seed)
+    scenario = generate(size, seed, week=week)
     sink = _BestTime()
     started = time.perf_counter()
     result = solve(
@@ -170,9 +171,12 @@ def run_isolated(
     config: str,
     time_limit: float,
     workers: int,
+    week: Week = "v1",
 ) -> Row:
     """:func:`run_one` in a child process (its own peak memory)."""
-    args = json.dumps([size, seed, solver, config, time_limit, workers])
+    args = json.dumps(
+        [size, seed, solver, config, time_limit, workers, week]
+    )
     done = subprocess.run(
         [sys.executable, "-m", "spaceplan.bench.run", args],
         capture_output=True,
@@ -214,6 +218,7 @@ def run_study(
     out: Path,
     on_row: Callable[[Row], None] | None = None,
     isolate: Iterable[str] = ISOLATED_SIZES,
+    weeks: Sequence[Week] = ("v1",),
 ) -> list[Row]:
     """Run every combination; write ``out`` after each row.
 
@@ -231,6 +236,10 @@ def run_study(
         Called with each finished row (for progress output).
     isolate : iterable of str
         Sizes solved in a child process.
+    weeks : sequence of {"v1", "fixed", "sessions"}
+        The weeks of each instance (see
+        :data:`spaceplan.bench.generate.Week`), measured in one run so
+        that their times can be compared as ratios.
 
     Returns
     -------
@@ -247,19 +256,53 @@ def run_study(
     for size in sizes:
         for seed in seeds:
             for config in configs:
-                for solver in solvers:
-                    fn = run_isolated if size in isolated else run_one
-                    row = fn(size, seed, solver, config, time_limit, workers)
-                    rows.append(row)
-                    write_text(out, to_csv(rows))
-                    if on_row is not None:
-                        on_row(row)
+                for week in weeks:
+                    for solver in solvers:
+                        fn = run_isolated if size in isolated else run_one
+                        row = fn(
+                            size, seed, solver, config, time_limit,
+                            workers, week,
+                        )
+                        rows.append(row)
+                        write_text(out, to_csv(rows))
+                        if on_row is not None:
+                            on_row(row)
     return rows
 
 
+def week_ratios(rows: Sequence[Row]) -> list[str]:
+    """Per size and solver: seconds with booked sessions / fixed times.
+
+    Both instances come from one run, so the ratio is the figure (a
+    time alone depends on the machine).
+    """
+    by_key = {
+        (r.instance.removesuffix("-sessions"), r.config, r.solver): r
+        for r in rows
+        if r.instance.endswith("-sessions")
+    }
+    lines = []
+    for r in rows:
+        if not r.instance.endswith("-fixed"):
+            continue
+        key = (r.instance.removesuffix("-fixed"), r.config, r.solver)
+        booked = by_key.get(key)
+        if booked is None:
+            continue
+        ratio = booked.seconds / max(r.seconds, 1e-3)
+        lines.append(
+            f"{key[0]} {r.solver}: sessions {booked.status} "
+            f"{booked.seconds:.2f} s / fixed {r.status} {r.seconds:.2f} s "
+            f"= {ratio:.1f}×"
+        )
+    return lines
+
+
 def _child(argv: Sequence[str]) -> None:
-    size, seed, solver, config, time_limit, workers = json.loads(argv[0])
-    row = run_one(size, seed, solver, config, time_limit, workers)
+    size, seed, solver, config, time_limit, workers, week = json.loads(
+        argv[0]
+    )
+    row = run_one(size, seed, solver, config, time_limit, workers, week)
     print(json.dumps(asdict(row)))
 
 

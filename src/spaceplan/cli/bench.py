@@ -193,6 +193,14 @@ def ratio_lines(rows: Sequence[Row], ours: str = "cpsat") -> list[str]:
     show_default=True,
 )
 @click.option(
+    "--weeks",
+    default="v1",
+    show_default=True,
+    help="Weeks of each instance, comma-separated: v1 (six slots, fixed "
+    "schedules), fixed (21 slots, fixed schedules), sessions (21 slots, "
+    "booked sessions and private rooms).",
+)
+@click.option(
     "--name",
     default="community",
     show_default=True,
@@ -208,6 +216,7 @@ def bench(
     time_limit: float,
     workers: int,
     output: str,
+    weeks: str,
     name: str,
 ) -> None:
     """Benchmark the solvers on generated community facilities.
@@ -220,8 +229,8 @@ def bench(
     # Imported here, not at the top: start-up speed (ortools, shapely).
     from rich.console import Console
 
-    from spaceplan.bench.generate import SIZES
-    from spaceplan.bench.run import run_study
+    from spaceplan.bench.generate import SIZES, WEEKS
+    from spaceplan.bench.run import run_study, week_ratios
 
     size_list = _split(sizes)
     unknown = [s for s in size_list if s not in SIZES]
@@ -229,6 +238,13 @@ def bench(
         raise click.BadParameter(
             f"unknown size '{unknown[0]}'; the sizes are {', '.join(SIZES)}.",
             param_hint="--sizes",
+        )
+    week_list = _split(weeks)
+    bad = [w for w in week_list if w not in WEEKS]
+    if bad:
+        raise click.BadParameter(
+            f"unknown week '{bad[0]}'; the weeks are {', '.join(WEEKS)}.",
+            param_hint="--weeks",
         )
     out = Path(output) / f"{name}.csv"
 
@@ -248,10 +264,11 @@ def bench(
         workers,
         out,
         on_row=note,
+        weeks=[w for w in WEEKS if w in week_list],
     )
     console = Console(highlight=False, soft_wrap=False)
     console.print(summary_table(rows))
-    for line in ratio_lines(rows):
+    for line in [*ratio_lines(rows), *week_ratios(rows)]:
         click.echo(line)
     click.echo(f"wrote {out}", err=True)
 

@@ -27,6 +27,7 @@ from spaceplan.report.plan import (
     target_arithmetic,
 )
 from spaceplan.report.solve import candidate_table
+from spaceplan.report.timetable import room_grid, room_heading, shared_rooms
 from spaceplan.report.wording import (
     flex_warning,
     row_sentence,
@@ -297,6 +298,23 @@ def _rooms_table(scenario: Scenario, candidate: Candidate, lang: Lang) -> str:
     return _table(head, rows, numeric=(1, 2), cls="rooms")
 
 
+def _timetables(scenario: Scenario, candidate: Candidate, lang: Lang) -> str:
+    rooms = shared_rooms(candidate)
+    if not rooms:
+        return ""
+    parts = [
+        f"<h3>{_e(_t('tt.title', lang))}</h3>",
+        f'<p class="note">{_e(_t("tt.intro", lang))}</p>',
+    ]
+    for room in rooms:
+        head, rows = room_grid(scenario, candidate, room, lang)
+        parts.append(f"<h4>{_e(room_heading(scenario, room, lang))}</h4>")
+        parts.append(
+            _table(head, [[_e(c) for c in r] for r in rows], cls="timetable")
+        )
+    return "".join(parts)
+
+
 def _candidate(
     scenario: Scenario,
     candidate: Candidate,
@@ -320,6 +338,10 @@ def _candidate(
     )
     if warning:
         parts.append(f'<p class="warning">{_e(warning)}</p>')
+    words = candidate.comparison.get(lang)
+    if words:
+        parts.append(f"<h3>{_e(_t('cmp.title', lang))}</h3>")
+        parts.append(f'<p class="comparison">{_e(words)}</p>')
     parts.append(f"<h3>{_e(_t('d.compliance', lang))}</h3>")
     parts.append(_compliance(scenario, candidate.checks, lang))
     advice = [
@@ -340,6 +362,7 @@ def _candidate(
         )
     parts.append(f"<h3>{_e(_t('w.room', lang))}</h3>")
     parts.append(_rooms_table(scenario, candidate, lang))
+    parts.append(_timetables(scenario, candidate, lang))
     if candidate.empty_rooms:
         parts.append(
             f'<p class="note">{_e(_t("d.empty_rooms", lang))}: '

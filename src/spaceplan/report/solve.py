@@ -15,6 +15,7 @@ from typing import Any
 from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, function_name, policy_title, t
 from spaceplan.report.plan import compliance_markdown, target_arithmetic
+from spaceplan.report.timetable import comparison_markdown, timetable_markdown
 from spaceplan.solution import Candidate, Result
 
 _METRICS = (
@@ -157,8 +158,10 @@ def result_markdown(
             lines += [
                 f"## {t('w.candidate', lang)} {cand.id}",
                 "",
+                comparison_markdown(cand, lang),
                 _demote(body),
                 "",
+                timetable_markdown(scenario, cand, lang),
             ]
     else:
         lines += _diagnosis_lines(result.diagnosis, lang)

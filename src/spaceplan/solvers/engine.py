@@ -18,6 +18,7 @@ from typing import Protocol
 
 import spaceplan
 from spaceplan.check import audit, checked_candidate
+from spaceplan.compare import comparisons
 from spaceplan.data import Scenario
 from spaceplan.solution import (
     Candidate,
@@ -127,6 +128,7 @@ def run(
                 if f in problem.func_idx
             }
         )
+    candidates = _compared(scenario, candidates)
     diagnosis = None
     if not candidates and status == "infeasible" and on_infeasible:
         diagnosis = on_infeasible(scenario)
@@ -199,6 +201,17 @@ def _candidate(
         objective_terms=terms.as_dict(),
         moved=moved,
     )
+
+
+def _compared(
+    scenario: Scenario, candidates: list[Candidate]
+) -> list[Candidate]:
+    """The candidates with their comparison sentences."""
+    words = comparisons(scenario, candidates)
+    return [
+        c.model_copy(update={"comparison": w})
+        for c, w in zip(candidates, words, strict=True)
+    ]
 
 
 def _label(k: int) -> str:

@@ -29,9 +29,11 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from spaceplan import rules
 from spaceplan.solution import Plan
+from spaceplan.solvers.bookings import booked_plan
 from spaceplan.solvers.config import SolverConfig, Weights
 from spaceplan.solvers.engine import ProgressSink, RawSolve
 from spaceplan.solvers.objective import (
@@ -86,33 +88,83 @@ class _State:
         self.off_coef = area_coef(weights.office)
         self.unused_coef = area_coef(weights.unused)
         self.loads = np.zeros((p.num_rooms, len(p.slots)), np.int64)
+        # In session per room and slot: how many, and whether privately.
+        self.count = np.zeros((p.num_rooms, len(p.slots)), np.int64)
+        self.alone = np.zeros((p.num_rooms, len(p.slots)), bool)
         self.members: list[list[int]] = [[] for _ in range(p.num_rooms)]
         self.where: dict[int, int] = {}
+        #: The slots each placed function is in session in.
+        self.booked: dict[int, npt.NDArray[np.int64]] = {}
 
     # ---------------------------------------------------------- moves
 
     def fits(self, f: int, r: int) -> bool:
         """Whether f may join room r as it stands (f allowed in r)."""
         here = self.members[r]
+        if r in self.p.flex_fixed:
+            return False
         if here:
             if f in self.exclusive or any(g in self.exclusive for g in here):
                 return False
             if any(g in self.banned[f] for g in here):
                 return False
-        slots = self.slots_of[f]
-        return bool(np.all(self.loads[r, slots] + self.need[f] <= self.cap[r]))
+        return self.slots_for(f, r) is not None
+
+    def _free(self, f: int, r: int, slots: npt.NDArray[np.int64]) -> bool:
+        # Within capacity, and private use respected, in every slot.
+        if not np.all(self.loads[r, slots] + self.need[f] <= self.cap[r]):
+            return False
+        if self.p.private[f]:
+            return not np.any(self.count[r, slots])
+        return not np.any(self.alone[r, slots])
+
+    def slots_for(self, f: int, r: int) -> npt.NDArray[np.int64] | None:
+        """The slots f would take in room r now, or None if it cannot.
+
+        A booked function takes the least loaded free slots of its
+        window, so that the others keep room; the earlier slot on a tie.
+        """
+        n = self.p.sessions[f]
+        if not n:
+            fixed = self.slots_of[f]
+            return fixed if self._free(f, r, fixed) else None
+        free = [
+            s
+            for s in self.p.window[f]
+            if self._free(f, r, np.array([s], np.int64))
+        ]
+        if len(free) < n:
+            return None
+        free.sort(key=lambda s: (int(self.loads[r, s]), s))
+        return np.array(sorted(free[:n]), np.int64)
 
     def put(self, f: int, r: int) -> None:
-        """Place f in r."""
+        """Place f in r, in the slots it had there if still free."""
+        last = self.booked.get(f)
+        slots = (
+            last
+            if last is not None and self._free(f, r, last)
+            else self.slots_for(f, r)
+        )
+        if slots is None:
+            slots = last if last is not None else self.slots_of[f]
         self.members[r].append(f)
-        self.loads[r, self.slots_of[f]] += self.need[f]
+        self.loads[r, slots] += self.need[f]
+        self.count[r, slots] += 1
+        if self.p.private[f]:
+            self.alone[r, slots] = True
+        self.booked[f] = slots
         self.where[f] = r
 
     def take(self, f: int) -> int:
         """Remove f from its room; return the room."""
         r = self.where.pop(f)
+        slots = self.booked[f]
         self.members[r].remove(f)
-        self.loads[r, self.slots_of[f]] -= self.need[f]
+        self.loads[r, slots] -= self.need[f]
+        self.count[r, slots] -= 1
+        if self.p.private[f]:
+            self.alone[r, slots] = False
         return r
 
     # ------------------------------------------------------ accounting
@@ -158,9 +210,13 @@ class _State:
         """Objective change (milli) of placing f in room r now."""
         here = self.members[r]
         peak = int(self.loads[r].max()) if here else 0
-        new_peak = max(
-            peak, int(self.loads[r, self.slots_of[f]].max()) + self.need[f]
+        slots = self.slots_for(f, r)
+        top = (
+            int(self.loads[r, slots].max())
+            if slots is not None and len(slots)
+            else 0
         )
+        new_peak = max(peak, top + self.need[f])
         delta = self.value(r, [*here, f], new_peak) - self.value(r, here, peak)
         delta -= self.advice_coef * self.advice_items(f, r)
         zone = (r, *self.p.neighbours[r])
@@ -289,6 +345,7 @@ def _downsize(problem: Problem, state: _State, r: int) -> bool:
         q
         for q in range(problem.num_rooms)
         if not state.members[q]
+        and q not in problem.flex_fixed
         and peak <= state.cap[q] < state.cap[r]
         and all(q in problem.allowed[f] for f in funcs)
     ]
@@ -347,7 +404,36 @@ def greedy_placement(
         indices of the rooms the flexible function takes, or None when the
         greedy finds no plan meeting every rule.
     """
-    weights = weights or Weights()
+    found = _greedy(problem, weights or Weights())
+    if found is None:
+        return None
+    state, flex = found
+    return dict(state.where), flex
+
+
+def greedy_solution(
+    problem: Problem, weights: Weights | None = None
+) -> tuple[dict[int, int], set[int], dict[int, list[int]]] | None:
+    """:func:`greedy_placement` with the slots it books, or None.
+
+    The third item maps each booked function to its slot indices.
+    """
+    found = _greedy(problem, weights or Weights())
+    if found is None:
+        return None
+    state, flex = found
+    booked = {
+        f: [int(s) for s in state.booked[f]]
+        for f in state.where
+        if problem.sessions[f]
+    }
+    return dict(state.where), flex, booked
+
+
+def _greedy(
+    problem: Problem, weights: Weights
+) -> tuple[_State, set[int]] | None:
+    """The greedy's final state and flex rooms, or None."""
     if problem.unplaceable():
         return None
     funcs = range(problem.num_funcs)
@@ -385,7 +471,7 @@ def greedy_placement(
             if problem.has_flexible
             else set()
         )
-        return dict(state.where), flex
+        return state, flex
     return None
 
 
@@ -421,11 +507,20 @@ class GreedyBackend:
         ``avoid`` is ignored: the backend returns one plan only.
         """
         started = time.perf_counter()
-        found = greedy_placement(problem, config.weights)
+        found = _greedy(problem, config.weights)
         seconds = time.perf_counter() - started
         if found is None:
             return RawSolve("unknown", None, seconds=seconds)
-        plan = placement_plan(problem, found)
+        state, flex = found
+        plan = placement_plan(problem, (dict(state.where), flex))
+        booked = {
+            f: [int(s) for s in state.booked[f]]
+            for f in state.where
+            if problem.sessions[f]
+        }
+        plan = booked_plan(
+            problem, [(a.function, a.room) for a in plan.assignments], booked
+        )
         terms = objective_terms(problem.scenario, plan, config.weights)
         return RawSolve(
             "feasible", plan, objective_milli=terms.milli, seconds=seconds

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spaceplan import decisions
 from spaceplan.check import advice_unmet
 from spaceplan.data import Scenario
 from spaceplan.rules import to_units
@@ -107,6 +108,9 @@ def objective_terms(
         for f in scenario.fixed_functions
         if f.recommended and f.id not in plan.function_rooms
     )
+    # Wishes for a room or a tag (the entrance) count like the others.
+    wishes += [w.weight for w in decisions.room_wishes(scenario)]
+    met += decisions.room_wishes_met(scenario, plan)
     milli = (
         area_coef(weights.resident) * ev.resident_units
         - area_coef(weights.office) * ev.office_units

@@ -13,7 +13,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from spaceplan import rules
+from spaceplan import decisions, rules, timetable
 from spaceplan.data import Function, Room, Scenario
 
 
@@ -166,6 +166,9 @@ class Problem:
     def fits_alone(self, f: int, r: int) -> bool:
         """Whether function ``f`` may take room ``r`` on its own."""
         func, room = self.funcs[f], self.rooms[r]
+        fixed = self.scenario.fix.get(func.id)
+        if fixed is not None and fixed != room.id:
+            return False
         if any(t not in room.tags for t in func.needs):
             return False
         if func.floors is not None and not func.floors.allows(room.floor):
@@ -273,6 +276,8 @@ class Problem:
         out = []
         for f, func in enumerate(self.funcs):
             for wish in func.near:
+                if wish.function is None:
+                    continue
                 g = self.func_idx.get(wish.function)
                 if g is not None and g != f:
                     out.append((f, g, wish.weight))
@@ -345,3 +350,50 @@ class Problem:
             for f, rooms in enumerate(self.allowed)
             if not rooms and f not in soft
         ]
+    # ------------------------------------------------ time and decisions
+
+    @cached_property
+    def sessions(self) -> tuple[int, ...]:
+        """Sessions a week of each function the solver books (0: fixed)."""
+        return tuple(f.sessions or 0 for f in self.funcs)
+
+    @cached_property
+    def window(self) -> tuple[tuple[int, ...], ...]:
+        """Slot indices each booked function may take (() when fixed)."""
+        index = {s: i for i, s in enumerate(self.slots)}
+        return tuple(
+            tuple(index[s] for s in timetable.window(f, self.slots))
+            if f.sessions is not None
+            else ()
+            for f in self.funcs
+        )
+
+    @cached_property
+    def private(self) -> tuple[bool, ...]:
+        """Whether each function has its room alone while in session."""
+        return tuple(f.private for f in self.funcs)
+
+    @cached_property
+    def has_sessions(self) -> bool:
+        """Whether any function's slots are for the solver to choose."""
+        return any(self.sessions)
+
+    @cached_property
+    def flex_fixed(self) -> tuple[int, ...]:
+        """Rooms a ``fix`` gives to the flexible function."""
+        flex = self.scenario.flexible_function
+        if flex is None or flex.id not in self.scenario.fix:
+            return ()
+        return (self.room_idx[self.scenario.fix[flex.id]],)
+
+    @cached_property
+    def near_rooms(self) -> tuple[tuple[int, tuple[int, ...], float], ...]:
+        """Room and tag wishes (f, host rooms meeting it, weight)."""
+        out = []
+        for wish in decisions.room_wishes(self.scenario):
+            f = self.func_idx[wish.function]
+            zone = tuple(
+                r for r, room in enumerate(self.rooms) if room.id in wish.zone
+            )
+            out.append((f, zone, wish.weight))
+        return tuple(out)

@@ -11,10 +11,13 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from spaceplan.solution import Plan, Status
+from spaceplan.solvers.bookings import booked_plan
 from spaceplan.solvers.config import SolverConfig, check_cpsat_params
+from spaceplan.solvers.cpsat import sessions
 from spaceplan.solvers.cpsat.model import AllocationModel
+from spaceplan.solvers.cpsat.tiebreak import tiebreak_cost
 from spaceplan.solvers.engine import ProgressSink, RawSolve
-from spaceplan.solvers.greedy import greedy_placement
+from spaceplan.solvers.greedy import greedy_solution
 from spaceplan.solvers.problem import Problem
 
 #: CP-SAT's statuses in our own words, mapped once.
@@ -85,7 +88,7 @@ class CpsatBackend:
         for placement in avoid:
             built.add_difference(placement, min_difference)
         # The warm start may take at most a fifth of the budget.
-        _hint_greedy(problem, built, min(10.0, config.time_limit / 5))
+        warm = _hint_greedy(problem, built, min(10.0, config.time_limit / 5))
         solver = cp_model.CpSolver()
         apply_params(solver, config.params)
         # The time limit is the user's wall-clock budget for the whole
@@ -109,17 +112,73 @@ class CpsatBackend:
             raise RuntimeError(
                 f"CP-SAT rejected the model: {solver.status_name(code)}"
             )
-        seconds = time.perf_counter() - started
+        given = solver.parameters.max_time_in_seconds
+        if (
+            status == "unknown"
+            and warm is not None
+            and solver.wall_time >= 0.9 * given
+        ):
+            # The clock ran out before a plan of its own (a large week
+            # to book): the warm start, which the model accepted, is the
+            # best plan known.
+            return RawSolve(
+                "feasible", warm, seconds=time.perf_counter() - started
+            )
         if status in ("infeasible", "unknown"):
+            seconds = time.perf_counter() - started
             return RawSolve(status, None, seconds=seconds)
-        plan = _extract(problem, built, solver)
+        bound = math.floor(solver.best_objective_bound + 1e-6)
+        objective = round(solver.objective_value)
+        final: cp_model.CpSolver = solver
+        second = _break_ties(built, solver, config, started)
+        if second is not None:
+            final = second
+            objective = round(second.value(built.objective))
+        plan = _extract(problem, built, final)
         return RawSolve(
             status,
             plan,
-            objective_milli=round(solver.objective_value),
-            bound_milli=math.floor(solver.best_objective_bound + 1e-6),
-            seconds=seconds,
+            objective_milli=objective,
+            bound_milli=max(bound, objective) if status == "optimal" else (
+                bound
+            ),
+            seconds=time.perf_counter() - started,
         )
+
+
+def _break_ties(
+    built: AllocationModel,
+    first: cp_model.CpSolver,
+    config: SolverConfig,
+    started: float,
+) -> cp_model.CpSolver | None:
+    """A second solve: the first's objective kept, the tie-break lowest.
+
+    Takes at most a thirtieth of the budget (what is left of it, and at
+    least half a second): it only orders plans already equal. Returns
+    None when there is nothing to break or no time.
+    """
+    left = config.time_limit - (time.perf_counter() - started)
+    budget = min(left, max(0.5, config.time_limit / 30))
+    if budget < 0.5:
+        return None
+    cost = tiebreak_cost(built)
+    if isinstance(cost, int):
+        return None
+    model = built.model
+    model.add(built.objective >= round(first.objective_value))
+    model.clear_hints()
+    solution = list(first.response_proto.solution)
+    model.proto.solution_hint.vars.extend(range(len(solution)))
+    model.proto.solution_hint.values.extend(solution)
+    model.minimize(cost)
+    solver = cp_model.CpSolver()
+    apply_params(solver, config.params)
+    solver.parameters.max_time_in_seconds = budget
+    code = solver.solve(model)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return solver
+    return None
 
 
 def _extract(
@@ -134,14 +193,28 @@ def _extract(
         for r, v in built.flex.items():
             if solver.boolean_value(v):
                 pairs.append((flex.id, problem.rooms[r].id))
-    return Plan.from_pairs(pairs)
+    return booked_plan(
+        problem, pairs, sessions.booked_slots(built, solver)
+    )
 
 
 def _hint_greedy(
     problem: Problem, built: AllocationModel, budget: float
-) -> None:
-    """Warm start from the greedy plan, when greedy finds one."""
-    found = greedy_placement(problem)
-    if found is not None:
-        placement, flex_rooms = found
-        built.hint(placement, flex_rooms, time_limit=budget)
+) -> Plan | None:
+    """Warm start from the greedy plan; the plan if the model accepts it."""
+    found = greedy_solution(problem)
+    if found is None:
+        return None
+    placement, flex_rooms, booked = found
+    if not built.hint(
+        placement, flex_rooms, time_limit=budget, booked=booked
+    ):
+        return None
+    pairs = [
+        (problem.funcs[f].id, problem.rooms[r].id)
+        for f, r in sorted(placement.items())
+    ]
+    flex = problem.scenario.flexible_function
+    if flex is not None:
+        pairs += [(flex.id, problem.rooms[r].id) for r in sorted(flex_rooms)]
+    return booked_plan(problem, pairs, booked)

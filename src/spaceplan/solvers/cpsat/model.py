@@ -13,7 +13,7 @@ cannot hold together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -21,6 +21,7 @@ from ortools.sat.python import cp_model
 
 from spaceplan import rules
 from spaceplan.solvers.config import Weights
+from spaceplan.solvers.cpsat import sessions
 from spaceplan.solvers.objective import advice_coef, area_coef, near_coef
 from spaceplan.solvers.problem import Problem
 
@@ -67,6 +68,8 @@ class AllocationModel:
         self.rules: dict[RuleKey, cp_model.IntVar] = {}
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.flex: dict[int, cp_model.IntVar] = {}
+        #: book[f, r, s]: booked function f in session in room r, slot s.
+        self.book: dict[tuple[int, int, int], cp_model.IntVar] = {}
         self.room: dict[int, Vars] = {}
         self.near_vars: list[tuple[cp_model.IntVar, float]] = []
         self.objective: Any = 0
@@ -91,6 +94,14 @@ class AllocationModel:
         """(function, variable) pairs that may sit in room r."""
         return [(f, self.x[f, r]) for f in self._room_funcs[r]]
 
+    def rooms_of(self, f: int) -> list[int]:
+        """Rooms function f may sit in."""
+        return self._rooms_of(f)
+
+    def room_funcs(self, r: int) -> list[int]:
+        """Functions that may sit in room r."""
+        return self._room_funcs[r]
+
     # ---------------------------------------------------------- variables
 
     def add_variables(self) -> None:
@@ -105,6 +116,7 @@ class AllocationModel:
         if p.has_flexible:
             for r in range(p.num_rooms):
                 self.flex[r] = self.model.new_bool_var(f"flex{r}")
+        sessions.add_booking_variables(self)
 
     # -------------------------------------------------------- constraints
 
@@ -112,7 +124,10 @@ class AllocationModel:
         """Every hard rule, in a fixed order."""
         self._add_placement()
         self._add_filters()
+        sessions.add_fix(self)
+        sessions.add_sessions(self)
         self._add_capacity()
+        sessions.add_private(self)
         self._add_exclusive()
         self._add_never_with()
         self._add_flexible_alone()
@@ -166,13 +181,15 @@ class AllocationModel:
         p = self.p
         for r in range(p.num_rooms):
             cap = int(p.room_units[r])
-            funcs = self._room_funcs[r]
+            seen: set[frozenset[int]] = set()
             for s in range(len(p.slots)):
-                active = [f for f in funcs if p.active[f, s]]
-                need = sum(int(p.need_units[f]) for f in active)
-                if need <= cap:
+                active = sessions.slot_terms(self, r, s)
+                need = sum(int(p.need_units[f]) for f, _ in active)
+                key = frozenset(v.index for _, v in active)
+                if need <= cap or key in seen:
                     continue
-                terms = [int(p.need_units[f]) * self.x[f, r] for f in active]
+                seen.add(key)
+                terms = [int(p.need_units[f]) * v for f, v in active]
                 # The room's area is a fact of the building, never a rule
                 # to relax: capacity stays hard even with rule literals.
                 self.model.add(sum(terms) <= cap)
@@ -237,14 +254,7 @@ class AllocationModel:
                     flag = res_any
                 resident = built * flag
             peak = self.model.new_int_var(0, area, f"peak{r}")
-            loads = [
-                sum(
-                    int(p.need_units[f]) * v
-                    for f, v in pairs
-                    if p.active[f, s]
-                )
-                for s in range(len(p.slots))
-            ]
+            loads = sessions.peak_loads(self, r)
             if pairs:
                 self.model.add_max_equality(peak, loads)
                 self._add_room_cuts(r, pairs, hostfixed, resident, peak)
@@ -276,15 +286,15 @@ class AllocationModel:
         self.model.add(peak <= sum(need[f] * v for f, v in pairs))
         self.model.add(peak <= area * hostfixed)
         strict = p.scenario.policy.accounting.shared_rooms == "strict"
-        columns = {
-            frozenset(f for f, _ in pairs if p.active[f, s])
-            for s in range(len(p.slots))
-        }
+        columns: dict[frozenset[int], list[tuple[int, cp_model.IntVar]]] = {}
+        for s in range(len(p.slots)):
+            terms = sessions.slot_terms(self, r, s)
+            columns.setdefault(frozenset(v.index for _, v in terms), terms)
         # A slot whose active functions are a subset of another's adds
         # nothing: only the largest columns get a row.
         tops = [c for c in columns if c and not any(c < d for d in columns)]
         for top in tops:
-            load = [(f, v) for f, v in pairs if f in top]
+            load = columns[top]
             self.model.add(
                 sum(need[f] * v for f, v in load) <= area * hostfixed
             )
@@ -392,6 +402,10 @@ class AllocationModel:
             self.near_vars.append((met, w))
         obj -= advice_coef(weights.advice) * self._advice_unmet()
         obj -= self._omitted(weights)
+        for f, zone, w in p.near_rooms:
+            met = sessions.room_wish_literal(self, f, zone)
+            obj += near_coef(weights.near, w) * met
+            self.near_vars.append((met, w))
         self.objective = obj
         self.model.maximize(obj)
 
@@ -479,6 +493,7 @@ class AllocationModel:
         placement: dict[int, int],
         flex_rooms: set[int],
         time_limit: float = 10.0,
+        booked: Mapping[int, Sequence[int]] | None = None,
     ) -> bool:
         """Warm start from a known plan (e.g. the greedy one).
 
@@ -495,6 +510,12 @@ class AllocationModel:
         fixed = [
             (v, int(placement.get(f) == r)) for (f, r), v in self.x.items()
         ] + [(v, int(r in flex_rooms)) for r, v in self.flex.items()]
+        if booked is not None:
+            # The greedy's bookings too, so the trial only propagates.
+            fixed += [
+                (v, int(placement.get(f) == r and s in booked.get(f, ())))
+                for (f, r, s), v in self.book.items()
+            ]
         for v, value in fixed:
             trial.add(v == value)
         solver = cp_model.CpSolver()

@@ -1,5 +1,5 @@
 """The HiGHS backend (highspy): the allocation model as a MIP."""
 
-from spaceplan.solvers.highs.model import HighsBackend, HighsClock, new_highs
+from spaceplan.solvers.highs.backend import HighsBackend, HighsClock, new_highs
 
 __all__ = ["HighsBackend", "HighsClock", "new_highs"]

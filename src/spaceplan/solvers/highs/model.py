@@ -8,6 +8,9 @@ rows only:
   is ``hostfixed[r] + flex[r]`` with ``hostfixed[r]`` the OR of the room's
   ``x`` (``hostfixed ≥ x``, ``hostfixed ≤ Σ x``), which with
   ``hostfixed + flex ≤ 1`` also keeps the flexible function alone;
+- ``book[f, r, s]`` (binary) books a function with ``sessions``:
+  ``Σ_s book = N · x[f, r]``; capacity and ``private`` read the booked
+  load of each room and slot, as in :mod:`..cpsat.sessions`;
 - placement, capacity per slot, ``exclusive`` (one aggregated row per
   pair function-room, as CP-SAT's enforced sum), ``never_with``, the area
   target and the resident share are the same rows;
@@ -32,49 +35,20 @@ objective_terms`, and the MIP's dual bound is floored.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import math
-import os
-import sys
-import threading
-import time
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import highspy
 import numpy as np
 
 from spaceplan import rules
-from spaceplan.solution import Plan, Status
-from spaceplan.solvers.config import SolverConfig, Weights
-from spaceplan.solvers.engine import ProgressSink, RawSolve
+from spaceplan.solvers.config import Weights
 from spaceplan.solvers.objective import (
     advice_coef,
     area_coef,
     near_coef,
-    objective_terms,
 )
 from spaceplan.solvers.problem import Problem
-
-#: Model statuses that mean "stopped early": a plan only if one was found.
-_STOPPED = {
-    getattr(highspy.HighsModelStatus, name)
-    for name in (
-        "kTimeLimit",
-        "kInterrupt",
-        "kHighsInterrupt",
-        "kIterationLimit",
-        "kSolutionLimit",
-        "kObjectiveBound",
-        "kObjectiveTarget",
-        "kMemoryLimit",
-        "kUnknown",
-    )
-    if hasattr(highspy.HighsModelStatus, name)
-}
-#: HiGHS's value of a feasible primal solution status.
-_FEASIBLE = 2
 
 
 class _Rows:
@@ -154,6 +128,8 @@ class MipModel:
         self.p = problem
         self.m = _Rows()
         self.x: dict[tuple[int, int], int] = {}
+        #: book[f, r, s]: booked function f in session in room r, slot s.
+        self.book: dict[tuple[int, int, int], int] = {}
         self.flex: dict[int, int] = {}
         self.hostfixed: dict[int, int] = {}
         self.room_funcs: list[list[int]] = [
@@ -185,6 +161,11 @@ class MipModel:
         if p.has_flexible:
             for r in range(p.num_rooms):
                 self.flex[r] = m.col(0, 1, integer=True)
+        for f in range(p.num_funcs):
+            if p.sessions[f]:
+                for r in p.allowed[f]:
+                    for s in p.window[f]:
+                        self.book[f, r, s] = m.col(0, 1, integer=True)
         for r in range(p.num_rooms):
             if self.room_funcs[r]:
                 cap = float(p.room_units[r])
@@ -211,7 +192,9 @@ class MipModel:
     def add_constraints(self) -> None:
         """Every hard rule and every objective term, in a fixed order."""
         self._add_placement()
+        self._add_sessions()
         self._add_capacity()
+        self._add_private()
         self._add_exclusive()
         self._add_never_with()
         self._add_room_state()
@@ -267,18 +250,66 @@ class MipModel:
                         1,
                         [(self.x[f, r], 1.0), (self.x[g, r], 1.0), (b, -1.0)],
                     )
+    def _slot_terms(self, r: int, s: int) -> list[tuple[int, int]]:
+        # (function, column) in session in room r at slot s, as CP-SAT's.
+        p = self.p
+        out = []
+        for f in self.room_funcs[r]:
+            if p.sessions[f]:
+                j = self.book.get((f, r, s))
+                if j is not None:
+                    out.append((f, j))
+            elif p.active[f, s]:
+                out.append((f, self.x[f, r]))
+        return out
+
+    def _add_sessions(self) -> None:
+        # Σ_s book[f, r, s] = N · x[f, r]; book <= x.
+        p, m = self.p, self.m
+        for f in range(p.num_funcs):
+            n = p.sessions[f]
+            if not n:
+                continue
+            for r in p.allowed[f]:
+                books = [self.book[f, r, s] for s in p.window[f]]
+                m.row(0, 0, [*((b, 1.0) for b in books), (self.x[f, r], -n)])
+                for b in books:
+                    m.row(-math.inf, 0, [(b, 1.0), (self.x[f, r], -1.0)])
+
+    def _add_private(self) -> None:
+        # In session, a private function has the room alone: for every
+        # other function g, Σ private + g <= 1 in that room and slot.
+        p, m = self.p, self.m
+        for r in range(p.num_rooms):
+            if not any(p.private[f] for f in self.room_funcs[r]):
+                continue
+            for s in range(len(p.slots)):
+                terms = self._slot_terms(r, s)
+                alone = [j for f, j in terms if p.private[f]]
+                if not alone or len(terms) < 2:
+                    continue
+                if len(alone) > 1:
+                    m.row(-math.inf, 1, [(j, 1.0) for j in alone])
+                for g, j in terms:
+                    if not p.private[g]:
+                        m.row(
+                            -math.inf, 1, [*((a, 1.0) for a in alone),
+                                           (j, 1.0)],
+                        )
 
     def _add_capacity(self) -> None:
         p = self.p
-        for r, funcs in enumerate(self.room_funcs):
+        for r in range(p.num_rooms):
             cap = float(p.room_units[r])
+            seen: set[frozenset[int]] = set()
             for s in range(len(p.slots)):
-                active = [f for f in funcs if p.active[f, s]]
-                if sum(int(p.need_units[f]) for f in active) <= cap:
+                active = self._slot_terms(r, s)
+                need = sum(int(p.need_units[f]) for f, _ in active)
+                key = frozenset(j for _, j in active)
+                if need <= cap or key in seen:
                     continue
-                terms = [
-                    (self.x[f, r], float(p.need_units[f])) for f in active
-                ]
+                seen.add(key)
+                terms = [(j, float(p.need_units[f])) for f, j in active]
                 self.m.row(-math.inf, cap, terms)
 
     def _add_exclusive(self) -> None:
@@ -322,10 +353,14 @@ class MipModel:
             if not funcs:
                 continue
             cap = float(p.room_units[r])
+            # As rules.room_unused_units: the fixed load of each slot, and
+            # each booked function's own area.
             columns = {
-                frozenset(f for f in funcs if p.active[f, s])
+                frozenset(
+                    f for f in funcs if not p.sessions[f] and p.active[f, s]
+                )
                 for s in range(len(p.slots))
-            }
+            } | {frozenset([f]) for f in funcs if p.sessions[f]}
             tops = [
                 c for c in columns if c and not any(c < d for d in columns)
             ]
@@ -437,6 +472,11 @@ class MipModel:
                 gs = [(self.x[g, q], -1.0) for q in zone if (g, q) in self.x]
                 # met <= 1 - x[f, r] + Σ x[g, zone]
                 m.row(-math.inf, 1, [(met, 1.0), (self.x[f, r], 1.0), *gs])
+        for f, rooms, w in p.near_rooms:
+            # A wish for a room or tag: met <= Σ x[f, rooms].
+            met = m.col(0, 1, near_coef(self.near_weight, w))
+            xs = [(self.x[f, r], -1.0) for r in rooms if (f, r) in self.x]
+            m.row(-math.inf, 0, [(met, 1.0), *xs])
 
     def _add_area_target(self) -> None:
         # An advisory target binds only when advice is made hard.
@@ -482,190 +522,3 @@ class MipModel:
             if (f, q) in self.x
         ]
         self.m.row(-math.inf, float(len(placement) - min_difference), same)
-
-
-@contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Send C-level stdout to /dev/null (HiGHS prints a banner once)."""
-    sys.stdout.flush()
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
-        fd = 1  # a captured Python stdout: the banner goes to fd 1
-    saved = os.dup(fd)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), fd)
-            try:
-                yield
-            finally:
-                with contextlib.suppress(Exception):
-                    ctypes.CDLL(None).fflush(None)
-                os.dup2(saved, fd)
-    finally:
-        os.close(saved)
-
-
-def new_highs() -> highspy.Highs:
-    """A silent HiGHS instance: no banner on stdout, no log."""
-    with _quiet_stdout():
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-    return h
-
-
-class HighsClock:
-    """Ends the runs of HiGHS objects at our own deadline or stop flag.
-
-    HiGHS's ``time_limit`` option did not follow a deadline across
-    repeated runs of one object (a MIP after column generation overran
-    its share by a minute), so the objects a clock is attached to are
-    interrupted from their simplex and MIP callbacks instead.  Set
-    :attr:`deadline` (``time.perf_counter()`` seconds) and :attr:`stop`
-    before each run.
-    """
-
-    def __init__(self) -> None:
-        self.deadline = math.inf
-        self.stop: threading.Event | None = None
-
-    def attach(self, h: highspy.Highs) -> highspy.Highs:
-        """Subscribe ``h``'s interrupt callbacks to this clock; returns it."""
-        h.cbSimplexInterrupt.subscribe(self._interrupt)
-        h.cbMipInterrupt.subscribe(self._interrupt)
-        return h
-
-    def _interrupt(self, event: Any) -> None:
-        # The flag is set either way: HiGHS keeps it from one callback to
-        # the next, even across runs, so a flag raised once and never
-        # lowered would end every later run of the object at its first
-        # callback (the LNS's HiGHS steps did so after their first
-        # timeout).
-        event.interrupt(
-            time.perf_counter() >= self.deadline
-            or (self.stop is not None and self.stop.is_set())
-        )
-
-
-def _options(h: highspy.Highs, config: SolverConfig) -> None:
-    params = config.params
-    h.setOptionValue("time_limit", float(config.time_limit))
-    h.setOptionValue("threads", int(config.workers))
-    h.setOptionValue("random_seed", int(config.seed))
-    # Prove the same optimum as CP-SAT: no relative gap, and the same
-    # absolute gap (the objective moves in whole milli-points).
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue(
-        "mip_abs_gap", float(params.get("absolute_gap_limit", 0.0))
-    )
-
-
-def _warm_start(h: highspy.Highs, built: MipModel) -> None:
-    """Offer the greedy plan as a first incumbent (CP-SAT gets it too)."""
-    from spaceplan.solvers.greedy import greedy_placement
-
-    found = greedy_placement(built.p)
-    if found is None:
-        return
-    placement, flex_rooms = found
-    cols: list[int] = []
-    vals: list[float] = []
-    for (f, r), j in built.x.items():
-        cols.append(j)
-        vals.append(float(placement.get(f) == r))
-    for r, j in built.flex.items():
-        cols.append(j)
-        vals.append(float(r in flex_rooms))
-    h.setSolution(len(cols), np.array(cols, dtype=np.int32), np.array(vals))
-
-
-def _status(h: highspy.Highs) -> Status:
-    code = h.getModelStatus()
-    found = h.getInfo().primal_solution_status == _FEASIBLE
-    if code == highspy.HighsModelStatus.kOptimal:
-        return "optimal"
-    if code in (
-        highspy.HighsModelStatus.kInfeasible,
-        highspy.HighsModelStatus.kUnboundedOrInfeasible,
-    ):
-        return "infeasible"
-    if code in _STOPPED:
-        return "feasible" if found else "unknown"
-    raise RuntimeError(
-        f"HiGHS could not solve the model: {h.modelStatusToString(code)}"
-    )
-
-
-def _extract(problem: Problem, built: MipModel, values: Any) -> Plan:
-    pairs: list[tuple[str, str]] = []
-    for (f, r), j in built.x.items():
-        if values[j] > 0.5:
-            pairs.append((problem.funcs[f].id, problem.rooms[r].id))
-    flex = problem.scenario.flexible_function
-    if flex is not None:
-        for r, j in built.flex.items():
-            if values[j] > 0.5:
-                pairs.append((flex.id, problem.rooms[r].id))
-    return Plan.from_pairs(pairs)
-
-
-class HighsBackend:
-    """Finds plans with the HiGHS MIP solver (a baseline for CP-SAT)."""
-
-    name = "highs"
-    supports_candidates = True
-
-    def solve_one(
-        self,
-        problem: Problem,
-        config: SolverConfig,
-        avoid: Sequence[dict[int, int]],
-        min_difference: int,
-        progress: ProgressSink | None = None,
-    ) -> RawSolve:
-        """Solve once; see :class:`spaceplan.solvers.engine.Backend`."""
-        started = time.perf_counter()
-        built = MipModel(problem, config.weights)
-        for placement in avoid:
-            built.add_difference(placement, min_difference)
-        h = new_highs()
-        _options(h, config)
-        built.m.load(h)
-        if not avoid:
-            _warm_start(h, built)
-        # As for CP-SAT, the limit is the whole solve's wall-clock budget.
-        spent = time.perf_counter() - started
-        h.setOptionValue(
-            "time_limit", max(0.1, float(config.time_limit) - spent)
-        )
-        if progress is not None:
-            progress.start("HiGHS", config.time_limit)
-        try:
-            h.run()
-        finally:
-            if progress is not None:
-                progress.stop()
-        status = _status(h)
-        seconds = time.perf_counter() - started
-        if status in ("infeasible", "unknown"):
-            return RawSolve(status, None, seconds=seconds)
-        values = h.getSolution().col_value
-        plan = _extract(problem, built, values)
-        objective = objective_terms(problem.scenario, plan, config.weights)
-        # A solve stopped before its root LP ends has a plan (the warm
-        # start) but no finite dual bound yet.
-        dual = h.getInfo().mip_dual_bound
-        bound = (
-            math.floor(dual + 1e-6) if math.isfinite(dual) else None
-        )
-        if status == "optimal":
-            bound = objective.milli if bound is None else max(
-                bound, objective.milli
-            )
-        return RawSolve(
-            status,
-            plan,
-            objective_milli=objective.milli,
-            bound_milli=bound,
-            seconds=seconds,
-        )

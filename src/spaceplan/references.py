@@ -1,0 +1,90 @@
+"""Checks that a scenario's names point at something that exists.
+
+A ``never_with`` naming no function, a ``fix`` or a ``near`` naming no
+room, or a time window naming no slot is a fault in the user's file, not
+something to drop quietly. The data model calls :func:`check_scenario`
+once the profile is resolved; each fault is a ``ValueError`` whose words
+end with the closest known name (ids and Chinese names both match).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spaceplan import timetable
+from spaceplan.errors import did_you_mean
+
+#: The data model calls this module while it validates a scenario, so the
+#: scenario is typed loosely here rather than imported back (one way).
+Scenario = Any
+
+
+def check_scenario(scenario: Scenario) -> None:
+    """Raise ``ValueError`` on the first dangling name in ``scenario``."""
+    _check_functions(scenario)
+    _check_decisions(scenario)
+
+
+def _check_functions(scenario: Scenario) -> None:
+    ids = [f.id for f in scenario.functions]
+    if len(set(ids)) != len(ids):
+        raise ValueError("a function is listed twice.")
+    known = set(ids) | set(scenario.policy.function_index)
+    for f in scenario.functions:
+        for other in f.never_with + f.advice.never_with:
+            if other not in known:
+                raise ValueError(
+                    f"Function {f.id} never_with names unknown "
+                    f"function '{other}'"
+                    f"{did_you_mean(other, function_names(scenario))}."
+                )
+        fault = timetable.check_time(f, scenario.policy.slots)
+        if fault is not None:
+            raise ValueError(f"Function {f.id} {fault}.")
+    if sum(f.flexible for f in scenario.functions) > 1:
+        raise ValueError("only one flexible function is allowed.")
+
+
+def _check_decisions(scenario: Scenario) -> None:
+    building = scenario.building
+    rooms = building.room_index
+    fids = {f.id for f in scenario.functions}
+    for fid, rid in scenario.fix.items():
+        if fid not in fids:
+            raise ValueError(
+                f"fix names unknown function '{fid}'"
+                f"{did_you_mean(fid, function_names(scenario))}."
+            )
+        if rid not in rooms:
+            raise ValueError(
+                f"fix puts {fid} in unknown room '{rid}'"
+                f"{did_you_mean(rid, room_names(scenario))}."
+            )
+        room = building.room(rid)
+        if not room.hosts_functions:
+            raise ValueError(
+                f"fix puts {fid} in {rid}, a room of kind '{room.kind}' "
+                "that hosts no function."
+            )
+    for f in scenario.functions:
+        for wish in f.near:
+            if wish.room is not None and wish.room not in rooms:
+                raise ValueError(
+                    f"Function {f.id} near names unknown room "
+                    f"'{wish.room}'"
+                    f"{did_you_mean(wish.room, room_names(scenario))}."
+                )
+
+
+def function_names(scenario: Scenario) -> dict[str, str]:
+    """Every spelling of a function (id, Chinese name) to its id."""
+    names = {f.id: f.id for f in scenario.functions}
+    names.update({f.name: f.id for f in scenario.functions})
+    return names
+
+
+def room_names(scenario: Scenario) -> dict[str, str]:
+    """Every spelling of a room (id, name) to its id."""
+    names = {r.id: r.id for r in scenario.building.rooms}
+    names.update({r.name: r.id for r in scenario.building.rooms if r.name})
+    return names
