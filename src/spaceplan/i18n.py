@@ -106,7 +106,14 @@ def slot_name(slot: str, lang: Lang = "zh") -> str:
             if lang == "zh"
             else " " + t(f"slot.{part}", lang)
         )
+    if day in _DAYS and part in ("am", "pm", "eve"):
+        sep = "" if lang == "zh" else " "
+        return t(f"day.{day}", lang) + sep + t(f"period.{part}", lang)
     return slot
+
+
+#: The days of the week's slots (``mon_am`` ... ``sun_eve``).
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def slot_short(slot: str, lang: Lang = "zh") -> str:

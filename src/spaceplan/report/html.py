@@ -23,7 +23,6 @@ from spaceplan.layout import BUNDLED_FAMILY, BUNDLED_FONT
 from spaceplan.report.plan import (
     accounting_lines,
     format_margin,
-    format_value,
     target_arithmetic,
 )
 from spaceplan.report.solve import candidate_table
