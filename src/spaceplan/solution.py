@@ -302,9 +302,15 @@ class ScenarioRef(Model):
     policy: str
 
 
+#: The version of every JSON document spaceplan prints or writes
+#: (``result.json``, ``check --json``, ``validate --json``, ...).
+SCHEMA_VERSION = 2
+
+
 class Result(Model):
     """What a solve returns and ``result.json`` holds."""
 
+    schema_version: int = SCHEMA_VERSION
     tool: str = "spaceplan"
     version: str
     scenario: ScenarioRef

@@ -72,7 +72,11 @@ def diagnose(
         sc, repairs=not no_repairs, seed=seed, lang=as_lang(lang)
     )
     if as_json:
-        click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
+        # Imported here, not at the top: start-up speed (pydantic).
+        from spaceplan.solution import SCHEMA_VERSION
+
+        data = {"schema_version": SCHEMA_VERSION, **found.as_dict()}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif not quiet:
         print_diagnosis(found, Console(file=sys.stdout, highlight=False))
     sys.exit(EXIT.get(found.status, 3))

@@ -90,6 +90,7 @@ def import_dxf(
     """
     # Imported here, not at the top: start-up speed (ezdxf, shapely).
     from spaceplan.dxf.read import read_dxf_rooms, rooms_yaml
+    from spaceplan.solution import SCHEMA_VERSION
 
     rooms = read_dxf_rooms(
         drawing,
@@ -107,6 +108,7 @@ def import_dxf(
     total = sum(r.area for r in rooms)
     if as_json:
         found = {
+            "schema_version": SCHEMA_VERSION,
             "rooms": len(rooms),
             "floors": floors,
             "area_m2": round(total, 2),

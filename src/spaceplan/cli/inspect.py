@@ -40,8 +40,7 @@ if TYPE_CHECKING:
 
 #: Exit status of ``check`` when the plan does not comply.
 EXIT_NONCOMPLIANT = 2
-#: The version of every JSON document spaceplan prints or writes.
-SCHEMA_VERSION = 2
+
 
 
 def _console() -> Console:
@@ -148,6 +147,7 @@ def _summary(sc: Scenario, lang: Lang) -> dict[str, Any]:
     from spaceplan import rules
     from spaceplan.i18n import policy_title
     from spaceplan.report import target_arithmetic
+    from spaceplan.solution import SCHEMA_VERSION
 
     policy = sc.policy
     kinds = Counter(r.kind for r in sc.building.rooms)

@@ -18,12 +18,14 @@ import click
 from spaceplan.cli.command import SpaceplanCommand
 from spaceplan.cli.options import (
     BAD_INPUT,
+    as_lang,
     exit_codes,
     json_option,
     lang_option,
     output_option,
     quiet_option,
 )
+from spaceplan.i18n import Lang, t
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -144,18 +146,30 @@ def sweep(
     )
     base = _base_policy(scenario)
     if as_json:
-        summary = sw.largest_served(outcome.rows, base)
+        # Imported here, not at the top: start-up speed (pydantic).
+        from spaceplan.solution import SCHEMA_VERSION
+
+        summary = {
+            "schema_version": SCHEMA_VERSION,
+            "profiles": sw.largest_served(outcome.rows, base),
+        }
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     elif not quiet:
         # Piped output gets a fixed width, wide enough for profile ids.
         width = None if sys.stdout.isatty() else 120
         console = Console(file=sys.stdout, highlight=False, width=width)
-        console.print(_summary_table(outcome, base))
+        console.print(_summary_table(outcome, base, as_lang(lang)))
     if not quiet:
         click.echo(
-            f"{len(outcome.rows)} runs in {outcome.path} ({outcome.ran} run "
-            f"now, {outcome.skipped} already there) in "
-            f"{outcome.seconds:,.1f} s",
+            t(
+                "face.sweep.done",
+                as_lang(lang),
+                n=len(outcome.rows),
+                path=outcome.path,
+                ran=outcome.ran,
+                skipped=outcome.skipped,
+                seconds=outcome.seconds,
+            ),
             err=True,
         )
     if not no_plot and outcome.rows:
@@ -166,7 +180,7 @@ def sweep(
             outcome.rows, Path(outdir) / "sweep.png", base_policy=base
         )
         if not quiet:
-            click.echo(f"wrote {png}", err=True)
+            click.echo(t("face.wrote", as_lang(lang), files=png), err=True)
 
 
 def _run(
@@ -248,24 +262,26 @@ def _base_policy(scenario: str) -> str:
         return ""
 
 
-def _summary_table(outcome: sw.SweepOutcome, base: str) -> Table:
+def _summary_table(
+    outcome: sw.SweepOutcome, base: str, lang: Lang
+) -> Table:
     # Imported here, not at the top: start-up speed.
     from rich.table import Table
 
     from spaceplan import sweep as sw
 
-    table = Table(title="Largest household count served under each profile")
-    for name in (
-        "profile",
-        "runs",
-        "plans",
-        "infeasible",
-        "other",
-        "max households",
-        "binding there",
+    table = Table(title=t("face.sweep.title", lang))
+    for key in (
+        "face.sweep.profile",
+        "face.sweep.runs",
+        "face.sweep.plans",
+        "face.sweep.infeasible",
+        "face.sweep.other",
+        "face.sweep.max",
+        "face.sweep.binding",
     ):
         # Profile ids and rule names are what a user types: never cut.
-        table.add_column(name, no_wrap=True)
+        table.add_column(t(key, lang), no_wrap=True)
     for item in sw.largest_served(outcome.rows, base):
         best = item["largest_households"]
         table.add_row(

@@ -41,7 +41,13 @@ from spaceplan.report.wording import (
     verdict_line,
     verdict_word,
 )
-from spaceplan.solution import Candidate, Plan, PlanEvaluation, evaluate_plan
+from spaceplan.solution import (
+    SCHEMA_VERSION,
+    Candidate,
+    Plan,
+    PlanEvaluation,
+    evaluate_plan,
+)
 
 #: Rules the documents state but spaceplan cannot check from a plan.
 NOT_CHECKED = ("open_hours",)
@@ -184,6 +190,7 @@ def compliance_json(
         )
         checks.append(record)
     return {
+        "schema_version": SCHEMA_VERSION,
         "tool": "spaceplan",
         "version": __version__,
         "scenario": {
