@@ -301,14 +301,16 @@ def write_sweep_plot(
     rows: Sequence[Mapping[str, Any]],
     path: str | Path,
     base_policy: str = "",
+    lang: Lang = "zh",
 ) -> Path:
     """Write a sweep's chart (:func:`~spaceplan.plot.sweep.plot_sweep`)
-    as a PNG at ``path``."""
+    as a PNG at ``path``, its words in ``lang``."""
     # matplotlib loads only when a chart is written (start-up speed)
     from spaceplan.plot.render import render
     from spaceplan.plot.style import drawing_context
     from spaceplan.plot.sweep import plot_sweep_sheet
 
     with drawing_context():
-        png = render(plot_sweep_sheet(rows, base_policy), "png", dpi=120)
+        sheet = plot_sweep_sheet(rows, base_policy, lang)
+        png = render(sheet, "png", dpi=120)
     return write_bytes(path, png)

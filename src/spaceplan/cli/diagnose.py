@@ -24,11 +24,13 @@ from spaceplan.cli.options import (
     lang_option,
     quiet_option,
 )
+from spaceplan.i18n import t
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from spaceplan.diagnose import Diagnosis
+    from spaceplan.i18n import Lang
 
 #: Exit status by diagnosis status.
 EXIT = {"feasible": 0, "infeasible": 2, "unknown": 3}
@@ -78,55 +80,75 @@ def diagnose(
         data = {"schema_version": SCHEMA_VERSION, **found.as_dict()}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif not quiet:
-        print_diagnosis(found, Console(file=sys.stdout, highlight=False))
+        print_diagnosis(
+            found, Console(file=sys.stdout, highlight=False), as_lang(lang)
+        )
     sys.exit(EXIT.get(found.status, 3))
 
 
-def print_diagnosis(found: Diagnosis, console: Console) -> None:
-    """The diagnosis as text and tables on ``console``."""
+def print_diagnosis(
+    found: Diagnosis, console: Console, lang: Lang = "zh"
+) -> None:
+    """The diagnosis as text and tables on ``console``; the headings in
+    ``lang`` (the diagnosis words its own sentences)."""
     # Imported here, not at the top: start-up speed.
     from rich.table import Table
 
     console.print(found.summary, soft_wrap=True)
     if found.prechecks:
-        console.print("\n[bold]Prechecks[/bold]")
+        console.print(f"\n[bold]{t('face.diag.prechecks', lang)}[/bold]")
         for item in found.prechecks:
             source = item["source"]
-            tail = "" if source in item["message"] else f" (source: {source})"
+            tail = (
+                ""
+                if source in item["message"]
+                else t("face.diag.source", lang, source=source)
+            )
             console.print(f"  • {item['message']}{tail}", soft_wrap=True)
     if found.conflict:
-        table = Table(title="Minimal conflict: these rules cannot all hold")
-        for name in ("rule", "subject", "what it asks", "source"):
-            table.add_column(name, overflow="fold")
+        table = Table(title=t("face.diag.conflict", lang))
+        for key in (
+            "face.diag.rule",
+            "face.diag.subject",
+            "face.diag.asks",
+            "face.diag.source_head",
+        ):
+            table.add_column(t(key, lang), overflow="fold")
         for item in found.conflict:
             table.add_row(
-                item["rule"],
-                item["subject"],
+                _rule_word(item["rule"], lang),
+                (
+                    t("face.check.group.facility", lang)
+                    if item["subject"] == "facility"
+                    else item["subject"]
+                ),
                 item["message"],
                 item["source"],
             )
         console.print(table)
     if found.repairs:
-        table = Table(title="Verified repairs, cheapest first")
-        for name in ("#", "cost", "what to change"):
-            table.add_column(name, overflow="fold")
+        table = Table(title=t("face.diag.repairs", lang))
+        for key in ("face.diag.rank", "face.diag.cost", "face.diag.change"):
+            table.add_column(t(key, lang), overflow="fold")
         for item in found.repairs:
             table.add_row(
                 str(item["rank"]), f"{item['cost']:g}", item["message"]
             )
         console.print(table)
     elif found.status == "infeasible" and found.searched_repairs:
-        console.print("No verified repair was found within the budget.")
+        console.print(t("face.diag.no_repair", lang))
     feasible = [p["policy"] for p in found.profiles if p.get("feasible")]
     if found.profiles:
         tried = ", ".join(p["policy"] for p in found.profiles)
         console.print(
-            "Other profiles of this area type: "
-            + (
-                f"feasible under {', '.join(feasible)}"
-                if feasible
-                else f"none feasible (tried {tried})"
-            )
-            + ".",
+            t("face.diag.others_ok", lang, ids=", ".join(feasible))
+            if feasible
+            else t("face.diag.others_none", lang, ids=tried),
             soft_wrap=True,
         )
+
+
+def _rule_word(rule: str, lang: Lang) -> str:
+    """A rule's name in ``lang``; its id for a rule the catalogue lacks."""
+    word = t(f"r.{rule}", lang)
+    return rule if word == f"r.{rule}" else word

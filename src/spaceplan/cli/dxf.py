@@ -10,6 +10,7 @@ import click
 from spaceplan.cli.command import SpaceplanCommand
 from spaceplan.cli.options import (
     BAD_INPUT,
+    as_lang,
     exit_codes,
     json_option,
     lang_option,
@@ -17,6 +18,7 @@ from spaceplan.cli.options import (
     quiet_option,
 )
 from spaceplan.fileio import write_text
+from spaceplan.i18n import t
 
 
 @click.command(
@@ -119,13 +121,16 @@ def import_dxf(
         return
     if quiet:
         return
+    language = as_lang(lang)
     click.echo(
-        f"{len(rooms)} rooms on floor(s) {', '.join(map(str, floors))}, "
-        f"{total:,.1f} m² in all -> {output}"
+        t(
+            "face.dxf.read",
+            language,
+            n=len(rooms),
+            floors=", ".join(map(str, floors)),
+            area=total,
+            output=output,
+        )
     )
     if unnamed:
-        click.echo(
-            f"{unnamed} room(s) had no number inside and were called "
-            "ROOM-001 ...; rename them in the YAML.",
-            err=True,
-        )
+        click.echo(t("face.dxf.unnamed", language, n=unnamed), err=True)

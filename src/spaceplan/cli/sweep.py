@@ -177,7 +177,10 @@ def sweep(
         from spaceplan.export import write_sweep_plot
 
         png = write_sweep_plot(
-            outcome.rows, Path(outdir) / "sweep.png", base_policy=base
+            outcome.rows,
+            Path(outdir) / "sweep.png",
+            base_policy=base,
+            lang=as_lang(lang),
         )
         if not quiet:
             click.echo(t("face.wrote", as_lang(lang), files=png), err=True)
