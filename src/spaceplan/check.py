@@ -21,7 +21,7 @@ from spaceplan import decisions, rules, timetable
 from spaceplan.data import Function, Room, Scenario
 from spaceplan.i18n import Lang, function_label, slot_name, t
 from spaceplan.solution import Candidate, CheckRecord, Plan, evaluate_plan
-from spaceplan.timecheck import TIME_RULES, check_time
+from spaceplan.timecheck import FIX_SOURCE, SOURCE, TIME_RULES, check_time
 
 #: The profile's rule ids, in report order.
 FACILITY_RULES = ("area_target", "resident_share", "flex_programme")
@@ -41,6 +41,8 @@ SOURCE_KEYS = {
     FORMAT_SOURCE: "chk.src.format",
     FLEX_SOURCE: "chk.src.flex",
     "scenario": "chk.src.scenario",
+    SOURCE: "chk.src.time",
+    FIX_SOURCE: "chk.src.fix",
 }
 
 
@@ -180,7 +182,9 @@ def audit(scenario: Scenario, plan: Plan) -> Audit:
     _check_facility(scenario, plan, result)
     for function in scenario.functions:
         _check_function(scenario, plan, function, result)
-    check_time(scenario, plan, lambda **row: result.add(Row(**row)))
+    check_time(
+        scenario, plan, lambda **row: result.add(_row(scenario, **row))
+    )
     return result
 
 
@@ -353,10 +357,12 @@ def _field_words(
             out[name] = sep.join(_tag_word(v, lang) for v in value) or none
         elif name == "slot":
             out[name] = slot_name(value, lang)
+        elif name in ("slots", "within", "outside", "fixed"):
+            out[name] = sep.join(slot_name(v, lang) for v in value) or none
         elif name in ("kind", "mode"):
             out[name] = t(f"chk.{name}.{value}", lang)
         elif name == "rooms":
-            out[name] = ", ".join(value)
+            out[name] = ", ".join(value) or none
     lo, hi = fields.get("lo"), fields.get("hi")
     if lo is not None and lo == hi:
         out["floors"] = t("chk.floors.one", lang, lo=lo)
