@@ -79,8 +79,7 @@ class Row:
     function: str | None = None
     room: str | None = None
     strength: str = "law"
-    #: Unmet advice items this row stands for (see the rulebook in
-    #: docs/).
+    #: Unmet advice items this row stands for (advice: docs/sources.md).
     items: int = 1
     #: The catalogue key of the sentence and its fields (see
     #: :func:`sentence`); ``description`` is the sentence in English.

@@ -3,7 +3,8 @@
 A :class:`Plan` is an assignment of functions to rooms. Its metrics come
 from :mod:`spaceplan.rules` alone, so a plan read from a file, made by hand
 or returned by any solver is measured the same way. :class:`Result` is the
-``result.json`` contract of ``spec/formats.md``.
+``result.json`` contract: the README lists what ``solve -o`` writes and
+``spaceplan schema result`` prints its JSON Schema.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """``spaceplan solve`` and ``spaceplan demo``: the main job.
 
-Exit status (spec/formats.md §3): 0 a plan was found, 2 the scenario is
-infeasible (with a diagnosis), 3 no plan within the time limit, 1 bad
-input. Results go to stdout (a summary, or the result JSON with
+Exit status (at the foot of ``--help`` and in the README): 0 a plan was
+found, 2 the scenario is infeasible (with a diagnosis), 3 no plan within
+the time limit, 1 bad input. Results go to stdout (a summary, or the result JSON with
 ``--json``); progress and messages to stderr.
 
 The solver, the reports and the drawings are imported inside the

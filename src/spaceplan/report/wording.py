@@ -162,7 +162,8 @@ def target_arithmetic(scenario: Scenario, lang: Lang = "zh") -> str:
 
 
 def shared_space_line(scenario: Scenario, lang: Lang = "zh") -> str:
-    """How shared space counts (formats.md section 6), in one line."""
+    """How shared space counts (docs/sources.md, "Accounting"), in one
+    line."""
     acc = scenario.policy.accounting
     if acc.shared_space != "apportion":
         return t(f"acc.space.{acc.shared_space}", lang)
