@@ -14,6 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import ezdxf
 import pytest
 from click.testing import CliRunner
 
@@ -22,8 +23,11 @@ from spaceplan.policies import load_policy, policy_ids
 from spaceplan.read import read_scenario
 
 EXAMPLES = Path(str(files("spaceplan") / "examples"))
+#: The solver names a report shows (registry ids, not words).
+SOLVERS = {"cpsat", "highs", "greedy"}
 OFFICE = EXAMPLES / "office-renovation"
 DATA = Path(__file__).parent / "data"
+FEASIBLE = DATA / "diagnose" / "feasible.yaml"
 
 #: Words that may stand in Chinese output, each for its reason.
 ALLOWED = {
@@ -105,6 +109,25 @@ SCENARIO = OFFICE / "scenario.yaml"
 FAST = ["--time-limit", "2", "--workers", "1", "--seed", "1"]
 
 
+def _drawing(tmp: Path) -> Path:
+    """A two-room survey drawing in metres."""
+    doc = ezdxf.new("R2010")
+    doc.units = ezdxf.units.M
+    msp = doc.modelspace()
+    for x, label in ((0, "R101 服务大厅"), (10, "R102 阅览室")):
+        msp.add_lwpolyline(
+            [(x, 0), (x + 10, 0), (x + 10, 6), (x, 6)],
+            close=True,
+            dxfattribs={"layer": "A-ROOM"},
+        )
+        msp.add_text(label, dxfattribs={"layer": "A-ROOM"}).set_placement(
+            (x + 5, 3)
+        )
+    path = tmp / "survey-1F.dxf"
+    doc.saveas(path)
+    return path
+
+
 def _commands(tmp: Path) -> dict[str, list[str]]:
     return {
         "validate": ["validate", str(SCENARIO)],
@@ -116,7 +139,25 @@ def _commands(tmp: Path) -> dict[str, list[str]]:
         "check compliant": [
             "check", str(SCENARIO), str(OFFICE / "plan-compliant.yaml")
         ],
+        "check all": [
+            "check", str(SCENARIO), str(OFFICE / "plan-noncompliant.yaml"),
+            "--all",
+        ],
+        "check -o": [
+            "check", str(SCENARIO), str(OFFICE / "plan-noncompliant.yaml"),
+            "-o", str(tmp / "c"),
+        ],
         "solve": ["solve", str(SCENARIO), "-o", str(tmp / "s"), *FAST],
+        "sweep": [
+            "sweep", str(FEASIBLE), "--vary", "households=100:110:10",
+            "-o", str(tmp / "w"), "--processes", "1", "--time-limit", "1",
+            "--seed", "1", "--no-progress",
+        ],
+        "import-dxf": [
+            "import-dxf", str(_drawing(tmp)), "--layer", "A-ROOM",
+            "--floor", "1",
+            "-o", str(tmp / "rooms.yaml"),
+        ],
         "diagnose": [
             "diagnose", str(DATA / "diagnose" / "no-room.yaml"),
             "--no-repairs",
@@ -132,7 +173,11 @@ def _commands(tmp: Path) -> dict[str, list[str]]:
         "policies one",
         "check",
         "check compliant",
+        "check all",
+        "check -o",
         "solve",
+        "sweep",
+        "import-dxf",
         pytest.param(
             "diagnose",
             marks=pytest.mark.xfail(
@@ -145,13 +190,32 @@ def _commands(tmp: Path) -> dict[str, list[str]]:
 )
 def test_output_in_chinese_has_no_english(runner, tmp_path, name) -> None:
     args = _commands(tmp_path)[name]
-    scenario = Path(args[1]) if args[0] != "policies" else SCENARIO
-    ids = _ids(scenario) | set(policy_ids())
+    scenario = SCENARIO if args[0] in ("policies", "import-dxf") else args[1]
+    ids = _ids(Path(scenario)) | set(policy_ids()) | SOLVERS
     ids |= {f.id for pid in policy_ids() for f in load_policy(pid).functions}
+    out = _run(runner, args)
+    # The reports written, as the architect hands them on.
+    for report in tmp_path.glob("*/report.md"):
+        out += report.read_text(encoding="utf-8")
     # The output folder is the user's own path.
-    out = _run(runner, args).replace(str(tmp_path), " ")
+    out = out.replace(str(tmp_path), " ")
     assert out.strip()
     assert english_runs(out, ids) == [], out
+
+
+def test_sweep_chart_in_chinese() -> None:
+    from spaceplan.plot.sweep import plot_sweep
+
+    rows = [
+        {"households": h, "status": "optimal", "resident_share": 0.6,
+         "area_margin": 5.0}
+        for h in (100, 200)
+    ]  # fmt: skip
+    ax = plot_sweep(rows, lang="zh")
+    texts = [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+    texts += [ax.get_legend().get_title().get_text()]
+    texts += [t.get_text() for t in ax.get_legend().get_texts()]
+    assert english_runs(" ".join(texts), set()) == [], texts
 
 
 def test_the_filter_finds_english() -> None:

@@ -32,6 +32,7 @@ from spaceplan.report.wording import (
     row_sentence,
     row_source,
     row_value,
+    run_words,
     share_lines,
     strength_word,
 )
@@ -196,12 +197,7 @@ def _summary(scenario: Scenario, result: Result, lang: Lang) -> str:
             f"{_t('d.functions_n', lang)} {len(scenario.functions)}",
         ),
         (_t("w.status", lang), _t(f"status.{result.status}", lang)),
-        (
-            _t("d.solver", lang),
-            result.solver
-            + ("" if result.seed is None else f" (seed {result.seed})"),
-        ),
-        (_t("d.seconds", lang), f"{result.solve_seconds:.1f} s"),
+        (_t("d.solver", lang), run_words(result, lang)),
     ]
     return (
         f'<section id="summary"><h2>{_e(_t("d.summary", lang))}</h2>'

@@ -118,6 +118,8 @@ def plan_audit(
 
 def _function_label(scenario: Scenario, row: Row, lang: Lang) -> str:
     fid = row.function
+    if row.subject == "facility":
+        return t("face.check.group.facility", lang)
     if fid is None or fid not in scenario.function_index:
         return row.subject
     name = function_name(scenario.function(fid), lang)

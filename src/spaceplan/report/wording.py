@@ -23,7 +23,7 @@ from spaceplan.check import (
 )
 from spaceplan.data import DEFAULT_SOURCE, Scenario
 from spaceplan.i18n import Lang, function_name, t
-from spaceplan.solution import CheckRecord, Metrics
+from spaceplan.solution import CheckRecord, Metrics, Result
 
 # ------------------------------------------------------------ formatting
 
@@ -204,7 +204,10 @@ def share_lines(
     """The resident share under the profile's accounting and under strict,
     one sentence each on what the figure means."""
     acc = scenario.policy.accounting
-    how = f"{acc.shared_space} / {acc.shared_rooms}"
+    how = (
+        f"{t(f'face.space.{acc.shared_space}', lang)} / "
+        f"{t(f'chk.mode.{acc.shared_rooms}', lang)}"
+    )
     lines = [
         t(
             "share.profile",
@@ -272,3 +275,18 @@ def failure_line(
         achieved_word=t("w.achieved", lang),
         achieved=achieved,
     )
+
+
+def run_words(result: Result, lang: Lang = "zh") -> str:
+    """How a result was made, in a few words: the solver, its preset,
+    seed and time; a hand plan that ``spaceplan check`` wrote reads as
+    such."""
+    if result.solver == "check":
+        return t("face.run.checked", lang)
+    parts = [t("face.run.solver", lang, solver=result.solver)]
+    if result.config:
+        parts.append(t("face.run.config", lang, config=result.config))
+    if result.seed is not None:
+        parts.append(t("face.run.seed", lang, seed=result.seed))
+    parts.append(t("face.run.seconds", lang, seconds=result.solve_seconds))
+    return t("chk.sep", lang).join(parts)
