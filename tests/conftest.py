@@ -129,18 +129,18 @@ def data_dir() -> Path:
 
 
 @pytest.fixture
-def tiny_dir() -> Path:
-    """The tiny scenario: ``tests/data/tiny``."""
-    return DATA / "tiny"
-
-
-@pytest.fixture
 def tiny_configs(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Add ``tests/data/configs/policies`` (profile ``tiny``) as a user
     profile folder, through ``$SPACEPLAN_PROFILES``."""
     folder = DATA / "configs" / "policies"
     monkeypatch.setenv(resources.PROFILES_ENV, str(folder))
     return folder
+
+
+@pytest.fixture
+def tiny_dir(tiny_configs: Path) -> Path:
+    """The tiny scenario: ``tests/data/tiny`` (profile ``tiny`` by id)."""
+    return DATA / "tiny"
 
 
 @pytest.fixture

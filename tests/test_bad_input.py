@@ -207,7 +207,7 @@ CASES: dict[str, Case] = {
         },
         "rooms.csv",
         "line 5",
-        "Room R101 is listed twice.",
+        "Room R101 is listed twice (first on line 2).",
     ),
     # A negative area.
     "negative_area": Case(

@@ -67,11 +67,11 @@ def test_validate_prints_a_summary(runner, tiny_dir) -> None:
     assert result.stderr == ""
 
 
+@pytest.mark.usefixtures("tiny_configs")
 def test_validate_counts_adjacency_from_polygons(runner, tmp_path) -> None:
     # Two 5 × 4 rooms side by side share a 4 m wall: one pair.
-    profile = Path(__file__).parent / "data/configs/policies/tiny.yaml"
     (tmp_path / "s.yaml").write_text(
-        f"name: p\npolicy: {profile}\n"
+        "name: p\npolicy: tiny\n"
         "community: {households: 10, area_type: urban_built}\n"
         "building:\n  rooms:\n"
         "    - {id: A, floor: 1, polygon: [[0, 0], [5, 0], [5, 4], [0, 4]]}\n"

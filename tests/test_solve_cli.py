@@ -76,20 +76,30 @@ def test_infeasible_example_exits_2_with_a_diagnosis(
     assert "549.30 m² short" in data["diagnosis"]["summary"]
 
 
-def test_no_plan_within_the_limit_exits_3(
+def test_no_plan_within_the_limit_falls_back_to_greedy(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    # A deterministic budget far too small to find any plan.
+    # A deterministic budget far too small for CP-SAT to find any plan:
+    # the greedy warm start's plan is returned, checked, with a note.
     preset = tmp_path / "tiny-budget.toml"
     preset.write_text(
         "[params]\nnum_workers = 1\nmax_deterministic_time = 1e-6\n"
     )
     scenario = EXAMPLES / "new-complex" / "scenario.yaml"
     res = runner.invoke(
-        main, ["solve", str(scenario), "--config", str(preset), "--json"]
+        main,
+        ["solve", str(scenario), "--config", str(preset), "--json", "-k", "1"],
     )
-    assert res.exit_code == 3, res.output
-    assert json.loads(res.stdout)["status"] == "unknown"
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["status"] == "feasible"
+    assert "greedy warm start" in data["notes"][0]
+    # The note in the user's language (Chinese by default).
+    assert "提示：方案 A：CP-SAT 在时限内未找到方案" in res.stderr
+    assert data["note_keys"] == [["A", "face.note.no_plan"]]
+    sc = read_scenario(scenario)
+    plan = Result.model_validate(data).candidates[0].plan
+    assert check_solution(sc, plan) == []
 
 
 @pytest.mark.parametrize(

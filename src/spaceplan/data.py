@@ -23,7 +23,26 @@ from pydantic import (
 from shapely.geometry import Polygon
 
 from spaceplan import references, timetable
-from spaceplan.geometry import derive_adjacency, polygon_shape
+from spaceplan.geometry import (
+    derive_adjacency,
+    first_overlap,
+    polygon_shape,
+    quiet_shapely,
+)
+from spaceplan.limits import (
+    MAX_AREA,
+    MAX_HOUSEHOLDS,
+    MAX_OVERLAP,
+    MAX_SEED,
+    MAX_TIME_LIMIT,
+    MAX_WEIGHT,
+    Area,
+    Floor,
+    Number,
+    Text,
+    Whole,
+    fold_id,
+)
 
 #: Relative tolerance between a room's stated area and its polygon's area.
 AREA_TOLERANCE = 0.02
@@ -52,7 +71,6 @@ RoomKind = Literal["room", "circulation", "service", "unavailable"]
 AreaType = Literal["urban_unbuilt", "urban_built", "rural"]
 Point = tuple[float, float]
 
-
 class Model(BaseModel):
     """Base of every spaceplan model: frozen, no unknown fields."""
 
@@ -75,10 +93,10 @@ def _round_area(value: float) -> float:
 class Room(Model):
     """One room of the building, as the architect surveyed it."""
 
-    id: Annotated[str, Field(min_length=1, max_length=64)]
+    id: Annotated[Text, Field(min_length=1, max_length=64)]
     name: str | None = None
-    floor: int
-    area: Annotated[float, Field(gt=0)]
+    floor: Floor
+    area: Annotated[Area, Field(gt=0)]
     polygon: tuple[Point, ...] | None = None
     kind: RoomKind = "room"
     tags: tuple[Tag, ...] = ()
@@ -99,7 +117,8 @@ class Room(Model):
         if area is not None:
             if not isinstance(area, int | float) or isinstance(area, bool):
                 return data  # the field validator reports the type
-            if area > 0 and abs(derived - area) > AREA_TOLERANCE * area:
+            gap = abs(derived - area)
+            if 0 < area <= MAX_AREA and gap > AREA_TOLERANCE * area:
                 raise ValueError(
                     f"area {area:g} m² differs from its polygon's "
                     f"{derived:.2f} m² by more than "
@@ -111,7 +130,13 @@ class Room(Model):
     @field_validator("area")
     @classmethod
     def _quantise(cls, value: float) -> float:
-        return _round_area(value)
+        rounded = _round_area(value)
+        if rounded <= 0:
+            raise ValueError(
+                f"area {value:g} m² rounds to 0.00 m² (areas are kept "
+                "to 0.01 m²)."
+            )
+        return rounded
 
     @field_validator("tags", mode="before")
     @classmethod
@@ -163,6 +188,7 @@ class Building(Model):
         self._check_rooms()
         self._check_adjacency()
         self._check_survey()
+        self._check_overlaps()
         return self
 
     def _check_survey(self) -> None:
@@ -193,11 +219,28 @@ class Building(Model):
     def _check_rooms(self) -> None:
         if not self.rooms:
             raise ValueError("the building has no rooms.")
-        seen: set[str] = set()
-        for room in self.rooms:
-            if room.id in seen:
+        seen: dict[str, int] = {}
+        for i, room in enumerate(self.rooms):
+            j = seen.setdefault(fold_id(room.id), i)
+            first = self.rooms[j].id
+            if j != i and first == room.id:
                 raise ValueError(f"Room {room.id} is listed twice.")
-            seen.add(room.id)
+            if first != room.id:
+                raise ValueError(
+                    f"Rooms {first} and {room.id} are one id (ids that "
+                    "differ only in case or spaces are one id)."
+                )
+
+    def _check_overlaps(self) -> None:
+        # Two outlines over one patch of floor would count its area
+        # twice; a sliver under MAX_OVERLAP is drawing slack.
+        found = first_overlap(self.rooms, MAX_OVERLAP)
+        if found is not None:
+            a, b, floor, shared = found
+            raise ValueError(
+                f"Rooms {a} and {b} on floor {floor} overlap by "
+                f"{shared:.2f} m²; an area would count twice."
+            )
 
     def _check_adjacency(self) -> None:
         ids = {r.id for r in self.rooms}
@@ -224,7 +267,8 @@ class Building(Model):
         """Pairs of adjoining rooms, stated or derived from polygons."""
         if self.adjacency is not None:
             return frozenset(frozenset(p) for p in self.adjacency)
-        return frozenset(derive_adjacency(self.rooms))
+        with quiet_shapely():
+            return frozenset(derive_adjacency(self.rooms))
 
     def adjacent(self, a: str, b: str) -> bool:
         """Whether rooms ``a`` and ``b`` share a wall."""
@@ -242,8 +286,8 @@ class Building(Model):
 class FloorRange(Model):
     """Allowed floors of a function, both ends inclusive."""
 
-    min: int | None = None
-    max: int | None = None
+    min: Floor | None = None
+    max: Floor | None = None
 
     @model_validator(mode="after")
     def _order(self) -> FloorRange:
@@ -274,7 +318,7 @@ class Near(Model):
     function: str | None = None
     room: str | None = None
     tag: Tag | None = None
-    weight: Annotated[float, Field(gt=0)] = 1.0
+    weight: Annotated[Number, Field(gt=0, le=MAX_WEIGHT)] = 1.0
 
     @model_validator(mode="after")
     def _one_target(self) -> Near:
@@ -360,7 +404,7 @@ class Function(Model):
     category: Category
     required: Required = True
     flexible: bool = False
-    min_area: Annotated[float, Field(ge=0)] = 0.0
+    min_area: Annotated[Area, Field(ge=0)] = 0.0
     area_source: str = "default"
     area_strength: Strength = "law"
     schedule: tuple[str, ...] | Literal["always"] = "always"
@@ -402,6 +446,10 @@ class Function(Model):
         fault = timetable.time_fields_fault(self)
         if fault is not None:
             raise ValueError(f"Function {self.id} {fault}.")
+        if any(n.function == self.id for n in self.near):
+            raise ValueError(f"Function {self.id} near names itself.")
+        if not self.schedule:
+            raise ValueError(f"Function {self.id} schedule is empty.")
         return self
 
     def active_slots(self, slots: tuple[str, ...]) -> tuple[str, ...]:
@@ -427,7 +475,7 @@ class FunctionOverride(Model):
     category: Category | None = None
     required: Required | None = None
     flexible: bool | None = None
-    min_area: Annotated[float, Field(ge=0)] | None = None
+    min_area: Annotated[Area, Field(ge=0)] | None = None
     area_source: str | None = None
     area_strength: Strength | None = None
     schedule: tuple[str, ...] | Literal["always"] | None = None
@@ -457,9 +505,11 @@ class AreaTarget(Model):
     ``strength: advice`` reports it without deciding compliance.
     """
 
-    minimum: Annotated[float, Field(ge=0)] | None = None
-    per_100_households: Annotated[float, Field(gt=0)] | None = None
-    tolerance: Annotated[float, Field(ge=0, lt=1)] | None = None
+    minimum: Annotated[Area, Field(ge=0)] | None = None
+    per_100_households: Annotated[Number, Field(gt=0, le=10_000)] | None = (
+        None
+    )
+    tolerance: Annotated[Number, Field(ge=0, lt=1)] | None = None
     strength: Strength = "law"
     source: str = "default"
 
@@ -521,7 +571,7 @@ class Policy(Model):
     area_type: AreaType | None = None
     extends: str | None = None
     area_target: AreaTarget = AreaTarget()
-    resident_share_min: Annotated[float, Field(ge=0, le=1)] | None = None
+    resident_share_min: Annotated[Number, Field(ge=0, le=1)] | None = None
     resident_share_source: str = "default"
     resident_share_strength: Strength = "law"
     accounting: Accounting = Accounting()
@@ -531,59 +581,8 @@ class Policy(Model):
 
     @model_validator(mode="after")
     def _check(self) -> Policy:
-        self._check_slots()
-        self._check_function_ids()
-        self._check_references()
+        references.check_policy(self)
         return self
-
-    def _check_slots(self) -> None:
-        if not self.slots:
-            raise ValueError("slots is empty.")
-        if len(set(self.slots)) != len(self.slots):
-            raise ValueError("slots lists a slot twice.")
-
-    def _check_function_ids(self) -> None:
-        seen: set[str] = set()
-        for f in self.functions:
-            if f.id in seen:
-                raise ValueError(f"Function {f.id} is defined twice.")
-            seen.add(f.id)
-        flex = [f.id for f in self.functions if f.flexible]
-        if len(flex) > 1:
-            raise ValueError(
-                f"only one flexible function is allowed, found {flex}."
-            )
-
-    def _check_references(self) -> None:
-        ids = {f.id for f in self.functions}
-        for fid in self.accounting.resident_functions:
-            if fid not in ids:
-                raise ValueError(
-                    f"accounting resident_functions names unknown "
-                    f"function '{fid}'."
-                )
-        for f in self.functions:
-            for other in f.never_with + f.advice.never_with:
-                if other not in ids:
-                    raise ValueError(
-                        f"Function {f.id} never_with names unknown "
-                        f"function '{other}'."
-                    )
-            for wish in f.near:
-                if wish.function is not None and wish.function not in ids:
-                    raise ValueError(
-                        f"Function {f.id} near names unknown function "
-                        f"'{wish.function}'."
-                    )
-            if f.schedule != "always" and f.sessions is None and not (
-                f.schedule
-            ):
-                raise ValueError(
-                    f"Function {f.id} schedule is empty."
-                )
-            fault = timetable.check_time(f, self.slots)
-            if fault is not None:
-                raise ValueError(f"Function {f.id} {fault}.")
 
     @cached_property
     def function_index(self) -> dict[str, int]:
@@ -601,19 +600,23 @@ class Policy(Model):
 class Community(Model):
     """The community the facility serves."""
 
-    households: Annotated[int, Field(gt=0)]
-    population: Annotated[int, Field(gt=0)] | None = None
+    households: Annotated[Whole, Field(gt=0, le=MAX_HOUSEHOLDS)]
+    population: (
+        Annotated[Whole, Field(gt=0, le=10 * MAX_HOUSEHOLDS)] | None
+    ) = None
     area_type: AreaType
 
 
 class Options(Model):
     """Run options; missing ones come from the solver presets."""
 
-    candidates: Annotated[int, Field(ge=1, le=50)] | None = None
-    time_limit: Annotated[float, Field(gt=0)] | None = None
-    seed: Annotated[int, Field(ge=0)] | None = None
-    workers: Annotated[int, Field(ge=1, le=64)] | None = None
-    min_difference: Annotated[int, Field(ge=1)] | None = None
+    candidates: Annotated[Whole, Field(ge=1, le=50)] | None = None
+    time_limit: Annotated[Number, Field(gt=0, le=MAX_TIME_LIMIT)] | None = (
+        None
+    )
+    seed: Annotated[Whole, Field(ge=0, le=MAX_SEED)] | None = None
+    workers: Annotated[Whole, Field(ge=1, le=64)] | None = None
+    min_difference: Annotated[Whole, Field(ge=1, le=10_000)] | None = None
     config: str | None = None
     advice: Literal["soft", "hard"] | None = None
 

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+
+#: Longest fault kept in a message; the rest is cut (a value echoed from
+#: a hostile file must not flood the terminal).
+MAX_FAULT_CHARS = 300
+#: Longest value shown in a message.
+MAX_SHOWN_CHARS = 40
 
 
 class InputError(Exception):
@@ -21,9 +28,9 @@ class InputError(Exception):
     def __init__(
         self, file: str | Path | None, field: str | None, fault: str
     ) -> None:
-        self.file = None if file is None else str(file)
-        self.field = field or None
-        self.fault = fault.strip()
+        self.file = None if file is None else _cut(str(file), 200)
+        self.field = _cut(field, 120) if field else None
+        self.fault = _cut(" ".join(fault.split()), MAX_FAULT_CHARS)
         if self.fault and self.fault[-1] not in ".?!":
             self.fault += "."
         super().__init__(self.message)
@@ -33,6 +40,10 @@ class InputError(Exception):
         """``file: field: fault`` with the missing parts left out."""
         parts = [p for p in (self.file, self.field) if p]
         return ": ".join([*parts, self.fault])
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def field_path(loc: Sequence[int | str]) -> str:
@@ -50,7 +61,7 @@ def _describe(err: dict[str, Any]) -> str:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     given = err.get("input")
-    shown = _short(given)
+    got = shown(given)
     if kind == "missing":
         return "is required but missing"
     if kind == "extra_forbidden":
@@ -58,36 +69,73 @@ def _describe(err: dict[str, Any]) -> str:
     if kind in ("greater_than", "greater_than_equal"):
         word = "greater than" if kind == "greater_than" else "at least"
         bound = ctx.get("gt", ctx.get("ge"))
-        return f"must be {word} {_num(bound)} (got {shown})"
+        return f"must be {word} {_num(bound)} (got {got})"
     if kind in ("less_than", "less_than_equal"):
         word = "less than" if kind == "less_than" else "at most"
         bound = ctx.get("lt", ctx.get("le"))
-        return f"must be {word} {_num(bound)} (got {shown})"
+        return f"must be {word} {_num(bound)} (got {got})"
     if kind == "literal_error":
-        return f"must be one of {ctx.get('expected')} (got {shown})"
+        return f"must be one of {ctx.get('expected')} (got {got})"
     if kind == "string_pattern_mismatch":
         return (
-            f"{shown} is not a valid id: use lower-case letters, digits "
+            f"{got} is not a valid id: use lower-case letters, digits "
             "and underscores, starting with a letter"
         )
+    if kind == "finite_number":
+        return f"must be a finite number (got {got})"
     if kind.startswith(("int_", "float_")):
         what = "a whole number" if kind.startswith("int") else "a number"
-        return f"must be {what} (got {shown})"
+        return f"must be {what} (got {got})"
     if kind == "value_error":
         msg = str(err.get("msg", ""))
         return msg.removeprefix("Value error, ")
     if kind == "assertion_error":
         return str(err.get("msg", "")).removeprefix("Assertion failed, ")
-    return f"{err.get('msg', 'is invalid')} (got {shown})"
+    return f"{err.get('msg', 'is invalid')} (got {got})"
 
 
 def _num(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return f"{value:,}"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+class _Shown(reprlib.Repr):
+    """``repr`` that looks at a bounded part of a value.
+
+    A YAML alias bomb expands to a structure of billions of items; the
+    plain ``repr`` of it would never end. This one stops after a few
+    items per level and two levels deep.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 2
+        self.maxdict = self.maxlist = self.maxtuple = 4
+        self.maxset = self.maxfrozenset = 4
+        self.maxstring = self.maxother = self.maxlong = MAX_SHOWN_CHARS
+
+    def repr_int(self, x: int, level: int) -> str:
+        # repr of an int over 4,300 digits raises ValueError.
+        if x.bit_length() > 128:
+            return f"<a {x.bit_length()}-bit number>"
+        return super().repr_int(x, level)
+
+
+_SHOWN = _Shown()
+
+
+def shown(value: Any) -> str:
+    """A short, bounded ``repr`` of ``value`` for a message."""
+    try:
+        text = _SHOWN.repr(value)
+    except Exception:  # a value whose repr fails is still bad input
+        text = f"<{type(value).__name__}>"
+    text = " ".join(text.split())
+    limit = MAX_SHOWN_CHARS
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def did_you_mean(
@@ -110,6 +158,8 @@ def did_you_mean(
         if isinstance(choices, Mapping)
         else {c: c for c in choices}
     )
+    # A hostile word may be megabytes long; difflib is quadratic.
+    word = word[:100]
     close = difflib.get_close_matches(word, list(names), n=1)
     if not close and word:
         close = [k for k in names if word in k or k in word][:1]

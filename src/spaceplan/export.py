@@ -9,21 +9,29 @@ per candidate a room and function schedule ``schedule-<id>.xlsx``.
 :func:`write_check_report`, ``spaceplan sweep`` its chart through
 :func:`write_sweep_plot`. This is the only module that writes output
 files; each is written atomically (:mod:`spaceplan.fileio`), so an
-interrupted run never leaves half a file behind.
+interrupted run never leaves half a file behind, and a solve's folder is
+filled beside its place and swapped in whole (:func:`output_folder`), so
+it never mixes two runs.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
 import json
 import os
-from collections.abc import Mapping, Sequence
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from spaceplan import __version__
 from spaceplan.check import Audit, checked_candidate
 from spaceplan.data import Scenario
-from spaceplan.fileio import write_bytes, write_text
+from spaceplan.errors import InputError
+from spaceplan.fileio import write_bytes, write_fault, write_text
 from spaceplan.i18n import Lang
 from spaceplan.report.html import render_html
 from spaceplan.report.plan import (
@@ -33,6 +41,168 @@ from spaceplan.report.plan import (
 )
 from spaceplan.report.solve import result_markdown
 from spaceplan.solution import Candidate, Plan, Result, ScenarioRef
+
+# ------------------------------------------------------- the output folder
+
+#: The file every solve writes, which marks a folder as a spaceplan
+#: output folder that a later run may replace whole.
+MARKER = "result.json"
+
+
+def prepare_output_folder(path: str | Path) -> Path:
+    """Check, before any work, that ``path`` can become an output folder.
+
+    Its parent is created, and a scratch folder is made and removed
+    there, so that an unwritable place fails at once, not after a long
+    solve.
+
+    Raises
+    ------
+    InputError
+        When ``path`` is a file, holds files spaceplan did not write, or
+        its parent cannot be created or written.
+    """
+    path = Path(path)
+    where = str(path)
+    try:
+        if path.absolute() == Path.cwd() or path.absolute() == Path("/"):
+            # The folder is replaced whole: never the one the user is in.
+            raise InputError(
+                where,
+                None,
+                "is the current folder; give a folder for the outputs, "
+                "e.g. -o out",
+            )
+        if path.is_symlink():
+            raise InputError(
+                where, None, "is a symbolic link; give a folder name"
+            )
+        if path.exists() and not path.is_dir():
+            raise InputError(
+                where, None, "is a file, not a folder; give a folder name"
+            )
+        if path.is_dir() and not _replaceable(path):
+            raise InputError(
+                where,
+                None,
+                "holds files spaceplan did not write; give a new or empty "
+                "folder",
+            )
+        parent = path.absolute().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(prefix=f".{path.name}.probe-", dir=parent)
+        os.rmdir(probe)
+    except InputError:
+        raise
+    except OSError as exc:
+        raise InputError(where, None, write_fault(exc)) from None
+    return path
+
+
+def _replaceable(path: Path) -> bool:
+    names = os.listdir(path)
+    return not names or MARKER in names
+
+
+@contextlib.contextmanager
+def output_folder(path: str | Path) -> Iterator[Path]:
+    """Yield a fresh folder beside ``path``; swap it into place on success.
+
+    Write every output of one run into the yielded folder. When the block
+    ends without an exception the folder replaces ``path`` whole (an
+    atomic exchange where the system has one), so ``path`` holds either
+    the previous run's complete set or this one's, never a mix, and never
+    a stale file of an earlier run. On an exception, or if the process is
+    killed, ``path`` is left as it was; a later run removes the scraps.
+    """
+    path = prepare_output_folder(path)
+    parent = path.absolute().parent
+    _remove_scraps(parent, path.name)
+    try:
+        stage = Path(
+            tempfile.mkdtemp(
+                prefix=f".{path.name}.run-{os.getpid()}-", dir=parent
+            )
+        )
+    except OSError as exc:
+        raise InputError(str(path), None, write_fault(exc)) from None
+    try:
+        yield stage
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(stage, 0o777 & ~umask)
+        _swap(stage, parent / path.name)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+def _swap(stage: Path, path: Path) -> None:
+    """Put ``stage`` at ``path``; remove what was there before."""
+    try:
+        os.rename(stage, path)  # no folder there yet, or an empty one
+        return
+    except OSError as exc:
+        if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+    if _exchange(stage, path):
+        shutil.rmtree(stage, ignore_errors=True)  # now the old folder
+        return
+    # No atomic exchange: move the old folder aside, then put the new one
+    # in its place. A kill between the two leaves no folder at ``path``
+    # (never a mixed one) and the old one as a scrap the next run removes.
+    old = Path(
+        tempfile.mkdtemp(
+            prefix=f".{path.name}.old-{os.getpid()}-", dir=path.parent
+        )
+    )
+    os.rmdir(old)
+    os.rename(path, old)
+    os.rename(stage, path)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2``); False if not."""
+    libc_call = getattr(_libc(), "renameat2", None)
+    if libc_call is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = libc_call(
+        at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange
+    )
+    return done == 0
+
+
+def _libc() -> object:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return object()
+
+
+def _remove_scraps(parent: Path, name: str) -> None:
+    """Remove staging folders of killed runs (their process is gone)."""
+    for kind in ("run", "old"):
+        for scrap in parent.glob(f".{name}.{kind}-*-*"):
+            pid = scrap.name[len(f".{name}.{kind}-") :].split("-")[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(scrap, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # an earlier run of this process, long finished
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# ----------------------------------------------------------------- files
 
 #: The drawing formats :func:`write_drawings` knows.
 FORMATS = ("png", "svg", "pdf", "dxf", "html")
@@ -56,7 +226,10 @@ def write_outputs(
     result
         The solve's result; it may hold no candidate (infeasible).
     outdir
-        Folder for the files (created when missing).
+        Folder for the files, replaced whole at the end (see
+        :func:`output_folder`): created when missing; an
+        earlier output folder is replaced, a folder of other files is
+        refused.
     lang
         ``zh`` (default) or ``en``.
     drawings
@@ -77,21 +250,27 @@ def write_outputs(
         ``font`` cannot be used.
     """
     out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = [
-        write_text(out / "result.json", result.model_dump_json(indent=2) + "\n"),
-        write_text(out / "report.md", result_markdown(scenario, result, lang)),
-    ]
-    if drawings:
-        written += write_drawings(scenario, result, out, lang, font=font)
-        # openpyxl loads only when a schedule is written (start-up speed)
-        from spaceplan.report.xlsx import schedule_workbook
+    # One run's files are written beside the folder and swapped in whole:
+    # the folder never mixes two runs, and no stale plan-C survives.
+    with output_folder(out) as stage:
+        written = [
+            write_text(
+                stage / "result.json", result.model_dump_json(indent=2) + "\n"
+            ),
+            write_text(
+                stage / "report.md", result_markdown(scenario, result, lang)
+            ),
+        ]
+        if drawings:
+            written += write_drawings(scenario, result, stage, lang, font=font)
+            # openpyxl loads only when a schedule is written (start-up speed)
+            from spaceplan.report.xlsx import schedule_workbook
 
-        for cand in result.candidates:
-            book = schedule_workbook(scenario, cand, lang)
-            path = out / f"schedule-{cand.id}.xlsx"
-            written.append(write_bytes(path, book))
-    return written
+            for cand in result.candidates:
+                book = schedule_workbook(scenario, cand, lang)
+                path = stage / f"schedule-{cand.id}.xlsx"
+                written.append(write_bytes(path, book))
+    return [out / p.relative_to(stage) for p in written]
 
 
 def write_drawings(

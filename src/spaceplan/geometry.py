@@ -6,12 +6,16 @@ derive a room's area and the building's adjacency from outlines.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 import shapely
 from shapely.geometry import Polygon
+
+from spaceplan.limits import MAX_AREA, MAX_COORD
 
 #: Shortest shared edge (m) that makes two rooms adjacent.
 MIN_SHARED_EDGE = 0.8
@@ -33,13 +37,31 @@ class Outlined(Protocol):
         """The outline, or None."""
 
 
+@contextlib.contextmanager
+def quiet_shapely() -> Iterator[None]:
+    """Silence shapely's numpy RuntimeWarnings: stray terminal lines."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError
+    return value
+
+
 def polygon_shape(points: Any) -> Polygon:
     """Build and validate an outline; raise ValueError when impossible."""
     try:
-        coords = [(float(p[0]), float(p[1])) for p in points]
-        if any(len(p) != 2 for p in points):
+        if not isinstance(points, list | tuple) or any(
+            not isinstance(p, list | tuple) or len(p) != 2 for p in points
+        ):
             raise ValueError
-    except (TypeError, ValueError, IndexError):
+        coords = [
+            (float(_not_bool(x)), float(_not_bool(y))) for x, y in points
+        ]
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(
             "polygon must be a list of [x, y] points in metres."
         ) from None
@@ -49,16 +71,54 @@ def polygon_shape(points: Any) -> Polygon:
         raise ValueError("polygon needs at least 3 distinct points.")
     if not all(math.isfinite(c) for p in coords for c in p):
         raise ValueError("polygon has a point that is not a finite number.")
-    shape = Polygon(coords)
-    if not shape.is_valid:
-        reason = shapely.is_valid_reason(shape)
+    if any(abs(c) > MAX_COORD for p in coords for c in p):
+        raise ValueError(
+            f"polygon has a point beyond {MAX_COORD:,.0f} m from the "
+            "origin; coordinates are in metres."
+        )
+    with quiet_shapely():
+        shape = Polygon(coords)
+        valid = shape.is_valid
+        reason = "" if valid else shapely.is_valid_reason(shape)
+    if not valid:
         raise ValueError(
             f"polygon is not a simple outline ({reason}); "
             "check for crossing edges."
         )
     if shape.area <= 1e-9:
         raise ValueError("polygon has zero area.")
+    if shape.area > MAX_AREA:
+        raise ValueError(
+            f"polygon encloses {shape.area:.3g} m², more than "
+            f"{MAX_AREA:,.0f} m²."
+        )
     return shape
+
+
+def first_overlap(
+    rooms: Iterable[Outlined], slack: float
+) -> tuple[str, str, int, float] | None:
+    """The first two outlines on one floor sharing more than ``slack`` m².
+
+    Returns ``(room a, room b, floor, shared m²)`` or None; rooms without
+    an outline are skipped.
+    """
+    by_floor: dict[int, list[Outlined]] = {}
+    for room in rooms:
+        if room.shape is not None:
+            by_floor.setdefault(room.floor, []).append(room)
+    for floor, members in sorted(by_floor.items()):
+        with quiet_shapely():
+            shapes = [r.shape for r in members]
+            tree = shapely.STRtree(shapes)
+            left, right = tree.query(shapes, predicate="intersects")
+            for i, j in sorted(zip(left.tolist(), right.tolist(), strict=True)):
+                if j <= i:
+                    continue
+                shared = shapes[i].intersection(shapes[j]).area
+                if shared > slack:
+                    return members[i].id, members[j].id, floor, shared
+    return None
 
 
 def derive_adjacency(rooms: Iterable[Outlined]) -> set[frozenset[str]]:

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from spaceplan import resources
 from spaceplan.data import Policy
 from spaceplan.errors import InputError, did_you_mean, from_validation
-from spaceplan.fileio import load_mapping
+from spaceplan.fileio import confined, load_mapping, present
 from spaceplan.timetable import merge_time
 
 #: Keys a profile file may hold that are resolved on load.
@@ -105,14 +105,11 @@ def policy_ids(include_bases: bool = False) -> list[str]:
 
 def find_policy(ref: str, base_dir: Path | None = None) -> Path:
     """The file of a profile given by id or by path."""
-    looks_like_path = ref.endswith((".yaml", ".yml", ".json")) or (
-        "/" in ref or os.sep in ref
-    )
-    if looks_like_path:
+    if looks_like_path(ref):
         path = Path(ref)
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
-        if not path.is_file():
+        if not present(path):
             raise InputError(None, "policy", f"no profile file at {path}")
         return path
     index = _index()
@@ -126,6 +123,13 @@ def find_policy(ref: str, base_dir: Path | None = None) -> Path:
         None,
         "policy",
         f"unknown profile '{ref}'.{hint} Known: {', '.join(ids)}",
+    )
+
+
+def looks_like_path(ref: str) -> bool:
+    """Whether a profile reference is a file path rather than an id."""
+    return ref.endswith((".yaml", ".yml", ".json")) or (
+        "/" in ref or os.sep in ref
     )
 
 
@@ -155,6 +159,10 @@ def _resolve_raw(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         return raw
     if not isinstance(base_ref, str):
         raise InputError(path, "extends", "must be a profile id")
+    bundled = {d.resolve() for d in resources.profile_dirs()}
+    if looks_like_path(base_ref) and path.parent not in bundled:
+        # A user's profile may extend a file beside it, not one anywhere.
+        confined(Path(base_ref), path, "extends", owner="profile")
     try:
         base_path = find_policy(base_ref, path.parent)
     except InputError as err:
@@ -177,10 +185,16 @@ def merge_profile(
             merged[key] = value
     functions = {
         f["id"]: dict(f)
-        for f in base.get("functions", [])
-        if isinstance(f, dict) and "id" in f
+        for f in _entries(base.get("functions"))
+        if isinstance(f, dict) and isinstance(f.get("id"), str)
     }
     removed = child.get("remove_functions") or []
+    if not isinstance(removed, list) or not all(
+        isinstance(fid, str) for fid in removed
+    ):
+        raise InputError(
+            path, "remove_functions", "must be a list of function ids"
+        )
     for i, fid in enumerate(removed):
         if fid not in functions:
             raise InputError(
@@ -190,38 +204,52 @@ def merge_profile(
             )
         del functions[fid]
     # A document that names no rooms borrows a programme as advice.
-    for i, fid in enumerate(child.get("recommend_functions") or []):
+    recommended = child.get("recommend_functions") or []
+    if not isinstance(recommended, list):
+        raise InputError(
+            path, "recommend_functions", "must be a list of function ids"
+        )
+    for i, fid in enumerate(recommended):
         if fid not in functions:
             raise InputError(
                 path,
                 f"recommend_functions[{i}]",
-                f"the base has no function '{fid}'",
+                f"the base has no function {fid!r}",
             )
         functions[fid] = {**functions[fid], "required": "recommended"}
-    for i, entry in enumerate(child.get("functions") or []):
-        if not isinstance(entry, dict) or "id" not in entry:
+    entries = child.get("functions") or []
+    if not isinstance(entries, list):
+        raise InputError(path, "functions", "must be a list of functions")
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(
+            entry.get("id"), str
+        ):
             raise InputError(path, f"functions[{i}].id", "is required")
         fid = entry["id"]
         functions[fid] = merge_time(functions.get(fid, {}), entry)
     # A function dropped by the child may still be named in another's
-    # never_with or near lists: those references lapse with it.
+    # never_with or near lists: those references lapse with it. Any other
+    # unknown name is left for the profile's validation to refuse.
+    gone = set(removed)
     for f in functions.values():
-        if "never_with" in f:
-            f["never_with"] = [x for x in f["never_with"] if x in functions]
+        if isinstance(f.get("never_with"), list):
+            f["never_with"] = [x for x in f["never_with"] if x not in gone]
         soft = f.get("advice")
-        if isinstance(soft, dict) and "never_with" in soft:
+        if isinstance(soft, dict) and isinstance(soft.get("never_with"), list):
             f["advice"] = {
                 **soft,
-                "never_with": [
-                    x for x in soft["never_with"] if x in functions
-                ],
+                "never_with": [x for x in soft["never_with"] if x not in gone],
             }
-        if "near" in f:
+        if isinstance(f.get("near"), list):
             f["near"] = [
                 n
                 for n in f["near"]
-                if isinstance(n, dict)
-                and ("function" not in n or n["function"] in functions)
+                if not (isinstance(n, dict) and n.get("function") in gone)
             ]
     merged["functions"] = list(functions.values())
     return merged
+
+
+def _entries(value: Any) -> list[Any]:
+    """A profile's function list; anything else is left to validation."""
+    return value if isinstance(value, list) else []

@@ -8,10 +8,11 @@ that the solver and the checker can trust.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +21,28 @@ from pydantic import ValidationError
 from spaceplan import timetable
 from spaceplan.data import (
     Function,
+    FunctionOverride,
     Policy,
     Room,
     Scenario,
     ScenarioFile,
+    fold_id,
 )
-from spaceplan.errors import InputError, did_you_mean, from_validation
-from spaceplan.fileio import load_mapping, read_text
-from spaceplan.policies import load_policy
+from spaceplan.errors import (
+    InputError,
+    did_you_mean,
+    from_validation,
+    shown,
+)
+from spaceplan.fileio import (
+    confined,
+    first_line,
+    load_mapping,
+    load_mapping_bytes,
+    present,
+    read_text,
+)
+from spaceplan.policies import load_policy, looks_like_path
 from spaceplan.solution import Plan
 
 #: Columns a CSV room list must have; others are optional.
@@ -42,8 +57,24 @@ def read_rooms_csv(path: str | Path) -> list[Room]:
     """Read a CSV room list (columns ``id, name, floor, area, kind,
     tags``; tags ``;``-separated)."""
     path = Path(path)
-    text = read_text(path)
-    reader = csv.DictReader(io.StringIO(text))
+    with last_net(path):
+        text = read_text(path)
+    # newline="" lets the csv module take CR, LF and CRLF line ends alike.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        with last_net(path):
+            return _csv_rooms(reader, path)
+    except csv.Error as exc:
+        # csv counts a line once it has parsed it: the fault is in the
+        # next one.
+        raise InputError(
+            path,
+            f"line {reader.line_num + 1}",
+            f"is not valid CSV: {first_line(exc)}",
+        ) from None
+
+
+def _csv_rooms(reader: csv.DictReader[str], path: Path) -> list[Room]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
         raise InputError(path, None, "is empty: no header row")
@@ -60,12 +91,13 @@ def read_rooms_csv(path: str | Path) -> list[Room]:
         raise InputError(
             path,
             "header",
-            f"unknown column '{unknown[0]}'; the columns are "
+            f"unknown column {shown(unknown[0])}; the columns are "
             f"{', '.join(CSV_COLUMNS)}",
         )
     rooms: list[Room] = []
-    for i, raw in enumerate(reader):
-        line = i + 2
+    lines: dict[str, tuple[str, int]] = {}
+    for raw in reader:
+        line = reader.line_num
         if None in raw:
             raise InputError(
                 path, f"line {line}", "has more cells than the header"
@@ -82,60 +114,107 @@ def read_rooms_csv(path: str | Path) -> list[Room]:
         except ValidationError as exc:
             err = from_validation(exc, path)
             rid = row.get("id") or "?"
+            name = rid if len(rid) <= 40 and rid.isprintable() else shown(rid)
+            where = f"line {line} (room {name})"
+            if err.field:
+                where += f".{err.field}"
+            raise InputError(path, where, err.fault) from None
+        room = rooms[-1]
+        first = lines.setdefault(fold_id(room.id), (room.id, line))
+        if first[1] != line:
             raise InputError(
-                path, f"line {line} (room {rid}).{err.field or ''}".rstrip(
-                    "."
-                ), err.fault
-            ) from None
+                path, f"line {line}", _twice(room.id, *first)
+            )
     if not rooms:
         raise InputError(path, None, "lists no rooms")
     return rooms
 
 
+def _twice(rid: str, first_id: str, first_line: int) -> str:
+    if rid == first_id:
+        return f"Room {rid} is listed twice (first on line {first_line})"
+    return (
+        f"Room {rid} is the same id as {first_id} on line {first_line} "
+        "(ids that differ only in case or spaces are one id)"
+    )
+
+
 # ----------------------------------------------------------------- scenario
 
 
-def read_scenario(path: str | Path) -> Scenario:
-    """Read, validate and resolve a scenario file (YAML or JSON)."""
+def read_scenario(
+    path: str | Path, allow_outside: bool | None = None
+) -> Scenario:
+    """Read, validate and resolve a scenario file (YAML or JSON).
+
+    Parameters
+    ----------
+    path
+        The scenario file.
+    allow_outside
+        Whether its room list and profile may lie outside its folder;
+        None reads :data:`spaceplan.fileio.ALLOW_OUTSIDE_ENV`.
+    """
     path = Path(path)
-    raw = load_mapping(path)
-    raw = _inline_rooms(raw, path)
+    with last_net(path):
+        return _read_scenario(path, allow_outside)
+
+
+@contextlib.contextmanager
+def last_net(path: Path) -> Iterator[None]:
+    """Turn a recursion, overflow or memory fault into an InputError.
+
+    The readers bound nesting, sizes and values, so none of these should
+    happen; this is the last net under them, so that no input of any
+    shape ends in a traceback.
+    """
+    try:
+        yield
+    except (RecursionError, OverflowError, MemoryError) as exc:
+        raise InputError(
+            path, None, f"cannot be read ({type(exc).__name__})"
+        ) from None
+
+
+def _read_scenario(path: Path, allow_outside: bool | None) -> Scenario:
+    data, raw = load_mapping_bytes(path)
+    raw = inline_rooms(raw, path, allow_outside)
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
         raise from_validation(exc, path) from None
+    if looks_like_path(spec.policy):
+        confined(Path(spec.policy), path, "policy", allow_outside)
     try:
         policy = load_policy(spec.policy, path.parent)
     except InputError as err:
         if err.file is None:
             raise InputError(path, err.field, err.fault) from None
         raise
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
     return resolve(spec, policy, source=str(path), sha256=digest)
 
 
-def _inline_rooms(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+def inline_rooms(
+    raw: dict[str, Any], path: Path, allow_outside: bool | None = None
+) -> dict[str, Any]:
+    """``raw`` with a room-list path replaced by the rooms it lists.
+
+    The path is relative to the scenario's folder and must lie inside it
+    (see :func:`spaceplan.fileio.confined`).
+    """
     building = raw.get("building")
     if not isinstance(building, dict):
         return raw
     rooms = building.get("rooms")
     if not isinstance(rooms, str):
         return raw
-    csv_path = Path(rooms)
-    if not csv_path.is_absolute():
-        csv_path = path.parent / csv_path
-    if not csv_path.is_file():
+    csv_path = confined(Path(rooms), path, "building.rooms", allow_outside)
+    if not present(csv_path):
         raise InputError(
             path, "building.rooms", f"no room list at {csv_path}"
         )
     room_list = read_rooms_csv(csv_path)
-    ids = [r.id for r in room_list]
-    for rid in ids:
-        if ids.count(rid) > 1:
-            line = ids.index(rid, ids.index(rid) + 1) + 2
-            raise InputError(
-                csv_path, f"line {line}", f"Room {rid} is listed twice"
-            )
     dumped = [r.model_dump(exclude_none=True) for r in room_list]
     return {**raw, "building": {**building, "rooms": dumped}}
 
@@ -187,6 +266,8 @@ def resolve(
         except ValidationError as exc:
             raise from_validation(exc, where, ("functions", i)) from None
     known = list(functions)
+    for i, override in enumerate(spec.functions):
+        _check_names(override, i, known, where, policy.id)
     for key, ids in (("require", spec.require), ("exclude", spec.exclude)):
         for i, fid in enumerate(ids):
             if fid not in functions:
@@ -279,6 +360,34 @@ def _check_new_function(
             )
 
 
+def _check_names(
+    override: FunctionOverride,
+    i: int,
+    known: list[str],
+    where: str | None,
+    policy_id: str,
+) -> None:
+    """Refuse a never_with or near name no function of the run has.
+
+    A misspelt name must not be dropped as if its function had lapsed:
+    the rule it states would silently vanish.
+    """
+    for k, other in enumerate(override.never_with or ()):
+        if other not in known:
+            raise InputError(
+                where,
+                f"functions[{i}].never_with[{k}]",
+                _unknown(other, known, policy_id),
+            )
+    for k, wish in enumerate(override.near or ()):
+        if wish.function is not None and wish.function not in known:
+            raise InputError(
+                where,
+                f"functions[{i}].near[{k}].function",
+                _unknown(wish.function, known, policy_id),
+            )
+
+
 def _drop_lapsed(
     f: Function, kept: set[str], all_functions: Mapping[str, Function]
 ) -> Function:
@@ -296,7 +405,9 @@ def _drop_lapsed(
 
 def _unknown(fid: str, known: Iterable[str], policy_id: str) -> str:
     hint = did_you_mean(fid, known)
-    return f"unknown function '{fid}' (not in profile {policy_id}){hint}"
+    return (
+        f"unknown function {shown(fid)} (not in profile {policy_id}){hint}"
+    )
 
 
 # --------------------------------------------------------------------- plan
@@ -315,6 +426,13 @@ def read_plan(
     not know are errors, so a typo cannot pass for a missing function.
     """
     path = Path(path)
+    with last_net(path):
+        return _read_plan(path, scenario, candidate)
+
+
+def _read_plan(
+    path: Path, scenario: Scenario, candidate: str | None
+) -> Plan:
     raw = load_mapping(path)
     booked: dict[str, Any] | None = None
     week: Any = None
@@ -332,9 +450,11 @@ def read_plan(
         for fid, room in mapping.items():
             rooms = room if isinstance(room, list) else [room]
             for r in rooms:
-                if not isinstance(r, str | int):
+                if not isinstance(r, str | int) or isinstance(r, bool):
                     raise InputError(
-                        path, f"{prefix}{fid}", "must be a room id"
+                        path,
+                        f"{prefix}{fid}",
+                        f"must be a room id (got {shown(r)})",
                     )
                 pairs.append((str(fid), str(r), f"{prefix}{fid}"))
         if "sessions" in raw:
@@ -352,13 +472,13 @@ def read_plan(
             raise InputError(
                 path,
                 field,
-                f"unknown function '{fid}' (not a function of this "
+                f"unknown function {shown(fid)} (not a function of this "
                 f"scenario){did_you_mean(fid, names)}",
             )
         if rid not in scenario.building.room_index:
             hint = did_you_mean(rid, known_r)
             raise InputError(
-                path, field, f"unknown room '{rid}'{hint}"
+                path, field, f"unknown room {shown(rid)}{hint}"
             )
         resolved.append((names[fid], rid))
     plan = Plan.from_pairs(resolved)
@@ -409,10 +529,13 @@ def _pairs_from_result(
     if candidate is not None:
         ids = [c.get("id") for c in cands if isinstance(c, dict)]
         if candidate not in ids:
+            there = ", ".join(
+                i[:40] if isinstance(i, str) else shown(i) for i in ids[:10]
+            )
             raise InputError(
                 path,
                 "candidates",
-                f"no candidate '{candidate}'; there are {', '.join(map(str, ids))}",
+                f"no candidate {shown(candidate)}; there are {there}",
             )
         index = ids.index(candidate)
     cand = cands[index]

@@ -19,6 +19,50 @@ from spaceplan.errors import did_you_mean
 Scenario = Any
 
 
+def check_policy(policy: Any) -> None:
+    """Raise ``ValueError`` on the first fault in a profile's own names."""
+    if not policy.slots:
+        raise ValueError("slots is empty.")
+    if len(set(policy.slots)) != len(policy.slots):
+        raise ValueError("slots lists a slot twice.")
+    seen: set[str] = set()
+    for f in policy.functions:
+        if f.id in seen:
+            raise ValueError(f"Function {f.id} is defined twice.")
+        seen.add(f.id)
+    flex = [f.id for f in policy.functions if f.flexible]
+    if len(flex) > 1:
+        raise ValueError(
+            f"only one flexible function is allowed, found {flex}."
+        )
+    names = {f.id: f.id for f in policy.functions}
+    names.update({f.name: f.id for f in policy.functions})
+    for fid in policy.accounting.resident_functions:
+        if fid not in seen:
+            raise ValueError(
+                "accounting resident_functions names unknown function "
+                f"'{fid}'{did_you_mean(fid, names)}."
+            )
+    for f in policy.functions:
+        for other in f.never_with + f.advice.never_with:
+            if other not in seen:
+                raise ValueError(
+                    f"Function {f.id} never_with names unknown function "
+                    f"'{other}'{did_you_mean(other, names)}."
+                )
+        for wish in f.near:
+            if wish.function is not None and wish.function not in seen:
+                raise ValueError(
+                    f"Function {f.id} near names unknown function "
+                    f"'{wish.function}'{did_you_mean(wish.function, names)}."
+                )
+        if f.schedule != "always" and f.sessions is None and not f.schedule:
+            raise ValueError(f"Function {f.id} schedule is empty.")
+        fault = timetable.check_time(f, policy.slots)
+        if fault is not None:
+            raise ValueError(f"Function {f.id} {fault}.")
+
+
 def check_scenario(scenario: Scenario) -> None:
     """Raise ``ValueError`` on the first dangling name in ``scenario``."""
     _check_functions(scenario)

@@ -325,3 +325,9 @@ class Result(Model):
     candidates: tuple[Candidate, ...] = ()
     diagnosis: dict[str, Any] | None = None
     accounting: dict[str, Any] = Field(default_factory=dict)
+    #: What the user should know about how the plans were found (e.g. a
+    #: fallback plan at the time limit); an empty list when there is none.
+    notes: tuple[str, ...] = ()
+    #: Per note with a catalogue key: the candidate and the key of why
+    #: (``face.note.*``), so a report words it in the user's language.
+    note_keys: tuple[tuple[str, str], ...] = ()

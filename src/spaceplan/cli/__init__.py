@@ -16,6 +16,8 @@ test checks that importing this package loads none of them.
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from spaceplan import __version__
@@ -30,11 +32,35 @@ from spaceplan.cli.sweep import sweep
 
 __all__ = ["EXIT_INPUT", "EXIT_NONCOMPLIANT", "main"]
 
+#: :data:`spaceplan.fileio.ALLOW_OUTSIDE_ENV`, spelt here so that start-up
+#: loads no reader (a test checks the two agree).
+ALLOW_OUTSIDE_ENV = "SPACEPLAN_ALLOW_OUTSIDE_PATHS"
+
 
 @click.group(cls=SpaceplanGroup)
 @click.version_option(__version__, prog_name="spaceplan")
-def main() -> None:
+@click.option(
+    "--allow-outside-paths",
+    is_flag=True,
+    help="Let a scenario name room lists and profiles outside its own "
+    "folder (refused by default: docs/input-limits.md).",
+)
+@click.pass_context
+def main(ctx: click.Context, allow_outside_paths: bool) -> None:
     """Plan and check community comprehensive service facilities."""
+    if allow_outside_paths:
+        # The readers (and a sweep's workers) read the variable; it is
+        # put back as it was when the command ends.
+        before = os.environ.get(ALLOW_OUTSIDE_ENV)
+        os.environ[ALLOW_OUTSIDE_ENV] = "1"
+        ctx.call_on_close(lambda: _restore(ALLOW_OUTSIDE_ENV, before))
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 for _command in (

@@ -18,6 +18,7 @@ from spaceplan.cli.command import SpaceplanGroup
 from spaceplan.cli.options import (
     BAD_INPUT,
     LazyHelpOption,
+    Seconds,
     exit_codes,
     output_option,
 )
@@ -175,7 +176,7 @@ def ratio_lines(rows: Sequence[Row], ours: str = "cpsat") -> list[str]:
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(),
     default=60.0,
     show_default=True,
     help="Seconds per solve.",

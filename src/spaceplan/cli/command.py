@@ -48,6 +48,11 @@ def as_input_error(exc: BaseException) -> InputError | None:
     # but the user still deserves one line, not a traceback.
     if isinstance(exc, FileNotFoundError):
         return InputError(exc.filename, None, "no such file")
+    if isinstance(exc, OSError) and exc.filename:
+        # A file or folder that cannot be written (or read): its name and
+        # the system's reason are the message.
+        reason = exc.strerror or type(exc).__name__
+        return InputError(exc.filename, None, f"cannot be used ({reason})")
     if isinstance(exc, UnicodeDecodeError):
         return InputError(None, None, "is not UTF-8 text")
     # A YAML or pydantic error can only come from a loaded module.

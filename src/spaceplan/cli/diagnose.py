@@ -18,6 +18,7 @@ import click
 from spaceplan.cli.command import SpaceplanCommand
 from spaceplan.cli.options import (
     BAD_INPUT,
+    SEED,
     as_lang,
     exit_codes,
     json_option,
@@ -53,7 +54,9 @@ EXIT = {"feasible": 0, "infeasible": 2, "unknown": 3}
 @click.option(
     "--no-repairs", is_flag=True, help="Only prechecks and the conflict."
 )
-@click.option("--seed", default=0, show_default=True, help="Solver seed.")
+@click.option(
+    "--seed", type=SEED, default=0, show_default=True, help="Solver seed."
+)
 def diagnose(
     scenario: str,
     as_json: bool,

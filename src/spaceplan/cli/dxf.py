@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import click
@@ -17,7 +18,7 @@ from spaceplan.cli.options import (
     output_option,
     quiet_option,
 )
-from spaceplan.fileio import write_text
+from spaceplan.fileio import prepare_output_file, write_text
 from spaceplan.i18n import t
 
 
@@ -91,18 +92,26 @@ def import_dxf(
     Kinds and tags are left for you to add.
     """
     # Imported here, not at the top: start-up speed (ezdxf, shapely).
-    from spaceplan.dxf.read import read_dxf_rooms, rooms_yaml
+    from spaceplan.dxf.read import DxfWarning, read_dxf_rooms, rooms_yaml
     from spaceplan.solution import SCHEMA_VERSION
 
-    rooms = read_dxf_rooms(
-        drawing,
-        layer,
-        units=units,
-        floor=floor,
-        floor_from_layer=floor_from_layer,
-        encoding=encoding,
-        text_layer=text_layer,
-    )
+    prepare_output_file(output)  # before any work
+    with warnings.catch_warnings(record=True) as caught:
+        # What the drawing leaves in doubt is said once, as a warning line;
+        # any other library warning is dropped, never printed as noise.
+        warnings.simplefilter("always")
+        rooms = read_dxf_rooms(
+            drawing,
+            layer,
+            units=units,
+            floor=floor,
+            floor_from_layer=floor_from_layer,
+            encoding=encoding,
+            text_layer=text_layer,
+        )
+    for w in caught:
+        if issubclass(w.category, DxfWarning) and not quiet:
+            click.echo(f"warning: {drawing}: {w.message}", err=True)
     source = f"{drawing.name}, layer {layer}"
     write_text(output, rooms_yaml(rooms, source))
     unnamed = sum(r.id.startswith("ROOM-") for r in rooms)

@@ -455,6 +455,8 @@ def check(
     )
 
     language = as_lang(lang)
+    if output is not None:
+        _prepare_check_output(output)  # before any work
     sc = read_scenario(Path(scenario))
     the_plan = read_plan(Path(plan), sc, candidate)
     result = audit(sc, the_plan)
@@ -479,6 +481,23 @@ def check(
         _exit(EXIT_NONCOMPLIANT)
 
 
+def _is_report_file(output: str) -> bool:
+    """``check -o``: a report file (``.md``, ``.json``), else a folder."""
+    return Path(output).suffix.lower() in (".md", ".json")
+
+
+def _prepare_check_output(output: str) -> None:
+    """Check, before any work, that ``check -o`` can write there."""
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.export import prepare_output_folder
+    from spaceplan.fileio import prepare_output_file
+
+    if _is_report_file(output):
+        prepare_output_file(output)
+    else:
+        prepare_output_folder(output)
+
+
 def _write_check(
     output: str,
     sc: Scenario,
@@ -496,6 +515,6 @@ def _write_check(
     )
 
     path = Path(output)
-    if path.suffix.lower() in (".md", ".json"):
+    if _is_report_file(output):
         return write_check_report(path, sc, plan, found, lang)
     return write_outputs(sc, checked_result(sc, plan), path, lang, font=font)

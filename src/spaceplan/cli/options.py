@@ -9,6 +9,7 @@ command's ``--help``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -18,6 +19,40 @@ import click
 from spaceplan.i18n import LANGS, Lang
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: The bounds of :mod:`spaceplan.data` (not imported here: start-up speed;
+#: a test checks they agree): a day, and CP-SAT's 32-bit seed.
+MAX_TIME_LIMIT = 86_400.0
+MAX_SEED = 2**31 - 1
+
+
+class Seconds(click.FloatRange):
+    """Seconds above 0 and at most a day; ``inf`` and ``nan`` refused.
+
+    click's own range lets ``nan`` through (it compares false with every
+    bound), and a solve without a finite limit never stops.
+    """
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True, max=MAX_TIME_LIMIT)
+
+    def convert(
+        self,
+        value: Any,
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> Any:
+        """A finite number of seconds in range, or a usage error."""
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return rv
+
+
+#: ``--seed``: 0 to 2,147,483,647.
+SEED = click.IntRange(0, MAX_SEED)
 
 #: The old spellings of ``-o/--output``, accepted but not shown.
 OUTPUT_ALIASES = ("--out", "--outdir")

@@ -22,8 +22,10 @@ from spaceplan import resources
 from spaceplan.cli.command import SpaceplanCommand
 from spaceplan.cli.options import (
     BAD_INPUT,
+    SEED,
     LazyChoice,
     LazyHelpOption,
+    Seconds,
     as_lang,
     exit_codes,
     json_option,
@@ -67,11 +69,16 @@ def run_solve(
     """Solve, write the outputs, print the summary; return the exit code."""
     # Imported here, not at the top: start-up speed (ortools, shapely).
     from spaceplan.diagnose import diagnose_for_result
+    from spaceplan.export import prepare_output_folder
     from spaceplan.progress import RichProgress
+    from spaceplan.report.wording import note_lines
     from spaceplan.solvers import solve
 
     if font is not None and drawings:
         _check_font(font)
+    if outdir is not None:
+        # Before the solve: an unwritable folder fails now, not after it.
+        prepare_output_folder(outdir)
     progress = None if quiet or as_json else RichProgress()
     result = solve(
         scenario,
@@ -89,6 +96,9 @@ def run_solve(
         written = _write_outputs(
             scenario, result, outdir, lang, drawings, font
         )
+    if not quiet:
+        for line in note_lines(result, lang):
+            click.echo(line, err=True)
     if as_json:
         click.echo(result.model_dump_json(indent=2))
     elif not quiet:
@@ -202,9 +212,9 @@ def _config_help() -> str:
 _OPTIONS = [
     click.option("--candidates", "-k", type=click.IntRange(1, 50),
                  help="How many distinct candidate plans."),
-    click.option("--time-limit", type=click.FloatRange(min=0.01),
-                 help="Seconds per solve."),
-    click.option("--seed", type=click.IntRange(min=0),
+    click.option("--time-limit", type=Seconds(),
+                 help="Seconds per solve (at most a day)."),
+    click.option("--seed", type=SEED,
                  help="Random seed (results repeat with a fixed "
                  "worker count)."),
     click.option("--workers", type=click.IntRange(1, 64),

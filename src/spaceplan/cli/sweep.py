@@ -18,6 +18,8 @@ import click
 from spaceplan.cli.command import SpaceplanCommand
 from spaceplan.cli.options import (
     BAD_INPUT,
+    SEED,
+    Seconds,
     as_lang,
     exit_codes,
     json_option,
@@ -102,12 +104,17 @@ class _Best:
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=5.0,
-    show_default=True,
-    help="Deterministic budget per run (CP-SAT deterministic seconds).",
+    type=Seconds(),
+    default=None,
+    help="Deterministic budget per run (CP-SAT deterministic seconds); "
+    "wins over the scenario's (default: its, else 5).",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--seed",
+    type=SEED,
+    default=None,
+    help="CP-SAT seed; wins over the scenario's (default: its, else 0).",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option("--no-plot", is_flag=True, help="Do not draw sweep.png.")
 @json_option("Print the summary (one entry per profile) as JSON.")
@@ -120,8 +127,8 @@ def sweep(
     processes: int | None,
     workers_per_run: int,
     scheduler: str | None,
-    time_limit: float,
-    seed: int,
+    time_limit: float | None,
+    seed: int | None,
     no_progress: bool,
     no_plot: bool,
     as_json: bool,
@@ -133,8 +140,10 @@ def sweep(
     from rich.console import Console
 
     from spaceplan import sweep as sw
+    from spaceplan.fileio import probe_folder
 
     varies = sw.parse_varies(vary_specs)
+    probe_folder(outdir)  # before any run
     outcome = _run(
         scenario,
         varies,

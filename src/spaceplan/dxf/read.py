@@ -11,9 +11,12 @@ page.
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 import statistics
+import struct
 import unicodedata
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,9 +37,14 @@ from shapely.geometry.polygon import orient
 
 from spaceplan.data import Room
 from spaceplan.errors import InputError, from_validation
+from spaceplan.fileio import check_input, os_fault
+from spaceplan.limits import MAX_OVERLAP
 
 #: ``--units`` words and their ezdxf unit codes.
 UNITS = {"mm": dxf_units.MM, "cm": dxf_units.CM, "m": dxf_units.M}
+#: Largest drawing read (200 MB): survey drawings are large, but a
+#: larger file is not one floor's room outlines.
+MAX_DXF_BYTES = 200 * 1024 * 1024
 #: Room areas (m²) outside this range mean the units are wrong.
 PLAUSIBLE_AREA = (0.5, 5000.0)
 #: Chord tolerance for arc edges, metres.
@@ -110,10 +118,10 @@ def read_dxf_rooms(
     """
     path = Path(path)
     doc = _open(path, encoding)
-    entities = _entities(doc)
+    entities = _entities(doc, path)
     if encoding is None and _mislabelled_gbk(entities):
         doc = _open(path, "gbk")
-        entities = _entities(doc)
+        entities = _entities(doc, path)
     factor = _factor(doc, path, units)
     present = sorted({e.dxf.layer for e in entities if e.dxf.hasattr("layer")})
     wanted = [n for n in present if _layer_match(n, layer)]
@@ -124,7 +132,7 @@ def read_dxf_rooms(
             f"no entity on layer '{layer}'; the drawing's layers are "
             f"{', '.join(present) or 'none'}",
         )
-    outlines, open_count = _outlines(entities, wanted, factor)
+    outlines, open_count = _outlines(entities, wanted, factor, path)
     if not outlines:
         hint = (
             f" ({open_count} open polylines were skipped: close them)"
@@ -150,26 +158,89 @@ def read_dxf_rooms(
     return _rooms(path, outlines, labels, floor, floor_from_layer)
 
 
-def _entities(doc: Drawing) -> list[DXFGraphic]:
+def _entities(doc: Drawing, path: Path) -> list[DXFGraphic]:
     """Model space entities with block references exploded in place."""
-    return [
-        e
-        for e in recursive_decompose(doc.modelspace())
-        if isinstance(e, DXFGraphic)
-    ]
+    _check_block_cycles(doc, path)
+    try:
+        return [
+            e
+            for e in recursive_decompose(doc.modelspace())
+            if isinstance(e, DXFGraphic)
+        ]
+    except _DXF_FAULTS as exc:
+        raise InputError(path, None, _dxf_fault(exc)) from None
+
+
+def _check_block_cycles(doc: Drawing, path: Path) -> None:
+    """Refuse a block that inserts itself, directly or through others.
+
+    Exploding such a block would never end; ezdxf recurses until Python
+    gives up.
+    """
+    inserts: dict[str, set[str]] = {}
+    for block in doc.blocks:
+        inserts[block.name] = {
+            e.dxf.name for e in block if e.dxftype() == "INSERT"
+        }
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+    for start in inserts:
+        stack = [(start, iter(sorted(inserts[start])))]
+        state[start] = state.get(start, 0) or 1
+        if state[start] == 2:
+            continue
+        trail = [start]
+        while stack:
+            name, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[name] = 2
+                stack.pop()
+                trail.pop()
+                continue
+            if state.get(child) == 1:
+                cycle = " -> ".join([*trail[trail.index(child) :], child])
+                raise InputError(
+                    path,
+                    f"block {child}",
+                    f"inserts itself ({cycle}); fix the block in the "
+                    "drawing",
+                )
+            if state.get(child, 0) == 0 and child in inserts:
+                state[child] = 1
+                trail.append(child)
+                stack.append((child, iter(sorted(inserts[child]))))
+
+
+#: What ezdxf and the Python beneath it raise on a damaged drawing.
+_DXF_FAULTS = (
+    ezdxf.DXFError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    StopIteration,
+    EOFError,
+    RecursionError,
+    OverflowError,
+    UnicodeError,
+    LookupError,
+    struct.error,
+)
+
+
+def _dxf_fault(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:120] or type(exc).__name__
+    return f"is not a readable DXF file ({text}); is it cut short?"
 
 
 def _open(path: Path, encoding: str | None) -> Drawing:
-    if not path.is_file():
-        raise InputError(path, None, "no such file")
+    check_input(path, MAX_DXF_BYTES)
     try:
         return ezdxf.readfile(path, encoding=encoding)
-    except ezdxf.DXFStructureError as exc:
-        raise InputError(
-            path, None, f"not a readable DXF file ({exc})"
-        ) from None
-    except (OSError, UnicodeError, LookupError) as exc:
-        raise InputError(path, None, f"cannot read the file ({exc})") from None
+    except OSError as exc:
+        raise InputError(path, None, os_fault(exc)) from None
+    except _DXF_FAULTS as exc:
+        raise InputError(path, None, _dxf_fault(exc)) from None
 
 
 def _factor(doc: Drawing, path: Path, units: str | None) -> float:
@@ -201,7 +272,10 @@ def _layer_match(name: str, pattern: str) -> bool:
 
 
 def _outlines(
-    entities: Iterable[DXFGraphic], layers: Sequence[str], factor: float
+    entities: Iterable[DXFGraphic],
+    layers: Sequence[str],
+    factor: float,
+    path: Path,
 ) -> tuple[list[tuple[str, Polygon]], int]:
     out: list[tuple[str, Polygon]] = []
     open_count = 0
@@ -219,12 +293,24 @@ def _outlines(
         if not closed or len(pts) < 3:
             open_count += 1
             continue
-        poly = Polygon([(x * factor, y * factor) for x, y in pts])
-        if not poly.is_valid:
-            fixed = poly.buffer(0)
-            if not isinstance(fixed, Polygon):
-                continue
-            poly = fixed
+        where = f"{e.dxftype()} {e.dxf.get('handle', '?')}"
+        if not all(math.isfinite(c) for pt in pts for c in pt):
+            raise InputError(
+                path, where, "an outline vertex is not a finite number"
+            )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            poly = Polygon([(x * factor, y * factor) for x, y in pts])
+            reason = "" if poly.is_valid else shapely.is_valid_reason(poly)
+        if reason:
+            # A repair (buffer(0)) would keep half a bow tie and drop the
+            # label of the other half: never guess, say where to fix.
+            raise InputError(
+                path,
+                f"{where} on layer {e.dxf.layer}",
+                f"the outline crosses itself ({reason}); fix it in the "
+                "drawing",
+            )
         if poly.area > 0:
             out.append((e.dxf.layer, poly))
     return out, open_count
@@ -331,12 +417,23 @@ def _split_label(texts: Sequence[str]) -> tuple[str | None, str | None]:
     """A room number and a name from the texts inside a room."""
     rid: str | None = None
     words: list[str] = []
+    others: list[str] = []
     for text in texts:
         for token in text.split():
             if rid is None and _ROOM_ID.match(token):
                 rid = token
+            elif _ROOM_ID.match(token):
+                others.append(token)
+                words.append(token)
             elif not _AREA_TOKEN.match(token):
                 words.append(token)
+    if others:
+        warnings.warn(
+            f"one outline holds several room numbers ({rid}, "
+            f"{', '.join(others)}): it is room {rid}; check the drawing",
+            DxfWarning,
+            stacklevel=3,
+        )
     name = " ".join(words) or None
     return rid, name
 
@@ -368,6 +465,13 @@ def _rooms(
         while rid in seen:
             n += 1
             rid = f"{base}-{n}"
+        if rid != base:
+            warnings.warn(
+                f"room number {base} is in more than one outline; this one "
+                f"is called {rid}: check the drawing",
+                DxfWarning,
+                stacklevel=2,
+            )
         seen.add(rid)
         coords = [
             (round(x, 3), round(y, 3))
@@ -386,7 +490,31 @@ def _rooms(
             )
         except ValidationError as exc:
             raise from_validation(exc, path, (f"room {rid}",)) from None
+    _warn_overlaps(rooms)
     return rooms
+
+
+class DxfWarning(UserWarning):
+    """Something in a drawing that was read but should be checked."""
+
+
+def _warn_overlaps(rooms: Sequence[Room]) -> None:
+    """Warn of outlines on one floor that overlap by more than slack."""
+    shapes = [r.shape for r in rooms]
+    tree = shapely.STRtree(shapes)
+    left, right = tree.query(shapes, predicate="intersects")
+    for i, j in sorted(zip(left.tolist(), right.tolist(), strict=True)):
+        a, b = rooms[i], rooms[j]
+        if j <= i or a.floor != b.floor:
+            continue
+        shared = shapes[i].intersection(shapes[j]).area
+        if shared > MAX_OVERLAP:
+            warnings.warn(
+                f"rooms {a.id} and {b.id} on floor {a.floor} overlap by "
+                f"{shared:.2f} m²; a scenario will refuse them",
+                DxfWarning,
+                stacklevel=3,
+            )
 
 
 def rooms_yaml(rooms: Sequence[Room], source: str = "") -> str:

@@ -290,3 +290,24 @@ def run_words(result: Result, lang: Lang = "zh") -> str:
         parts.append(t("face.run.seed", lang, seed=result.seed))
     parts.append(t("face.run.seconds", lang, seconds=result.solve_seconds))
     return t("chk.sep", lang).join(parts)
+
+
+def note_lines(result: Result, lang: Lang = "zh") -> list[str]:
+    """The result's notes (how the plans were found) in ``lang``.
+
+    A note the solver gave a catalogue key is worded in ``lang``; any
+    other note is shown as the solver wrote it.
+    """
+    if len(result.note_keys) != len(result.notes):
+        notes = list(result.notes)
+    else:
+        notes = [
+            t(
+                "face.note.candidate",
+                lang,
+                id=cid,
+                note=t("face.note.warm", lang, why=t(key, lang)),
+            )
+            for cid, key in result.note_keys
+        ]
+    return [t("face.note.prefix", lang, note=note) for note in notes]

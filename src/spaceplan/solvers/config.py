@@ -8,13 +8,16 @@ ignored.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from spaceplan import resources
-from spaceplan.errors import InputError, did_you_mean
+from spaceplan.errors import InputError, did_you_mean, shown
+from spaceplan.fileio import read_input
+from spaceplan.limits import MAX_SEED, MAX_TIME_LIMIT, MAX_WEIGHT
 
 DEFAULT_PRESET = "default"
 
@@ -111,12 +114,32 @@ def load_config(name_or_path: str | None = None) -> SolverConfig:
                 f"unknown preset '{ref}'.{hint} Known: {', '.join(names)}",
             )
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(path, None, "no such file") from None
+        raw = tomllib.loads(read_input(path).decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(path, None, "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(path, None, f"is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(path, None, "nests too deep") from None
     return _parse(raw, path)
+
+
+def _number(
+    value: Any, path: Path, field: str, low: float, high: float
+) -> None:
+    """Refuse a bool, a non-finite number or one outside [low, high]."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not low <= value <= high
+    ):
+        raise InputError(
+            path,
+            field,
+            f"must be a number from {low:g} to {high:g} (got "
+            f"{shown(value)})",
+        )
 
 
 def _parse(raw: dict[str, Any], path: Path) -> SolverConfig:
@@ -131,18 +154,18 @@ def _parse(raw: dict[str, Any], path: Path) -> SolverConfig:
             raise InputError(
                 path, f"objective.{key}", "is not a known weight"
             )
-        if not isinstance(value, int | float) or value < 0:
-            raise InputError(
-                path, f"objective.{key}", "must be a number ≥ 0"
-            )
+        _number(value, path, f"objective.{key}", 0, MAX_WEIGHT)
     cand = raw.get("candidates", {})
     for key in cand:
         if key not in ("count", "min_difference"):
             raise InputError(
                 path, f"candidates.{key}", "is not a known setting"
             )
+        high = 50 if key == "count" else 10_000
+        _number(cand[key], path, f"candidates.{key}", 1, high)
     params = dict(raw.get("params", {}))
     check_cpsat_params(params, path)
+    _check_param_values(params, path)
     return SolverConfig(
         name=path.stem,
         weights=Weights(**{k: float(v) for k, v in obj.items()}),
@@ -150,6 +173,34 @@ def _parse(raw: dict[str, Any], path: Path) -> SolverConfig:
         min_difference=int(cand.get("min_difference", 3)),
         params=params,
     )
+
+
+#: Bounds spaceplan sets on CP-SAT parameters a preset may give.
+_PARAM_BOUNDS = {
+    "max_time_in_seconds": (0.01, MAX_TIME_LIMIT),
+    "random_seed": (0, MAX_SEED),
+    "num_workers": (1, 64),
+    "num_search_workers": (1, 64),
+}
+
+
+def _check_param_values(params: dict[str, Any], path: Path) -> None:
+    """Refuse values CP-SAT would reject, or that would never stop."""
+    from ortools.sat import sat_parameters_pb2
+
+    probe = sat_parameters_pb2.SatParameters()
+    for key, value in params.items():
+        if key in _PARAM_BOUNDS:
+            _number(value, path, f"params.{key}", *_PARAM_BOUNDS[key])
+        try:
+            if isinstance(value, list):
+                getattr(probe, key).extend(value)
+            else:
+                setattr(probe, key, value)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise InputError(
+                path, f"params.{key}", f"is not a valid value: {exc}"
+            ) from None
 
 
 def check_cpsat_params(params: dict[str, Any], path: Path | None) -> None:

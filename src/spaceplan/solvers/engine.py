@@ -20,6 +20,7 @@ import spaceplan
 from spaceplan.check import audit, checked_candidate
 from spaceplan.compare import comparisons
 from spaceplan.data import Scenario
+from spaceplan.i18n import t
 from spaceplan.solution import (
     Candidate,
     Plan,
@@ -46,6 +47,11 @@ class RawSolve:
     objective_milli: int | None = None
     bound_milli: int | None = None
     seconds: float = 0.0
+    #: Why the plan is not what the backend set out to find, if it is not.
+    note: str | None = None
+    #: The note's catalogue key (``face.note.*``), so it can be worded in
+    #: the user's language; None for a note that has none.
+    note_key: str | None = None
 
 
 class ProgressSink(Protocol):
@@ -106,6 +112,7 @@ def run(
     diff = effective_difference(config, problem.num_funcs)
     avoid: list[dict[int, int]] = []
     candidates: list[Candidate] = []
+    found_notes: list[tuple[str, str, str | None]] = []
     status: Status = "unknown"
     # A function that no room can take, even alone, proves infeasibility
     # for every backend: no solve is needed.
@@ -119,6 +126,8 @@ def run(
         if raw.plan is None:
             break
         cand = _candidate(scenario, problem, config, raw, k, candidates)
+        if raw.note:
+            found_notes.append((cand.id, raw.note, raw.note_key))
         candidates.append(cand)
         placement = raw.plan.placement()
         avoid.append(
@@ -128,6 +137,15 @@ def run(
                 if f in problem.func_idx
             }
         )
+    candidates, labels = _ranked(problem, candidates)
+    ordered = sorted(
+        (labels[c], note, key) for c, note, key in found_notes
+    )
+    notes = [
+        t("face.note.candidate", "en", id=label, note=note)
+        for label, note, _ in ordered
+    ]
+    note_keys = [(label, key) for label, _, key in ordered if key]
     candidates = _compared(scenario, candidates)
     diagnosis = None
     if not candidates and status == "infeasible" and on_infeasible:
@@ -154,6 +172,8 @@ def run(
             **acc.model_dump(mode="json"),
             "circulation": acc.circulation,
         },
+        notes=tuple(notes),
+        note_keys=tuple(note_keys),
     )
 
 
@@ -182,15 +202,7 @@ def _candidate(
             f"the objective recomputed from its plan, {terms.value}"
         )
     bound = None if raw.bound_milli is None else raw.bound_milli / MILLI
-    moved: tuple[str, ...] = ()
-    if earlier:
-        first = earlier[0].plan.placement()
-        mine = plan.placement()
-        moved = tuple(
-            f.id
-            for f in problem.funcs
-            if first.get(f.id) != mine.get(f.id)
-        )
+    moved = _moved(problem, earlier[0].plan, plan) if earlier else ()
     return checked_candidate(
         scenario,
         plan,
@@ -201,6 +213,43 @@ def _candidate(
         objective_terms=terms.as_dict(),
         moved=moved,
     )
+
+
+def _moved(problem: Problem, first: Plan, plan: Plan) -> tuple[str, ...]:
+    """Functions whose room differs between ``first`` and ``plan``."""
+    a, b = first.placement(), plan.placement()
+    return tuple(f.id for f in problem.funcs if a.get(f.id) != b.get(f.id))
+
+
+def _ranked(
+    problem: Problem, candidates: list[Candidate]
+) -> tuple[list[Candidate], dict[str, str]]:
+    """The candidates best first, relabelled A, B, …; old label → new.
+
+    Each solve is optimal only when it says so: with a time limit a later
+    candidate can score higher than an earlier one. The architect reads
+    A as the best plan, so the order follows the objective (ties keep
+    the order found), and ``moved`` is recomputed against the new A.
+    """
+    order = sorted(
+        range(len(candidates)), key=lambda i: -candidates[i].objective
+    )
+    labels = {candidates[i].id: _label(k) for k, i in enumerate(order)}
+    if order == list(range(len(candidates))):
+        return candidates, labels
+    first = candidates[order[0]].plan
+    ranked = [
+        candidates[i].model_copy(
+            update={
+                "id": _label(k),
+                "moved": () if k == 0 else _moved(
+                    problem, first, candidates[i].plan
+                ),
+            }
+        )
+        for k, i in enumerate(order)
+    ]
+    return ranked, labels
 
 
 def _compared(

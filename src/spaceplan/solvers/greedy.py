@@ -411,9 +411,13 @@ def greedy_placement(
     return dict(state.where), flex
 
 
+#: A greedy plan: placement (function → room), flexible rooms, bookings.
+GreedySolution = tuple[dict[int, int], set[int], dict[int, list[int]]]
+
+
 def greedy_solution(
     problem: Problem, weights: Weights | None = None
-) -> tuple[dict[int, int], set[int], dict[int, list[int]]] | None:
+) -> GreedySolution | None:
     """:func:`greedy_placement` with the slots it books, or None.
 
     The third item maps each booked function to its slot indices.

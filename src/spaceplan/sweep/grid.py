@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from spaceplan.data import ScenarioFile
-from spaceplan.errors import InputError
-from spaceplan.policies import load_policy
-from spaceplan.read import load_mapping, read_rooms_csv
+from spaceplan.errors import InputError, from_validation
+from spaceplan.fileio import confined
+from spaceplan.policies import load_policy, looks_like_path
+from spaceplan.read import inline_rooms, load_mapping, read_rooms_csv
 
 #: Parameters a sweep may vary, besides ``option.<name>``.
 VARY_NAMES = ("households", "population", "policy", "rooms")
@@ -119,9 +122,17 @@ def parse_varies(specs: Iterable[str]) -> list[Vary]:
     return out
 
 
-def run_id(params: dict[str, Any]) -> str:
-    """The id of a run: a hash of its parameter combination."""
-    text = json.dumps(params, sort_keys=True, ensure_ascii=False)
+def run_id(params: dict[str, Any], context: str = "") -> str:
+    """The id of a run: a hash of its parameters and of its ``context``.
+
+    The context is the digest of what every run of the sweep is solved
+    with (the scenario, profiles, room lists and settings; see
+    :func:`plan_tasks`), so a sweep started again with another time
+    limit or an edited scenario never reuses the old rows.
+    """
+    text = json.dumps(
+        [context, params], sort_keys=True, ensure_ascii=False, default=str
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -131,19 +142,22 @@ class SweepSettings:
 
     Attributes
     ----------
-    time_limit : float
+    time_limit : float or None
         Deterministic budget per run (CP-SAT ``max_deterministic_time``);
-        the wall-clock safety net is ten times it plus 10 s.
-    seed : int
-        CP-SAT seed (unless ``option.seed`` is varied).
+        the wall-clock safety net is ten times it plus 10 s. It wins over
+        the scenario's ``options.time_limit``, as on ``solve``'s command
+        line; None takes the scenario's, else 5.
+    seed : int or None
+        CP-SAT seed, winning over the scenario's as ``time_limit`` does
+        (a varied ``option.seed`` wins over both).
     workers_per_run : int
         CP-SAT workers per run (1 keeps runs reproducible).
     diagnose : bool
         Find the conflict (binding rule) of infeasible runs.
     """
 
-    time_limit: float = 5.0
-    seed: int = 0
+    time_limit: float | None = 5.0
+    seed: int | None = 0
     workers_per_run: int = 1
     diagnose: bool = True
 
@@ -160,24 +174,13 @@ def plan_tasks(
     remote Dask worker) needs no file.
     """
     path = Path(scenario_path)
-    raw = load_mapping(path)
-    building = raw.get("building")
-    if isinstance(building, dict) and isinstance(building.get("rooms"), str):
-        csv_path = Path(building["rooms"])
-        if not csv_path.is_absolute():
-            csv_path = path.parent / csv_path
-        rooms = read_rooms_csv(csv_path)
-        building = {
-            **building,
-            "rooms": [
-                r.model_dump(mode="json", exclude_none=True) for r in rooms
-            ],
-        }
-        raw = {**raw, "building": building}
+    raw = inline_rooms(load_mapping(path), path)
     try:
         spec = ScenarioFile.model_validate(raw)
-    except ValueError as exc:
-        raise InputError(path, None, str(exc).splitlines()[0]) from None
+    except ValidationError as exc:
+        raise from_validation(exc, path) from None
+    if looks_like_path(spec.policy):
+        confined(Path(spec.policy), path, "policy")
     names = {v.name: v for v in varies}
     policies: dict[str, Any] = {}
     policy_refs = list(names["policy"].values) if "policy" in names else []
@@ -209,6 +212,20 @@ def plan_tasks(
             for r in read_rooms_csv(rooms_path)
         ]
     base = spec.model_dump(mode="json", exclude_none=True)
+    task_settings = {
+        "time_limit": settings.time_limit,
+        "seed": settings.seed,
+        "workers_per_run": settings.workers_per_run,
+        "diagnose": settings.diagnose,
+    }
+    context = hashlib.sha256(
+        json.dumps(
+            [base, policies, room_lists, task_settings],
+            sort_keys=True,
+            ensure_ascii=False,
+            default=str,
+        ).encode("utf-8")
+    ).hexdigest()
     tasks = []
     for combo in itertools.product(*(v.values for v in varies)):
         params = {
@@ -216,17 +233,12 @@ def plan_tasks(
         }
         tasks.append(
             {
-                "run_id": run_id(params),
+                "run_id": run_id(params, context),
                 "params": params,
                 "scenario": base,
                 "policies": policies,
                 "rooms": room_lists,
-                "settings": {
-                    "time_limit": settings.time_limit,
-                    "seed": settings.seed,
-                    "workers_per_run": settings.workers_per_run,
-                    "diagnose": settings.diagnose,
-                },
+                "settings": task_settings,
             }
         )
     return tasks

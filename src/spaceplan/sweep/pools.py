@@ -6,7 +6,11 @@ back as rows.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -33,11 +37,41 @@ def default_processes(workers_per_run: int) -> int:
 Submit = Callable[[dict[str, Any]], Any]
 
 
+def die_with_parent(parent: int) -> None:
+    """End this worker when the sweep that started it ends, even killed.
+
+    On Linux the kernel sends SIGKILL when the parent dies
+    (``PR_SET_PDEATHSIG``); everywhere, a watcher thread also checks the
+    parent once a second, so no worker solves on for nobody.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
 @contextmanager
 def process_pool(processes: int) -> Iterator[tuple[Submit, Callable]]:
     """A spawn process pool: ``(submit, as_completed)``."""
     context = get_context("spawn")
-    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        processes,
+        mp_context=context,
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
 
         def submit(task: dict[str, Any]) -> Future[dict[str, Any]]:
             return pool.submit(run_task, task)

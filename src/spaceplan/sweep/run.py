@@ -40,6 +40,28 @@ def build_scenario(task: dict[str, Any]) -> Any:
     return resolve(spec, policy, source=None)
 
 
+#: Deterministic budget of a run when neither the sweep nor the scenario
+#: gives one.
+DEFAULT_BUDGET = 5.0
+
+
+def _setting(
+    task: dict[str, Any], key: str, scenario: Any, default: float
+) -> Any:
+    """A run's setting: varied, else the sweep's, else the scenario's.
+
+    A varied ``option.KEY`` is this run's own value; the sweep's setting
+    (its command line) wins over the scenario's options, as on ``solve``.
+    """
+    params, settings = task["params"], task["settings"]
+    if f"option.{key}" in params:
+        return params[f"option.{key}"]
+    if settings.get(key) is not None:
+        return settings[key]
+    value = getattr(scenario.options, key)
+    return default if value is None else value
+
+
 def run_task(task: dict[str, Any]) -> dict[str, Any]:
     """Solve one run; return its row (never raises).
 
@@ -70,9 +92,8 @@ def _solve_row(task: dict[str, Any]) -> dict[str, Any]:
 
     settings = task["settings"]
     scenario = build_scenario(task)
-    opts = scenario.options
-    budget = float(opts.time_limit or settings["time_limit"])
-    seed = int(opts.seed if opts.seed is not None else settings["seed"])
+    budget = float(_setting(task, "time_limit", scenario, DEFAULT_BUDGET))
+    seed = int(_setting(task, "seed", scenario, 0))
     config = SolverConfig(
         name="sweep",
         candidates=1,

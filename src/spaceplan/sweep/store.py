@@ -2,19 +2,24 @@
 
 Rows are appended one at a time (flush + fsync), so an interrupted sweep
 started again with the same command skips the runs already written and
-loses or repeats nothing.
+loses or repeats nothing. A row that is malformed (cut short, corrupted,
+not UTF-8, a status or number that cannot be) is dropped on opening and
+its run solved again.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from spaceplan.errors import InputError
+from spaceplan.fileio import write_fault, write_text
 from spaceplan.sweep.grid import Vary
 
 RESULT_COLUMNS = (
@@ -31,6 +36,20 @@ RESULT_COLUMNS = (
     "error",
 )
 RUNS_FILE = "runs.csv"
+#: Statuses a row may hold.
+STATUSES = ("optimal", "feasible", "infeasible", "unknown", "error")
+#: Result columns that hold a number (or nothing).
+NUMBERS = (
+    "target_area",
+    "facility_area",
+    "resident_area",
+    "resident_share",
+    "area_margin",
+    "office_area",
+    "objective",
+    "seconds",
+)
+_RUN_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
 def columns(varies: Sequence[Vary]) -> list[str]:
@@ -59,9 +78,19 @@ class RunsFile:
         self.header = header
         self.done: dict[str, dict[str, str]] = {}
         self.dropped_partial = False
+        #: Whole lines dropped as malformed (their runs are solved again).
+        self.dropped_rows = 0
         self._open()
 
     def _open(self) -> None:
+        try:
+            self._open_file()
+        except OSError as exc:
+            raise InputError(
+                self.path.parent, None, write_fault(exc)
+            ) from None
+
+    def _open_file(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.exists():
             data = self.path.read_bytes()
@@ -75,7 +104,7 @@ class RunsFile:
                     os.fsync(fh.fileno())
                 data = data[:cut]
             if data:
-                self._load(data.decode("utf-8"))
+                self._load(data)
         # Held open for the whole sweep and closed by close().
         self._fh = open(  # noqa: SIM115
             self.path, "a", encoding="utf-8", newline=""
@@ -83,21 +112,31 @@ class RunsFile:
         if not self.path.stat().st_size:
             self._write(self.header)
 
-    def _load(self, text: str) -> None:
-        reader = csv.reader(io.StringIO(text))
-        header = next(reader, None)
+    def _load(self, data: bytes) -> None:
+        header, rows, bad = parse_runs(data, self.path)
         if header != self.header:
             raise InputError(
                 self.path,
                 None,
                 "was written by a different sweep (its columns are "
-                f"{', '.join(header or [])}); use another output folder",
+                f"{', '.join(header or [])[:200]}); use another output "
+                "folder",
             )
-        for cells in reader:
-            if len(cells) != len(self.header):
+        for row in rows:
+            if row["run_id"] in self.done:
+                bad += 1  # a run written twice: keep the first
                 continue
-            row = dict(zip(self.header, cells, strict=True))
-            self.done.setdefault(row["run_id"], row)
+            self.done[row["run_id"]] = row
+        if bad:
+            # Rewrite the file with the good rows only, in one step, so
+            # that no reader ever meets the bad ones again.
+            self.dropped_rows = bad
+            buf = io.StringIO()
+            writer = csv.writer(buf, lineterminator="\n")
+            writer.writerow(self.header)
+            for row in self.done.values():
+                writer.writerow([row[c] for c in self.header])
+            write_text(self.path, buf.getvalue())
 
     def _write(self, cells: Sequence[Any]) -> None:
         buf = io.StringIO()
@@ -123,9 +162,72 @@ class RunsFile:
 
 
 def read_runs(path: str | Path) -> list[dict[str, str]]:
-    """The complete rows of a ``runs.csv`` (a cut-off last line ignored)."""
-    data = Path(path).read_bytes()
-    data = data[: data.rfind(b"\n") + 1]
-    reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
-    width = len(reader.fieldnames or [])
-    return [r for r in reader if None not in r and len(r) == width]
+    """The well-formed rows of a ``runs.csv`` (any other line ignored)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            path, None, f"cannot be read ({exc.strerror})"
+        ) from None
+    return parse_runs(data[: data.rfind(b"\n") + 1], path)[1]
+
+
+def parse_runs(
+    data: bytes, path: Path
+) -> tuple[list[str] | None, list[dict[str, str]], int]:
+    """The header, the well-formed rows and the count of bad lines.
+
+    Raises
+    ------
+    InputError
+        When the header line is not UTF-8 text.
+    """
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if not lines:
+        return None, [], 0
+    try:
+        header = next(csv.reader([lines[0].decode("utf-8")]), None)
+    except (UnicodeDecodeError, csv.Error):
+        raise InputError(
+            path,
+            "line 1",
+            "is not the header of a spaceplan sweep (not UTF-8 CSV); use "
+            "another output folder",
+        ) from None
+    rows: list[dict[str, str]] = []
+    bad = 0
+    for line in lines[1:]:
+        row = _row(line, header or [])
+        if row is None:
+            bad += 1
+        else:
+            rows.append(row)
+    return header, rows, bad
+
+
+def _row(line: bytes, header: list[str]) -> dict[str, str] | None:
+    """One line as a row, or None when it is malformed."""
+    try:
+        cells = next(csv.reader([line.decode("utf-8")]), None)
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    if cells is None or len(cells) != len(header):
+        return None
+    row = dict(zip(header, cells, strict=True))
+    if not _RUN_ID.match(row.get("run_id", "")):
+        return None
+    if "status" in row and row["status"] not in STATUSES:
+        return None
+    for name in NUMBERS:
+        value = row.get(name, "")
+        if value == "":
+            continue
+        try:
+            if not math.isfinite(float(value)):
+                return None
+        except ValueError:
+            return None
+    return row

@@ -10,6 +10,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from spaceplan.i18n import t
 from spaceplan.solution import Plan, Status
 from spaceplan.solvers.bookings import booked_plan
 from spaceplan.solvers.config import SolverConfig, check_cpsat_params
@@ -17,7 +18,8 @@ from spaceplan.solvers.cpsat import sessions
 from spaceplan.solvers.cpsat.model import AllocationModel
 from spaceplan.solvers.cpsat.tiebreak import tiebreak_cost
 from spaceplan.solvers.engine import ProgressSink, RawSolve
-from spaceplan.solvers.greedy import greedy_solution
+from spaceplan.solvers.greedy import GreedySolution, greedy_solution
+from spaceplan.solvers.objective import objective_terms
 from spaceplan.solvers.problem import Problem
 
 #: CP-SAT's statuses in our own words, mapped once.
@@ -93,10 +95,13 @@ class CpsatBackend:
         apply_params(solver, config.params)
         # The time limit is the user's wall-clock budget for the whole
         # solve: building the model and the warm start count too.
-        spent = time.perf_counter() - started
-        solver.parameters.max_time_in_seconds = max(
-            0.1, config.time_limit - spent
-        )
+        left = config.time_limit - (time.perf_counter() - started)
+        if left <= 0:
+            return _fallback(
+                problem, config, warm, avoid, min_difference, started,
+                "face.note.build",
+            )  # fmt: skip
+        solver.parameters.max_time_in_seconds = left
         watcher = None
         if progress is not None:
             watcher = _Watcher(progress, 1000.0)
@@ -112,20 +117,16 @@ class CpsatBackend:
             raise RuntimeError(
                 f"CP-SAT rejected the model: {solver.status_name(code)}"
             )
-        given = solver.parameters.max_time_in_seconds
-        if (
-            status == "unknown"
-            and warm is not None
-            and solver.wall_time >= 0.9 * given
-        ):
-            # The clock ran out before a plan of its own (a large week
-            # to book): the warm start, which the model accepted, is the
-            # best plan known.
-            return RawSolve(
-                "feasible", warm, seconds=time.perf_counter() - started
-            )
-        if status in ("infeasible", "unknown"):
-            seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        if status == "unknown":
+            # The clock ran out before a plan of its own (a large week to
+            # book): the warm start, which the model accepted, is the best
+            # plan known.
+            return _fallback(
+                problem, config, warm, avoid, min_difference, started,
+                "face.note.no_plan",
+            )  # fmt: skip
+        if status == "infeasible":
             return RawSolve(status, None, seconds=seconds)
         bound = math.floor(solver.best_objective_bound + 1e-6)
         objective = round(solver.objective_value)
@@ -201,15 +202,24 @@ def _extract(
 def _hint_greedy(
     problem: Problem, built: AllocationModel, budget: float
 ) -> Plan | None:
-    """Warm start from the greedy plan; the plan if the model accepts it."""
+    """Warm start from the greedy plan; return that plan, if greedy has one.
+
+    The plan is returned even when the model does not take it as a full
+    hint (no time left to propagate it, or a candidate difference it
+    breaks): the fallback weighs it again, and the engine's checker is
+    the authority on whether it complies.
+    """
     found = greedy_solution(problem)
     if found is None:
         return None
     placement, flex_rooms, booked = found
-    if not built.hint(
-        placement, flex_rooms, time_limit=budget, booked=booked
-    ):
-        return None
+    built.hint(placement, flex_rooms, time_limit=budget, booked=booked)
+    return greedy_plan(problem, found)
+
+
+def greedy_plan(problem: Problem, found: GreedySolution) -> Plan:
+    """The greedy solver's placement, flexible rooms and bookings as a plan."""
+    placement, flex_rooms, booked = found
     pairs = [
         (problem.funcs[f].id, problem.rooms[r].id)
         for f, r in sorted(placement.items())
@@ -218,3 +228,42 @@ def _hint_greedy(
     if flex is not None:
         pairs += [(flex.id, problem.rooms[r].id) for r in sorted(flex_rooms)]
     return booked_plan(problem, pairs, booked)
+
+
+def _fallback(
+    problem: Problem,
+    config: SolverConfig,
+    warm: Plan | None,
+    avoid: Sequence[dict[int, int]],
+    min_difference: int,
+    started: float,
+    why: str,
+) -> RawSolve:
+    """The warm start's plan when CP-SAT has none at the time limit.
+
+    The greedy plan meets every rule (the engine checks it again) and
+    differs enough from the earlier candidates, or there is no fallback
+    and the status stays ``unknown``.
+    """
+    seconds = time.perf_counter() - started
+    if warm is None:
+        return RawSolve("unknown", None, seconds=seconds)
+    placed = {
+        problem.func_idx[fid]: problem.room_idx[rid]
+        for fid, rid in warm.placement().items()
+        if fid in problem.func_idx and rid in problem.room_idx
+    }
+    if any(
+        sum(placed.get(f) != r for f, r in earlier.items()) < min_difference
+        for earlier in avoid
+    ):
+        return RawSolve("unknown", None, seconds=seconds)
+    terms = objective_terms(problem.scenario, warm, config.weights)
+    return RawSolve(
+        "feasible",
+        warm,
+        objective_milli=terms.milli,
+        seconds=seconds,
+        note=t("face.note.warm", "en", why=t(why, "en")),
+        note_key=why,
+    )
