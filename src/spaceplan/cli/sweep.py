@@ -38,34 +38,40 @@ if TYPE_CHECKING:
 class _Best:
     """The best run so far, for the progress bar."""
 
-    def __init__(self, by_households: bool) -> None:
+    def __init__(self, by_households: bool, lang: Lang = "zh") -> None:
         # Imported here, not at the top: start-up speed.
         from spaceplan.sweep import SOLVED
 
         self.solved = SOLVED
         self.by_households = by_households
+        self.lang = lang
         self.key: float | None = None
-        self.text = "best: —"
+        self.text = t("face.sweep.best_none", lang)
         self.failed = 0
 
     def update(self, row: dict[str, Any]) -> str:
         if row.get("status") not in self.solved:
             self.failed += row.get("status") != "unknown"
             return self.words()
+        lang = self.lang
         if self.by_households:
             key = float(row["households"])
-            label = f"{int(key):,} households"
+            label = t("face.sweep.best_households", lang, n=int(key))
         else:
             key = float(row.get("objective") or 0.0)
-            label = f"objective {key:,.1f}"
+            label = t("face.sweep.best_objective", lang, value=key)
         if self.key is None or key > self.key:
             self.key = key
             policy = row.get("policy")
-            self.text = "best: " + label + (f" ({policy})" if policy else "")
+            self.text = (
+                t("face.sweep.best_policy", lang, best=label, policy=policy)
+                if policy
+                else label
+            )
         return self.words()
 
     def words(self) -> str:
-        return f"{self.text}; infeasible/errors {self.failed}"
+        return t("face.sweep.failed", self.lang, best=self.text, n=self.failed)
 
 
 @click.command(
@@ -152,6 +158,7 @@ def sweep(
         processes,
         scheduler,
         show=not (no_progress or quiet or as_json),
+        lang=as_lang(lang),
     )
     base = _base_policy(scenario)
     if as_json:
@@ -203,6 +210,7 @@ def _run(
     processes: int | None,
     scheduler: str | None,
     show: bool,
+    lang: Lang = "zh",
 ) -> sw.SweepOutcome:
     # Imported here, not at the top: start-up speed.
     from rich.console import Console
@@ -227,14 +235,19 @@ def _run(
     n = processes or sw.default_processes(workers_per_run)
     if scheduler is None and n * settings.workers_per_run > cores:
         click.echo(
-            f"note: {n} processes × {workers_per_run} CP-SAT workers "
-            f"oversubscribe {cores} cores",
+            t(
+                "face.sweep.oversubscribe",
+                lang,
+                n=n,
+                workers=workers_per_run,
+                cores=cores,
+            ),
             err=True,
         )
-    best = _Best(any(v.name == "households" for v in varies))
+    best = _Best(any(v.name == "households" for v in varies), lang)
     console = Console(stderr=True)
     progress = Progress(
-        TextColumn("sweep"),
+        TextColumn(t("face.sweep.bar", lang)),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
