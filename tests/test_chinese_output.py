@@ -8,6 +8,7 @@ source. Runs are small: one worker, a seed, a short budget.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from importlib.resources import files
@@ -84,6 +85,12 @@ def english_runs(text: str, ids: set[str]) -> list[str]:
     text = _ROOM_IDS.sub(" ", text)
     words = re.findall(r"[A-Za-z]{3,}", text)
     return [w for w in words if w not in ALLOWED and w not in ids]
+
+
+def _visible(page: str) -> str:
+    """The text a reader sees on an HTML page (no style, drawing, tags)."""
+    page = re.sub(r"<(style|svg)\b.*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "\n", page))
 
 
 def _ids(scenario: Path) -> set[str]:
@@ -197,6 +204,8 @@ def test_output_in_chinese_has_no_english(runner, tmp_path, name) -> None:
     # The reports written, as the architect hands them on.
     for report in tmp_path.glob("*/report.md"):
         out += report.read_text(encoding="utf-8")
+    for page in tmp_path.glob("*/report.html"):
+        out += _visible(page.read_text(encoding="utf-8"))
     # The output folder is the user's own path.
     out = out.replace(str(tmp_path), " ")
     assert out.strip()

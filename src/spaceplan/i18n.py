@@ -109,6 +109,12 @@ def slot_name(slot: str, lang: Lang = "zh") -> str:
     if day in _DAYS and part in ("am", "pm", "eve"):
         sep = "" if lang == "zh" else " "
         return t(f"day.{day}", lang) + sep + t(f"period.{part}", lang)
+    # The patterns a session's window may use: sat_*, *_eve.
+    if day in _DAYS and part == "*":
+        return t("face.slot.all_day", lang, day=t(f"day.{day}", lang))
+    if day == "*" and part in ("am", "pm", "eve"):
+        period = t(f"period.{part}", lang)
+        return t("face.slot.every_day", lang, period=period)
     return slot
 
 
