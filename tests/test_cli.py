@@ -581,3 +581,27 @@ def test_diagnose_quiet_and_lang(runner) -> None:
     quiet = runner.invoke(main, [*args, "--quiet"])
     assert quiet.exit_code == 0, quiet.output
     assert quiet.output == ""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["solve", "--time-limit", "nan", "x.yaml"],
+        ["solve", "--bogus", "x.yaml"],
+        ["solve"],
+        ["no-such-command"],
+    ],
+)
+def test_a_usage_error_is_one_line_exit_1(argv: list[str]) -> None:
+    # click would print usage, a hint and the error on three lines and
+    # exit 2; here it is one ``error:`` line naming the fault, exit 1.
+    done = subprocess.run(
+        [sys.executable, "-m", "spaceplan", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    assert "--help'" in lines[0]

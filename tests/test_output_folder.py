@@ -157,3 +157,37 @@ def test_a_killed_solve_leaves_one_whole_run(tmp_path: Path) -> None:
         "three",
     ]
     assert seen  # at least one kill was judged
+
+
+def test_two_solves_into_one_folder_leave_one_whole_run(
+    tmp_path: Path,
+) -> None:
+    # Two runs at once into one folder, one asking for three candidates
+    # and one for one: each swaps its own staging folder in whole, so the
+    # folder ends as the complete set of whichever finished last, and
+    # neither run deletes the other's staging folder on the way.
+    three, one = tmp_path / "three", tmp_path / "one"
+    subprocess.run(_solve(three, 3), check=True)
+    subprocess.run(_solve(one, 1), check=True)
+    whole = {_listing(three): 3, _listing(one): 1}
+    out = tmp_path / "out"
+    procs = [
+        subprocess.Popen(
+            _solve(out, k),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in (3, 1)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    names = _listing(out)
+    assert names in whole, f"a mixed folder: {sorted(names)}"
+    assert _candidates(out) == whole[names]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "one",
+        "out",
+        "three",
+    ]

@@ -116,6 +116,8 @@ class Audit:
     rows: list[Row] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     advice_hard: bool = False
+    #: The plan's timetable, worked out once for every room's rules.
+    week: timetable.Timetable = field(default_factory=dict)
 
     @property
     def compliant(self) -> bool:
@@ -176,7 +178,10 @@ def advice_unmet(scenario: Scenario, plan: Plan) -> int:
 
 def audit(scenario: Scenario, plan: Plan) -> Audit:
     """Check every facility rule and function requirement of ``plan``."""
-    result = Audit(advice_hard=scenario.advice_hard)
+    result = Audit(
+        advice_hard=scenario.advice_hard,
+        week=timetable.plan_timetable(scenario, plan),
+    )
     _check_ids(scenario, plan, result)
     _check_facility(scenario, plan, result)
     for function in scenario.functions:
@@ -608,8 +613,7 @@ def _check_room_rules(
     ]
     # Capacity reads the slots the timetable books, not the profile's.
     here = timetable.booked_functions(
-        here, timetable.plan_timetable(scenario, plan), room.id,
-        scenario.slots,
+        here, out.week, room.id, scenario.slots
     )
     f = next((g for g in here if g.id == f.id), f)
     others = [g for g in here if g.id != f.id]

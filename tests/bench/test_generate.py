@@ -51,7 +51,7 @@ def test_realistic_mix() -> None:
 
 def test_unknown_size() -> None:
     with pytest.raises(ValueError, match="unknown size"):
-        generate("XXL")
+        generate("XXXL")
 
 
 # Regression benchmark: optima proven by CP-SAT and HiGHS alike in the

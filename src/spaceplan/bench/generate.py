@@ -85,6 +85,8 @@ SIZES: dict[str, SizeSpec] = {
     "M": SizeSpec("M", 60, 24, 4, basement=False, lift=True),
     "L": SizeSpec("L", 300, 59, 6, basement=True, lift=True),
     "XL": SizeSpec("XL", 1000, 149, 10, basement=True, lift=True),
+    # The scale case of the hardening work: not in the default runs.
+    "XXL": SizeSpec("XXL", 5000, 299, 20, basement=True, lift=True),
 }
 
 _WD = ("weekday_am", "weekday_pm", "weekday_eve")

@@ -88,9 +88,15 @@ def _report(ctx: click.Context, exc: Exception) -> None:
 
 
 class _BadUsage(click.UsageError):
-    """A usage error that exits 1, like any other bad input."""
+    """A usage error that exits 1, like any other bad input, in one line."""
 
     exit_code = EXIT_INPUT
+
+    def show(self, file: Any = None) -> None:
+        """``error: <fault>; see 'spaceplan solve --help'.`` on stderr."""
+        where = self.ctx.command_path if self.ctx is not None else "spaceplan"
+        fault = self.format_message().rstrip('.')
+        echo_error(f"{fault}; see '{where} --help'.")
 
 
 class SpaceplanCommand(click.Command):

@@ -91,8 +91,13 @@ def objective_terms(
     plan: Plan,
     weights: Weights,
     evaluation: PlanEvaluation | None = None,
+    advice: int | None = None,
 ) -> ObjectiveTerms:
-    """The objective of ``plan`` under ``weights``."""
+    """The objective of ``plan`` under ``weights``.
+
+    ``evaluation`` and ``advice`` (the unmet advice items of the plan's
+    audit) are worked out here when the caller has not already.
+    """
     ev = evaluation or evaluate_plan(scenario, plan)
     wishes = [
         wish.weight
@@ -102,7 +107,12 @@ def objective_terms(
         and not scenario.function(wish.function).flexible
     ]
     met = near_satisfied(scenario, plan)
-    unmet = 0 if scenario.advice_hard else advice_unmet(scenario, plan)
+    if scenario.advice_hard:
+        unmet = 0
+    elif advice is None:
+        unmet = advice_unmet(scenario, plan)
+    else:
+        unmet = advice
     omitted = sum(
         to_units(f.min_area)
         for f in scenario.fixed_functions

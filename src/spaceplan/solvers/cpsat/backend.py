@@ -19,7 +19,6 @@ from spaceplan.solvers.cpsat.model import AllocationModel
 from spaceplan.solvers.cpsat.tiebreak import tiebreak_cost
 from spaceplan.solvers.engine import ProgressSink, RawSolve
 from spaceplan.solvers.greedy import GreedySolution, greedy_solution
-from spaceplan.solvers.objective import objective_terms
 from spaceplan.solvers.problem import Problem
 
 #: CP-SAT's statuses in our own words, mapped once.
@@ -258,11 +257,10 @@ def _fallback(
         for earlier in avoid
     ):
         return RawSolve("unknown", None, seconds=seconds)
-    terms = objective_terms(problem.scenario, warm, config.weights)
+    # The engine works the objective out when it checks the plan.
     return RawSolve(
         "feasible",
         warm,
-        objective_milli=terms.milli,
         seconds=seconds,
         note=t("face.note.warm", "en", why=t(why, "en")),
         note_key=why,
