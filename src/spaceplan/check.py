@@ -18,10 +18,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from spaceplan import decisions, rules, timetable
+from spaceplan.advicecheck import check_advice, names, range_words
 from spaceplan.data import Function, Room, Scenario
-from spaceplan.i18n import Lang, function_label, slot_name, t
+from spaceplan.sentences import (
+    FLEX_SOURCE,
+    FORMAT_SOURCE,
+    sentence,
+)
 from spaceplan.solution import Candidate, CheckRecord, Plan, evaluate_plan
-from spaceplan.timecheck import FIX_SOURCE, SOURCE, TIME_RULES, check_time
+from spaceplan.timecheck import TIME_RULES, check_time
 
 #: The profile's rule ids, in report order.
 FACILITY_RULES = ("area_target", "resident_share", "flex_programme")
@@ -32,18 +37,7 @@ FUNCTION_RULES = (
     "advice_area",
     *TIME_RULES,
 )
-#: Source of the rules that keep a plan well formed.
-FORMAT_SOURCE = t("chk.src.format", "en")
-#: Source of the warning that the flexible room carries the programme.
-FLEX_SOURCE = t("chk.src.flex", "en")
-#: The sources the checker names itself, and their catalogue keys.
-SOURCE_KEYS = {
-    FORMAT_SOURCE: "chk.src.format",
-    FLEX_SOURCE: "chk.src.flex",
-    "scenario": "chk.src.scenario",
-    SOURCE: "chk.src.time",
-    FIX_SOURCE: "chk.src.fix",
-}
+
 
 
 @dataclass(frozen=True)
@@ -247,146 +241,6 @@ def checked_candidate(
     )
 
 
-# ---------------------------------------------------------------- sentences
-
-
-def sentence(
-    scenario: Scenario,
-    key: str,
-    fields: Mapping[str, Any],
-    lang: Lang = "en",
-) -> str:
-    """A checker's sentence from its catalogue ``key`` and ``fields``.
-
-    The checker keeps ids and numbers; the words are made here, in
-    ``lang``: ``f``/``g`` name a function, ``others``/``together`` a
-    list of functions, ``tags``/``missing``/``has`` room tags, ``slot``
-    a time slot, ``kind`` a room kind, ``mode`` how shared rooms count,
-    ``lo``/``hi`` a floor range (as ``{floors}``) and ``terms`` the
-    worked area target. ``advisory`` adds the sentence saying a
-    recommended figure never decides compliance.
-
-    Parameters
-    ----------
-    scenario
-        The resolved scenario (function names, the area target).
-    key
-        The catalogue key (``locale/check.toml``).
-    fields
-        The row's fields, as the checker stored them.
-    lang
-        ``"en"`` (``result.json``) or ``"zh"``.
-
-    Returns
-    -------
-    str
-        The sentence.
-    """
-    text = t(key, lang, **_field_words(scenario, fields, lang))
-    if fields.get("advisory"):
-        text += t("chk.advisory", lang)
-    return text
-
-
-def value_words(
-    scenario: Scenario,
-    rule: str,
-    value: float | str | None,
-    fields: Mapping[str, Any],
-    which: str,
-    lang: Lang,
-) -> str | None:
-    """A row's required or achieved value in words, when it is words.
-
-    Parameters
-    ----------
-    scenario
-        The resolved scenario.
-    rule
-        The row's rule id.
-    value
-        The stored value.
-    fields
-        The row's fields; ``required_key`` or ``achieved_key`` name
-        the catalogue entry of a value that is words.
-    which
-        ``"required"`` or ``"achieved"``.
-    lang
-        ``"zh"`` or ``"en"``.
-
-    Returns
-    -------
-    str or None
-        The words, or None for a number (the report formats it).
-    """
-    key = fields.get(f"{which}_key")
-    if not key:
-        return None
-    return t(key, lang, **_field_words(scenario, fields, lang))
-
-
-def source_words(source: str, lang: Lang) -> str:
-    """A row's source in ``lang``: the checker's own sources are
-    translated; a profile's source is quoted as it stands."""
-    key = SOURCE_KEYS.get(source)
-    return source if key is None else t(key, lang)
-
-
-def _function_word(scenario: Scenario, fid: str, lang: Lang) -> str:
-    if fid not in scenario.function_index:
-        return fid
-    return function_label(scenario.function(fid), lang)
-
-
-def _tag_word(tag: str, lang: Lang) -> str:
-    key = f"chk.tag.{tag}"
-    word = t(key, lang)
-    return tag if word == key else word
-
-
-def _field_words(
-    scenario: Scenario, fields: Mapping[str, Any], lang: Lang
-) -> dict[str, Any]:
-    sep = t("chk.sep", lang)
-    none = t("chk.none", lang)
-    out = dict(fields)
-    for name, value in fields.items():
-        if name in ("f", "g"):
-            out[name] = _function_word(scenario, value, lang)
-        elif name in ("others", "together"):
-            words = [_function_word(scenario, v, lang) for v in value]
-            joint = t("chk.plus", lang) if name == "together" else sep
-            out[name] = joint.join(words) or none
-        elif name in ("tags", "missing", "has"):
-            out[name] = sep.join(_tag_word(v, lang) for v in value) or none
-        elif name == "slot":
-            out[name] = slot_name(value, lang)
-        elif name in ("slots", "within", "outside", "fixed"):
-            out[name] = sep.join(slot_name(v, lang) for v in value) or none
-        elif name in ("kind", "mode"):
-            out[name] = t(f"chk.{name}.{value}", lang)
-        elif name == "rooms":
-            out[name] = ", ".join(value) or none
-    lo, hi = fields.get("lo"), fields.get("hi")
-    if lo is not None and lo == hi:
-        out["floors"] = t("chk.floors.one", lang, lo=lo)
-    elif lo is not None and hi is not None:
-        out["floors"] = t("chk.floors.range", lang, lo=lo, hi=hi)
-    elif lo is not None:
-        out["floors"] = t("chk.floors.min", lang, lo=lo)
-    elif hi is not None:
-        out["floors"] = t("chk.floors.max", lang, hi=hi)
-    if fields.get("terms"):
-        terms = target_terms(scenario, lang)
-        joined = t("chk.sep.clause", lang).join(terms)
-        out["terms"] = (
-            t("chk.terms_binds", lang, terms=joined)
-            if len(terms) > 1
-            else joined
-        )
-    return out
-
-
 def _row(
     scenario: Scenario,
     rule: str,
@@ -514,54 +368,6 @@ def _check_facility(scenario: Scenario, plan: Plan, out: Audit) -> None:
         )
 
 
-def target_terms(scenario: Scenario, lang: Lang = "en") -> list[str]:
-    """The terms of the area target, worked out: the one wording of them.
-
-    The checker's sentence, the reports and the diagnosis all use it.
-
-    Parameters
-    ----------
-    scenario
-        The resolved scenario (profile and households).
-    lang
-        ``"en"`` (the checker's language) or ``"zh"``.
-
-    Returns
-    -------
-    list of str
-        E.g. ``["30 m² per 100 households × 4,200 households =
-        1,260.00 m²", "minimum 300 m²"]``; empty with no target.
-    """
-    rule = scenario.policy.area_target
-    target = rules.area_target(scenario.policy, scenario.community)
-    terms = []
-    if target.per_household_units is not None:
-        terms.append(
-            t(
-                "target.per_household",
-                lang,
-                per=f"{rule.per_100_households:g}",
-                households=f"{scenario.community.households:,}",
-                area=f"{rules.to_m2(target.per_household_units):,.2f}",
-            )
-        )
-    if target.minimum_units is not None:
-        area = rules.to_m2(target.minimum_units)
-        if rule.tolerance:
-            terms.append(
-                t(
-                    "target.about",
-                    lang,
-                    area=f"{area:,g}",
-                    tolerance=f"{rule.tolerance:.0%}",
-                )
-            )
-        else:
-            terms.append(t("target.minimum", lang, area=f"{area:,g}"))
-    return terms
-
-
-
 # ---------------------------------------------------------------- functions
 
 
@@ -647,7 +453,7 @@ def _check_room_rules(
         out.add(
             _row(
                 scenario, "flexible_alone", subject, FORMAT_SOURCE,
-                "alone", _names(others) or "alone", ok,
+                "alone", names(others) or "alone", ok,
                 "chk.flex_alone.ok" if ok else "chk.flex_alone.bad",
                 {**at, **alone},
                 function=f.id, room=room.id,
@@ -680,7 +486,7 @@ def _check_room_rules(
         out.add(
             _row(
                 scenario, "floors", subject, f.rule_source,
-                _range_words(f.floors.min, f.floors.max), room.floor, ok,
+                range_words(f.floors.min, f.floors.max), room.floor, ok,
                 "chk.floors",
                 {
                     **at,
@@ -697,7 +503,7 @@ def _check_room_rules(
         out.add(
             _row(
                 scenario, "exclusive", subject, f.rule_source, "alone",
-                _names(others) or "alone", ok,
+                names(others) or "alone", ok,
                 "chk.exclusive.ok" if ok else "chk.exclusive.bad",
                 {**at, **alone},
                 **kw,
@@ -745,112 +551,10 @@ def _check_room_rules(
                     **kw,
                 )
             )
-    _check_advice(scenario, f, room, others, out)
-
-
-def _check_advice(
-    scenario: Scenario,
-    f: Function,
-    room: Room,
-    others: list[Function],
-    out: Audit,
-) -> None:
-    """The function's advice: one row per key, one item per breach."""
-    advice = f.advice
-    subject = f"{f.id}@{room.id}"
-    at = {"f": f.id, "room": room.id}
-    kw: dict[str, Any] = dict(function=f.id, room=room.id, strength="advice")
-    src = advice.source
-    missing = [t for t in advice.needs if t not in room.tags]
-    if advice.needs:
-        out.add(
-            _row(
-                scenario, "advice_needs", subject, src,
-                ", ".join(advice.needs), ", ".join(room.tags) or "none",
-                not missing,
-                "chk.advice.needs.bad" if missing else "chk.advice.needs.ok",
-                {
-                    **at,
-                    "tags": list(advice.needs),
-                    "has": list(room.tags),
-                    "missing": missing,
-                    "required_key": "chk.v.tags",
-                    "achieved_key": "chk.v.has",
-                },
-                items=max(1, len(missing)), **kw,
-            )
-        )
-    if advice.floors is not None:
-        ok = advice.floors.allows(room.floor)
-        out.add(
-            _row(
-                scenario, "advice_floors", subject, src,
-                _range_words(advice.floors.min, advice.floors.max),
-                room.floor, ok, "chk.advice.floors",
-                {
-                    **at,
-                    "lo": advice.floors.min,
-                    "hi": advice.floors.max,
-                    "floor": room.floor,
-                    "required_key": "chk.v.floors",
-                },
-                **kw,
-            )
-        )
-    if advice.exclusive:
-        ok = not others
-        out.add(
-            _row(
-                scenario, "advice_exclusive", subject, src, "alone",
-                _names(others) or "alone", ok,
-                "chk.advice.exclusive.ok"
-                if ok
-                else "chk.advice.exclusive.bad",
-                {
-                    **at,
-                    "others": [g.id for g in others],
-                    "required_key": "chk.v.alone",
-                    "achieved_key": "chk.v.others" if others else "chk.v.alone",
-                },
-                **kw,
-            )
-        )
-    for g in others:
-        # Each advised pair once: from the function that names it (the
-        # first by id when both do).
-        if g.id in advice.never_with and (
-            f.id not in g.advice.never_with or f.id < g.id
-        ):
-            out.add(
-                _row(
-                    scenario, "advice_never_with", subject, src,
-                    f"not with {g.id}", g.id, False, "chk.advice.never_with",
-                    {
-                        **at,
-                        "g": g.id,
-                        "others": [g.id],
-                        "required_key": "chk.v.not_with",
-                        "achieved_key": "chk.v.others",
-                    },
-                    **kw,
-                )
-            )
-    advised = scenario.advised_area(f)
-    if advised is not None:
-        ok = room.area >= advised
-        out.add(
-            _row(
-                scenario, "advice_area", subject, src, advised, room.area,
-                ok, "chk.advice.area",
-                {
-                    **at,
-                    "advised": advised,
-                    "households": scenario.community.households,
-                    "area": room.area,
-                },
-                margin=round(room.area - advised, 2), **kw,
-            )
-        )
+    check_advice(
+        scenario, f, room, others,
+        lambda *row, **kw: out.add(_row(scenario, *row, **kw)),
+    )
 
 
 def _check_min_area(
@@ -905,15 +609,3 @@ def _check_min_area(
 
 def _fit_strength(f: Function) -> str:
     return f.strength if f.area_strength == "advice" else f.area_strength
-
-
-def _names(functions: list[Function]) -> str:
-    return ", ".join(g.label for g in functions)
-
-
-def _range_words(lo: int | None, hi: int | None) -> str:
-    if lo is not None and hi is not None:
-        return f"{lo} to {hi}"
-    if lo is not None:
-        return f"{lo} and above"
-    return f"up to {hi}"

@@ -1,7 +1,6 @@
 """The data model: rooms, buildings, functions, policy profiles, scenarios.
 
-Field names follow the scenario and profile formats the README describes
-("Writing a scenario", "Regulation profiles"; ``spaceplan schema`` prints
+Field names follow the formats of the README (``spaceplan schema`` prints
 them), the contract with users. Every model is frozen and forbids unknown
 fields, so a typo in a file is an error, not a silently ignored key. Areas are quantised to 0.01 m² on load (see
 :mod:`spaceplan.rules`), which lets the solver and the checker do the same
@@ -520,9 +519,9 @@ SharedSpace = Literal["apportion", "include", "exclude"]
 class Accounting(Model):
     """How the facility and resident-activity areas are counted.
 
-    ``shared_space`` (docs/sources.md, "Accounting"): ``apportion`` shares
-    each floor's circulation and service space (and walls, given a gross
-    area) out among its rooms; ``include`` adds circulation at its own area;
+    ``shared_space`` (docs/sources.md): ``apportion`` shares each floor's
+    circulation and service space (and walls, given a gross area) out
+    among its rooms; ``include`` adds circulation at its own area;
     ``exclude`` leaves it out. The v1 key ``circulation: include |
     exclude`` still loads and means ``shared_space`` of that name.
     ``resident_functions`` names functions counted as resident activity

@@ -23,7 +23,6 @@ from spaceplan.check import (
     Row,
     Violation,
     audit,
-    source_words,
 )
 from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, floor_name, function_name, policy_title, t
@@ -41,6 +40,7 @@ from spaceplan.report.wording import (
     verdict_line,
     verdict_word,
 )
+from spaceplan.sentences import source_words
 from spaceplan.solution import (
     SCHEMA_VERSION,
     Candidate,

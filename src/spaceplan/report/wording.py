@@ -3,7 +3,7 @@
 One home for how a rule reads, shared by the Markdown, JSON, terminal
 and HTML reports and the drawing sheets. Words come from the message
 catalogue (``locale/report.toml``); the area target's terms from
-:func:`spaceplan.check.target_terms`, which the checker's own sentence
+:func:`spaceplan.sentences.target_terms`, which the checker's own sentence
 uses too.
 """
 
@@ -12,17 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from spaceplan import rules
-from spaceplan.check import (
-    Audit,
-    Row,
-    Violation,
+from spaceplan.check import Audit, Row, Violation
+from spaceplan.data import DEFAULT_SOURCE, Scenario
+from spaceplan.i18n import Lang, function_name, t
+from spaceplan.sentences import (
     sentence,
     source_words,
     target_terms,
     value_words,
 )
-from spaceplan.data import DEFAULT_SOURCE, Scenario
-from spaceplan.i18n import Lang, function_name, t
 from spaceplan.solution import CheckRecord, Metrics, Result
 
 # ------------------------------------------------------------ formatting
