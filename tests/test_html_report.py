@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from spaceplan.check import checked_candidate, source_words
+from spaceplan.check import checked_candidate
 from spaceplan.export import write_drawings
 from spaceplan.read import read_plan, read_scenario
 from spaceplan.report.html import render_html
+from spaceplan.sentences import source_words
 from spaceplan.solution import Plan, Result, ScenarioRef
 
 DATA = Path(__file__).parent / "data" / "plot"
