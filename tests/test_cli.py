@@ -45,7 +45,9 @@ def test_version(runner) -> None:
 
 
 def test_validate_prints_a_summary(runner, tiny_dir) -> None:
-    result = runner.invoke(main, ["validate", str(tiny_dir / "scenario.yaml")])
+    result = runner.invoke(
+        main, ["validate", str(tiny_dir / "scenario.yaml"), "--lang", "en"]
+    )
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "小型测试社区" in out
@@ -60,7 +62,7 @@ def test_validate_prints_a_summary(runner, tiny_dir) -> None:
         ln.split() for ln in out.split("\n")
     ]
     # Five required functions and the flexible room; the shop is optional.
-    assert "functions:  6 (flexible: flex_activity)" in out
+    assert "functions:  6 (flexible: " in out
     assert "adjacency:  0 pairs" in out
     assert result.stderr == ""
 
@@ -76,7 +78,9 @@ def test_validate_counts_adjacency_from_polygons(runner, tmp_path) -> None:
         "    - {id: B, floor: 1, polygon: [[5, 0], [10, 0], [10, 4], [5, 4]]}\n",
         encoding="utf-8",
     )
-    result = runner.invoke(main, ["validate", str(tmp_path / "s.yaml")])
+    result = runner.invoke(
+        main, ["validate", str(tmp_path / "s.yaml"), "--lang", "en"]
+    )
     assert result.exit_code == 0, result.output
     assert "adjacency:  1 pairs (derived from polygons)" in result.stdout
     assert "40.00 m² in all" in result.stdout
@@ -104,9 +108,9 @@ def test_policies_shows_one_profile(runner) -> None:
         "服务大厅",
         "community_office",
         "archive",
-        "day, eve",
-        "strict",
-        "flexible",
+        "day、eve",
+        "严格",
+        "多功能",
     ):
         assert word in out
 
@@ -149,16 +153,24 @@ def test_bundled_profiles_round_trip(runner, pid: str) -> None:
 
 
 def test_check_compliant(runner, tiny_dir) -> None:
-    args = ["check", *_paths(tiny_dir, "plan-compliant"), "--lang", "en"]
+    args = [
+        "check", *_paths(tiny_dir, "plan-compliant"), "--lang", "en", "--all"
+    ]
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip().endswith("compliant")
+    # The flexible room carries the programme: advice, counted apart.
+    assert result.stdout.strip().endswith(
+        "compliant; 1 advice item(s) not followed (never decides compliance)"
+    )
     # The resident share: 160 / 260 = 61.5 %, 1.5 points above 60 %.
     assert "61.5%" in result.stdout and "+1.5 pp" in result.stdout
 
 
 def test_check_noncompliant_shows_the_numbers(runner, tiny_dir) -> None:
-    args = ["check", *_paths(tiny_dir, "plan-noncompliant"), "--lang", "en"]
+    args = [
+        "check", *_paths(tiny_dir, "plan-noncompliant"), "--lang", "en",
+        "--all",
+    ]
     result = runner.invoke(main, args)
     assert result.exit_code == 2, result.output
     out = result.stdout
@@ -195,8 +207,37 @@ def test_check_writes_markdown_and_json(runner, tiny_dir, tmp_path) -> None:
     assert out.read_text(encoding="utf-8").startswith("# 合规检查报告")
     data = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     assert data["compliant"] is True
-    assert "wrote" in result.stderr
+    assert "已写出" in result.stderr
     assert sorted(p.name for p in out.parent.iterdir()) == ["x.json", "x.md"]
+
+
+def test_check_lists_the_failures_only(runner, tiny_dir) -> None:
+    args = ["check", *_paths(tiny_dir, "plan-noncompliant")]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    lines = result.stdout.strip().splitlines()
+    # One line per failure under its group, and a verdict that counts them.
+    items = [line for line in lines if line.startswith("  - ")]
+    # 4 rules not met, and the flexible room's load listed apart.
+    assert len(items) == 5
+    assert all("依据" in line for line in items)
+    assert lines[-1] == "不符合：4 项未通过；另有 1 项建议未采纳（不影响结论）"
+    advice = lines.index("未采纳的建议（不计入不通过）：")
+    assert len([x for x in lines[:advice] if x.startswith("  - ")]) == 4
+    # No table of the passing rules.
+    assert "通过" not in "".join(lines[:-1]).replace("不通过", "")
+
+
+def test_check_writes_what_solve_writes(runner, tiny_dir, tmp_path) -> None:
+    out = tmp_path / "checked"
+    args = ["check", *_paths(tiny_dir, "plan-noncompliant"), "-o", str(out)]
+    assert runner.invoke(main, args).exit_code == 2
+    names = {p.name for p in out.iterdir()}
+    assert {"result.json", "report.md", "report.html", "plan-A.png"} <= names
+    assert {"plan-A.dxf", "drawings.pdf", "schedule-A.xlsx"} <= names
+    data = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    checks = data["candidates"][0]["checks"]
+    assert sum(not c["passed"] and c["strength"] != "advice" for c in checks)
 
 
 def test_check_writes_json_only(runner, tiny_dir, tmp_path) -> None:

@@ -95,7 +95,9 @@ def test_no_plan_within_the_limit_falls_back_to_greedy(
     data = json.loads(res.stdout)
     assert data["status"] == "feasible"
     assert "greedy warm start" in data["notes"][0]
-    assert "note: candidate A: CP-SAT found no plan" in res.stderr
+    # The note in the user's language (Chinese by default).
+    assert "提示：方案 A：CP-SAT 在时限内未找到方案" in res.stderr
+    assert data["note_keys"] == [["A", "face.note.no_plan"]]
     sc = read_scenario(scenario)
     plan = Result.model_validate(data).candidates[0].plan
     assert check_solution(sc, plan) == []

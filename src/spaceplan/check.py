@@ -13,12 +13,18 @@ advice rows are the advice not followed (:func:`advice_unmet`).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from spaceplan import decisions, rules, timetable
+from spaceplan.advicecheck import check_advice, names, range_words
 from spaceplan.data import Function, Room, Scenario
-from spaceplan.i18n import Lang, t
+from spaceplan.sentences import (
+    FLEX_SOURCE,
+    FORMAT_SOURCE,
+    sentence,
+)
 from spaceplan.solution import Candidate, CheckRecord, Plan, evaluate_plan
 from spaceplan.timecheck import TIME_RULES, check_time
 from spaceplan.works.check import renovated
@@ -32,10 +38,7 @@ FUNCTION_RULES = (
     "advice_area",
     *TIME_RULES,
 )
-#: Added to a failed advisory facility rule (a recommended figure).
-_ADVISORY = " The profile makes this figure a recommendation: it complies."
-#: Source of the rules that keep a plan well formed.
-FORMAT_SOURCE = "spaceplan scenario format: room kinds and the flexible room"
+
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,10 @@ class Violation:
     function: str | None = None
     room: str | None = None
     source: str = ""
+    #: The catalogue key of the sentence and its fields (see
+    #: :func:`sentence`); ``message`` is the sentence in English.
+    key: str = ""
+    fields: Mapping[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.message
@@ -67,8 +74,12 @@ class Row:
     function: str | None = None
     room: str | None = None
     strength: str = "law"
-    #: Unmet advice items this row stands for (formats.md §4).
+    #: Unmet advice items this row stands for (advice: docs/sources.md).
     items: int = 1
+    #: The catalogue key of the sentence and its fields (see
+    #: :func:`sentence`); ``description`` is the sentence in English.
+    key: str = ""
+    fields: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def advice(self) -> bool:
@@ -88,6 +99,8 @@ class Row:
             passed=self.passed,
             description=self.description,
             items=self.items,
+            key=self.key,
+            fields=dict(self.fields),
         )
 
 
@@ -138,6 +151,8 @@ class Audit:
                     function=row.function,
                     room=row.room,
                     source=row.source,
+                    key=row.key,
+                    fields=row.fields,
                 )
             )
 
@@ -168,7 +183,9 @@ def audit(scenario: Scenario, plan: Plan) -> Audit:
     _check_facility(scenario, plan, result)
     for function in scenario.functions:
         _check_function(scenario, plan, function, result)
-    check_time(scenario, plan, lambda **row: result.add(Row(**row)))
+    check_time(
+        scenario, plan, lambda **row: result.add(_row(scenario, **row))
+    )
     return result
 
 
@@ -221,6 +238,26 @@ def checked_candidate(
     )
 
 
+def _row(
+    scenario: Scenario,
+    rule: str,
+    subject: str,
+    source: str,
+    required: float | str | None,
+    achieved: float | str | None,
+    passed: bool,
+    key: str,
+    fields: dict[str, Any],
+    **kw: Any,
+) -> Row:
+    """A row whose English description is its catalogue sentence."""
+    return Row(
+        rule, subject, source, required, achieved, passed,
+        sentence(scenario, key, fields, "en"),
+        key=key, fields=fields, **kw,
+    )
+
+
 # ----------------------------------------------------------------- facility
 
 
@@ -228,21 +265,20 @@ def _check_ids(scenario: Scenario, plan: Plan, out: Audit) -> None:
     for a in plan.assignments:
         if a.function not in scenario.function_index:
             out.add(
-                Row(
-                    "placed", a.function, "scenario", "a known function",
-                    a.function, False,
-                    f"The plan names function '{a.function}', which is "
-                    "not a function of this scenario.",
+                _row(
+                    scenario, "placed", a.function, "scenario",
+                    "a known function", a.function, False,
+                    "chk.unknown_function",
+                    {"f": a.function, "required_key": "chk.v.known_function"},
                     function=a.function, room=a.room,
                 )
             )
         if a.room not in scenario.building.room_index:
             out.add(
-                Row(
-                    "host_kind", a.room, "scenario", "a known room",
-                    a.room, False,
-                    f"The plan names room '{a.room}', which is not in "
-                    "the building.",
+                _row(
+                    scenario, "host_kind", a.room, "scenario",
+                    "a known room", a.room, False, "chk.unknown_room",
+                    {"room": a.room, "required_key": "chk.v.known_room"},
                     function=a.function, room=a.room,
                 )
             )
@@ -254,32 +290,31 @@ def _check_facility(scenario: Scenario, plan: Plan, out: Audit) -> None:
     target = rules.area_target(policy, scenario.community)
     fac = ev.facility_units
     if target.binding != "none":
-        term = _target_words(scenario)
         passed = target.met(fac)
         least = target.least_units
+        fields: dict[str, Any] = {
+            "fac": rules.to_m2(fac),
+            "least": rules.to_m2(least),
+            "terms": True,
+        }
         if target.high_units is not None and fac > target.high_units:
-            words = (
-                f"Facility area {rules.to_m2(fac):,.2f} m² is above the "
-                f"band of about {target.m2:,.0f} m² ({term}): "
-                f"{rules.to_m2(fac - target.high_units):,.2f} m² over."
+            key = "chk.area.over"
+            fields.update(
+                target=target.m2,
+                over=rules.to_m2(fac - target.high_units),
             )
         elif passed:
-            words = (
-                f"Facility area {rules.to_m2(fac):,.2f} m² reaches the "
-                f"target of {rules.to_m2(least):,.2f} m² ({term})."
-            )
+            key = "chk.area.met"
         else:
-            words = (
-                f"Facility area {rules.to_m2(fac):,.2f} m² is below the "
-                f"target of {rules.to_m2(least):,.2f} m² ({term}): "
-                f"{rules.to_m2(least - fac):,.2f} m² short."
-            )
+            key = "chk.area.short"
+            fields["short"] = rules.to_m2(least - fac)
         if not passed and policy.area_target.strength == "advice":
-            words += _ADVISORY
+            fields["advisory"] = True
         out.add(
-            Row(
-                "area_target", "facility", policy.area_target.source,
-                rules.to_m2(least), rules.to_m2(fac), passed, words,
+            _row(
+                scenario, "area_target", "facility",
+                policy.area_target.source, rules.to_m2(least),
+                rules.to_m2(fac), passed, key, fields,
                 margin=rules.to_m2(fac - least),
                 strength=policy.area_target.strength,
             )
@@ -290,24 +325,23 @@ def _check_facility(scenario: Scenario, plan: Plan, out: Audit) -> None:
         share = rules.share_of(res, fac)
         passed = fac > 0 and rules.share_met(res, fac, share_min)
         need = rules.resident_needed(fac, share_min)
-        mode = policy.accounting.shared_rooms
-        words = (
-            f"Resident-activity area {rules.to_m2(res):,.2f} m² is "
-            f"{share:.1%} of the facility's {rules.to_m2(fac):,.2f} m² "
-            f"(at least {share_min:.0%}; '{mode}' accounting)."
-            if passed
-            else f"Resident-activity area {rules.to_m2(res):,.2f} m² is "
-            f"only {share:.1%} of the facility's {rules.to_m2(fac):,.2f} "
-            f"m²; at least {share_min:.0%} is required ('{mode}' "
-            f"accounting): {rules.to_m2(need - res):,.2f} m² more "
-            "resident activity needed."
-        )
-        if not passed and policy.resident_share_strength == "advice":
-            words += _ADVISORY
+        fields = {
+            "res": rules.to_m2(res),
+            "share": share,
+            "fac": rules.to_m2(fac),
+            "least": share_min,
+            "mode": policy.accounting.shared_rooms,
+        }
+        if not passed:
+            fields["more"] = rules.to_m2(need - res)
+            if policy.resident_share_strength == "advice":
+                fields["advisory"] = True
         out.add(
-            Row(
-                "resident_share", "facility", policy.resident_share_source,
-                share_min, round(share, 4), passed, words,
+            _row(
+                scenario, "resident_share", "facility",
+                policy.resident_share_source, share_min, round(share, 4),
+                passed, "chk.share.met" if passed else "chk.share.short",
+                fields,
                 margin=round(share - share_min, 4),
                 strength=policy.resident_share_strength,
             )
@@ -315,77 +349,20 @@ def _check_facility(scenario: Scenario, plan: Plan, out: Audit) -> None:
     if scenario.flexible_function is not None:
         flex = ev.flex_units
         carries = ev.metrics.flex_carries
-        label = scenario.flexible_function.label
         out.add(
-            Row(
-                "flex_programme", "facility",
-                "spaceplan default: a programme carried by the flexible "
-                "room alone is thin",
+            _row(
+                scenario, "flex_programme", "facility", FLEX_SOURCE,
                 "named rooms carry the programme",
                 rules.to_m2(flex), not carries,
-                (
-                    f"{label} alone takes {rules.to_m2(flex):,.2f} m² and "
-                    "carries the resident share or more than half the "
-                    "area target: the named function rooms are a thin "
-                    "programme for this building."
-                    if carries
-                    else f"{label} takes {rules.to_m2(flex):,.2f} m²."
-                ),
+                "chk.flex.carries" if carries else "chk.flex.ok",
+                {
+                    "f": scenario.flexible_function.id,
+                    "area": rules.to_m2(flex),
+                    "required_key": "chk.v.named_rooms",
+                },
                 strength="advice",
             )
         )
-
-
-def target_terms(scenario: Scenario, lang: Lang = "en") -> list[str]:
-    """The terms of the area target, worked out: the one wording of them.
-
-    The checker's sentence, the reports and the diagnosis all use it.
-
-    Parameters
-    ----------
-    scenario
-        The resolved scenario (profile and households).
-    lang
-        ``"en"`` (the checker's language) or ``"zh"``.
-
-    Returns
-    -------
-    list of str
-        E.g. ``["30 m² per 100 households × 4,200 households =
-        1,260.00 m²", "minimum 300 m²"]``; empty with no target.
-    """
-    rule = scenario.policy.area_target
-    target = rules.area_target(scenario.policy, scenario.community)
-    terms = []
-    if target.per_household_units is not None:
-        terms.append(
-            t(
-                "target.per_household",
-                lang,
-                per=f"{rule.per_100_households:g}",
-                households=f"{scenario.community.households:,}",
-                area=f"{rules.to_m2(target.per_household_units):,.2f}",
-            )
-        )
-    if target.minimum_units is not None:
-        area = rules.to_m2(target.minimum_units)
-        if rule.tolerance:
-            terms.append(
-                t(
-                    "target.about",
-                    lang,
-                    area=f"{area:,g}",
-                    tolerance=f"{rule.tolerance:.0%}",
-                )
-            )
-        else:
-            terms.append(t("target.minimum", lang, area=f"{area:,g}"))
-    return terms
-
-
-def _target_words(scenario: Scenario) -> str:
-    terms = target_terms(scenario)
-    return "; ".join(terms) + (", the larger binds" if len(terms) > 1 else "")
 
 
 # ---------------------------------------------------------------- functions
@@ -405,22 +382,22 @@ def _check_function(
         return
     counts = Counter(r.id for r in rooms)
     placed_ok = len(rooms) == 1
+    fields: dict[str, Any] = {"f": f.id}
     if not rooms:
-        words = f"{f.label} is not placed in any room."
+        key = "chk.placed.none"
     elif len(rooms) > 1:
-        words = (
-            f"{f.label} is placed {len(rooms)} times "
-            f"({', '.join(sorted(counts))}); it needs exactly one room."
-        )
+        key = "chk.placed.many"
+        fields.update(n=len(rooms), rooms=sorted(counts))
     else:
-        words = f"{f.label} is placed in {rooms[0].id}."
+        key = "chk.placed.one"
+        fields["room"] = rooms[0].id
     soft = f.recommended and len(rooms) <= 1
     if soft and not rooms:
-        words = f"{f.label} is recommended but not placed."
+        key = "chk.placed.recommended"
     out.add(
-        Row(
-            "placed", f.id, f.rule_source, 1, len(rooms),
-            placed_ok, words, function=f.id,
+        _row(
+            scenario, "placed", f.id, f.rule_source, 1, len(rooms),
+            placed_ok, key, fields, function=f.id,
             room=rooms[0].id if rooms else None,
             strength="advice" if soft else f.strength,
         )
@@ -443,72 +420,89 @@ def _check_room_rules(
     )
     f = next((g for g in here if g.id == f.id), f)
     others = [g for g in here if g.id != f.id]
+    other_ids = [g.id for g in others]
     subject = f"{f.id}@{room.id}"
+    at = {"f": f.id, "room": room.id}
     kw: dict[str, Any] = dict(function=f.id, room=room.id, strength=f.strength)
+    alone = {
+        "others": other_ids,
+        "required_key": "chk.v.alone",
+        "achieved_key": "chk.v.others" if others else "chk.v.alone",
+    }
     # Usable room.
     ok = room.hosts_functions
     out.add(
-        Row(
-            "host_kind", subject, FORMAT_SOURCE,
+        _row(
+            scenario, "host_kind", subject, FORMAT_SOURCE,
             "room", room.kind, ok,
-            f"{f.label} is in {room.id}, a room of kind '{room.kind}'"
-            + ("." if ok else "; only rooms of kind 'room' host functions."),
+            "chk.host.ok" if ok else "chk.host.bad",
+            {
+                **at,
+                "kind": room.kind,
+                "required_key": "chk.kind.room",
+                "achieved_key": f"chk.kind.{room.kind}",
+            },
             function=f.id, room=room.id,
         )
     )
     if f.flexible:
         ok = not others
         out.add(
-            Row(
-                "flexible_alone", subject, FORMAT_SOURCE,
-                "alone", _names(others) or "alone", ok,
-                f"{f.label} takes {room.id} whole"
-                + ("." if ok else f", but {_names(others)} is there too."),
+            _row(
+                scenario, "flexible_alone", subject, FORMAT_SOURCE,
+                "alone", names(others) or "alone", ok,
+                "chk.flex_alone.ok" if ok else "chk.flex_alone.bad",
+                {**at, **alone},
                 function=f.id, room=room.id,
             )
         )
         return
     _check_min_area(scenario, f, room, here, out)
     missing = [t for t in f.needs if t not in room.tags]
+    tag_fields = {
+        **at,
+        "tags": list(f.needs),
+        "has": list(room.tags),
+        "missing": missing,
+        "required_key": "chk.v.tags",
+        "achieved_key": "chk.v.has",
+    }
     if f.needs:
         out.add(
-            Row(
-                "needs", subject, f.rule_source, ", ".join(f.needs),
-                ", ".join(room.tags) or "none", not missing,
-                (
-                    f"{f.label} needs {', '.join(f.needs)}; {room.id} "
-                    + (
-                        "has them."
-                        if not missing
-                        else f"lacks {', '.join(missing)}."
-                    )
-                ),
+            _row(
+                scenario, "needs", subject, f.rule_source,
+                ", ".join(f.needs), ", ".join(room.tags) or "none",
+                not missing,
+                "chk.needs.bad" if missing else "chk.needs.ok",
+                tag_fields,
                 **kw,
             )
         )
     if f.floors is not None:
         ok = f.floors.allows(room.floor)
         out.add(
-            Row(
-                "floors", subject, f.rule_source, _floor_words(f),
-                room.floor, ok,
-                f"{f.label} may be on floors {_floor_words(f)}; "
-                f"{room.id} is on floor {room.floor}.",
+            _row(
+                scenario, "floors", subject, f.rule_source,
+                range_words(f.floors.min, f.floors.max), room.floor, ok,
+                "chk.floors",
+                {
+                    **at,
+                    "lo": f.floors.min,
+                    "hi": f.floors.max,
+                    "floor": room.floor,
+                    "required_key": "chk.v.floors",
+                },
                 **kw,
             )
         )
     if f.exclusive:
         ok = not others
         out.add(
-            Row(
-                "exclusive", subject, f.rule_source, "alone",
-                _names(others) or "alone", ok,
-                f"{f.label} needs {room.id} to itself"
-                + (
-                    "."
-                    if ok
-                    else f", but shares it with {_names(others)}."
-                ),
+            _row(
+                scenario, "exclusive", subject, f.rule_source, "alone",
+                names(others) or "alone", ok,
+                "chk.exclusive.ok" if ok else "chk.exclusive.bad",
+                {**at, **alone},
                 **kw,
             )
         )
@@ -525,105 +519,39 @@ def _check_room_rules(
                 f.id not in g.never_with or f.id < g.id
             ):
                 out.add(
-                    Row(
-                        "never_with", subject, f.rule_source,
+                    _row(
+                        scenario, "never_with", subject, f.rule_source,
                         f"not with {g.id}", g.id, False,
-                        f"{f.label} may not share {room.id} with "
-                        f"{g.label}.",
+                        "chk.never_with.bad",
+                        {
+                            **at,
+                            "g": g.id,
+                            "others": [g.id],
+                            "required_key": "chk.v.not_with",
+                            "achieved_key": "chk.v.others",
+                        },
                         **kw,
                     )
                 )
         if not banned:
             out.add(
-                Row(
-                    "never_with", subject, f.rule_source,
+                _row(
+                    scenario, "never_with", subject, f.rule_source,
                     "not with " + ", ".join(f.never_with), "none", True,
-                    f"{f.label} shares {room.id} with none of "
-                    f"{', '.join(f.never_with)}.",
+                    "chk.never_with.ok",
+                    {
+                        **at,
+                        "others": list(f.never_with),
+                        "required_key": "chk.v.not_with",
+                        "achieved_key": "chk.none",
+                    },
                     **kw,
                 )
             )
-    _check_advice(scenario, f, room, others, out)
-
-
-def _check_advice(
-    scenario: Scenario,
-    f: Function,
-    room: Room,
-    others: list[Function],
-    out: Audit,
-) -> None:
-    """The function's advice: one row per key, one item per breach."""
-    advice = f.advice
-    subject = f"{f.id}@{room.id}"
-    kw: dict[str, Any] = dict(function=f.id, room=room.id, strength="advice")
-    src = advice.source
-    missing = [t for t in advice.needs if t not in room.tags]
-    if advice.needs:
-        out.add(
-            Row(
-                "advice_needs", subject, src, ", ".join(advice.needs),
-                ", ".join(room.tags) or "none", not missing,
-                f"{f.label} is best in a room with "
-                f"{', '.join(advice.needs)}; {room.id} "
-                + (
-                    "has them."
-                    if not missing
-                    else f"lacks {', '.join(missing)}."
-                ),
-                items=max(1, len(missing)), **kw,
-            )
-        )
-    if advice.floors is not None:
-        ok = advice.floors.allows(room.floor)
-        words = _range_words(advice.floors.min, advice.floors.max)
-        out.add(
-            Row(
-                "advice_floors", subject, src, words, room.floor, ok,
-                f"{f.label} is best on floors {words}; {room.id} is on "
-                f"floor {room.floor}.",
-                **kw,
-            )
-        )
-    if advice.exclusive:
-        ok = not others
-        out.add(
-            Row(
-                "advice_exclusive", subject, src, "alone",
-                _names(others) or "alone", ok,
-                f"{f.label} is best in a room of its own"
-                + ("." if ok else f"; it shares {room.id} with "
-                   f"{_names(others)}."),
-                **kw,
-            )
-        )
-    for g in others:
-        # Each advised pair once: from the function that names it (the
-        # first by id when both do).
-        if g.id in advice.never_with and (
-            f.id not in g.advice.never_with or f.id < g.id
-        ):
-            out.add(
-                Row(
-                    "advice_never_with", subject, src, f"not with {g.id}",
-                    g.id, False,
-                    f"{f.label} is best not in one room with {g.label} "
-                    f"({room.id}).",
-                    **kw,
-                )
-            )
-    advised = scenario.advised_area(f)
-    if advised is not None:
-        ok = room.area >= advised
-        out.add(
-            Row(
-                "advice_area", subject, src, advised, room.area, ok,
-                f"{f.label} is best in a room of at least {advised:g} m²"
-                f" for {scenario.community.households:,} households; "
-                f"{room.id} has {room.area:g} m².",
-                margin=round(room.area - advised, 2), **kw,
-            )
-        )
+    check_advice(
+        scenario, f, room, others,
+        lambda *row, **kw: out.add(_row(scenario, *row, **kw)),
+    )
 
 
 def _check_min_area(
@@ -642,35 +570,32 @@ def _check_min_area(
     over = {s: loads[s] for s in mine if loads[s] > area}
     ok = not over
     subject = f"{f.id}@{room.id}"
+    fields: dict[str, Any] = {
+        "f": f.id,
+        "room": room.id,
+        "need": f.min_area,
+        "area": room.area,
+    }
     if ok:
         shared = [g for g in fixed if g.id != f.id]
-        words = (
-            f"{f.label} needs {f.min_area:g} m²; {room.id} has "
-            f"{room.area:g} m²"
-            + (
-                f" and at most {rules.to_m2(worst):g} m² is in use in "
-                "any of its slots."
-                if shared
-                else "."
-            )
-        )
+        key = "chk.area_fit.shared" if shared else "chk.area_fit.alone"
+        if shared:
+            fields["worst"] = rules.to_m2(worst)
     else:
         slot, load = max(over.items(), key=lambda kv: kv[1])
-        together = [
-            g.label for g in fixed if slot in g.active_slots(slots)
-        ]
-        words = (
-            f"{room.id} ({room.area:g} m²) is too small in slot {slot}: "
-            f"{' + '.join(together)} need {rules.to_m2(load):g} m² "
-            "together."
-            if len(together) > 1
-            else f"{f.label} needs {f.min_area:g} m², but {room.id} has "
-            f"only {room.area:g} m²."
-        )
+        together = [g.id for g in fixed if slot in g.active_slots(slots)]
+        if len(together) > 1:
+            key = "chk.area_fit.crowded"
+            # The sentence is about the room, whichever function's row
+            # it is on, so the architect reads it once.
+            del fields["f"], fields["need"]
+            fields.update(slot=slot, together=together, load=rules.to_m2(load))
+        else:
+            key = "chk.area_fit.small"
     out.add(
-        Row(
-            "min_area", subject, f.area_source, f.min_area,
-            room.area, ok, words,
+        _row(
+            scenario, "min_area", subject, f.area_source, f.min_area,
+            room.area, ok, key, fields,
             margin=rules.to_m2(area - worst), function=f.id, room=room.id,
             # The functions in session fit their room, whoever set their
             # areas: a default area reads 建议值, but the fit decides.
@@ -681,20 +606,3 @@ def _check_min_area(
 
 def _fit_strength(f: Function) -> str:
     return f.strength if f.area_strength == "advice" else f.area_strength
-
-
-def _names(functions: list[Function]) -> str:
-    return ", ".join(g.label for g in functions)
-
-
-def _floor_words(f: Function) -> str:
-    assert f.floors is not None
-    return _range_words(f.floors.min, f.floors.max)
-
-
-def _range_words(lo: int | None, hi: int | None) -> str:
-    if lo is not None and hi is not None:
-        return f"{lo} to {hi}"
-    if lo is not None:
-        return f"{lo} and above"
-    return f"up to {hi}"

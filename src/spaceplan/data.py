@@ -1,8 +1,8 @@
 """The data model: rooms, buildings, functions, policy profiles, scenarios.
 
-Field names follow ``spec/formats.md``, the contract with users. Every model
-is frozen and forbids unknown fields, so a typo in a file is an error, not a
-silently ignored key. Areas are quantised to 0.01 m² on load (see
+Field names follow the formats of the README (``spaceplan schema`` prints
+them), the contract with users. Every model is frozen and forbids unknown
+fields, so a typo in a file is an error, not a silently ignored key. Areas are quantised to 0.01 m² on load (see
 :mod:`spaceplan.rules`), which lets the solver and the checker do the same
 exact integer arithmetic.
 """
@@ -61,7 +61,7 @@ KNOWN_TAGS: tuple[str, ...] = get_args(Tag)
 Category = Literal["resident", "service", "office", "support", "commercial"]
 #: Function categories of the profiles.
 CATEGORIES: tuple[str, ...] = get_args(Category)
-#: How hard a rule is (formats.md §4): a seed document's rule, a standard's
+#: How hard a rule is (docs/sources.md): a seed document's rule, a standard's
 #: clause, or advice that never decides compliance.
 Strength = Literal["law", "standard", "advice"]
 HardStrength = Literal["law", "standard"]
@@ -335,7 +335,7 @@ class AreaBand(Model):
 
 
 class Advice(Model):
-    """Soft placement rules of a function (formats.md §4).
+    """Soft placement rules of a function: advice (docs/sources.md).
 
     The keys mirror the hard ones; each unmet item costs the solver
     ``advice_weight`` and is listed in the report, but never decides
@@ -517,7 +517,7 @@ SharedSpace = Literal["apportion", "include", "exclude"]
 class Accounting(Model):
     """How the facility and resident-activity areas are counted.
 
-    ``shared_space`` (formats.md §6): ``apportion`` shares each floor's
+    ``shared_space`` (docs/sources.md): ``apportion`` shares each floor's
     circulation and service space (and walls, given a gross area) out
     among its rooms; ``include`` adds circulation at its own area;
     ``exclude`` leaves it out. The v1 key ``circulation: include |

@@ -4,7 +4,8 @@
 candidate ``plan-<id>.png``, ``.svg`` and ``.dxf``, ``comparison.png``,
 ``drawings.pdf`` (cover, candidates, comparison) and ``report.html``;
 per candidate a room and function schedule ``schedule-<id>.xlsx``.
-``spaceplan check -o`` writes one plan's report through
+``spaceplan check -o FOLDER`` writes the same for one checked plan
+(:func:`checked_result`), ``-o FILE.md`` its report through
 :func:`write_check_report`, ``spaceplan sweep`` its chart through
 :func:`write_sweep_plot`. This is the only module that writes output
 files; each is written atomically (:mod:`spaceplan.fileio`), so an
@@ -26,7 +27,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from spaceplan.check import Audit
+from spaceplan import __version__
+from spaceplan.check import Audit, checked_candidate
 from spaceplan.data import Scenario
 from spaceplan.errors import InputError
 from spaceplan.fileio import write_bytes, write_fault, write_text
@@ -38,7 +40,7 @@ from spaceplan.report.plan import (
     plan_audit,
 )
 from spaceplan.report.solve import result_markdown
-from spaceplan.solution import Candidate, Plan, Result
+from spaceplan.solution import Candidate, Plan, Result, ScenarioRef
 
 # ------------------------------------------------------- the output folder
 
@@ -459,18 +461,50 @@ def write_check_report(
     ]
 
 
+def checked_result(scenario: Scenario, plan: Plan) -> Result:
+    """A hand plan as a result of one candidate, as ``solve`` writes it.
+
+    Parameters
+    ----------
+    scenario
+        The resolved scenario.
+    plan
+        The plan to check.
+
+    Returns
+    -------
+    Result
+        Status ``feasible``, solver ``check``, one candidate ``A`` with
+        the checker's rows; the drawings and reports mark its failures.
+    """
+    return Result(
+        version=__version__,
+        scenario=ScenarioRef(
+            name=scenario.name,
+            sha256=scenario.sha256,
+            policy=scenario.policy.id,
+        ),
+        status="feasible",
+        solve_seconds=0.0,
+        solver="check",
+        candidates=(checked_candidate(scenario, plan),),
+    )
+
+
 def write_sweep_plot(
     rows: Sequence[Mapping[str, Any]],
     path: str | Path,
     base_policy: str = "",
+    lang: Lang = "zh",
 ) -> Path:
     """Write a sweep's chart (:func:`~spaceplan.plot.sweep.plot_sweep`)
-    as a PNG at ``path``."""
+    as a PNG at ``path``, its words in ``lang``."""
     # matplotlib loads only when a chart is written (start-up speed)
     from spaceplan.plot.render import render
     from spaceplan.plot.style import drawing_context
     from spaceplan.plot.sweep import plot_sweep_sheet
 
     with drawing_context():
-        png = render(plot_sweep_sheet(rows, base_policy), "png", dpi=120)
+        sheet = plot_sweep_sheet(rows, base_policy, lang)
+        png = render(sheet, "png", dpi=120)
     return write_bytes(path, png)

@@ -57,6 +57,12 @@ def function_name(function: Function, lang: Lang = "zh") -> str:
     return function.name if lang == "zh" else function.name_en
 
 
+def function_label(function: Function, lang: Lang = "zh") -> str:
+    """A function as a sentence names it: the Chinese name, or in English
+    both names (``档案室 (archive)``), as the checker's messages do."""
+    return function.name if lang == "zh" else function.label
+
+
 def policy_title(policy: Policy, lang: Lang = "zh") -> str:
     """A profile's title in ``lang`` (the Chinese one if no English)."""
     if lang == "en" and policy.title_en:
@@ -100,7 +106,20 @@ def slot_name(slot: str, lang: Lang = "zh") -> str:
             if lang == "zh"
             else " " + t(f"slot.{part}", lang)
         )
+    if day in _DAYS and part in ("am", "pm", "eve"):
+        sep = "" if lang == "zh" else " "
+        return t(f"day.{day}", lang) + sep + t(f"period.{part}", lang)
+    # The patterns a session's window may use: sat_*, *_eve.
+    if day in _DAYS and part == "*":
+        return t("face.slot.all_day", lang, day=t(f"day.{day}", lang))
+    if day == "*" and part in ("am", "pm", "eve"):
+        period = t(f"period.{part}", lang)
+        return t("face.slot.every_day", lang, period=period)
     return slot
+
+
+#: The days of the week's slots (``mon_am`` ... ``sun_eve``).
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def slot_short(slot: str, lang: Lang = "zh") -> str:

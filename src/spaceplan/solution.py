@@ -3,7 +3,8 @@
 A :class:`Plan` is an assignment of functions to rooms. Its metrics come
 from :mod:`spaceplan.rules` alone, so a plan read from a file, made by hand
 or returned by any solver is measured the same way. :class:`Result` is the
-``result.json`` contract of ``spec/formats.md``.
+``result.json`` contract: the README lists what ``solve -o`` writes and
+``spaceplan schema result`` prints its JSON Schema.
 """
 
 from __future__ import annotations
@@ -281,6 +282,10 @@ class CheckRecord(Model):
     description: str = ""
     #: Unmet advice items the row stands for, when it is failed advice.
     items: int = 1
+    #: The catalogue key of the description and its fields (ids and
+    #: numbers), so a report can word the row in either language.
+    key: str = ""
+    fields: dict[str, Any] = Field(default_factory=dict)
 
 
 class Candidate(Model):
@@ -323,9 +328,15 @@ class ScenarioRef(Model):
     policy: str
 
 
+#: The version of every JSON document spaceplan prints or writes
+#: (``result.json``, ``check --json``, ``validate --json``, ...).
+SCHEMA_VERSION = 2
+
+
 class Result(Model):
     """What a solve returns and ``result.json`` holds."""
 
+    schema_version: int = SCHEMA_VERSION
     tool: str = "spaceplan"
     version: str
     scenario: ScenarioRef
@@ -344,3 +355,6 @@ class Result(Model):
     #: What the user should know about how the plans were found (e.g. a
     #: fallback plan at the time limit); an empty list when there is none.
     notes: tuple[str, ...] = ()
+    #: Per note with a catalogue key: the candidate and the key of why
+    #: (``face.note.*``), so a report words it in the user's language.
+    note_keys: tuple[tuple[str, str], ...] = ()

@@ -5,7 +5,9 @@ function in session exactly as often as it asks, within its window, only
 in its own room; a ``private`` function alone while in session; and each
 ``fix`` met. Capacity per slot is the checker's ``min_area`` rule, which
 reads the same timetable. Rows are handed to a callback so that this
-module needs nothing from :mod:`spaceplan.check`, which calls it.
+module needs nothing from :mod:`spaceplan.check`, which calls it; each
+row carries the catalogue key of its sentence and the sentence's fields
+(``locale/check.toml``), and the checker words it.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from typing import Any
 
 from spaceplan import timetable as tt
 from spaceplan.data import Function, Scenario
+from spaceplan.i18n import t
 from spaceplan.solution import Plan
 
 #: The rules this module checks, in report order.
 TIME_RULES = ("timetable", "sessions", "private", "fix")
-#: The source of the time rules themselves.
-SOURCE = "spec/formats.md §5"
+#: The source of the time rules themselves: the scenario format.
+SOURCE = t("chk.src.time", "en")
+#: The source of a ``fix`` row: the scenario itself.
+FIX_SOURCE = t("chk.src.fix", "en")
 
 AddRow = Callable[..., None]
 
@@ -52,9 +57,13 @@ def _check_entries(
                 add(
                     rule="timetable", subject=room, source=SOURCE,
                     required="a slot of the week", achieved=slot,
-                    passed=False, room=room,
-                    description=f"The timetable of {room} names slot "
-                    f"'{slot}', which is not a slot of the week.",
+                    passed=False, room=room, key="chk.tt.bad_slot",
+                    fields={
+                        "room": room,
+                        "slot": slot,
+                        "required_key": "chk.v.week_slot",
+                        "achieved_key": "chk.v.slot",
+                    },
                 )
             for fid in funcs:
                 if fid not in placed:
@@ -62,18 +71,28 @@ def _check_entries(
                         rule="timetable", subject=f"{fid}@{room}",
                         source=SOURCE, required="placed in the room",
                         achieved=slot, passed=False, function=fid,
-                        room=room,
-                        description=f"The timetable has {fid} in session "
-                        f"in {room} at {slot}, but the plan does not "
-                        f"place {fid} in {room}.",
+                        room=room, key="chk.tt.not_placed",
+                        fields={
+                            "f": fid,
+                            "room": room,
+                            "slot": slot,
+                            "required_key": "chk.v.placed_in_room",
+                            "achieved_key": "chk.v.slot",
+                        },
                     )
             if len(set(funcs)) != len(funcs):
                 add(
                     rule="timetable", subject=f"{room}@{slot}",
                     source=SOURCE, required="each function once",
                     achieved=", ".join(funcs), passed=False, room=room,
-                    description=f"The timetable lists a function twice "
-                    f"in {room} at {slot}.",
+                    key="chk.tt.twice",
+                    fields={
+                        "room": room,
+                        "slot": slot,
+                        "others": list(funcs),
+                        "required_key": "chk.v.each_once",
+                        "achieved_key": "chk.v.others",
+                    },
                 )
 
 
@@ -93,27 +112,24 @@ def _check_sessions(
         outside = [s for s in mine if s not in allowed]
         n = f.sessions or 0
         ok = len(mine) == n and not outside
-        where = (
-            f" within {', '.join(f.within)}" if f.within is not None else ""
-        )
-        words = (
-            f"{f.label} is booked {len(mine)} times a week in {room}"
-            + (f" ({', '.join(mine)})" if mine else "")
-            + f"; it asks for {n}{where}"
-            + (
-                "."
-                if ok
-                else (
-                    f", and {', '.join(outside)} lies outside."
-                    if outside
-                    else "."
-                )
-            )
-        )
+        fields: dict[str, Any] = {
+            "f": f.id,
+            "room": room,
+            "got": len(mine),
+            "n": n,
+            "slots": list(mine),
+        }
+        key = "chk.sessions.ok"
+        if f.within is not None:
+            key = "chk.sessions.within"
+            fields["within"] = list(f.within)
+            if outside:
+                key = "chk.sessions.outside"
+                fields["outside"] = outside
         add(
             rule="sessions", subject=f"{f.id}@{room}", source=source,
-            required=n, achieved=len(mine), passed=ok, description=words,
-            **kw,
+            required=n, achieved=len(mine), passed=ok, key=key,
+            fields=fields, **kw,
         )
         return
     fixed = tt.fixed_slots(f, slots)
@@ -123,14 +139,13 @@ def _check_sessions(
     add(
         rule="sessions", subject=f"{f.id}@{room}", source=source,
         required=len(fixed), achieved=len(mine), passed=ok,
-        description=(
-            f"{f.label} is in session in {room} as its schedule says "
-            f"({len(fixed)} slots a week)."
-            if ok
-            else f"{f.label} is in session in {room} at "
-            f"{', '.join(mine) or 'no slot'}, but its schedule says "
-            f"{', '.join(fixed)}."
-        ),
+        key="chk.schedule.bad",
+        fields={
+            "f": f.id,
+            "room": room,
+            "slots": list(mine),
+            "fixed": list(fixed),
+        },
         **kw,
     )
 
@@ -142,34 +157,27 @@ def _check_private(
     week: tt.Timetable,
     add: AddRow,
 ) -> None:
-    index = scenario.function_index
     crowded = {
         slot: [g for g in funcs if g != f.id]
         for slot, funcs in week.get(room, {}).items()
         if f.id in funcs and len(funcs) > 1
     }
     ok = not crowded
+    fields: dict[str, Any] = {"f": f.id, "room": room}
     if ok:
-        words = f"{f.label} has {room} to itself while in session."
+        key = "chk.private.ok"
     else:
         slot, others = next(iter(crowded.items()))
-        names = ", ".join(
-            scenario.functions[index[g]].label if g in index else g
-            for g in others
-        )
-        words = (
-            f"{f.label} is private, but at {slot} {room} also holds "
-            f"{names}"
-            + (
-                f" (and in {len(crowded) - 1} more slots)."
-                if len(crowded) > 1
-                else "."
-            )
-        )
+        fields.update(slot=slot, others=others)
+        key = "chk.private.bad"
+        if len(crowded) > 1:
+            key = "chk.private.bad_more"
+            fields["more"] = len(crowded) - 1
+    fields["required_key"] = "chk.v.alone_in_session"
     add(
         rule="private", subject=f"{f.id}@{room}", source=f.rule_source,
         required="alone in session", achieved=len(crowded), passed=ok,
-        description=words, function=f.id, room=room,
+        key=key, fields=fields, function=f.id, room=room,
     )
 
 
@@ -177,19 +185,15 @@ def _check_fix(scenario: Scenario, plan: Plan, add: AddRow) -> None:
     for fid, room in scenario.fix.items():
         rooms = plan.function_rooms.get(fid, ())
         ok = room in rooms
-        label = (
-            scenario.function(fid).label
-            if fid in scenario.function_index
-            else fid
-        )
         add(
-            rule="fix", subject=fid, source="scenario fix",
+            rule="fix", subject=fid, source=FIX_SOURCE,
             required=room, achieved=", ".join(rooms) or "none",
             passed=ok, function=fid, room=room,
-            description=(
-                f"{label} is in {room}, as the scenario fixes."
-                if ok
-                else f"The scenario fixes {label} in {room}, but the "
-                f"plan puts it in {', '.join(rooms) or 'no room'}."
-            ),
+            key="chk.fix.ok" if ok else "chk.fix.bad",
+            fields={
+                "f": fid,
+                "room": room,
+                "rooms": list(rooms),
+                "achieved_key": "chk.v.rooms",
+            },
         )

@@ -97,6 +97,7 @@ def import_dxf(
     # Imported here, not at the top: start-up speed (ezdxf, shapely).
     from spaceplan.dxf.read import DxfWarning, rooms_yaml
     from spaceplan.dxf.read import import_dxf as read_drawing
+    from spaceplan.solution import SCHEMA_VERSION
 
     prepare_output_file(output)  # before any work
     with warnings.catch_warnings(record=True) as caught:
@@ -123,6 +124,7 @@ def import_dxf(
     total = sum(r.area for r in rooms)
     if as_json:
         summary = {
+            "schema_version": SCHEMA_VERSION,
             "rooms": len(rooms),
             "floors": floors,
             "floor_from": found.floor_from,

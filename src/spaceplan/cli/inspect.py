@@ -33,11 +33,14 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+    from spaceplan.check import Audit
     from spaceplan.data import Function, Policy, Scenario
     from spaceplan.i18n import Lang
+    from spaceplan.solution import Plan
 
 #: Exit status of ``check`` when the plan does not comply.
 EXIT_NONCOMPLIANT = 2
+
 
 
 def _console() -> Console:
@@ -61,33 +64,51 @@ def _dump(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def area_rule_words(policy: Policy) -> str:
+def area_rule_words(policy: Policy, lang: Lang = "en") -> str:
     """A profile's area target in a few words, e.g. ``max(300, 30/100户)``.
 
     Parameters
     ----------
     policy
         The profile.
+    lang
+        ``"zh"`` or ``"en"``.
 
     Returns
     -------
     str
         The terms of the rule, or ``"—"`` when the profile has none.
     """
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.i18n import t
+
     rule = policy.area_target
     terms = []
     if rule.minimum is not None:
-        terms.append(f"≥ {rule.minimum:g} m²")
+        terms.append(t("face.pol.at_least", lang, n=rule.minimum))
     if rule.per_100_households is not None:
-        terms.append(f"{rule.per_100_households:g} m²/100 hh")
+        terms.append(t("face.pol.per_100", lang, n=rule.per_100_households))
     if not terms:
         return "—"
-    return terms[0] if len(terms) == 1 else f"max({', '.join(terms)})"
+    if len(terms) == 1:
+        return terms[0]
+    return t("face.pol.larger", lang, a=terms[0], b=terms[1])
 
 
-def _share_words(policy: Policy) -> str:
+def _share_words(policy: Policy, lang: Lang) -> str:
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.i18n import t
+
     share = policy.resident_share_min
-    return "—" if share is None else f"≥ {share:.0%}"
+    return "—" if share is None else t("face.pol.share_min", lang, share=share)
+
+
+def _area_type(area_type: str | None, lang: Lang) -> str:
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.i18n import t
+
+    key = "face.pol.any" if not area_type else f"face.area_type.{area_type}"
+    return t(key, lang)
 
 
 # ----------------------------------------------------------------- commands
@@ -117,7 +138,7 @@ def validate(scenario: str, as_json: bool, quiet: bool, lang: str) -> None:
     if as_json:
         _dump(summary)
         return
-    click.echo("\n".join(_summary_lines(summary)))
+    click.echo("\n".join(_summary_lines(sc, summary, as_lang(lang))))
 
 
 def _summary(sc: Scenario, lang: Lang) -> dict[str, Any]:
@@ -126,6 +147,7 @@ def _summary(sc: Scenario, lang: Lang) -> dict[str, Any]:
     from spaceplan import rules
     from spaceplan.i18n import policy_title
     from spaceplan.report import target_arithmetic
+    from spaceplan.solution import SCHEMA_VERSION
 
     policy = sc.policy
     kinds = Counter(r.kind for r in sc.building.rooms)
@@ -139,16 +161,18 @@ def _summary(sc: Scenario, lang: Lang) -> dict[str, Any]:
     how = (
         "stated"
         if sc.building.adjacency is not None
-        else ("derived from polygons" if drawn else "none stated, no polygons")
+        else ("polygons" if drawn else "none")
     )
     return {
+        "schema_version": SCHEMA_VERSION,
+        "lang": lang,
         "scenario": sc.name,
         "profile": policy.id,
         "profile_title": policy_title(policy, lang),
         "households": sc.community.households,
         "area_type": sc.community.area_type,
         "target_m2": target.m2,
-        "target_arithmetic": target_arithmetic(sc, "en"),
+        "target_arithmetic": target_arithmetic(sc, lang),
         "rooms": len(sc.building.rooms),
         "area_m2": rules.to_m2(total),
         "kinds": {
@@ -163,23 +187,43 @@ def _summary(sc: Scenario, lang: Lang) -> dict[str, Any]:
     }
 
 
-def _summary_lines(s: dict[str, Any]) -> list[str]:
+def _summary_lines(sc: Scenario, s: dict[str, Any], lang: Lang) -> list[str]:
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.i18n import function_name, t
+
+    def line(key: str, value: str) -> str:
+        return f"{t(key, lang) + ':':<11} {value}"
+
+    flexible = ""
+    if s["flexible"]:
+        name = function_name(sc.function(s["flexible"]), lang)
+        flexible = t("face.val.flexible", lang, name=name)
     lines = [
-        f"scenario:   {s['scenario']}",
-        f"profile:    {s['profile']} ({s['profile_title']})",
-        f"households: {s['households']:,}",
-        f"area type:  {s['area_type']}",
-        f"target:     {s['target_m2']:,.2f} m² ({s['target_arithmetic']})",
-        f"rooms:      {s['rooms']}, {s['area_m2']:,.2f} m² in all",
+        line("face.val.scenario", s["scenario"]),
+        line("face.val.profile", f"{s['profile']} ({s['profile_title']})"),
+        line("face.val.households", f"{s['households']:,}"),
+        line("face.val.area_type", _area_type(s["area_type"], lang)),
+        line(
+            "face.val.target",
+            f"{s['target_m2']:,.2f} m² ({s['target_arithmetic']})",
+        ),
+        line(
+            "face.val.rooms",
+            t("face.val.rooms_line", lang, n=s["rooms"], area=s["area_m2"]),
+        ),
     ]
     for kind, row in s["kinds"].items():
+        word = t(f"chk.kind.{kind}", lang)
         lines.append(
-            f"  {kind:<12}{row['rooms']:>3}  {row['area_m2']:>10,.2f} m²"
+            f"  {word:<12}{row['rooms']:>3}  {row['area_m2']:>10,.2f} m²"
         )
+    how = t(f"face.val.how.{s['adjacency']}", lang)
     lines += [
-        f"functions:  {s['functions']}"
-        + (f" (flexible: {s['flexible']})" if s["flexible"] else ""),
-        f"adjacency:  {s['adjacent_pairs']} pairs ({s['adjacency']})",
+        line("face.val.functions", f"{s['functions']}{flexible}"),
+        line(
+            "face.val.adjacency",
+            t("face.val.pairs", lang, n=s["adjacent_pairs"], how=how),
+        ),
     ]
     return lines
 
@@ -206,7 +250,7 @@ def policies(policy_id: str | None, as_json: bool, lang: str) -> None:
         if as_json:
             _dump([p.model_dump(mode="json") for p in loaded])
             return
-        _console().print(_policies_table(loaded, language))
+        click.echo("\n".join(_policies_lines(loaded, language)))
         return
     policy = load_policy(policy_id, Path.cwd())
     if as_json:
@@ -217,88 +261,104 @@ def policies(policy_id: str | None, as_json: bool, lang: str) -> None:
     console.print(_functions_table(policy, language))
 
 
-def _policies_table(loaded: list[Policy], lang: Lang) -> Table:
+def _policies_lines(loaded: list[Policy], lang: Lang) -> list[str]:
+    """The profiles, each id on a line of its own.
+
+    Ids are what a scenario names and a user copies: never cut, in any
+    terminal width; the title and facts go on the lines below.
+    """
     # Imported here, not at the top: start-up speed.
-    from rich.table import Table
+    from spaceplan.i18n import policy_title, t
 
-    from spaceplan.i18n import policy_title
-
-    table = Table(title="spaceplan profiles")
-    for name in (
-        "id",
-        "title",
-        "area type",
-        "area rule",
-        "resident share",
-        "functions",
-    ):
-        table.add_column(name)
+    lines = [t("face.pol.title", lang), ""]
     for p in loaded:
-        table.add_row(
+        lines += [
             p.id,
-            policy_title(p, lang),
-            p.area_type or "any",
-            area_rule_words(p),
-            _share_words(p),
-            str(len(p.functions)),
-        )
-    return table
+            f"  {policy_title(p, lang)}",
+            "  "
+            + t(
+                "face.pol.facts",
+                lang,
+                area_type=_area_type(p.area_type, lang),
+                area_rule=area_rule_words(p, lang),
+                share=_share_words(p, lang),
+                n=len(p.functions),
+            ),
+        ]
+    lines += ["", t("face.pol.show", lang)]
+    return lines
 
 
 def _policy_summary(policy: Policy, lang: Lang) -> Table:
     # Imported here, not at the top: start-up speed.
     from rich.table import Table
 
-    from spaceplan.i18n import policy_title
+    from spaceplan.i18n import policy_title, slot_name, t
 
     acc = policy.accounting
     table = Table(title=policy.id, show_header=False)
-    table.add_column("field", style="bold")
-    table.add_column("value")
+    table.add_column(t("face.pol.field", lang), style="bold", no_wrap=True)
+    table.add_column(t("face.pol.value", lang), overflow="fold")
+    sep = t("chk.sep", lang)
+    accounting = sep.join(
+        [
+            t(f"acc.space.{acc.shared_space}", lang, walls=""),
+            t(f"acc.{acc.shared_rooms}", lang),
+            sep.join(t(f"cat.{c}", lang) for c in acc.resident_categories),
+        ]
+    )
     rows = [
-        ("title", policy_title(policy, lang)),
-        ("source", policy.source),
-        ("area type", policy.area_type or "any"),
-        ("area target", area_rule_words(policy)),
-        ("area source", policy.area_target.source),
-        ("resident share", _share_words(policy)),
-        ("share source", policy.resident_share_source),
+        ("face.pol.name", policy_title(policy, lang)),
+        ("face.pol.source", policy.source),
+        ("face.pol.area_type", _area_type(policy.area_type, lang)),
+        ("face.pol.area_rule", area_rule_words(policy, lang)),
+        ("face.pol.area_source", policy.area_target.source),
+        ("face.pol.share", _share_words(policy, lang)),
+        ("face.pol.share_source", policy.resident_share_source),
+        ("face.pol.accounting", accounting),
         (
-            "accounting",
-            f"circulation {acc.circulation}, shared rooms "
-            f"{acc.shared_rooms}, resident "
-            f"{', '.join(acc.resident_categories)}",
+            "face.pol.slots",
+            sep.join(slot_name(s, lang) for s in policy.slots),
         ),
-        ("slots", ", ".join(policy.slots)),
     ]
-    rows += [("note", note) for note in policy.notes]
-    for field, value in rows:
-        table.add_row(field, value)
+    rows += [("face.pol.note", note) for note in policy.notes]
+    for key, value in rows:
+        table.add_row(t(key, lang), value)
     return table
 
 
-def _function_cells(f: Function) -> list[str]:
+def _function_cells(f: Function, lang: Lang) -> list[str]:
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.i18n import function_name, slot_name, t
+
+    sep = t("chk.sep", lang)
     floors = ""
     if f.floors is not None:
         lo = "" if f.floors.min is None else str(f.floors.min)
         hi = "" if f.floors.max is None else str(f.floors.max)
         floors = f"{lo}..{hi}"
     schedule = (
-        f.schedule if isinstance(f.schedule, str) else ", ".join(f.schedule)
+        t("face.fn.always", lang)
+        if isinstance(f.schedule, str)
+        else sep.join(slot_name(s, lang) for s in f.schedule)
     )
+    if f.flexible:
+        required = t("face.fn.flexible", lang)
+    elif f.recommended:
+        required = t("face.fn.recommended", lang)
+    else:
+        required = t("face.fn.yes" if f.required else "face.fn.no", lang)
     return [
         f.id,
-        f.name,
-        f.name_en,
-        f.category,
-        "flexible" if f.flexible else ("yes" if f.required else "no"),
+        function_name(f, lang),
+        t(f"cat.{f.category}", lang),
+        required,
         "" if f.flexible else f"{f.min_area:g}",
         schedule,
-        ", ".join(f.needs),
+        sep.join(t(f"chk.tag.{tag}", lang) for tag in f.needs),
         floors,
-        "yes" if f.exclusive else "",
-        ", ".join(f.never_with),
-        f.area_source,
+        t("face.fn.yes", lang) if f.exclusive else "",
+        sep.join(f.never_with),
     ]
 
 
@@ -309,24 +369,23 @@ def _functions_table(policy: Policy, lang: Lang) -> Table:
     from spaceplan.i18n import t
 
     table = Table(title=t("cli.functions", lang))
-    for name in (
-        "id",
-        "name",
-        "name_en",
-        "category",
-        "required",
-        "min_area",
-        "schedule",
-        "needs",
-        "floors",
-        "exclusive",
-        "never_with",
-        "area_source",
+    width = max((len(f.id) for f in policy.functions), default=2)
+    # Ids are what a scenario names: never cut them short.
+    table.add_column(t("face.pol.id", lang), no_wrap=True, min_width=width)
+    for key in (
+        "face.fn.name",
+        "face.fn.category",
+        "face.fn.required",
+        "face.fn.min_area",
+        "face.fn.schedule",
+        "face.fn.needs",
+        "face.fn.floors",
+        "face.fn.exclusive",
+        "face.fn.never_with",
     ):
-        # Ids are what a scenario names: never cut them short.
-        table.add_column(name, no_wrap=name == "id")
+        table.add_column(t(key, lang), overflow="fold")
     for f in policy.functions:
-        table.add_row(*_function_cells(f))
+        table.add_row(*_function_cells(f, lang))
     return table
 
 
@@ -347,38 +406,57 @@ def _functions_table(policy: Policy, lang: Lang) -> Table:
 @click.option(
     "--candidate", default=None, help="Candidate id in a result.json."
 )
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Print every rule checked, not only the failures.",
+)
 @output_option(
-    "Write the report: Markdown (and JSON beside it), or JSON "
-    "for a name ending in .json.",
+    "A folder: write the drawings, reports and HTML that solve writes, "
+    "for this plan. A file: the Markdown report (and JSON beside it), "
+    "or JSON for a name ending in .json.",
     default=None,
 )
 @json_option("Print the JSON report.")
 @quiet_option("Print nothing; the exit status says whether it complies.")
 @lang_option()
+@click.option(
+    "--font",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A font file for the drawings (-o FOLDER).",
+)
 def check(
     scenario: str,
     plan: str,
     candidate: str | None,
+    show_all: bool,
     output: str | None,
     as_json: bool,
     quiet: bool,
     lang: str,
+    font: str | None,
 ) -> None:
-    """Check PLAN (a result.json or a YAML function: room mapping)."""
+    """Check PLAN (a result.json or a YAML function: room mapping).
+
+    By default only the rules not met are printed, grouped by what to
+    change, then the verdict; --all prints the whole table.
+    """
     # Imported here, not at the top: start-up speed (shapely, pydantic).
     from spaceplan.check import audit
-    from spaceplan.export import write_check_report
-    from spaceplan.fileio import prepare_output_file
+    from spaceplan.i18n import t
     from spaceplan.read import read_plan, read_scenario
     from spaceplan.report import (
         compliance_json,
         compliance_table,
+        failure_lines,
         verdict_line,
     )
 
     language = as_lang(lang)
     if output is not None:
-        prepare_output_file(output)  # before any work
+        _prepare_check_output(output)  # before any work
     sc = read_scenario(Path(scenario))
     the_plan = read_plan(Path(plan), sc, candidate)
     result = audit(sc, the_plan)
@@ -388,13 +466,55 @@ def check(
         data = compliance_json(sc, the_plan, result, language)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         _note(verdict_line(result, language))
-    else:
+    elif show_all:
         console = _console()
         console.print(compliance_table(result, language, sc))
         click.echo(verdict_line(result, language))
+    else:
+        click.echo("\n".join(failure_lines(sc, result, language)))
     if output is not None:
-        written = write_check_report(output, sc, the_plan, result, language)
+        written = _write_check(output, sc, the_plan, result, language, font)
         if not quiet:
-            _note("wrote " + ", ".join(str(p) for p in written))
+            files = ", ".join(str(p) for p in written)
+            _note(t("face.wrote", language, files=files))
     if not result.compliant:
         _exit(EXIT_NONCOMPLIANT)
+
+
+def _is_report_file(output: str) -> bool:
+    """``check -o``: a report file (``.md``, ``.json``), else a folder."""
+    return Path(output).suffix.lower() in (".md", ".json")
+
+
+def _prepare_check_output(output: str) -> None:
+    """Check, before any work, that ``check -o`` can write there."""
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.export import prepare_output_folder
+    from spaceplan.fileio import prepare_output_file
+
+    if _is_report_file(output):
+        prepare_output_file(output)
+    else:
+        prepare_output_folder(output)
+
+
+def _write_check(
+    output: str,
+    sc: Scenario,
+    plan: Plan,
+    found: Audit,
+    lang: Lang,
+    font: str | None,
+) -> list[Path]:
+    """``check -o``: a report file, or a folder with solve's outputs."""
+    # Imported here, not at the top: start-up speed (matplotlib, ezdxf).
+    from spaceplan.export import (
+        checked_result,
+        write_check_report,
+        write_outputs,
+    )
+
+    path = Path(output)
+    if _is_report_file(output):
+        return write_check_report(path, sc, plan, found, lang)
+    return write_outputs(sc, checked_result(sc, plan), path, lang, font=font)

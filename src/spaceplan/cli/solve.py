@@ -1,8 +1,8 @@
 """``spaceplan solve`` and ``spaceplan demo``: the main job.
 
-Exit status (spec/formats.md §3): 0 a plan was found, 2 the scenario is
-infeasible (with a diagnosis), 3 no plan within the time limit, 1 bad
-input. Results go to stdout (a summary, or the result JSON with
+Exit status (at the foot of ``--help`` and in the README): 0 a plan was
+found, 2 the scenario is infeasible (with a diagnosis), 3 no plan within
+the time limit, 1 bad input. Results go to stdout (a summary, or the result JSON with
 ``--json``); progress and messages to stderr.
 
 The solver, the reports and the drawings are imported inside the
@@ -71,6 +71,7 @@ def run_solve(
     from spaceplan.diagnose import diagnose_for_result
     from spaceplan.export import prepare_output_folder
     from spaceplan.progress import RichProgress
+    from spaceplan.report.wording import note_lines
     from spaceplan.solvers import solve
 
     if font is not None and drawings:
@@ -96,8 +97,8 @@ def run_solve(
             scenario, result, outdir, lang, drawings, font
         )
     if not quiet:
-        for note in result.notes:
-            click.echo(f"note: {note}", err=True)
+        for line in note_lines(result, lang):
+            click.echo(line, err=True)
     if as_json:
         click.echo(result.model_dump_json(indent=2))
     elif not quiet:

@@ -20,12 +20,14 @@ from spaceplan.cli.options import (
     BAD_INPUT,
     SEED,
     Seconds,
+    as_lang,
     exit_codes,
     json_option,
     lang_option,
     output_option,
     quiet_option,
 )
+from spaceplan.i18n import Lang, t
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -36,34 +38,40 @@ if TYPE_CHECKING:
 class _Best:
     """The best run so far, for the progress bar."""
 
-    def __init__(self, by_households: bool) -> None:
+    def __init__(self, by_households: bool, lang: Lang = "zh") -> None:
         # Imported here, not at the top: start-up speed.
         from spaceplan.sweep import SOLVED
 
         self.solved = SOLVED
         self.by_households = by_households
+        self.lang = lang
         self.key: float | None = None
-        self.text = "best: —"
+        self.text = t("face.sweep.best_none", lang)
         self.failed = 0
 
     def update(self, row: dict[str, Any]) -> str:
         if row.get("status") not in self.solved:
             self.failed += row.get("status") != "unknown"
             return self.words()
+        lang = self.lang
         if self.by_households:
             key = float(row["households"])
-            label = f"{int(key):,} households"
+            label = t("face.sweep.best_households", lang, n=int(key))
         else:
             key = float(row.get("objective") or 0.0)
-            label = f"objective {key:,.1f}"
+            label = t("face.sweep.best_objective", lang, value=key)
         if self.key is None or key > self.key:
             self.key = key
             policy = row.get("policy")
-            self.text = "best: " + label + (f" ({policy})" if policy else "")
+            self.text = (
+                t("face.sweep.best_policy", lang, best=label, policy=policy)
+                if policy
+                else label
+            )
         return self.words()
 
     def words(self) -> str:
-        return f"{self.text}; infeasible/errors {self.failed}"
+        return t("face.sweep.failed", self.lang, best=self.text, n=self.failed)
 
 
 @click.command(
@@ -150,21 +158,34 @@ def sweep(
         processes,
         scheduler,
         show=not (no_progress or quiet or as_json),
+        lang=as_lang(lang),
     )
     base = _base_policy(scenario)
     if as_json:
-        summary = sw.largest_served(outcome.rows, base)
+        # Imported here, not at the top: start-up speed (pydantic).
+        from spaceplan.solution import SCHEMA_VERSION
+
+        summary = {
+            "schema_version": SCHEMA_VERSION,
+            "profiles": sw.largest_served(outcome.rows, base),
+        }
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     elif not quiet:
         # Piped output gets a fixed width, wide enough for profile ids.
         width = None if sys.stdout.isatty() else 120
         console = Console(file=sys.stdout, highlight=False, width=width)
-        console.print(_summary_table(outcome, base))
+        console.print(_summary_table(outcome, base, as_lang(lang)))
     if not quiet:
         click.echo(
-            f"{len(outcome.rows)} runs in {outcome.path} ({outcome.ran} run "
-            f"now, {outcome.skipped} already there) in "
-            f"{outcome.seconds:,.1f} s",
+            t(
+                "face.sweep.done",
+                as_lang(lang),
+                n=len(outcome.rows),
+                path=outcome.path,
+                ran=outcome.ran,
+                skipped=outcome.skipped,
+                seconds=outcome.seconds,
+            ),
             err=True,
         )
     if not no_plot and outcome.rows:
@@ -172,10 +193,13 @@ def sweep(
         from spaceplan.export import write_sweep_plot
 
         png = write_sweep_plot(
-            outcome.rows, Path(outdir) / "sweep.png", base_policy=base
+            outcome.rows,
+            Path(outdir) / "sweep.png",
+            base_policy=base,
+            lang=as_lang(lang),
         )
         if not quiet:
-            click.echo(f"wrote {png}", err=True)
+            click.echo(t("face.wrote", as_lang(lang), files=png), err=True)
 
 
 def _run(
@@ -186,6 +210,7 @@ def _run(
     processes: int | None,
     scheduler: str | None,
     show: bool,
+    lang: Lang = "zh",
 ) -> sw.SweepOutcome:
     # Imported here, not at the top: start-up speed.
     from rich.console import Console
@@ -210,14 +235,19 @@ def _run(
     n = processes or sw.default_processes(workers_per_run)
     if scheduler is None and n * settings.workers_per_run > cores:
         click.echo(
-            f"note: {n} processes × {workers_per_run} CP-SAT workers "
-            f"oversubscribe {cores} cores",
+            t(
+                "face.sweep.oversubscribe",
+                lang,
+                n=n,
+                workers=workers_per_run,
+                cores=cores,
+            ),
             err=True,
         )
-    best = _Best(any(v.name == "households" for v in varies))
+    best = _Best(any(v.name == "households" for v in varies), lang)
     console = Console(stderr=True)
     progress = Progress(
-        TextColumn("sweep"),
+        TextColumn(t("face.sweep.bar", lang)),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -257,24 +287,26 @@ def _base_policy(scenario: str) -> str:
         return ""
 
 
-def _summary_table(outcome: sw.SweepOutcome, base: str) -> Table:
+def _summary_table(
+    outcome: sw.SweepOutcome, base: str, lang: Lang
+) -> Table:
     # Imported here, not at the top: start-up speed.
     from rich.table import Table
 
     from spaceplan import sweep as sw
 
-    table = Table(title="Largest household count served under each profile")
-    for name in (
-        "profile",
-        "runs",
-        "plans",
-        "infeasible",
-        "other",
-        "max households",
-        "binding there",
+    table = Table(title=t("face.sweep.title", lang))
+    for key in (
+        "face.sweep.profile",
+        "face.sweep.runs",
+        "face.sweep.plans",
+        "face.sweep.infeasible",
+        "face.sweep.other",
+        "face.sweep.max",
+        "face.sweep.binding",
     ):
         # Profile ids and rule names are what a user types: never cut.
-        table.add_column(name, no_wrap=True)
+        table.add_column(t(key, lang), no_wrap=True)
     for item in sw.largest_served(outcome.rows, base):
         best = item["largest_households"]
         table.add_row(

@@ -17,7 +17,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
-from matplotlib.transforms import Bbox
 
 from spaceplan import __version__
 from spaceplan.data import Scenario
@@ -37,15 +36,14 @@ from spaceplan.plot.floorplan import (
     labels_of,
 )
 from spaceplan.plot.schedule import plot_schedule
+from spaceplan.plot.works import works_table
 from spaceplan.report.solve import candidate_table
-from spaceplan.report.wording import failure_line
+from spaceplan.report.wording import failure_line, row_source
 from spaceplan.report.works import (
     KINDS,
     renovated_scenario,
     wall_lines,
-    works_header,
     works_of,
-    works_rows,
 )
 from spaceplan.solution import Candidate, Result
 
@@ -238,7 +236,13 @@ def _rule_lines(
                 _facility_verdict(candidate, "resident_share"),
             )
         )
-    failed = sum(not c.passed for c in candidate.checks)
+    # Advice never counts as a failure: it is listed apart.
+    failed = sum(
+        not c.passed and c.strength != "advice" for c in candidate.checks
+    )
+    advice = sum(
+        not c.passed and c.strength == "advice" for c in candidate.checks
+    )
     if candidate.checks:
         word = (
             t("d.all_pass", lang)
@@ -246,6 +250,8 @@ def _rule_lines(
             else f"{failed} {t('d.n_fail', lang)}"
         )
         lines.append((f"{t('d.compliance', lang)}: {word}", not failed))
+    if advice:
+        lines.append((t("face.advice_apart", lang, n=advice), None))
     return lines
 
 
@@ -349,61 +355,6 @@ def _side_panel(
             )
 
 
-#: Rows of the works table a sheet shows; the report lists every one.
-WORKS_ROWS = 8
-
-
-def _works_table(
-    fig: Figure,
-    candidate: Candidate,
-    lang: Lang,
-    rect: tuple[float, float, float, float],
-) -> None:
-    """The works table (拆除 / 新建隔墙) at the foot of the side panel.
-
-    ``rect`` is the panel (figure fractions); the table sits on its
-    bottom edge, one row per work and the total last. Nothing is drawn
-    for a candidate without works.
-    """
-    rows = works_rows(candidate, lang)
-    if not rows:
-        return
-    body, total = rows[:-1], rows[-1]
-    if len(body) > WORKS_ROWS:
-        more = t("works.more", lang, n=len(body) - WORKS_ROWS + 1)
-        body = [*body[: WORKS_ROWS - 1], [more, "", "", ""]]
-    rows = [*body, total]
-    x, y, w, _ = rect
-    row_h = 0.019
-    height = row_h * (len(rows) + 1)
-    fig.text(
-        x, y + height + 0.008, t("works.heading", lang), fontsize=11,
-        fontweight="bold", va="bottom",
-    )  # fmt: skip
-    ax = fig.add_axes((x - 0.004, y, w, height))
-    ax.set_axis_off()
-    ax.set_gid("works-table")
-    tab = ax.table(
-        cellText=rows,
-        colLabels=works_header(lang),
-        colWidths=[0.33, 0.25, 0.19, 0.23],
-        loc="upper left",
-        cellLoc="left",
-        bbox=Bbox.from_bounds(0.0, 0.0, 1.0, 1.0),
-    )
-    tab.auto_set_font_size(False)
-    tab.set_fontsize(8)
-    for (r, c), cell in tab.get_celld().items():
-        cell.set_edgecolor("#999999")
-        cell.set_linewidth(0.5)
-        if c >= 2:
-            cell.get_text().set_horizontalalignment("right")
-        if r == 0 or r == len(rows):
-            cell.get_text().set_fontweight("bold")
-        if r == 0:
-            cell.set_facecolor("#efefeb")
-
-
 def _wrap(text: str, width: int) -> str:
     lines, line = [], ""
     for word in text.split(" ") if " " in text else list(text):
@@ -504,7 +455,7 @@ def plot_candidate_sheet(
         panel,
         walls={w.kind for w in works_of(candidate)},
     )
-    _works_table(fig, candidate, lang, panel)
+    works_table(fig, candidate, lang, panel)
     return fig
 
 
@@ -599,10 +550,10 @@ def plot_cover_sheet(
     _metrics_table(ax, result.candidates, lang)
     notes = [
         f"{t('w.candidate', lang)} {c.id}  "
-        f"{_clip(failure_line(row, lang), 120)}"
+        f"{_clip(failure_line(row, lang, scenario), 120)}"
         for c in result.candidates
         for row in c.checks
-        if not row.passed
+        if not row.passed and row.strength != "advice"
     ]
     if notes:
         fig.text(
@@ -640,8 +591,12 @@ def sheet_texts(scenario: Scenario, result: Result, lang: Lang) -> list[str]:
     texts += [t(k, lang) for k in _WORD_KEYS]
     for cand in result.candidates:
         texts += labels_of(scenario, cand, lang)
-        texts += [r.description for r in cand.checks]
-        texts += [r.source for r in cand.checks]
+        texts += [
+            failure_line(r, lang, scenario)
+            for r in cand.checks
+            if not r.passed
+        ]
+        texts += [row_source(r, lang) for r in cand.checks]
     return texts
 
 
@@ -659,6 +614,7 @@ _WORD_KEYS = (
     "d.compliance",
     "d.all_pass",
     "d.n_fail",
+    "face.advice_apart",
     "d.of_target",
     "d.minimum",
     "d.share_line",

@@ -17,6 +17,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from spaceplan.i18n import Lang, t
+
 SOLVED = ("optimal", "feasible")
 
 
@@ -31,6 +33,7 @@ def plot_sweep(
     rows: Sequence[Mapping[str, Any]],
     ax: Axes | None = None,
     base_policy: str = "",
+    lang: Lang = "zh",
 ) -> Axes:
     """Draw a sweep's rows: share and margin against households.
 
@@ -44,6 +47,8 @@ def plot_sweep(
         Where to draw; a new figure when None.
     base_policy : str
         The profile of rows without a ``policy`` column.
+    lang : {"zh", "en"}
+        Language of the titles and labels.
 
     Returns
     -------
@@ -55,7 +60,9 @@ def plot_sweep(
     margin_ax = ax.twinx()
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
-        policy = str(row.get("policy") or base_policy or "scenario")
+        policy = str(
+            row.get("policy") or base_policy or t("face.sweep.scenario", lang)
+        )
         groups.setdefault(policy, []).append(row)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, (policy, group) in enumerate(sorted(groups.items())):
@@ -89,19 +96,23 @@ def plot_sweep(
                 other, [0.0] * len(other), "o", mfc="none", color=colour
             )
     margin_ax.axhline(0.0, color="0.6", lw=0.8)
-    ax.set_xlabel("households")
-    ax.set_ylabel("resident share (solid)")
-    margin_ax.set_ylabel("area margin, m² (dashed; × infeasible)")
+    ax.set_xlabel(t("face.sweep.x", lang))
+    ax.set_ylabel(t("face.sweep.share", lang))
+    margin_ax.set_ylabel(t("face.sweep.margin", lang))
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     ax.grid(True, alpha=0.3)
     if groups:
-        ax.legend(title="profile", fontsize="small", loc="best")
-    ax.set_title("Sweep: resident share and area margin by households")
+        ax.legend(
+            title=t("face.sweep.legend", lang), fontsize="small", loc="best"
+        )
+    ax.set_title(t("face.sweep.chart", lang))
     return ax
 
 
 def plot_sweep_sheet(
-    rows: Sequence[Mapping[str, Any]], base_policy: str = ""
+    rows: Sequence[Mapping[str, Any]],
+    base_policy: str = "",
+    lang: Lang = "zh",
 ) -> Figure:
     """:func:`plot_sweep` on a figure of its own.
 
@@ -113,6 +124,8 @@ def plot_sweep_sheet(
         As for :func:`plot_sweep`.
     base_policy : str
         The profile of rows without a ``policy`` column.
+    lang : {"zh", "en"}
+        Language of the titles and labels.
 
     Returns
     -------
@@ -120,5 +133,5 @@ def plot_sweep_sheet(
         An 8 × 4.8 in figure, not attached to pyplot.
     """
     fig = Figure(figsize=(8, 4.8), layout="constrained")
-    plot_sweep(rows, ax=fig.add_subplot(), base_policy=base_policy)
+    plot_sweep(rows, ax=fig.add_subplot(), base_policy=base_policy, lang=lang)
     return fig

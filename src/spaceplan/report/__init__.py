@@ -21,6 +21,7 @@ from spaceplan.report.plan import (
     compliance_json,
     compliance_markdown,
     compliance_table,
+    failure_lines,
     plan_audit,
 )
 from spaceplan.report.wording import (
@@ -37,6 +38,7 @@ __all__ = [
     "compliance_markdown",
     "compliance_table",
     "format_margin",
+    "failure_lines",
     "format_value",
     "plan_audit",
     "target_arithmetic",

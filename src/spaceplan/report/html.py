@@ -23,13 +23,16 @@ from spaceplan.layout import BUNDLED_FAMILY, BUNDLED_FONT
 from spaceplan.report.plan import (
     accounting_lines,
     format_margin,
-    format_value,
     target_arithmetic,
 )
 from spaceplan.report.solve import candidate_table
 from spaceplan.report.timetable import room_grid, room_heading, shared_rooms
 from spaceplan.report.wording import (
     flex_warning,
+    row_sentence,
+    row_source,
+    row_value,
+    run_words,
     share_lines,
     strength_word,
 )
@@ -201,12 +204,7 @@ def _summary(scenario: Scenario, result: Result, lang: Lang) -> str:
             f"{_t('d.functions_n', lang)} {len(scenario.functions)}",
         ),
         (_t("w.status", lang), _t(f"status.{result.status}", lang)),
-        (
-            _t("d.solver", lang),
-            result.solver
-            + ("" if result.seed is None else f" (seed {result.seed})"),
-        ),
-        (_t("d.seconds", lang), f"{result.solve_seconds:.1f} s"),
+        (_t("d.solver", lang), run_words(result, lang)),
     ]
     return (
         f'<section id="summary"><h2>{_e(_t("d.summary", lang))}</h2>'
@@ -239,6 +237,12 @@ def _candidate_table(candidates: Sequence[Candidate], lang: Lang) -> str:
     )
 
 
+def _subject(names: dict[str, str], subject: str) -> str:
+    fid, _, room = subject.partition("@")
+    name = names.get(fid, fid)
+    return f"{name} @ {room}" if room else name
+
+
 def _compliance(
     scenario: Scenario, rows: Sequence[CheckRecord], lang: Lang
 ) -> str:
@@ -261,15 +265,15 @@ def _compliance(
             _e(
                 _t("d.facility", lang)
                 if r.subject == "facility"
-                else names.get(r.subject, r.subject)
+                else _subject(names, r.subject)
             ),
             _e(strength_word(r.rule, r.strength, r.source, lang)),
-            _e(format_value(r.rule, r.required)),
-            _e(format_value(r.rule, r.achieved)),
+            _e(row_value(scenario, r, "required", lang)),
+            _e(row_value(scenario, r, "achieved", lang)),
             _e(format_margin(r.rule, r.margin)),
             _verdict(r.passed, lang),
-            _e(r.source),
-            _e(r.description),
+            _e(row_source(r, lang)),
+            _e(row_sentence(scenario, r, lang)),
         ]
         for r in order
     ]
@@ -375,7 +379,8 @@ def _candidate(
         parts.append(
             "<ul>"
             + "".join(
-                f"<li>{_e(r.description)} ({_e(r.source)})</li>"
+                f"<li>{_e(row_sentence(scenario, r, lang))} "
+                f"({_e(row_source(r, lang))})</li>"
                 for r in advice
             )
             + "</ul>"

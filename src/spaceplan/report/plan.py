@@ -17,14 +17,23 @@ from rich.table import Table
 from rich.text import Text
 
 from spaceplan import __version__, rules
-from spaceplan.check import FUNCTION_RULES, Audit, Row, audit
+from spaceplan.check import (
+    FUNCTION_RULES,
+    Audit,
+    Row,
+    Violation,
+    audit,
+)
 from spaceplan.data import Room, Scenario
-from spaceplan.i18n import Lang, function_name, policy_title, t
+from spaceplan.i18n import Lang, floor_name, function_name, policy_title, t
 from spaceplan.report.wording import (
     accounting_lines,
     flex_warning,
     format_margin,
     format_value,
+    row_sentence,
+    row_source,
+    row_value,
     share_lines,
     strength_word,
     target_arithmetic,
@@ -36,7 +45,14 @@ from spaceplan.report.works import (
     works_json,
     works_markdown,
 )
-from spaceplan.solution import Candidate, Plan, PlanEvaluation, evaluate_plan
+from spaceplan.sentences import source_words
+from spaceplan.solution import (
+    SCHEMA_VERSION,
+    Candidate,
+    Plan,
+    PlanEvaluation,
+    evaluate_plan,
+)
 
 #: Rules the documents state but spaceplan cannot check from a plan.
 NOT_CHECKED = ("open_hours",)
@@ -98,6 +114,8 @@ def plan_audit(
                 room=room,
                 strength=rec.strength,
                 items=rec.items,
+                key=rec.key,
+                fields=rec.fields,
             )
         )
     return out
@@ -113,6 +131,8 @@ def _room(scenario: Scenario, plan: Plan | Candidate, room_id: str) -> Room:
 
 def _function_label(scenario: Scenario, row: Row, lang: Lang) -> str:
     fid = row.function
+    if row.subject == "facility":
+        return t("face.check.group.facility", lang)
     if fid is None or fid not in scenario.function_index:
         return row.subject
     name = function_name(scenario.function(fid), lang)
@@ -179,9 +199,14 @@ def compliance_json(
     checks = []
     for row in result.rows:
         record = row.record().model_dump(mode="json")
-        record.update(function=row.function, room=row.room)
+        record.update(
+            function=row.function,
+            room=row.room,
+            words=row_sentence(scenario, row, lang),
+        )
         checks.append(record)
     return {
+        "schema_version": SCHEMA_VERSION,
         "tool": "spaceplan",
         "version": __version__,
         "scenario": {
@@ -220,6 +245,7 @@ def compliance_json(
             {
                 "rule": v.rule,
                 "message": v.message,
+                "words": row_sentence(scenario, v, lang),
                 "function": v.function,
                 "room": v.room,
                 "source": v.source,
@@ -235,6 +261,7 @@ def compliance_json(
                 "subject": r.subject,
                 "items": r.items,
                 "description": r.description,
+                "words": row_sentence(scenario, r, lang),
                 "source": r.source,
             }
             for r in result.advice_not_followed
@@ -268,15 +295,15 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
-def _row_cells(row: Row, lang: Lang) -> list[str]:
+def _row_cells(scenario: Scenario, row: Row, lang: Lang) -> list[str]:
     word = verdict_word(row.passed, lang)
     return [
         strength_word(row.rule, row.strength, row.source, lang),
-        format_value(row.rule, row.required),
-        format_value(row.rule, row.achieved),
+        row_value(scenario, row, "required", lang),
+        row_value(scenario, row, "achieved", lang),
         format_margin(row.rule, row.margin),
         word if row.passed else f"**{word}**",
-        row.source,
+        row_source(row, lang),
     ]
 
 
@@ -364,7 +391,7 @@ def compliance_markdown(
         _md_table(
             [t("w.rule", lang), *cols],
             [
-                [t(f"r.{r.rule}", lang), *_row_cells(r, lang)]
+                [t(f"r.{r.rule}", lang), *_row_cells(scenario, r, lang)]
                 for r in facility_rows
             ],
         )
@@ -385,7 +412,7 @@ def compliance_markdown(
                 [
                     _function_label(scenario, r, lang),
                     t(f"r.{r.rule}", lang),
-                    *_row_cells(r, lang),
+                    *_row_cells(scenario, r, lang),
                 ]
                 for r in function_rows
             ],
@@ -393,7 +420,10 @@ def compliance_markdown(
     )
     out += ["", f"## {t('rep.violations', lang)}", ""]
     if result.violations:
-        out += [f"- {v.message}" for v in result.violations]
+        out += [
+            f"- {row_sentence(scenario, v, lang)} ({row_source(v, lang)})"
+            for v in result.violations
+        ]
     else:
         out.append(f"- {t('rep.none', lang)}")
     out += ["", f"## {t('rep.advice_heading', lang)}", ""]
@@ -402,7 +432,10 @@ def compliance_markdown(
     advice = result.advice_not_followed
     if advice:
         out += [t("rep.advice_intro", lang), ""]
-        out += [f"- {r.description} ({r.source})" for r in advice]
+        out += [
+            f"- {row_sentence(scenario, r, lang)} ({row_source(r, lang)})"
+            for r in advice
+        ]
     else:
         out.append(f"- {t('rep.none', lang)}")
     out += ["", f"## {t('rep.rooms', lang)}", ""]
@@ -481,6 +514,11 @@ def compliance_table(
             table.add_column(t(key, lang), justify="right")
         else:
             table.add_column(t(key, lang))
+    def value(row: Row, which: str) -> str:
+        if scenario is None:
+            return format_value(row.rule, getattr(row, which))
+        return row_value(scenario, row, which, lang)
+
     for row in audit_.rows:
         subject = (
             _function_label(scenario, row, lang)
@@ -495,11 +533,119 @@ def compliance_table(
             t(f"r.{row.rule}", lang),
             subject,
             strength_word(row.rule, row.strength, row.source, lang),
-            format_value(row.rule, row.required),
-            format_value(row.rule, row.achieved),
+            value(row, "required"),
+            value(row, "achieved"),
             format_margin(row.rule, row.margin),
             Text(verdict_word(row.passed, lang), style=style or "green"),
-            row.source,
+            source_words(row.source, lang),
             style=style or None,
         )
     return table
+
+
+# ------------------------------------------------------------ failures
+
+#: Rules whose failure the architect mends in the room (who shares it);
+#: the others by moving the function, or in the facility as a whole.
+_ROOM_RULES = (
+    "min_area",
+    "exclusive",
+    "never_with",
+    "flexible_alone",
+    "advice_exclusive",
+    "advice_never_with",
+)
+
+
+def _group_of(scenario: Scenario, row: Row | Violation) -> tuple[str, str]:
+    if row.function is None and row.room is None:
+        return ("facility", "")
+    if row.rule in _ROOM_RULES and row.room in scenario.building.room_index:
+        return ("room", row.room or "")
+    if row.function in scenario.function_index:
+        return ("function", row.function or "")
+    return ("room", row.room or "")
+
+
+def _group_head(
+    scenario: Scenario, group: tuple[str, str], lang: Lang
+) -> str:
+    kind, ident = group
+    if kind == "facility":
+        return t("face.check.group.facility", lang)
+    if kind == "function":
+        name = function_name(scenario.function(ident), lang)
+        return t("face.check.group.function", lang, name=name)
+    if ident not in scenario.building.room_index:
+        return ident
+    room = scenario.room(ident)
+    return t(
+        "face.check.group.room",
+        lang,
+        room=room.id,
+        floor=floor_name(room.floor, lang),
+        area=room.area,
+    )
+
+
+def _grouped(
+    scenario: Scenario, rows: Sequence[Row | Violation], lang: Lang
+) -> list[str]:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        item = t(
+            "face.check.item",
+            lang,
+            text=row_sentence(scenario, row, lang),
+            source=row_source(row, lang),
+        )
+        groups.setdefault(_group_of(scenario, row), []).append(item)
+    lines: list[str] = []
+    for group, items in groups.items():
+        lines.append(_group_head(scenario, group, lang))
+        lines += list(dict.fromkeys(items))
+    return lines
+
+
+def failure_lines(
+    scenario: Scenario, audit_: Audit, lang: Lang = "zh"
+) -> list[str]:
+    """What ``spaceplan check`` prints by default: the failures only.
+
+    Parameters
+    ----------
+    scenario
+        The resolved scenario.
+    audit_
+        The checker's audit of the plan.
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    list of str
+        A head line; the rules not met, grouped by what the architect
+        would change (the facility, a room and who shares it, a
+        function's placement), one sentence each with its source; the
+        advice not followed, apart; and the verdict, whose count is the
+        number of sentences under the rules not met.
+    """
+    policy = scenario.policy
+    lines = [
+        t(
+            "face.check.head",
+            lang,
+            scenario=scenario.name,
+            title=policy_title(policy, lang),
+            id=policy.id,
+        )
+    ]
+    if audit_.violations:
+        lines += ["", t("face.check.failures", lang)]
+        lines += _grouped(scenario, audit_.violations, lang)
+    advice = [] if audit_.advice_hard else audit_.advice_not_followed
+    if advice:
+        lines += ["", t("face.check.advice", lang)]
+        lines += _grouped(scenario, advice, lang)
+    lines += ["", verdict_line(audit_, lang)]
+    return lines

@@ -16,6 +16,7 @@ from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, function_name, policy_title, t
 from spaceplan.report.plan import compliance_markdown, target_arithmetic
 from spaceplan.report.timetable import comparison_markdown, timetable_markdown
+from spaceplan.report.wording import run_words
 from spaceplan.report.works import (
     renovated_scenario,
     works_of,
@@ -161,8 +162,7 @@ def result_markdown(
         f"- {t('w.households', lang)}: {scenario.community.households:,}",
         f"- {t('m.target_area', lang)}: {target_arithmetic(scenario, lang)}",
         f"- {t('w.status', lang)}: {t('status.' + result.status, lang)} "
-        f"({result.solver}, {result.config}, seed {result.seed}, "
-        f"{result.solve_seconds:.2f} s)",
+        f"({run_words(result, lang)})",
         f"- {t('sol.objective', lang)}: {objective_words(result, lang)}",
         "",
     ]

@@ -3,17 +3,25 @@
 One home for how a rule reads, shared by the Markdown, JSON, terminal
 and HTML reports and the drawing sheets. Words come from the message
 catalogue (``locale/report.toml``); the area target's terms from
-:func:`spaceplan.check.target_terms`, which the checker's own sentence
+:func:`spaceplan.sentences.target_terms`, which the checker's own sentence
 uses too.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from spaceplan import rules
-from spaceplan.check import Audit, target_terms
+from spaceplan.check import Audit, Row, Violation
 from spaceplan.data import DEFAULT_SOURCE, Scenario
 from spaceplan.i18n import Lang, function_name, t
-from spaceplan.solution import CheckRecord, Metrics
+from spaceplan.sentences import (
+    sentence,
+    source_words,
+    target_terms,
+    value_words,
+)
+from spaceplan.solution import CheckRecord, Metrics, Result
 
 # ------------------------------------------------------------ formatting
 
@@ -55,6 +63,36 @@ def format_margin(rule: str, margin: float | None) -> str:
     return f"{margin:+,.2f} m²"
 
 
+def row_sentence(
+    scenario: Scenario, row: Row | CheckRecord | Violation, lang: Lang
+) -> str:
+    """A rule row's (or violation's) sentence in ``lang``.
+
+    The checker stores a catalogue key and its fields with every row; a
+    row without them (a result written by an older spaceplan) keeps its
+    English sentence.
+    """
+    if not row.key:
+        return row.message if isinstance(row, Violation) else row.description
+    return sentence(scenario, row.key, row.fields, lang)
+
+
+def row_value(
+    scenario: Scenario, row: Row | CheckRecord, which: str, lang: Lang
+) -> str:
+    """A row's ``required`` or ``achieved`` value as the report shows it:
+    words in ``lang`` (tags, floors, 独用 ...) or a number with its unit."""
+    value: Any = getattr(row, which)
+    words = value_words(scenario, row.rule, value, row.fields, which, lang)
+    return format_value(row.rule, value) if words is None else words
+
+
+def row_source(row: Row | CheckRecord | Violation, lang: Lang) -> str:
+    """A row's source: the profile's words, or the checker's own in
+    ``lang``."""
+    return source_words(row.source, lang)
+
+
 def verdict_word(passed: bool, lang: Lang) -> str:
     """``pass`` or ``fail`` in ``lang``."""
     return t("w.pass" if passed else "w.fail", lang)
@@ -73,17 +111,23 @@ def verdict_line(audit_: Audit, lang: Lang = "zh") -> str:
     Returns
     -------
     str
-        E.g. ``"不符合：3 项未通过"`` or ``"compliant"``.
+        E.g. ``"不符合：3 项未通过"`` or ``"compliant"``; failed advice
+        is counted apart (``"；另有 2 项建议未采纳（不影响结论）"``).
     """
     if audit_.compliant:
-        return t("w.compliant", lang)
-    return t(
-        "rep.noncompliant_n",
-        lang,
-        noncompliant=t("w.noncompliant", lang),
-        n=len(audit_.violations),
-        words=t("rep.violations_n", lang),
-    )
+        line = t("w.compliant", lang)
+    else:
+        line = t(
+            "rep.noncompliant_n",
+            lang,
+            noncompliant=t("w.noncompliant", lang),
+            n=len(audit_.violations),
+            words=t("rep.violations_n", lang),
+        )
+    advice = audit_.advice_not_followed
+    if advice and not audit_.advice_hard:
+        line += t("face.verdict.advice", lang, n=len(advice))
+    return line
 
 
 # ----------------------------------------------------------- area target
@@ -116,7 +160,8 @@ def target_arithmetic(scenario: Scenario, lang: Lang = "zh") -> str:
 
 
 def shared_space_line(scenario: Scenario, lang: Lang = "zh") -> str:
-    """How shared space counts (formats.md section 6), in one line."""
+    """How shared space counts (docs/sources.md, "Accounting"), in one
+    line."""
     acc = scenario.policy.accounting
     if acc.shared_space != "apportion":
         return t(f"acc.space.{acc.shared_space}", lang)
@@ -157,7 +202,10 @@ def share_lines(
     """The resident share under the profile's accounting and under strict,
     one sentence each on what the figure means."""
     acc = scenario.policy.accounting
-    how = f"{acc.shared_space} / {acc.shared_rooms}"
+    how = (
+        f"{t(f'face.space.{acc.shared_space}', lang)} / "
+        f"{t(f'chk.mode.{acc.shared_rooms}', lang)}"
+    )
     lines = [
         t(
             "share.profile",
@@ -201,15 +249,63 @@ def strength_word(
     return t(f"s.{strength}", lang)
 
 
-def failure_line(row: CheckRecord, lang: Lang) -> str:
-    """A failed rule in one line: its name, what is required and got."""
+def failure_line(
+    row: CheckRecord, lang: Lang, scenario: Scenario | None = None
+) -> str:
+    """A failed rule in one line: its name, what is required and got.
+
+    With ``scenario``, values that are words (tags, floors) are worded
+    in ``lang``.
+    """
+    if scenario is None:
+        required = format_value(row.rule, row.required)
+        achieved = format_value(row.rule, row.achieved)
+    else:
+        required = row_value(scenario, row, "required", lang)
+        achieved = row_value(scenario, row, "achieved", lang)
     return t(
         "rep.failure_line",
         lang,
         rule=t(f"r.{row.rule}", lang),
         subject="" if row.subject == "facility" else f" {row.subject}",
         required_word=t("w.required", lang),
-        required=format_value(row.rule, row.required),
+        required=required,
         achieved_word=t("w.achieved", lang),
-        achieved=format_value(row.rule, row.achieved),
+        achieved=achieved,
     )
+
+
+def run_words(result: Result, lang: Lang = "zh") -> str:
+    """How a result was made, in a few words: the solver, its preset,
+    seed and time; a hand plan that ``spaceplan check`` wrote reads as
+    such."""
+    if result.solver == "check":
+        return t("face.run.checked", lang)
+    parts = [t("face.run.solver", lang, solver=result.solver)]
+    if result.config:
+        parts.append(t("face.run.config", lang, config=result.config))
+    if result.seed is not None:
+        parts.append(t("face.run.seed", lang, seed=result.seed))
+    parts.append(t("face.run.seconds", lang, seconds=result.solve_seconds))
+    return t("chk.sep", lang).join(parts)
+
+
+def note_lines(result: Result, lang: Lang = "zh") -> list[str]:
+    """The result's notes (how the plans were found) in ``lang``.
+
+    A note the solver gave a catalogue key is worded in ``lang``; any
+    other note is shown as the solver wrote it.
+    """
+    if len(result.note_keys) != len(result.notes):
+        notes = list(result.notes)
+    else:
+        notes = [
+            t(
+                "face.note.candidate",
+                lang,
+                id=cid,
+                note=t("face.note.warm", lang, why=t(key, lang)),
+            )
+            for cid, key in result.note_keys
+        ]
+    return [t("face.note.prefix", lang, note=note) for note in notes]

@@ -20,6 +20,7 @@ import spaceplan
 from spaceplan.check import audit, checked_candidate
 from spaceplan.compare import comparisons
 from spaceplan.data import Scenario
+from spaceplan.i18n import t
 from spaceplan.solution import (
     Candidate,
     Plan,
@@ -49,6 +50,9 @@ class RawSolve:
     seconds: float = 0.0
     #: Why the plan is not what the backend set out to find, if it is not.
     note: str | None = None
+    #: The note's catalogue key (``face.note.*``), so it can be worded in
+    #: the user's language; None for a note that has none.
+    note_key: str | None = None
 
 
 class ProgressSink(Protocol):
@@ -112,7 +116,7 @@ def run(
     diff = effective_difference(config, problem.num_funcs)
     avoid: list[dict[int, int]] = []
     candidates: list[Candidate] = []
-    found_notes: list[tuple[str, str]] = []
+    found_notes: list[tuple[str, str, str | None]] = []
     status: Status = "unknown"
     # A function that no room can take, even alone, proves infeasibility
     # for every backend: no solve is needed.
@@ -138,7 +142,7 @@ def run(
         public = dataclasses.replace(raw, plan=problem.public_plan(raw.plan))
         cand = _candidate(scenario, problem, config, public, k, candidates)
         if raw.note:
-            found_notes.append((cand.id, raw.note))
+            found_notes.append((cand.id, raw.note, raw.note_key))
         candidates.append(cand)
         placement = raw.plan.placement()
         avoid.append(
@@ -149,7 +153,14 @@ def run(
             }
         )
     candidates, labels = _ranked(problem, candidates)
-    notes = sorted(f"candidate {labels[c]}: {note}" for c, note in found_notes)
+    ordered = sorted(
+        (labels[c], note, key) for c, note, key in found_notes
+    )
+    notes = [
+        t("face.note.candidate", "en", id=label, note=note)
+        for label, note, _ in ordered
+    ]
+    note_keys = [(label, key) for label, _, key in ordered if key]
     candidates = _compared(scenario, candidates)
     diagnosis = None
     if not candidates and status == "infeasible" and on_infeasible:
@@ -180,6 +191,7 @@ def run(
             "circulation": acc.circulation,
         },
         notes=tuple(notes),
+        note_keys=tuple(note_keys),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from spaceplan.i18n import t
 from spaceplan.solution import Plan, Status
 from spaceplan.solvers.bookings import booked_plan
 from spaceplan.solvers.config import SolverConfig, check_cpsat_params
@@ -124,7 +125,7 @@ class CpsatBackend:
         except BuildTimeout:
             return _fallback(
                 problem, config, warm, avoid, min_difference, started,
-                "building the model took the whole time limit",
+                "face.note.build",
             )  # fmt: skip
         for placement in avoid:
             built.add_difference(placement, min_difference)
@@ -173,7 +174,7 @@ class CpsatBackend:
             # plan known.
             return _fallback(
                 problem, config, warm, avoid, min_difference, started,
-                "CP-SAT found no plan within the time limit",
+                "face.note.no_plan",
             )  # fmt: skip
         if status == "infeasible":
             return RawSolve(status, None, seconds=seconds)
@@ -318,6 +319,6 @@ def _fallback(
         "feasible",
         warm,
         seconds=seconds,
-        note=f"{why}: this is the greedy warm start's plan, checked but "
-        "not optimised; a longer --time-limit may find a better one",
+        note=t("face.note.warm", "en", why=t(why, "en")),
+        note_key=why,
     )

@@ -489,7 +489,7 @@ class AllocationModel:
         self.model.maximize(obj)
 
     def _advice_unmet(self) -> Any:
-        """Unmet advice items as a linear expression (formats.md §4).
+        """Unmet advice items as a linear expression (docs/sources.md).
 
         Room-local items (tags, floors, advised size) cost on x itself;
         an advised exclusive or never_with breach costs once per function
