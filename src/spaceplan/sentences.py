@@ -26,6 +26,8 @@ SOURCE_KEYS = {
     FORMAT_SOURCE: "chk.src.format",
     FLEX_SOURCE: "chk.src.flex",
     "scenario": "chk.src.scenario",
+    # A profile field left at its default names no document.
+    "default": "chk.src.default",
     SOURCE: "chk.src.time",
     FIX_SOURCE: "chk.src.fix",
 }

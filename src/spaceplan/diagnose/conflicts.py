@@ -21,6 +21,7 @@ from spaceplan.diagnose.words import (
     target_terms,
 )
 from spaceplan.i18n import Lang, t
+from spaceplan.sentences import source_words
 from spaceplan.solvers.cpsat.conflict import RuleOracle
 
 #: Rule kinds that concern one function, in the order they are worded.
@@ -92,8 +93,8 @@ def rule_message(
             t(
                 "diagnose.source.area",
                 lang,
-                policy=policy.source,
-                area=f.area_source,
+                policy=source_words(policy.source, lang),
+                area=source_words(f.area_source, lang),
             ),
         )
     if kind == "needs":

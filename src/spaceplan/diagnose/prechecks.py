@@ -17,6 +17,7 @@ from spaceplan.diagnose.words import (
     need_words,
 )
 from spaceplan.i18n import Lang, t
+from spaceplan.sentences import source_words
 from spaceplan.solvers.problem import Problem
 
 
@@ -86,7 +87,7 @@ def no_room_sentence(scenario: Scenario, f: Function, lang: Lang) -> str:
         lang,
         need=text,
         area=m2(need),
-        source=f.area_source,
+        source=source_words(f.area_source, lang),
         room=biggest.id,
         size=m2(rules.to_units(biggest.area)),
     )
