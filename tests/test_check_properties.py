@@ -140,7 +140,7 @@ def _areas(rooms, funcs, plan) -> tuple[int, int]:
 
 
 def broken_rules(inst: Instance, plan: list[tuple[str, str]]) -> set[str]:
-    """The rules of spec/formats.md a plan breaks, evaluated independently.
+    """The rules of docs/formats.md a plan breaks, evaluated independently.
 
     Rule names are the checker's; a function in the wrong room is still
     measured against that room, as the checker does.

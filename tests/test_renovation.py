@@ -1,4 +1,4 @@
-"""Renovation (formats.md §8): walls that may move, priced.
+"""Renovation (docs/formats.md, renovation): walls that may move, priced.
 
 Feature tests use tiny outlined buildings and a preset whose weights make
 the optimum easy to work out by hand: 1 point per m² of resident area,

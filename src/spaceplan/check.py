@@ -173,7 +173,7 @@ def advice_unmet(scenario: Scenario, plan: Plan) -> int:
 
 def audit(scenario: Scenario, plan: Plan) -> Audit:
     """Check every facility rule and function requirement of ``plan``."""
-    made: list[Row] = []  # formats.md §8: the works first, then the rules
+    made: list[Row] = []  # docs/formats.md, renovation: the works first, then the rules
     scenario = renovated(scenario, plan, lambda **r: made.append(Row(**r)))
     week = timetable.plan_timetable(scenario, plan)
     result = Audit(advice_hard=scenario.advice_hard, week=week)

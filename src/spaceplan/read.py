@@ -386,7 +386,7 @@ def _read_plan(
 def _read_works(
     raw: dict[str, Any], path: Path, candidate: str | None
 ) -> tuple[Work, ...]:
-    """A plan's partition works (formats.md §8): a result candidate's, or
+    """A plan's partition works (docs/formats.md, renovation): a result candidate's, or
     a YAML plan's ``works`` list."""
     where: tuple[str | int, ...] = ("works",)
     given = raw.get("works", [])

@@ -165,7 +165,7 @@ def area_slots(function: Function, slots: Sequence[str]) -> int:
     )
 
 
-# ------------------------------------------------- building area (§6)
+# ------------------------------------------------------- building area
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ class Plan(Model):
     """
 
     assignments: tuple[Assignment, ...]
-    #: Partitions removed and built (formats.md §8); rooms of the plan
+    #: Partitions removed and built (docs/formats.md, renovation); rooms of the plan
     #: use the names these works give (``R101+R102``, ``R104a``).
     works: tuple[Work, ...] = ()
     #: Room -> slot -> functions in session; None: fixed schedules only.

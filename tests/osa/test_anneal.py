@@ -108,11 +108,11 @@ def test_anneal_reaches_nott1d_near_optimum(
 
 def test_trivial_bound(tiny: Instance, osa_files: dict[str, Path]) -> None:
     nott1 = read_instance(osa_files["nott1"])
-    # ΣC − ΣS = 3873.8 − 3805.0 (NOTES.md §4: 68.8).
+    # ΣC − ΣS = 3873.8 − 3805.0 = 68.8 (capacity the entities leave).
     assert trivial_bound(nott1) == 6880
     assert trivial_bound(nott1, 20770) == 20770
     assert trivial_bound(nott1, -500) == 6880
     nott1d = read_instance(osa_files["nott1d"])
     # Capacity short by 55.5 m²: every plan over-uses at least that,
-    # costing 3 × 55.5 − 55.5 = 111.0 (NOTES.md §4).
+    # costing 3 × 55.5 − 55.5 = 111.0 (overuse weighs twice wastage).
     assert trivial_bound(nott1d) == 11100

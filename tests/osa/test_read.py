@@ -28,7 +28,7 @@ def test_all_77_files_match_their_headers(osa_files: dict[str, Path]) -> None:
         if "NoOfHardConstraints" in head:
             hard = sum(rule.hard for rule in inst.rules)
             assert hard == int(head["NoOfHardConstraints"])
-        # Adjacency is symmetric in every file (NOTES.md §3).
+        # Adjacency is symmetric in every file of the benchmark.
         for room in inst.rooms:
             for other in room.adjacent:
                 assert room.rid in inst.rooms[other].adjacent
@@ -42,7 +42,8 @@ def test_files_have_crlf(osa_files: dict[str, Path]) -> None:
 @pytest.mark.parametrize(
     ("name", "entities", "rooms", "size", "capacity"),
     [
-        # NOTES.md §3.1 statistics.
+        # Entities, rooms, total size and total capacity, as counted
+        # from the instance files.
         ("nott1", 158, 131, "3805.00", "3873.80"),
         ("nott1d", 56, 56, "981.00", "925.50"),
         ("p000_n025", 150, 92, "2774.00", "2668.90"),

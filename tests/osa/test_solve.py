@@ -85,7 +85,7 @@ def test_greedy_returns_a_full_plan(tiny: Instance) -> None:
 
 
 def test_nott1d_known_optimum(osa_files: dict[str, Path]) -> None:
-    # Regression: nott1d's proven optimum is 201.55 (NOTES.md §9).  The
+    # Regression: nott1d's proven optimum is 201.55 (the reference). The
     # LP of our formulation is already 201.55 there, so this is quick.
     # The solve ends when its bound proves the plan optimal; the 600 s
     # limit is only a safety net, so the outcome does not depend on the

@@ -1,4 +1,4 @@
-"""Repairs that move walls (formats.md §8), each verified by a solve.
+"""Repairs that move walls (docs/formats.md, renovation), each verified by a solve.
 
 When the rooms are too small or too few, a partition taken down or put
 up is often the architect's real answer. :func:`works_repairs` solves the

@@ -95,7 +95,8 @@ SOLVERS: dict[str, Backend] = {
     "greedy": _greedy,
 }
 
-#: NOTES.md §9 reference values: best objective and best proven bound.
+#: Reference values per instance: the best objective known before this
+#: project ("opt" when proven optimal) and the best proven lower bound.
 REFERENCE: dict[str, tuple[str, str]] = {
     "nott1": ("335.80", "253.87 (HiGHS)"),
     "nott1b": ("221.95", "117.48 (HiGHS)"),
@@ -454,7 +455,7 @@ def markdown(
     rows: Sequence[BenchRow],
     traces: dict[tuple[str, str], tuple[tuple[float, int], ...]] | None = None,
 ) -> str:
-    """Markdown tables: results beside NOTES.md §9, and CP-SAT vs HiGHS.
+    """Markdown tables: results beside the reference values, and CP-SAT vs HiGHS.
 
     Parameters
     ----------
@@ -470,7 +471,7 @@ def markdown(
     """
     lines = [
         "| instance | solver | status | objective | re-scored | bound "
-        "| gap % | s | reference (NOTES §9) | reference bound |",
+        "| gap % | s | reference | reference bound |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for r in rows:

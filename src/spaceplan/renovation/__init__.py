@@ -1,4 +1,4 @@
-"""Renovation input: partitions that may move (formats.md §8).
+"""Renovation input: partitions that may move (docs/formats.md, renovation).
 
 ``spec`` holds the models a scenario writes (walls, allowed moves,
 prices, and the works a plan carries) and ``walls`` finds the partitions

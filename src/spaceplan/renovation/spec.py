@@ -1,4 +1,4 @@
-"""The renovation models of formats.md §8: walls, allowed moves, works.
+"""The renovation models of docs/formats.md, renovation: walls, allowed moves, works.
 
 :mod:`spaceplan.data` imports these, so they stand on pydantic alone.
 """

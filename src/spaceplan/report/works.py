@@ -1,7 +1,7 @@
 """Renovation works of a candidate, as the outputs read and show them.
 
-A candidate of a renovation run carries ``works`` (spec/formats.md
-sections 8 and 9): partitions removed (``remove_wall``) and built
+A candidate of a renovation run carries ``works`` (docs/formats.md,
+renovation and result): partitions removed (``remove_wall``) and built
 (``build_wall``), each with the rooms it touches, its length, its cost
 in CNY and, where the rooms have outlines, its ``line``. Its ``rooms``
 use the new room names: ``R101+R102`` for a merge, ``R104a`` and

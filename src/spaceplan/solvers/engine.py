@@ -241,7 +241,7 @@ def renovation_note(
     """What the run did about renovation (None: the scenario has none).
 
     ``alternatives`` counts the rooms the solver chose among per
-    original room (the model size of formats.md §8).
+    original room (the model size of docs/formats.md, renovation).
     """
     reno = scenario.renovation
     if reno is None:

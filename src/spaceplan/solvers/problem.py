@@ -27,7 +27,7 @@ class Problem:
     rooms that may host functions. ``allowed[f]`` lists the rooms that meet
     function ``f``'s needs, floors and minimum area on its own.
 
-    With ``renovate`` and a scenario that allows moves (formats.md §8),
+    With ``renovate`` and a scenario that allows moves (docs/formats.md, renovation),
     ``rooms`` are the rooms of every renovation option (originals first,
     in building order, then merged rooms and split parts, see
     :mod:`spaceplan.works.moves`); :attr:`cover` says which options
@@ -85,7 +85,7 @@ class Problem:
     @cached_property
     def room_covers(self) -> tuple[tuple[str, ...], ...]:
         """Original rooms a ``fix`` to which each room meets: its own id,
-        or a merged room's parts (formats.md §8); none for a split part."""
+        or a merged room's parts (docs/formats.md, renovation); none for a split part."""
         return tuple(
             () if self.options[o].kind == "split" else self.options[o].covers
             for o in self.room_option

@@ -85,7 +85,7 @@ class CpsatBackend:
 
     name = "cpsat"
     supports_candidates = True
-    #: Whether the backend chooses renovation works (formats.md §8).
+    #: Whether the backend chooses renovation works (docs/formats.md, renovation).
     supports_works = True
 
     def solve_one(
