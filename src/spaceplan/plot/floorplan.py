@@ -36,6 +36,7 @@ from spaceplan.report.works import (
     works_texts,
 )
 from spaceplan.solution import Candidate, Plan
+from spaceplan.timetable import in_session, plan_timetable
 
 #: Label font sizes tried, largest first (points).
 FONT_SIZES = (8.0, 7.0, 6.0, 5.0)
@@ -109,17 +110,28 @@ def _patch(shape: Polygon, **kwargs: object) -> PathPatch:
 
 
 def room_lines(
-    room: Room, functions: Sequence[Function], lang: Lang
+    room: Room,
+    functions: Sequence[Function],
+    lang: Lang,
+    given: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """A room's label: function names (numbered when shared), then
-    number and area."""
+    """A room's label: function names (numbered when shared; those in
+    ``given``, fixed by the architect, marked so), the room's present
+    name (原…), then number and area. A room kept out of the facility
+    says so."""
     shared = len(functions) > 1
     lines = [
-        (mark(i) if shared else "") + function_name(f, lang)
+        (mark(i) if shared else "")
+        + function_name(f, lang)
+        + (t("d.given_mark", lang) if f.id in given else "")
         for i, f in enumerate(functions)
     ]
-    if not functions and room.name:
-        lines.append(room.name)
+    if room.kind == "unavailable":
+        lines.append(t("d.given_room", lang))
+    if room.name:
+        lines.append(
+            t("d.was", lang, name=room.name) if functions else room.name
+        )
     lines.append(f"{room.id}  {room.area:.1f} {t('unit.m2', lang)}")
     return lines
 
@@ -132,8 +144,9 @@ def labels_of(
     funcs = room_functions(view, plan)
     texts = [floor_name(f, lang) for f in view.building.floors]
     texts += works_texts(plan, lang)
+    given = frozenset(scenario.fix)
     for room in view.building.rooms:
-        texts += room_lines(room, funcs.get(room.id, []), lang)
+        texts += room_lines(room, funcs.get(room.id, []), lang, given)
         texts.append(room.name or "")
     texts += [t(k, lang) for k in ("d.schematic", "d.no_outline")]
     texts += [t("d.small_rooms", lang), t("d.shared", lang)]
@@ -210,6 +223,9 @@ def draw_floor(
     if not geo.shapes:
         raise ValueError(f"floor {floor} has no rooms.")
     funcs = room_functions(scenario, plan)
+    week = plan_timetable(
+        scenario, plan.plan if isinstance(plan, Candidate) else plan
+    )
     minx, miny, maxx, maxy = shapely.union_all(
         list(geo.shapes.values())
     ).bounds
@@ -266,8 +282,9 @@ def draw_floor(
         )
         backed = bool(crossed & set(room.id.split("+")))
         if not _label(
-            ax, scenario, room, here, shape, lang, pt_per_m, backed
-        ):
+            ax, scenario, room, here, shape, lang, pt_per_m, backed,
+            booked=in_session(week, room.id),
+        ):  # fmt: skip
             key.append(_key_entry(room, here, lang))
     _draw_walls(ax, here_walls)
     if geo.schematic and geo.note_at is None:
@@ -322,6 +339,7 @@ def _label(
     lang: Lang,
     pt_per_m: float,
     backed: bool = False,
+    booked: dict[str, list[str]] | None = None,
 ) -> bool:
     """Write the room's label if it fits; return whether it did.
 
@@ -331,7 +349,13 @@ def _label(
     (cx, cy), width_m, height_m = _chords(shape)
     free_w = width_m * pt_per_m * 0.9
     free_h = height_m * pt_per_m * 0.88
-    lines = room_lines(room, functions, lang)
+    # A fix names an original room; the drawn one may be its merge or a
+    # split part of it.
+    given = frozenset(
+        f for f, r in scenario.fix.items()
+        if r in room.id.split("+") or room.id in (r + "a", r + "b")
+    )  # fmt: skip
+    lines = room_lines(room, functions, lang, given)
     shared = len(functions) > 1
     muted = not functions
     n_slots = len(scenario.slots)
@@ -369,6 +393,7 @@ def _label(
                     lang,
                     fontsize=size * 0.8,
                     ax=inset,
+                    booked=booked,
                 )
             return True
         if not shared and text_w <= free_h and text_h <= free_w:

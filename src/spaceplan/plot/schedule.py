@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
@@ -28,6 +28,7 @@ def plot_schedule(
     heads: bool = False,
     fontsize: float = 6.0,
     ax: Axes | None = None,
+    booked: Mapping[str, Sequence[str]] | None = None,
 ) -> Axes:
     """Draw a weekly strip: one row per function, one cell per slot.
 
@@ -47,6 +48,10 @@ def plot_schedule(
     ax
         Axes to draw in (often an inset of a floor plan); a new figure
         when None.
+    booked
+        The slots each function is in session in this room, from the
+        plan's timetable; a function not named here (or with no
+        timetable) shows its profile schedule.
 
     Returns
     -------
@@ -65,7 +70,10 @@ def plot_schedule(
     mark_w = 1.0
     for row, func in enumerate(funcs):
         y = rows - row - 1
-        active = set(func.active_slots(slots))
+        if booked is not None and func.id in booked:
+            active = set(booked[func.id])
+        else:
+            active = set(func.active_slots(slots))
         colour = CATEGORIES[function_category(func)].strong
         for col, slot in enumerate(slots):
             used = slot in active
