@@ -18,7 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spaceplan.check import check_solution
+from spaceplan import decisions
+from spaceplan.check import check_solution, checked_candidate
+from spaceplan.compare import comparisons
 from spaceplan.data import (
     Accounting,
     AreaTarget,
@@ -459,3 +461,20 @@ def test_the_default_preset_prices_works_in_yuan_a_point() -> None:
     wall = Work(kind="remove_wall", rooms=("V101", "V102"), length=8.6,
                 cost=6880.0)
     assert works_coef(weights.works, (wall,)) == 3440
+
+
+def test_candidates_that_move_into_merged_rooms_are_compared() -> None:
+    # B moves the hall into the merged A+B; the comparison names the
+    # merged room's floor, that of its parts (this raised KeyError 'A+B').
+    scen = scenario([HALL], two_rooms(), {"cost": PRICES})
+    merged = solved(scen).candidates[0]
+    assert merged.plan.placement() == {"hall": "A+B"}
+    kept = checked_candidate(scen, Plan.from_pairs([("hall", "A")]), "A")
+    moved = merged.model_copy(update={"id": "B"})
+    words = comparisons(scen, [kept, moved])[1]
+    assert "A+B" in words["en"] and "A+B" in words["zh"]
+    building = scen.building
+    assert decisions.room_floor(building, "A+B") == 1
+    assert decisions.room_floor(building, "Aa") == 1
+    with pytest.raises(KeyError):
+        decisions.room_floor(building, "Z+Y")

@@ -84,7 +84,7 @@ def _moves(
             lang,
             function=function_name(f, lang),
             room=mine[f.id],
-            floor=building.room(mine[f.id]).floor,
+            floor=decisions.room_floor(building, mine[f.id]),
             ref=ref.id,
             was=theirs.get(f.id, "-"),
         )

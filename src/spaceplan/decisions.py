@@ -186,6 +186,15 @@ def entrance_walks(scenario: Scenario) -> dict[str, dict[str, int]]:
     }
 
 
+def room_floor(building: Building, room_id: str) -> int:
+    """The floor of a room, or of the rooms a merge or a split made it
+    from (``V101+V102``: V101's; ``R104a``: R104's)."""
+    for rid in (room_id, room_id.split("+")[0], room_id[:-1]):
+        if rid in building.room_index:
+            return building.room(rid).floor
+    raise KeyError(room_id)
+
+
 def tiebreak(scenario: Scenario, plan: Plan) -> TieBreak:
     """The secondary objective of a plan (see :class:`TieBreak`)."""
     building = scenario.building
