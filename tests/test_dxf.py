@@ -191,9 +191,12 @@ def test_cli_writes_a_room_list(tmp_path):
     path = _survey(tmp_path / "s.dxf", units=None)
     out = tmp_path / "rooms.yaml"
     args = [str(path), "--layer", "A-ROOM", "--units", "mm", "--floor", "1"]
-    res = CliRunner().invoke(import_dxf, [*args, "-o", str(out), "--lang", "en"])
+    res = CliRunner().invoke(import_dxf, [*args, "-o", str(out)])
     assert res.exit_code == 0, res.output
     assert "已读取3间房间" in res.output  # Chinese by default
+    res = CliRunner().invoke(import_dxf, [*args, "-o", str(out), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "3 rooms on floor(s) 1" in res.output
     raw = yaml.safe_load(out.read_text(encoding="utf-8"))
     rooms = [Room.model_validate(r) for r in raw["rooms"]]
     assert [r.id for r in rooms] == ["R101", "R102", "103"]
