@@ -130,6 +130,15 @@ def slot_short(slot: str, lang: Lang = "zh") -> str:
     return slot[:1]
 
 
+def group_name(group: str, lang: Lang = "zh") -> str:
+    """The name of a strip's day group: 工作日, 周末, 周一 …; else as is."""
+    if group in ("weekday", "weekend"):
+        return t(f"slot.{group}", lang)
+    if group in _DAYS:
+        return t(f"day.{group}", lang)
+    return group
+
+
 def slot_group(slot: str) -> str:
     """The slot's day group (the part before ``_``), for strip separators."""
     return slot.partition("_")[0]

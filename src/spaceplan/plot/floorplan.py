@@ -27,6 +27,7 @@ from spaceplan.layout import (
     room_category,
     room_functions,
 )
+from spaceplan.plot.axisgrid import draw_axis_grid
 from spaceplan.plot.schedule import mark, plot_schedule
 from spaceplan.plot.style import check_glyphs, drawing_context
 from spaceplan.report.works import (
@@ -129,9 +130,9 @@ def room_lines(
     if room.kind == "unavailable":
         lines.append(t("d.given_room", lang))
     if room.name:
-        lines.append(
-            t("d.was", lang, name=room.name) if functions else room.name
-        )
+        # A name given as 原办公室 already says "was".
+        was = functions and not room.name.startswith("原")
+        lines.append(t("d.was", lang, name=room.name) if was else room.name)
     lines.append(f"{room.id}  {room.area:.1f} {t('unit.m2', lang)}")
     return lines
 
@@ -310,7 +311,11 @@ def draw_floor(
             va="bottom",
         )
     else:
-        _scale_bar(ax, minx, miny - pad * 0.6, w)
+        real = [s for rid, s in geo.shapes.items() if rid not in geo.schematic]
+        bounds = (minx, miny, maxx, maxy)
+        grid = draw_axis_grid(ax, real, bounds, pad, pt_per_m)
+        # The grid's numbers take the margin below: the bar goes above.
+        _scale_bar(ax, minx, maxy + pad * 0.35 if grid else miny - pad * 0.6, w)
     if key:
         _write_key(ax, key, lang)
     return ax

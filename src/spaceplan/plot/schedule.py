@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from spaceplan.data import Function, Scenario
-from spaceplan.i18n import Lang, slot_group, slot_short, t
+from spaceplan.i18n import Lang, group_name, slot_group, slot_short
 from spaceplan.layout import CATEGORIES, function_category
 
 #: Circled numbers tying a strip's rows to the names in a room's label.
@@ -122,11 +122,7 @@ def plot_schedule(
                 slot_group(slots[col]) != slot_group(slots[start])
             ):
                 group = slot_group(slots[start])
-                word = (
-                    t(f"slot.{group}", lang)
-                    if group in ("weekday", "weekend")
-                    else group
-                )
+                word = group_name(group, lang)
                 ax.text(
                     (start + col) / 2,
                     rows + 0.15 + fontsize / 6.0,

@@ -1,0 +1,44 @@
+"""The axis grid: lines where walls run, numbered and lettered."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+from shapely.geometry import box
+
+from spaceplan.plot.axisgrid import draw_axis_grid, grid_lines, row_label
+from spaceplan.plot.floorplan import plot_floorplan
+
+
+def test_lines_where_walls_run() -> None:
+    # Two 5 m x 4 m rooms side by side and a 1 m x 1 m closet on the
+    # first. Vertical runs: x = 0 has 4 + 1 m, x = 5 has 8 m, x = 10 has
+    # 4 m, x = 1 only 1 m (< 2 m, no line). Horizontal: y = 0 has 10 m,
+    # y = 4 has 10 + 1 m, y = 5 only 1 m.
+    shapes = [box(0, 0, 5, 4), box(5, 0, 10, 4), box(0, 4, 1, 5)]
+    xs, ys = grid_lines(shapes)
+    assert xs == [0.0, 5.0, 10.0]
+    assert ys == [0.0, 4.0]
+
+
+def test_rows_skip_i_o_and_z() -> None:
+    # 26 letters less I, O and Z: 23 single letters, then AA.
+    letters = [row_label(k) for k in range(23)]
+    assert "I" not in letters and "O" not in letters and "Z" not in letters
+    assert letters[:9] == list("ABCDEFGHJ")
+    assert row_label(22) == "Y" and row_label(23) == "AA"
+
+
+def test_the_grid_is_drawn_with_its_bubbles() -> None:
+    _, ax = plt.subplots()
+    shapes = [box(0, 0, 5, 4), box(5, 0, 10, 4)]
+    n = draw_axis_grid(ax, shapes, (0, 0, 10, 4), 1.0, 20.0)
+    assert n == 5
+    bubbles = sorted(p.get_gid() for p in ax.patches)
+    assert bubbles == ["axis:1", "axis:2", "axis:3", "axis:A", "axis:B"]
+    plt.close(ax.figure)
+
+
+def test_a_floor_plan_with_outlines_has_a_grid(scenario, plan) -> None:
+    ax = plot_floorplan(scenario, plan, floor=1)
+    assert any((p.get_gid() or "").startswith("axis:") for p in ax.patches)
+    plt.close(ax.figure)
