@@ -188,34 +188,11 @@ def merge_profile(
         for f in _entries(base.get("functions"))
         if isinstance(f, dict) and isinstance(f.get("id"), str)
     }
-    removed = child.get("remove_functions") or []
-    if not isinstance(removed, list) or not all(
-        isinstance(fid, str) for fid in removed
-    ):
-        raise InputError(
-            path, "remove_functions", "must be a list of function ids"
-        )
-    for i, fid in enumerate(removed):
-        if fid not in functions:
-            raise InputError(
-                path,
-                f"remove_functions[{i}]",
-                f"the base has no function '{fid}'",
-            )
+    removed = _base_ids(child, "remove_functions", functions, path)
+    for fid in removed:
         del functions[fid]
     # A document that names no rooms borrows a programme as advice.
-    recommended = child.get("recommend_functions") or []
-    if not isinstance(recommended, list):
-        raise InputError(
-            path, "recommend_functions", "must be a list of function ids"
-        )
-    for i, fid in enumerate(recommended):
-        if fid not in functions:
-            raise InputError(
-                path,
-                f"recommend_functions[{i}]",
-                f"the base has no function {fid!r}",
-            )
+    for fid in _base_ids(child, "recommend_functions", functions, path):
         functions[fid] = {**functions[fid], "required": "recommended"}
     entries = child.get("functions") or []
     if not isinstance(entries, list):
@@ -248,6 +225,27 @@ def merge_profile(
             ]
     merged["functions"] = list(functions.values())
     return merged
+
+
+def _base_ids(
+    child: dict[str, Any],
+    key: str,
+    functions: dict[str, Any],
+    path: str | Path,
+) -> list[str]:
+    """The function ids a child profile lists under ``key``, each one a
+    function of its base."""
+    ids = child.get(key) or []
+    if not isinstance(ids, list) or not all(isinstance(f, str) for f in ids):
+        raise InputError(path, key, "must be a list of function ids")
+    for i, fid in enumerate(ids):
+        if fid not in functions:
+            raise InputError(
+                path, f"{key}[{i}]", f"the base has no function '{fid}'"
+            )
+        if fid in ids[:i]:
+            raise InputError(path, f"{key}[{i}]", f"lists '{fid}' twice")
+    return ids
 
 
 def _entries(value: Any) -> list[Any]:
