@@ -50,7 +50,7 @@ def one(size: str, moves: bool, seed: int) -> dict[str, object]:
     if not moves:
         scenario = scenario.replace(renovation=None)
     started = time.perf_counter()
-    problem = Problem(scenario)
+    problem = Problem(scenario, prune=True)
     x_vars = sum(len(a) for a in problem.allowed)
     build = time.perf_counter() - started
     result = solve(

@@ -111,7 +111,9 @@ def run(
     # A backend that cannot choose works solves the original rooms only
     # (the result's renovation note says so).
     renovate = getattr(backend, "supports_works", False)
-    problem = Problem(scenario, renovate=renovate)
+    # Options that can never beat keeping their rooms are left out
+    # (exact, see Problem.useless).
+    problem = Problem(scenario, renovate=renovate, prune=True)
     count = config.candidates if backend.supports_candidates else 1
     diff = effective_difference(config, problem.num_funcs)
     avoid: list[dict[int, int]] = []

@@ -32,11 +32,15 @@ class Problem:
     in building order, then merged rooms and split parts, see
     :mod:`spaceplan.works.moves`); :attr:`cover` says which options
     may cover each original room, exactly one of them is chosen, and a
-    room hosts functions only when its option is chosen.
+    room hosts functions only when its option is chosen. With ``prune``
+    the options that can never beat keeping their rooms are left out
+    (:meth:`useless`); the solvers prune, the diagnosis does not (its
+    rule literals may relax a need, and a pruned room could then host).
     """
 
     scenario: Scenario
     renovate: bool = True
+    prune: bool = False
 
     @cached_property
     def funcs(self) -> tuple[Function, ...]:
@@ -51,7 +55,37 @@ class Problem:
                 moves.Option("keep", (r.id,), (r,), (r.id,))
                 for r in self.scenario.host_rooms
             )
-        return moves.options(self.scenario)
+        found = moves.options(self.scenario)
+        if not self.prune:
+            return found
+        return tuple(o for o in found if not self.useless(o))
+
+    def useless(self, option: moves.Option) -> bool:
+        """Whether a merge or split can never beat keeping its rooms.
+
+        True when no fixed function fits any of the option's rooms (by
+        :meth:`fits`: needs, floors, a ``fix``, hard advice, minimum
+        area) and its rooms count the same building area as the rooms
+        it covers. Its rooms must be used (a merged room and both split
+        parts host something), so only the flexible function can take
+        them; keeping the covered rooms, each taken by the flexible
+        function, then gives the same resident area, facility, office,
+        unused area and wishes (no fixed function moves) without the
+        works. So the best plan never needs the option, and dropping it
+        is exact. Without the flexible function the option cannot be
+        chosen at all.
+        """
+        if option.kind == "keep":
+            return False
+        covers = option.covers if option.kind == "merge" else ()
+        for room in option.rooms:
+            if any(
+                self.fits(f, room, covers) for f in range(self.num_funcs)
+            ):
+                return False
+        building = self.scenario.building
+        before = sum(self.counted(building.room(r)) for r in option.covers)
+        return sum(self.counted(r) for r in option.rooms) == before
 
     @cached_property
     def renovating(self) -> bool:
@@ -207,24 +241,23 @@ class Problem:
         Capacity uses :attr:`room_units`; facility, resident and office
         areas use these (apportioned under ``shared_space: apportion``).
         """
-        building = self.scenario.building
-        apportion = (
-            self.scenario.policy.accounting.shared_space == "apportion"
-        )
         # As rules.building_units: a merged or split room keeps its
         # floor's factor (the floor's areas add up as before).
-        factors = rules.floor_factors(building)
-
-        def counted(room: Room) -> int:
-            units = rules.to_units(room.area)
-            if not apportion:
-                return units
-            ff = factors[room.floor]
-            return units * ff.gross_units // ff.base_units
-
-        a = np.array([counted(r) for r in self.rooms], np.int64)
+        a = np.array([self.counted(r) for r in self.rooms], np.int64)
         a.flags.writeable = False
         return a
+
+    def counted(self, room: Room) -> int:
+        """A room's building area in units (see :attr:`built_units`)."""
+        units = rules.to_units(room.area)
+        if self.scenario.policy.accounting.shared_space != "apportion":
+            return units
+        ff = self._factors[room.floor]
+        return units * ff.gross_units // ff.base_units
+
+    @cached_property
+    def _factors(self) -> dict[int, rules.FloorFactor]:
+        return rules.floor_factors(self.scenario.building)
 
     @cached_property
     def need_units(self) -> npt.NDArray[np.int64]:
@@ -281,7 +314,11 @@ class Problem:
         One per advised tag the room lacks, one for an advised floor range
         it is outside, one for a room smaller than the advised size.
         """
-        func, room = self.funcs[f], self.rooms[r]
+        return self.advice_units(f, self.rooms[r])
+
+    def advice_units(self, f: int, room: Room) -> int:
+        """:meth:`advice_cost` of function ``f`` in any ``room``."""
+        func = self.funcs[f]
         advice = func.advice
         cost = sum(t not in room.tags for t in advice.needs)
         if advice.floors is not None and not advice.floors.allows(
@@ -307,17 +344,22 @@ class Problem:
 
     def fits_alone(self, f: int, r: int) -> bool:
         """Whether function ``f`` may take room ``r`` on its own."""
-        func, room = self.funcs[f], self.rooms[r]
+        return self.fits(f, self.rooms[r], self.room_covers[r])
+
+    def fits(self, f: int, room: Room, covers: tuple[str, ...]) -> bool:
+        """:meth:`fits_alone` for any room, made of ``covers`` originals
+        as far as a ``fix`` goes (none for a split part)."""
+        func = self.funcs[f]
         fixed = self.scenario.fix.get(func.id)
-        if fixed is not None and fixed not in self.room_covers[r]:
+        if fixed is not None and fixed not in covers:
             return False
         if any(t not in room.tags for t in func.needs):
             return False
         if func.floors is not None and not func.floors.allows(room.floor):
             return False
-        if self.advice_hard and self.advice_cost(f, r):
+        if self.advice_hard and self.advice_units(f, room):
             return False
-        return bool(self.need_units[f] <= self.room_units[r])
+        return bool(self.need_units[f] <= rules.to_units(room.area))
 
     @cached_property
     def allowed(self) -> tuple[tuple[int, ...], ...]:
