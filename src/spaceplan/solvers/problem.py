@@ -79,8 +79,11 @@ class Problem:
             return False
         covers = option.covers if option.kind == "merge" else ()
         for room in option.rooms:
+            # Area first (most parts are too small for most functions).
+            small = self.need_units <= rules.to_units(room.area)
             if any(
-                self.fits(f, room, covers) for f in range(self.num_funcs)
+                self.fits(int(f), room, covers)
+                for f in np.flatnonzero(small)
             ):
                 return False
         building = self.scenario.building
