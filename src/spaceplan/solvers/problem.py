@@ -41,6 +41,12 @@ class Problem:
     scenario: Scenario
     renovate: bool = True
     prune: bool = False
+    #: Original room ids whose walls may move (None: all); the other
+    #: rooms are kept (a neighbourhood of :mod:`..cpsat.window`).
+    movable: frozenset[str] | None = None
+    #: Options worked out already (another problem's, to filter by
+    #: ``movable``); None works them out from the scenario.
+    given: tuple[moves.Option, ...] | None = None
 
     @cached_property
     def funcs(self) -> tuple[Function, ...]:
@@ -55,7 +61,15 @@ class Problem:
                 moves.Option("keep", (r.id,), (r,), (r.id,))
                 for r in self.scenario.host_rooms
             )
-        found = moves.options(self.scenario)
+        found = self.given
+        if found is None:
+            found = moves.options(self.scenario)
+        if self.movable is not None:
+            inside = self.movable
+            found = tuple(
+                o for o in found
+                if o.kind == "keep" or inside.issuperset(o.covers)
+            )
         if not self.prune:
             return found
         return tuple(o for o in found if not self.useless(o))

@@ -1,0 +1,77 @@
+"""Windows of moves around the plan of the rooms as they are.
+
+A building whose model with moves is too large
+(:data:`spaceplan.solvers.cpsat.backend.FULL_MODEL_PAIRS`) is solved as
+it is, then improved a window of merges and splits at a time
+(:mod:`spaceplan.solvers.cpsat.window`). Here the size limit is set to
+nothing, so that hand-sized cases take that path.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from spaceplan.solvers.cpsat import backend
+from spaceplan.solvers.problem import Problem
+from tests.test_renovation import (
+    HALL,
+    PRICES,
+    box,
+    corridor,
+    func,
+    room,
+    scenario,
+    solved,
+    two_rooms,
+)
+
+
+@pytest.fixture
+def windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every renovating model takes the path of windows."""
+    monkeypatch.setattr(backend, "FULL_MODEL_PAIRS", 0)
+
+
+@pytest.mark.usefixtures("windows")
+def test_a_window_finds_the_merge_the_rooms_as_they_are_lack() -> None:
+    # As in test_renovation: the hall (35 m²) fits neither 20 m² room,
+    # so the rooms as they are leave it out (−90); the window around A
+    # frees the partition to B: 40 − 3.2 = 36.8.
+    result = solved(scenario([HALL], two_rooms(), {"cost": PRICES}))
+    cand = result.candidates[0]
+    assert result.status == "feasible"
+    assert cand.objective == pytest.approx(36.8)
+    assert cand.plan.placement() == {"hall": "A+B"}
+    assert [w.rooms for w in cand.works] == [("A", "B")]
+
+
+@pytest.mark.usefixtures("windows")
+def test_no_window_beats_the_rooms_as_they_are_when_works_are_dear() -> None:
+    # At 40,000 元/m the merge costs 160 points: the plan of the rooms
+    # as they are (−90, the hall left out) stays, and says so.
+    cost = {"remove_per_m": 40000, "build_per_m": 600}
+    result = solved(scenario([HALL], two_rooms(), {"cost": cost}))
+    cand = result.candidates[0]
+    assert cand.objective == pytest.approx(-90.0)
+    assert cand.works == ()
+    assert any("keeps every wall" in note for note in result.notes)
+
+
+def test_a_window_keeps_the_moves_inside_it() -> None:
+    # Three rooms in a row: a window of A and B has their merge and
+    # their splits, none that touches D.
+    rooms = [
+        room("A", box(0, 0, 5, 4)),
+        room("B", box(5, 0, 10, 4)),
+        room("D", box(10, 0, 15, 4)),
+        corridor(15),
+    ]
+    scen = scenario([func("desk", 9)], rooms, {"cost": PRICES})
+    whole = Problem(scen)
+    inside = Problem(scen, movable=frozenset({"A", "B"}), given=whole.options)
+    covers = {o.covers for o in inside.options if o.kind != "keep"}
+    assert ("A", "B") in covers
+    assert all(set(c) <= {"A", "B"} for c in covers)
+    assert [o.covers for o in inside.options if o.kind == "keep"] == [
+        ("A",), ("B",), ("D",)
+    ]
