@@ -558,30 +558,7 @@ class AllocationModel:
                 )
             else:
                 self.model.add_implication(xf, met.Not())
-        if p.renovating:
-            self._near_rows(f, g, met)
         return met
-
-    def _near_rows(self, f: int, g: int, met: cp_model.IntVar) -> None:
-        # Redundant rows for the LP bound only. The clauses above read
-        # met + x[f, r] − 1 ≤ Σ zone x[g, q] as rows, which a function
-        # spread thinly over many rooms meets with met = 1; renovating,
-        # the merged rooms give it many rooms to spread over (on the M
-        # benchmark the wishes alone lifted the root bound by 40 points).
-        # met is the sum of met ∧ x[f, r] over f's rooms, each bounded by
-        # x[f, r] and by g's presence next to r.
-        p = self.p
-        ys = []
-        for r in self._rooms_of(f):
-            zone = [r, *p.neighbours[r]]
-            gs = [self.x[g, q] for q in zone if (g, q) in self.x]
-            if not gs:
-                continue
-            y = self.model.new_bool_var(f"near{f}_{g}@{r}")
-            self.model.add(y <= self.x[f, r])
-            self.model.add(y <= sum(gs))
-            ys.append(y)
-        self.model.add(met <= sum(ys))
 
     # ---------------------------------------------------------- candidates
 
