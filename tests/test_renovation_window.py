@@ -10,9 +10,6 @@ nothing, so that hand-sized cases take that path.
 from __future__ import annotations
 
 import pytest
-
-from spaceplan.solvers.cpsat import backend
-from spaceplan.solvers.problem import Problem
 from tests.test_renovation import (
     HALL,
     PRICES,
@@ -24,6 +21,9 @@ from tests.test_renovation import (
     solved,
     two_rooms,
 )
+
+from spaceplan.solvers.cpsat import backend
+from spaceplan.solvers.problem import Problem
 
 
 @pytest.fixture

@@ -152,8 +152,6 @@ class CpsatBackend:
             built.hint(placement, flex_rooms, time_limit=budget, booked=booked)
         solver = cp_model.CpSolver()
         apply_params(solver, config.params)
-        if problem.renovating:
-            _renovating_params(solver, config)
         # The time limit is the user's wall-clock budget for the whole
         # solve: building the model and the warm start count too.
         if left() <= 0:
@@ -269,17 +267,22 @@ class CpsatBackend:
         )
 
 
-#: CP-SAT parameters for the model with walls that may move, unless the
+#: CP-SAT parameters of a window of moves (:mod:`.window`), unless the
 #: preset sets them. Probing in presolve took 29 s of the 60 s on the L
-#: renovation benchmark (300 rooms, 866 options) and 2-4 s of M's 10 s;
-#: without it L's presolve takes 6 s and the bound is as good.
-RENOVATING_PARAMS: dict[str, Any] = {"cp_model_probing_level": 0}
+#: model with every move (300 rooms, 775 options, 18,736 variables); a
+#: window is of that order on XL. The model with every move on small
+#: buildings keeps it: on M and the village example probing gives the
+#: better bound (M at 10 s: 1,276 against 1,283-1,308; village 361
+#: against 761).
+WINDOW_PARAMS: dict[str, Any] = {"cp_model_probing_level": 0}
 
 
 def _configure(solver: cp_model.CpSolver, config: SolverConfig) -> None:
-    """The preset's parameters and those of a model with moves."""
+    """The preset's parameters and those of a window."""
     apply_params(solver, config.params)
-    _renovating_params(solver, config)
+    for key, value in WINDOW_PARAMS.items():
+        if key not in config.params:
+            setattr(solver.parameters, key, value)
 
 
 def _solution(problem: Problem, plan: Plan) -> GreedySolution:
@@ -296,14 +299,6 @@ def _solution(problem: Problem, plan: Plan) -> GreedySolution:
         if flex is not None and a.function == flex.id
     }
     return placement, rooms, {}
-
-
-def _renovating_params(
-    solver: cp_model.CpSolver, config: SolverConfig
-) -> None:
-    for key, value in RENOVATING_PARAMS.items():
-        if key not in config.params:
-            setattr(solver.parameters, key, value)
 
 
 #: Share of the time limit the model with moves may take to build, by
@@ -357,8 +352,6 @@ def _break_ties(
     model.minimize(cost)
     solver = cp_model.CpSolver()
     apply_params(solver, config.params)
-    if built.p.renovating:
-        _renovating_params(solver, config)
     solver.parameters.max_time_in_seconds = budget
     code = solver.solve(model)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
