@@ -8,7 +8,11 @@ without it (the same rooms, every wall kept). Each solve runs in its own
 process so that its peak memory is its own.
 
 Targets (issue 21): S and M proven optimal in under 10 s, L within 1 % in
-60 s, XL a checked plan in 60 s under 2 GB.
+60 s, XL a checked plan in 60 s under 2 GB. S and M are solved with the
+model of every move; L and XL (over 4,000 function-room pairs) as they
+are, then a window of moves at a time around that plan (no bound then).
+``options`` counts the options left after the exact pruning of
+:meth:`spaceplan.solvers.problem.Problem.useless`.
 
 Usage::
 

@@ -263,7 +263,9 @@ class CpsatBackend:
             raw.plan,
             objective_milli=raw.objective_milli,
             seconds=time.perf_counter() - started,
-            note=WALLS_KEPT_NOTE,
+            # A greedy fallback says so itself.
+            note=raw.note or WALLS_KEPT_NOTE,
+            note_key=raw.note_key,
         )
 
 

@@ -1,12 +1,13 @@
 """Walls that may move, around a plan: a neighbourhood search.
 
 On a large building the model with every merge and split is too large
-to build and solve in the time limit (:data:`backend.MOVES_SHARE`). The
-rooms as they are solve well, and a plan of theirs is improved here a
-window at a time: the rooms that fit their functions worst, with the
-rooms their merges and splits reach, may move their walls; every other
-function stays where the plan put it. Each window is a model of the
-size of the building as it is plus the window's options.
+to build and solve in the time limit (:data:`backend.FULL_MODEL_PAIRS`,
+:data:`backend.MOVES_SHARE`). The rooms as they are solve well, and a
+plan of theirs is improved here a window at a time: the rooms that fit
+their functions worst, with the rooms their merges and splits reach,
+may move their walls; every other function stays where the plan put
+it. Each window is a model of the size of the building as it is plus
+the window's options.
 """
 
 from __future__ import annotations
