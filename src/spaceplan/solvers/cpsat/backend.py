@@ -271,7 +271,7 @@ class CpsatBackend:
 
 #: CP-SAT parameters of a window of moves (:mod:`.window`), unless the
 #: preset sets them. Probing in presolve took 29 s of the 60 s on the L
-#: model with every move (300 rooms, 775 options, 18,736 variables); a
+#: model with every move (300 rooms, 866 options, 18,318 variables); a
 #: window is of that order on XL. The model with every move on small
 #: buildings keeps it: on M and the village example probing gives the
 #: better bound (M at 10 s: 1,276 against 1,283-1,308; village 361
