@@ -21,7 +21,7 @@ from pydantic import (
 )
 from shapely.geometry import Polygon
 
-from spaceplan import references, timetable
+from spaceplan import bilingual, references, timetable
 from spaceplan.geometry import (
     derive_adjacency,
     first_overlap,
@@ -350,7 +350,7 @@ class Advice(Model):
     never_with: tuple[str, ...] = ()
     min_area: Annotated[float, Field(gt=0)] | None = None
     area_bands: tuple[AreaBand, ...] = ()
-    source: str = DEFAULT_SOURCE
+    source: bilingual.SourceText = DEFAULT_SOURCE
 
     @model_validator(mode="after")
     def _check(self) -> Advice:
@@ -402,13 +402,13 @@ class Function(Model):
     required: Required = True
     flexible: bool = False
     min_area: Annotated[Area, Field(ge=0)] = 0.0
-    area_source: str = "default"
+    area_source: bilingual.SourceText = "default"
     area_strength: Strength = "law"
     schedule: tuple[str, ...] | Literal["always"] = "always"
     sessions: Annotated[int, Field(ge=1)] | None = None
     within: tuple[str, ...] | None = None
     private: bool = False
-    time_source: str = "default"
+    time_source: bilingual.SourceText = "default"
     needs: tuple[Tag, ...] = ()
     floors: FloorRange | None = None
     exclusive: bool = False
@@ -416,7 +416,7 @@ class Function(Model):
     near: tuple[Near, ...] = ()
     advice: Advice = Advice()
     strength: HardStrength = "law"
-    rule_source: str = "default"
+    rule_source: bilingual.SourceText = "default"
     aliases: tuple[str, ...] = ()
     note: str | None = None
 
@@ -473,13 +473,13 @@ class FunctionOverride(Model):
     required: Required | None = None
     flexible: bool | None = None
     min_area: Annotated[Area, Field(ge=0)] | None = None
-    area_source: str | None = None
+    area_source: bilingual.SourceText | None = None
     area_strength: Strength | None = None
     schedule: tuple[str, ...] | Literal["always"] | None = None
     sessions: Annotated[int, Field(ge=1)] | None = None
     within: tuple[str, ...] | None = None
     private: bool | None = None
-    time_source: str | None = None
+    time_source: bilingual.SourceText | None = None
     needs: tuple[Tag, ...] | None = None
     floors: FloorRange | None = None
     exclusive: bool | None = None
@@ -487,7 +487,7 @@ class FunctionOverride(Model):
     near: tuple[Near, ...] | None = None
     advice: Advice | None = None
     strength: HardStrength | None = None
-    rule_source: str | None = None
+    rule_source: bilingual.SourceText | None = None
     aliases: tuple[str, ...] | None = None
     note: str | None = None
 
@@ -508,7 +508,7 @@ class AreaTarget(Model):
     )
     tolerance: Annotated[Number, Field(ge=0, lt=1)] | None = None
     strength: Strength = "law"
-    source: str = "default"
+    source: bilingual.SourceText = "default"
 
 
 SharedSpace = Literal["apportion", "include", "exclude"]
@@ -530,7 +530,7 @@ class Accounting(Model):
     shared_rooms: Literal["strict", "any", "prorate"] = "prorate"
     resident_categories: tuple[Category, ...] = ("resident",)
     resident_functions: tuple[str, ...] = ()
-    source: str = "default"
+    source: bilingual.SourceText = "default"
 
     @model_validator(mode="before")
     @classmethod
@@ -564,12 +564,12 @@ class Policy(Model):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
     title: str
     title_en: str | None = None
-    source: str
+    source: bilingual.SourceText
     area_type: AreaType | None = None
     extends: str | None = None
     area_target: AreaTarget = AreaTarget()
     resident_share_min: Annotated[Number, Field(ge=0, le=1)] | None = None
-    resident_share_source: str = "default"
+    resident_share_source: bilingual.SourceText = "default"
     resident_share_strength: Strength = "law"
     accounting: Accounting = Accounting()
     slots: tuple[str, ...] = DEFAULT_SLOTS

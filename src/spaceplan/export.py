@@ -206,6 +206,8 @@ def _alive(pid: int) -> bool:
 
 #: The drawing formats :func:`write_drawings` knows.
 FORMATS = ("png", "svg", "pdf", "dxf", "html")
+#: The papers the drawing sets print on (``--paper``), landscape.
+PAPERS = ("A3", "A1")
 
 
 def write_outputs(
@@ -216,6 +218,7 @@ def write_outputs(
     *,
     drawings: bool = True,
     font: str | None = None,
+    paper: str = "A3",
 ) -> list[Path]:
     """Write everything a solve produces into ``outdir``.
 
@@ -238,6 +241,9 @@ def write_outputs(
         functions, compliance, timetable).
     font
         A font file for the drawings (see :func:`write_drawings`).
+    paper
+        The drawings' paper, ``A3`` (default) or ``A1`` (see
+        :func:`write_drawings`).
 
     Returns
     -------
@@ -262,7 +268,9 @@ def write_outputs(
             ),
         ]
         if drawings:
-            written += write_drawings(scenario, result, stage, lang, font=font)
+            written += write_drawings(
+                scenario, result, stage, lang, font=font, paper=paper
+            )
             # openpyxl loads only when a schedule is written (start-up speed)
             from spaceplan.report.xlsx import schedule_workbook
 
@@ -280,6 +288,7 @@ def write_drawings(
     lang: Lang = "zh",
     font: str | None = None,
     formats: Sequence[str] = FORMATS,
+    paper: str = "A3",
 ) -> list[Path]:
     """Write the drawing set of ``result`` into ``outdir``.
 
@@ -298,6 +307,10 @@ def write_drawings(
         (``--font``; the ``SPACEPLAN_FONT`` environment variable otherwise).
     formats
         Any of ``png`` ``svg`` ``pdf`` ``dxf`` ``html``.
+    paper
+        ``A3`` (default) or ``A1``, landscape: the sheets' size; each
+        floor plan prints at the largest standard scale that fits it,
+        named in the title block.
 
     Returns
     -------
@@ -314,6 +327,8 @@ def write_drawings(
             f"unknown drawing format {', '.join(unknown)}; "
             f"use {', '.join(FORMATS)}."
         )
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper {paper}; use {', '.join(PAPERS)}.")
     # matplotlib and ezdxf load only when drawings are written, so the
     # CLI starts fast (lazy imports for start-up speed).
     from spaceplan.dxf.write import write_candidate_dxf
@@ -341,7 +356,7 @@ def write_drawings(
     with drawing_context(font) as families:
         check_glyphs(sheet_texts(scenario, result, lang), families)
         sheets = [
-            plot_candidate_sheet(scenario, cand, lang)
+            plot_candidate_sheet(scenario, cand, lang, paper)
             for cand in result.candidates
         ]
         for cand, fig in zip(result.candidates, sheets, strict=True):
@@ -364,13 +379,15 @@ def write_drawings(
                     )
                 )
         if result.candidates:
-            comp = plot_comparison_sheet(scenario, result.candidates, lang)
+            comp = plot_comparison_sheet(
+                scenario, result.candidates, lang, paper
+            )
             if "png" in formats:
                 written.append(_png(out / "comparison.png", comp))
             if "html" in formats:
                 comparison_svg = _svg(comp)
             if "pdf" in formats:
-                cover = plot_cover_sheet(scenario, result, lang)
+                cover = plot_cover_sheet(scenario, result, lang, paper)
                 pages = [cover, *sheets, comp]
                 written.append(
                     write_bytes(

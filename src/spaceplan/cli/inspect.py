@@ -293,6 +293,7 @@ def _policy_summary(policy: Policy, lang: Lang) -> Table:
     # Imported here, not at the top: start-up speed.
     from rich.table import Table
 
+    from spaceplan.bilingual import in_lang
     from spaceplan.i18n import policy_title, slot_name, t
 
     acc = policy.accounting
@@ -309,12 +310,12 @@ def _policy_summary(policy: Policy, lang: Lang) -> Table:
     )
     rows = [
         ("face.pol.name", policy_title(policy, lang)),
-        ("face.pol.source", policy.source),
+        ("face.pol.source", in_lang(policy.source, lang)),
         ("face.pol.area_type", _area_type(policy.area_type, lang)),
         ("face.pol.area_rule", area_rule_words(policy, lang)),
-        ("face.pol.area_source", policy.area_target.source),
+        ("face.pol.area_source", in_lang(policy.area_target.source, lang)),
         ("face.pol.share", _share_words(policy, lang)),
-        ("face.pol.share_source", policy.resident_share_source),
+        ("face.pol.share_source", in_lang(policy.resident_share_source, lang)),
         ("face.pol.accounting", accounting),
         (
             "face.pol.slots",
@@ -427,6 +428,13 @@ def _functions_table(policy: Policy, lang: Lang) -> Table:
     default=None,
     help="A font file for the drawings (-o FOLDER).",
 )
+@click.option(
+    "--paper",
+    type=click.Choice(["A3", "A1"]),
+    default="A3",
+    show_default=True,
+    help="Paper of the drawing sheets (-o FOLDER), plans at a true scale.",
+)
 def check(
     scenario: str,
     plan: str,
@@ -437,6 +445,7 @@ def check(
     quiet: bool,
     lang: str,
     font: str | None,
+    paper: str,
 ) -> None:
     """Check PLAN (a result.json or a YAML function: room mapping).
 
@@ -473,7 +482,9 @@ def check(
     else:
         click.echo("\n".join(failure_lines(sc, result, language)))
     if output is not None:
-        written = _write_check(output, sc, the_plan, result, language, font)
+        written = _write_check(
+            output, sc, the_plan, result, language, font, paper
+        )
         if not quiet:
             files = ", ".join(str(p) for p in written)
             _note(t("face.wrote", language, files=files))
@@ -505,6 +516,7 @@ def _write_check(
     found: Audit,
     lang: Lang,
     font: str | None,
+    paper: str = "A3",
 ) -> list[Path]:
     """``check -o``: a report file, or a folder with solve's outputs."""
     # Imported here, not at the top: start-up speed (matplotlib, ezdxf).
@@ -517,4 +529,6 @@ def _write_check(
     path = Path(output)
     if _is_report_file(output):
         return write_check_report(path, sc, plan, found, lang)
-    return write_outputs(sc, checked_result(sc, plan), path, lang, font=font)
+    return write_outputs(
+        sc, checked_result(sc, plan), path, lang, font=font, paper=paper
+    )

@@ -65,6 +65,7 @@ def run_solve(
     lang: Lang,
     drawings: bool,
     font: str | None,
+    paper: str = "A3",
 ) -> int:
     """Solve, write the outputs, print the summary; return the exit code."""
     # Imported here, not at the top: start-up speed (ortools, shapely).
@@ -94,7 +95,7 @@ def run_solve(
     written: list[Path] = []
     if outdir is not None:
         written = _write_outputs(
-            scenario, result, outdir, lang, drawings, font
+            scenario, result, outdir, lang, drawings, font, paper
         )
     if not quiet:
         for line in note_lines(result, lang):
@@ -125,6 +126,7 @@ def _write_outputs(
     lang: Lang,
     drawings: bool,
     font: str | None,
+    paper: str = "A3",
 ) -> list[Path]:
     # Imported here, not at the top: start-up speed (matplotlib).
     from spaceplan.errors import InputError
@@ -135,7 +137,8 @@ def _write_outputs(
         warnings.simplefilter("always")
         try:
             paths = write_outputs(
-                scenario, result, outdir, lang, drawings=drawings, font=font
+                scenario, result, outdir, lang, drawings=drawings, font=font,
+                paper=paper,
             )
         except FontError as exc:
             raise InputError(font, "--font", str(exc)) from None
@@ -231,6 +234,11 @@ _OPTIONS = [
                  help="Write result.json and report.md only."),
     click.option("--font", type=click.Path(exists=True, dir_okay=False),
                  default=None, help="A font file for drawings."),
+    click.option("--paper", type=click.Choice(["A3", "A1"]), default="A3",
+                 show_default=True,
+                 help="Paper of the drawing sheets; each floor plan prints "
+                 "at a true scale (1:50 to 1:500) named in the title "
+                 "block."),
     click.option("--advice-hard", is_flag=True,
                  help="Treat the profile's advice as hard rules (same as "
                  "options.advice: hard)."),
