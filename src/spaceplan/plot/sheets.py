@@ -30,6 +30,7 @@ from spaceplan.layout import (
 )
 from spaceplan.plot.comparison import plot_comparison
 from spaceplan.plot.floorplan import (
+    CHANGE_STYLE,
     M_PER_INCH,
     WALL_STYLE,
     draw_floor,
@@ -37,6 +38,7 @@ from spaceplan.plot.floorplan import (
 )
 from spaceplan.plot.schedule import plot_schedule
 from spaceplan.plot.works import works_table
+from spaceplan.report.present import function_changes
 from spaceplan.report.solve import candidate_table
 from spaceplan.report.wording import failure_line, row_source
 from spaceplan.report.works import (
@@ -268,6 +270,7 @@ def _side_panel(
     lang: Lang,
     rect: tuple[float, float, float, float],
     walls: Iterable[str] = (),
+    changes: Iterable[str] = (),
 ) -> None:
     x, y, w, h = rect
     # rule box
@@ -315,6 +318,14 @@ def _side_panel(
         )
         for kind in KINDS
         if kind in set(walls)
+    ]  # fmt: skip
+    handles += [
+        Line2D(
+            [], [], linestyle="none", label=t(f"face.legend.{kind}", lang),
+            **CHANGE_STYLE[kind],  # type: ignore[arg-type]
+        )
+        for kind in CHANGE_STYLE
+        if kind in set(changes)
     ]  # fmt: skip
     fig.legend(
         handles=handles,
@@ -450,6 +461,7 @@ def plot_candidate_sheet(
         for room in view.building.rooms
     ]
     shared = any(len(v) > 1 for v in funcs.values())
+    moved_or_new = {c.kind for c in function_changes(view, funcs).values()}
     panel = (
         1 - (side_w + right) / page[0],
         bottom / page[1],
@@ -465,6 +477,7 @@ def plot_candidate_sheet(
         lang,
         panel,
         walls={w.kind for w in works_of(candidate)},
+        changes=moved_or_new,
     )
     works_table(fig, candidate, lang, panel)
     return fig
