@@ -1,8 +1,9 @@
 """Sources in both languages: ``{zh, en}`` loads, prints and round-trips.
 
-The bundled profiles write every ``spaceplan default`` reason and every
-English gloss of a document in both languages; the Chinese text of each
-source has no English words (standards' codes and units aside).
+The bundled profiles write every ``spaceplan default`` reason, every
+English gloss of a document and every note in both languages; the
+Chinese text of each has no English words (standards' codes, ids and
+units aside).
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ def test_the_policy_schema_offers_both_forms() -> None:
 def _sources(value: Any) -> Iterator[tuple[str, Any]]:
     if isinstance(value, dict):
         for key, item in value.items():
-            if "source" in key and item is not None:
+            if key == "notes":
+                yield from ((key, note) for note in item)
+            elif "source" in key and item is not None:
                 yield key, item
             else:
                 yield from _sources(item)
@@ -92,13 +95,18 @@ def _sources(value: Any) -> Iterator[tuple[str, Any]]:
             yield from _sources(item)
 
 
-#: Codes of standards (JGJ 450-2018) and units are not English words.
+#: Codes of standards (JGJ 450-2018) and units are not English words,
+#: nor ids (day_care, sichuan-2021-new) and the scenario keys a note
+#: names.
 _CODES = re.compile(r"\b(?:GB|JGJ|CJJ)(?:/T)? ?\d")
+_IDS = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)+\b")
+_KEYS = {"spaceplan", "require", "exclude"}
 
 
 def _english(text: str) -> list[str]:
-    words = re.findall(r"[A-Za-z]{3,}", _CODES.sub(" ", text))
-    return [w for w in words if w != "spaceplan"]
+    text = _IDS.sub(" ", _CODES.sub(" ", text))
+    words = re.findall(r"[A-Za-z]{3,}", text)
+    return [w for w in words if w not in _KEYS]
 
 
 def test_every_bundled_source_reads_in_chinese() -> None:

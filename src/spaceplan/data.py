@@ -574,7 +574,7 @@ class Policy(Model):
     accounting: Accounting = Accounting()
     slots: tuple[str, ...] = DEFAULT_SLOTS
     functions: tuple[Function, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[bilingual.SourceText, ...] = ()
 
     @model_validator(mode="after")
     def _check(self) -> Policy:

@@ -295,6 +295,7 @@ def _policy_summary(policy: Policy, lang: Lang) -> Table:
 
     from spaceplan.bilingual import in_lang
     from spaceplan.i18n import policy_title, slot_name, t
+    from spaceplan.sentences import source_words
 
     acc = policy.accounting
     table = Table(title=policy.id, show_header=False)
@@ -310,19 +311,19 @@ def _policy_summary(policy: Policy, lang: Lang) -> Table:
     )
     rows = [
         ("face.pol.name", policy_title(policy, lang)),
-        ("face.pol.source", in_lang(policy.source, lang)),
+        ("face.pol.source", source_words(policy.source, lang)),
         ("face.pol.area_type", _area_type(policy.area_type, lang)),
         ("face.pol.area_rule", area_rule_words(policy, lang)),
-        ("face.pol.area_source", in_lang(policy.area_target.source, lang)),
+        ("face.pol.area_source", source_words(policy.area_target.source, lang)),
         ("face.pol.share", _share_words(policy, lang)),
-        ("face.pol.share_source", in_lang(policy.resident_share_source, lang)),
+        ("face.pol.share_source", source_words(policy.resident_share_source, lang)),
         ("face.pol.accounting", accounting),
         (
             "face.pol.slots",
             sep.join(slot_name(s, lang) for s in policy.slots),
         ),
     ]
-    rows += [("face.pol.note", note) for note in policy.notes]
+    rows += [("face.pol.note", in_lang(n, lang)) for n in policy.notes]
     for key, value in rows:
         table.add_row(t(key, lang), value)
     return table
