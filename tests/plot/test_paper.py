@@ -33,7 +33,16 @@ def _media_box_mm(pdf: bytes) -> tuple[float, float]:
 
 
 def _scale_words(fig) -> str:
-    return next(t.get_text() for t in fig.texts if t.get_gid() == "print-scale")
+    return next(
+        t.get_text() for t in fig.texts if t.get_gid() == "print-scale"
+    )
+
+
+def _scale(fig) -> int:
+    """n of the 1:n the title block names."""
+    found = re.search(r"1:(\d+)", _scale_words(fig))
+    assert found is not None
+    return int(found.group(1))
 
 
 def _room_mm(fig, room_id: str) -> float:
@@ -60,7 +69,7 @@ def test_a_room_measures_right_on_paper(scenario, candidates, paper):
     # The title block names the scale and the paper.
     words = _scale_words(fig)
     assert f"（{paper}）" in words
-    scale = int(re.search(r"1:(\d+)", words).group(1))  # type: ignore[union-attr]
+    scale = _scale(fig)
     assert scale in SCALES
     FigureCanvasAgg(fig).draw()  # as saved: aspect and anchors applied
     room = scenario.room("R101")
@@ -77,9 +86,7 @@ def test_a1_draws_larger_than_a3(scenario, candidates):
     with drawing_context():
         for paper in PAPERS:
             fig = plot_candidate_sheet(scenario, candidates[0], "zh", paper)
-            scales[paper] = int(
-                re.search(r"1:(\d+)", _scale_words(fig)).group(1)  # type: ignore[union-attr]
-            )
+            scales[paper] = _scale(fig)
     # Twice the paper's side: at least the next larger scale.
     assert scales["A1"] < scales["A3"]
 

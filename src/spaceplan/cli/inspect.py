@@ -314,9 +314,15 @@ def _policy_summary(policy: Policy, lang: Lang) -> Table:
         ("face.pol.source", source_words(policy.source, lang)),
         ("face.pol.area_type", _area_type(policy.area_type, lang)),
         ("face.pol.area_rule", area_rule_words(policy, lang)),
-        ("face.pol.area_source", source_words(policy.area_target.source, lang)),
+        (
+            "face.pol.area_source",
+            source_words(policy.area_target.source, lang),
+        ),
         ("face.pol.share", _share_words(policy, lang)),
-        ("face.pol.share_source", source_words(policy.resident_share_source, lang)),
+        (
+            "face.pol.share_source",
+            source_words(policy.resident_share_source, lang),
+        ),
         ("face.pol.accounting", accounting),
         (
             "face.pol.slots",

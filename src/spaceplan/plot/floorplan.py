@@ -491,7 +491,8 @@ def _change_marks(
 ) -> None:
     """A marker per kind of change in the room's top-left corner, in the
     colours of :data:`CHANGE_STYLE` (the legend's)."""
-    kinds = [k for k in CHANGE_STYLE if k in {c.kind for c in changes.values()}]
+    present = {c.kind for c in changes.values()}
+    kinds = [k for k in CHANGE_STYLE if k in present]
     x0, _, _, y1 = shape.bounds
     step = 9.0 / pt_per_m  # 9 pt on paper, whatever the scale
     for i, kind in enumerate(kinds):

@@ -1,9 +1,9 @@
 """The sheets of a drawing set: one per candidate, a cover, a comparison.
 
-Each ``plot_*_sheet`` function returns an A3 (or A1) landscape figure; nothing here writes
-a file (:mod:`spaceplan.export` saves them). Call them inside
-:func:`~spaceplan.plot.style.drawing_context` so the labels use the
-bundled CJK font. The rule box reads the candidate's own checks.
+Each ``plot_*_sheet`` function returns an A3 (or A1) landscape figure;
+nothing here writes a file (:mod:`spaceplan.export` saves them). Call
+them inside :func:`~spaceplan.plot.style.drawing_context` so the labels
+use the bundled CJK font. The rule box reads the candidate's own checks.
 """
 
 from __future__ import annotations
