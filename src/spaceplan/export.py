@@ -397,7 +397,9 @@ def write_drawings(
                 )
         elif result.status == "infeasible":
             # No plan: the building as it is and what it lacks.
-            short = plot_shortfall_sheet(scenario, result.diagnosis, lang)
+            short = plot_shortfall_sheet(
+                scenario, result.diagnosis, lang, paper=paper
+            )
             if "png" in formats:
                 written.append(_png(out / "shortfall.png", short))
             if "pdf" in formats:

@@ -119,3 +119,11 @@ def test_an_unknown_paper_is_refused(tmp_path):
     assert result.exit_code == 1  # bad input
     assert "A9" in result.output + result.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_the_shortfall_sheet_takes_the_paper_too(scenario):
+    from spaceplan.plot.shortfall import plot_shortfall_sheet
+
+    fig = plot_shortfall_sheet(scenario, None, "zh", paper="A1")
+    w, h = (v * MM_PER_INCH for v in fig.get_size_inches())
+    assert (round(w), round(h)) == (841, 594)
