@@ -166,7 +166,7 @@ def _resolve_raw(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     try:
         base_path = find_policy(base_ref, path.parent)
     except InputError as err:
-        raise InputError(path, "extends", err.fault) from None
+        raise InputError(path, "extends", err.reason) from None
     base = _resolve_raw(base_path.resolve(), (*seen, path))
     return merge_profile(base, raw, path)
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from spaceplan.cli.command import LANG_ENV, BadValue
 from spaceplan.i18n import LANGS, Lang
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,7 +48,12 @@ class Seconds(click.FloatRange):
         """A finite number of seconds in range, or a usage error."""
         rv = super().convert(value, param, ctx)
         if not math.isfinite(rv):
-            self.fail(f"{value!r} is not a finite number.", param, ctx)
+            # Imported here, on the error path only: start-up speed.
+            from spaceplan.errors import Msg
+
+            raise BadValue(
+                Msg("err.usage.not_finite", value=repr(value)), ctx, param
+            )
         return rv
 
 
@@ -147,11 +153,15 @@ def quiet_option(help: str) -> Callable[[F], F]:
 def lang_option(
     help: str = "Language of the words shown.",
 ) -> Callable[[F], F]:
-    """``--lang zh|en``, Chinese by default."""
+    """``--lang zh|en``, Chinese by default (or :data:`LANG_ENV`'s).
+
+    The help text stays English: it is click's help, not a message.
+    """
     return click.option(
         "--lang",
         type=click.Choice(LANGS),
         default="zh",
+        envvar=LANG_ENV,
         show_default=True,
         help=help,
     )

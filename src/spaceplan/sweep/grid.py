@@ -187,14 +187,14 @@ def plan_tasks(
     try:
         base_policy = load_policy(spec.policy, path.parent)
     except InputError as err:
-        raise InputError(path, "policy", err.fault) from None
+        raise InputError(path, "policy", err.reason) from None
     policies[""] = base_policy.model_dump(mode="json")
     area_type = spec.community.area_type
     for ref in policy_refs:
         try:
             policy = load_policy(ref, Path.cwd())
         except InputError as err:
-            raise _fault(f"policy={ref}", err.fault) from None
+            raise _fault(f"policy={ref}", err.reason) from None
         if policy.area_type not in (None, area_type):
             raise _fault(
                 f"policy={ref}",

@@ -78,7 +78,7 @@ def load_preset(name: str, path: Path | None = None) -> dict[str, Any]:
     except InputError as exc:
         # Its field reads "params.<key>"; here the table is the preset.
         key = (exc.field or "").removeprefix("params.")
-        raise InputError(where, f"{name}.{key}", exc.fault) from None
+        raise InputError(where, f"{name}.{key}", exc.reason) from None
     try:
         apply_params(cp_model.CpSolver(), preset)
     except (TypeError, ValueError) as exc:
