@@ -34,7 +34,7 @@ class Msg:
 
     __slots__ = ("fields", "key")
 
-    def __init__(self, key: str, **fields: object) -> None:
+    def __init__(self, key: str, /, **fields: object) -> None:
         self.key = key
         self.fields = fields
 
@@ -78,7 +78,7 @@ class Fault(ValueError):
     reports the message in the user's language; ``str(err)`` is English.
     """
 
-    def __init__(self, key: str | Msg, **fields: object) -> None:
+    def __init__(self, key: str | Msg, /, **fields: object) -> None:
         self.msg = key if isinstance(key, Msg) else Msg(key, **fields)
         super().__init__(self.msg.render("en"))
 

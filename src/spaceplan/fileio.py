@@ -356,7 +356,9 @@ def parse_json(text: str, path: Path) -> Any:
                 col=exc.colno),
         ) from None
     except RecursionError:
-        raise InputError(path, None, Msg("err.too_deep", n=MAX_DEPTH)) from None
+        raise InputError(
+            path, None, Msg("err.too_deep", n=MAX_DEPTH)
+        ) from None
     except ValueError as exc:  # a number with more than 4,300 digits
         raise InputError(
             path, None, Msg("err.json.value", detail_en=first_line(exc))
@@ -501,7 +503,9 @@ def confined(
             scenario,
             field,
             Msg(
-                f"err.outside.{'profile' if owner == 'profile' else 'scenario'}",
+                "err.outside.profile"
+                if owner == "profile"
+                else "err.outside.scenario",
                 path=shown(str(ref)),
                 env=ALLOW_OUTSIDE_ENV,
             ),

@@ -64,15 +64,18 @@ def env_lang() -> Lang:
 
 def error_lang(ctx: click.Context | None) -> Lang:
     """The language errors are printed in for the command of ``ctx``."""
+    hint: Lang | None = None
     while ctx is not None:
         value = ctx.params.get("lang")
-        if value in LANGS:
+        given = ctx.get_parameter_source("lang") not in (
+            None,
+            click.core.ParameterSource.DEFAULT,
+        )
+        if value in LANGS and given:
             return "en" if value == "en" else "zh"
-        hint = ctx.meta.get(_META_LANG)
-        if hint is not None:
-            return "en" if hint == "en" else "zh"
+        hint = hint or ctx.meta.get(_META_LANG)
         ctx = ctx.parent
-    return env_lang()
+    return hint or env_lang()
 
 
 def as_input_error(exc: BaseException) -> InputError | None:
@@ -134,14 +137,6 @@ class BadValue(click.BadParameter):
         param_hint: str | None = None,
     ) -> None:
         super().__init__(msg.render("en"), ctx, param, param_hint)
-        self.msg = msg
-
-
-class WingError(click.ClickException):
-    """A command's own failure (not bad input), as a catalogue message."""
-
-    def __init__(self, msg: Msg) -> None:
-        super().__init__(msg.render("en"))
         self.msg = msg
 
 

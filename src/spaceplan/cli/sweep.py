@@ -224,11 +224,11 @@ def _run(
     )
 
     from spaceplan import sweep as sw
-    from spaceplan.errors import InputError
+    from spaceplan.errors import InputError, Msg
 
     if processes is not None and scheduler is not None:
         raise InputError(
-            None, "--processes", "cannot be used with --scheduler"
+            None, "--processes", Msg("err.sweep.processes")
         )
     cores = sw.cpu_cores()
     workers_per_run = settings.workers_per_run

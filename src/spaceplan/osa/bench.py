@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from spaceplan.errors import InputError
+from spaceplan.errors import InputError, Msg
 from spaceplan.fileio import write_text
 from spaceplan.osa.evaluate import AwayFrom, evaluate
 from spaceplan.osa.read import (
@@ -226,7 +226,7 @@ def solve_one(
         raise InputError(
             None,
             None,
-            f"Unknown solver '{solver}'; choose from {', '.join(SOLVERS)}.",
+            Msg("err.solver", name=solver, known=", ".join(SOLVERS)),
         )
     return SOLVERS[solver](instance, time_limit, seed, workers, away_from)
 
