@@ -48,7 +48,9 @@ from spaceplan.works.check import renovated
 
 
 def read_scenario(
-    path: str | Path, allow_outside: bool | None = None
+    path: str | Path,
+    allow_outside: bool | None = None,
+    encoding: str | None = None,
 ) -> Scenario:
     """Read, validate and resolve a scenario file (YAML or JSON).
 
@@ -59,15 +61,20 @@ def read_scenario(
     allow_outside
         Whether its room list and profile may lie outside its folder;
         None reads :data:`spaceplan.fileio.ALLOW_OUTSIDE_ENV`.
+    encoding
+        Text encoding of a CSV room list it names (``gbk``); None
+        detects UTF-8 or GBK.
     """
     path = Path(path)
     with last_net(path):
-        return _read_scenario(path, allow_outside)
+        return _read_scenario(path, allow_outside, encoding)
 
 
-def _read_scenario(path: Path, allow_outside: bool | None) -> Scenario:
+def _read_scenario(
+    path: Path, allow_outside: bool | None, encoding: str | None
+) -> Scenario:
     data, raw = load_mapping_bytes(path)
-    raw = inline_rooms(raw, path, allow_outside)
+    raw = inline_rooms(raw, path, allow_outside, encoding)
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
@@ -85,12 +92,16 @@ def _read_scenario(path: Path, allow_outside: bool | None) -> Scenario:
 
 
 def inline_rooms(
-    raw: dict[str, Any], path: Path, allow_outside: bool | None = None
+    raw: dict[str, Any],
+    path: Path,
+    allow_outside: bool | None = None,
+    encoding: str | None = None,
 ) -> dict[str, Any]:
     """``raw`` with a room-list path replaced by the rooms it lists.
 
     The path is relative to the scenario's folder and must lie inside it
-    (see :func:`spaceplan.fileio.confined`).
+    (see :func:`spaceplan.fileio.confined`); ``encoding`` is that of a
+    CSV list (None detects it).
     """
     building = raw.get("building")
     if not isinstance(building, dict):
@@ -103,7 +114,7 @@ def inline_rooms(
         raise InputError(
             path, "building.rooms", Msg("err.no_room_list", path=list_path)
         )
-    room_list = read_room_list(list_path)
+    room_list = read_room_list(list_path, encoding)
     dumped = [r.model_dump(exclude_none=True) for r in room_list]
     return {**raw, "building": {**building, "rooms": dumped}}
 

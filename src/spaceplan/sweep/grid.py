@@ -169,15 +169,17 @@ def plan_tasks(
     scenario_path: str | Path,
     varies: Sequence[Vary],
     settings: SweepSettings,
+    encoding: str | None = None,
 ) -> list[dict[str, Any]]:
     """One plain-dict task per combination, self-contained.
 
     The base scenario, every profile and every room list are read and
     checked here, once; a task carries them as data, so a worker (or a
-    remote Dask worker) needs no file.
+    remote Dask worker) needs no file. ``encoding`` is that of the CSV
+    room lists (None detects it).
     """
     path = Path(scenario_path)
-    raw = inline_rooms(load_mapping(path), path)
+    raw = inline_rooms(load_mapping(path), path, encoding=encoding)
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
@@ -218,7 +220,7 @@ def plan_tasks(
             )
         room_lists[ref] = [
             r.model_dump(mode="json", exclude_none=True)
-            for r in read_room_list(rooms_path)
+            for r in read_room_list(rooms_path, encoding)
         ]
     base = spec.model_dump(mode="json", exclude_none=True)
     task_settings = {
