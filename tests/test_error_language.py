@@ -18,10 +18,10 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from test_chinese_output import english_runs
 
 from spaceplan.cli import main
 from spaceplan.cli.command import lang_from_args
+from test_chinese_output import english_runs
 
 DATA = Path(__file__).parent / "data"
 

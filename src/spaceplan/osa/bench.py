@@ -175,7 +175,7 @@ def resolve_instances(
     known = find_instances(data) if data.is_dir() else {}
     if not names:
         if not known:
-            raise OsaReadError(f"{data}: no OSA instances found.")
+            raise OsaReadError(data, Msg("err.osa.none"))
         return list(known.values())
     paths = []
     for name in names:
@@ -184,8 +184,8 @@ def resolve_instances(
         elif Path(name).is_file():
             paths.append(Path(name))
         else:
-            hint = f" in {data}" if known else f"; {data} holds no instances"
-            raise OsaReadError(f"Unknown instance '{name}'{hint}.")
+            key = "err.osa.unknown" if known else "err.osa.unknown_empty"
+            raise OsaReadError(name, Msg(key, folder=data))
     return paths
 
 
