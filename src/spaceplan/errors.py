@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from spaceplan.i18n import Lang, t
+from spaceplan.catalogue import Lang, t
 
 #: Longest fault kept in a message; the rest is cut (a value echoed from
 #: a hostile file must not flood the terminal).
@@ -114,7 +114,9 @@ class InputError(Exception):
         text = _cut(" ".join(render(self.reason, lang).split()),
                     MAX_FAULT_CHARS)
         if text and text[-1] not in ".?!。？！":
-            text += "。" if lang == "zh" else "."
+            # Plain text is English: it ends as English does.
+            zh = lang == "zh" and isinstance(self.reason, Msg)
+            text += "。" if zh else "."
         return text
 
     @property
