@@ -40,11 +40,11 @@ class Msg:
 
     def render(self, lang: Lang = "en") -> str:
         """The message in ``lang``, its fields filled in."""
-        return t(
-            self.key,
-            lang,
-            **{k: render(v, lang) for k, v in self.fields.items()},
-        )
+        # The template first, then the fields: a field may be called
+        # ``key`` or ``lang`` without clashing with t's own arguments.
+        template = t(self.key, lang)
+        fields = {k: render(v, lang) for k, v in self.fields.items()}
+        return template.format(**fields) if fields else template
 
     def __add__(self, other: object) -> Msg:
         if other is None or other == "":

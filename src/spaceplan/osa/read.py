@@ -227,7 +227,7 @@ def _load_lines(path: Path) -> _Lines:
         raw = path.read_bytes()
     except OSError as exc:
         raise OsaReadError(
-            path, Msg("err.cannot_read", reason=exc.strerror)
+            path, Msg("err.osa.cannot_read", reason=exc.strerror)
         ) from exc
     try:
         text = raw.decode("ascii")
