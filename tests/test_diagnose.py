@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from spaceplan import rules
 from spaceplan.check import check_solution
 from spaceplan.cli.diagnose import diagnose as diagnose_cmd
 from spaceplan.data import Scenario
@@ -28,9 +29,12 @@ from spaceplan.diagnose import (
     diagnose_for_result,
     prechecks,
 )
+from spaceplan.diagnose import _area_short_of_any_plan as area_short
 from spaceplan.read import read_scenario
 from spaceplan.solvers import solve
 from spaceplan.solvers.config import SolverConfig
+from spaceplan.solvers.cpsat.conflict import Budget, RuleOracle
+from spaceplan.solvers.problem import Problem
 
 DATA = Path(__file__).parent / "data" / "diagnose"
 INFEASIBLE = ["short-area.yaml", "no-room.yaml", "share.yaml"]
@@ -340,3 +344,27 @@ def test_cli_speaks_chinese_by_default() -> None:
     assert out.exit_code == 2
     # 1,260 m² target less 275 m² of usable rooms
     assert "还差985 m²" in out.output
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        # 275 m² of rooms against a per-household target above it: short
+        # with every other rule dropped, so no moved wall can help (a
+        # merge's area is its parts' sum).
+        ("short-area.yaml", True),
+        # A function with no room large enough: the area target is not in
+        # the conflict, so the works solve still runs.
+        ("no-room.yaml", False),
+    ],
+)
+def test_works_are_skipped_only_when_no_plan_reaches_the_area(
+    name: str, short: bool
+) -> None:
+    scenario = read_scenario(DATA / name)
+    problem = Problem(scenario)
+    oracle = RuleOracle(problem, Budget(5.0, 30.0, 0))
+    status, keys = oracle.minimal_conflict()
+    assert status == "infeasible"
+    target = rules.area_target(scenario.policy, scenario.community)
+    assert area_short(oracle, keys, target) is short

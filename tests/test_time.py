@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from spaceplan import timetable
 from spaceplan.check import check_solution
 from spaceplan.data import Building, Community, Policy, Scenario, ScenarioFile
+from spaceplan.decisions import tiebreak
 from spaceplan.errors import InputError
 from spaceplan.read import resolve
 from spaceplan.solution import Plan
@@ -479,3 +480,16 @@ def test_the_report_prints_the_timetable_of_a_shared_room():
     english = result_markdown(scenario, result, lang="en")
     assert "### Weekly timetable" in english
     assert "A scores highest" in english
+
+
+def test_tie_break_counts_a_function_in_a_merged_room():
+    # The school sits in "R1+R3", a room merged from R1 and R3 on floor 2:
+    # its 2 weekly sessions × 1 storey count 2, as they would in R1 alone
+    # (the tie-break used to skip rooms not in the building's list).
+    scenario = make(
+        [fn("school", 30, sessions=2, within=["sat_*"])],
+        [room("R1", 30, floor=2), room("R2", 30), room("R3", 20, floor=2)],
+    )
+    merged = tiebreak(scenario, Plan.from_pairs({"school": "R1+R3"}))
+    alone = tiebreak(scenario, Plan.from_pairs({"school": "R1"}))
+    assert merged.visit_floors == alone.visit_floors == 2

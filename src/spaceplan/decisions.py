@@ -205,9 +205,13 @@ def tiebreak(scenario: Scenario, plan: Plan) -> TieBreak:
     visit = 0
     for f in scenario.fixed_functions:
         room = placement.get(f.id)
-        if room is None or room not in building.room_index:
+        if room is None:
             continue
-        floor = building.room(room).floor
+        try:
+            # A merged or split room stands on its parts' floor.
+            floor = room_floor(building, room)
+        except KeyError:
+            continue
         by_group.setdefault(f.category, set()).add(floor)
         members[f.category] = members.get(f.category, 0) + 1
         visit += visits(f, slots) * storeys_from_ground(floor)

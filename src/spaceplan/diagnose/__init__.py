@@ -234,9 +234,10 @@ def diagnose(
                 found_repairs.append(
                     repair.as_dict(scenario, len(found_repairs) + 1, lang)
                 )
-        found_repairs += works_repairs(
-            scenario, config, lang, len(found_repairs)
-        )
+        if not _area_short_of_any_plan(oracle, keys, target):
+            found_repairs += works_repairs(
+                scenario, config, lang, len(found_repairs)
+            )
         if profiles:
             switch = profile_options(scenario, config)
         best = found_repairs or waivers
@@ -261,6 +262,25 @@ def diagnose(
         waivers=waivers,
         households=households,
     )
+
+
+def _area_short_of_any_plan(
+    oracle: RuleOracle, keys: Sequence[RuleKey], target: rules.AreaTarget
+) -> bool:
+    """Whether the area target fails even with every other rule dropped.
+
+    Then moving walls cannot help: a merge's area is its parts' sum and
+    a split's parts sum to the room (``works/moves.py``), so the largest
+    facility with works equals the largest without. The check is one
+    solve with every rule free, and saves the works solve, which would
+    otherwise spend its whole budget proving infeasibility.
+    """
+    if ("area_target",) not in keys:
+        return False
+    if target.binding == "none":
+        return False
+    reach = oracle.max_facility(())
+    return reach is not None and reach < target.least_units
 
 
 def _relaxations(
