@@ -262,3 +262,28 @@ def test_every_command_has_lang() -> None:
         assert command is not None
         names = {o for p in command.params for o in p.opts}
         assert "--lang" in names, command.name
+
+
+def test_a_gbk_room_list_is_read_with_a_notice_in_the_language(
+    tiny_configs: Path, tmp_path: Path
+) -> None:
+    # Excel on Chinese Windows saves CSV in GBK: read, with a notice.
+    rooms = "id,name,floor,area\nR101,原营业厅,1,60\nR102,阅览室,1,40\n"
+    (tmp_path / "rooms.csv").write_bytes(rooms.encode("gbk"))
+    scenario = str(_scenario(tmp_path, "rooms.csv", "s.yaml"))
+    zh = CliRunner().invoke(main, ["validate", scenario])
+    assert zh.exit_code == 0, zh.output
+    assert zh.stderr.startswith("警告：") and "已按 GBK 读取" in zh.stderr
+    en = CliRunner().invoke(main, ["validate", scenario, "--lang", "en"])
+    assert en.stderr.startswith("warning: ") and "read as GBK" in en.stderr
+    # Naming the encoding silences the notice; a wrong one is one line.
+    named = CliRunner().invoke(
+        main, ["validate", scenario, "--encoding", "gbk"]
+    )
+    assert named.exit_code == 0 and named.stderr == ""
+    wrong = CliRunner().invoke(
+        main, ["validate", scenario, "--encoding", "utf-8"]
+    )
+    lines = wrong.stderr.strip().splitlines()
+    assert wrong.exit_code == 1 and len(lines) == 1, wrong.stderr
+    assert "不是 utf-8 编码的文本" in lines[0]

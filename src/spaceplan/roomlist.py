@@ -220,11 +220,8 @@ def room_list_text(path: Path, encoding: str | None) -> str:
         text = ""
     if not any("\u4e00" <= c <= "\u9fff" for c in text):
         raise InputError(path, None, Msg("err.encoding.neither"))
-    log.warning(
-        "warning: %s: not UTF-8; read as GBK (Excel's CSV on Chinese "
-        "Windows). Save it as “CSV UTF-8” to silence this.",
-        path,
-    )
+    # A message, so the command line says it in the user's language.
+    log.warning(Msg("err.notice.gbk", path=path))
     return text
 
 

@@ -21,10 +21,12 @@ command modules.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -285,6 +287,37 @@ _KEEP: tuple[type[click.UsageError], ...] = (
 )
 
 
+class _Notices(logging.Handler):
+    """Prints the readers' notices (a GBK room list, say) on stderr, in
+    the command's language when the notice is a catalogue message."""
+
+    def __init__(self, ctx: click.Context) -> None:
+        super().__init__(logging.WARNING)
+        self.ctx = ctx
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """One line on stderr."""
+        msg = record.msg
+        render = getattr(msg, "render", None)
+        if callable(render) and not record.args:
+            text = str(render(error_lang(self.ctx)))
+        else:
+            text = record.getMessage()
+        click.echo(" ".join(text.split()), err=True)
+
+
+@contextlib.contextmanager
+def _notices(ctx: click.Context) -> Iterator[None]:
+    """Route the package's warnings to :class:`_Notices` while running."""
+    logger = logging.getLogger("spaceplan")
+    handler = _Notices(ctx)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
 class SpaceplanCommand(click.Command):
     """A click command that reports bad input in one line, exit 1."""
 
@@ -296,7 +329,8 @@ class SpaceplanCommand(click.Command):
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; report bad input without a traceback."""
         try:
-            return super().invoke(ctx)
+            with _notices(ctx):
+                return super().invoke(ctx)
         except Exception as exc:
             _report(ctx, exc)
             raise
