@@ -67,7 +67,9 @@ def test_a_message_renders_in_both_languages() -> None:
     err = InputError(
         "a.yaml", "building.rooms[0].area", Msg("err.missing")
     )
-    assert str(err) == "a.yaml: building.rooms[0].area: is required but missing."
+    assert str(err) == (
+        "a.yaml: building.rooms[0].area: is required but missing."
+    )
     assert err.render("zh") == "a.yaml：building.rooms[0].area：缺少必填项。"
     # A field inside a message is rendered in the same language.
     hint = Msg("err.did_you_mean", name="R101")

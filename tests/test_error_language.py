@@ -88,7 +88,8 @@ def _cases(tmp: Path) -> list[Case]:
             "missing field",
             [
                 "validate",
-                str(_write(bad, "nopolicy.yaml", f"name: 测试\nbuilding: {{rooms: {rooms}}}\n"
+                str(_write(bad, "nopolicy.yaml",
+                           f"name: 测试\nbuilding: {{rooms: {rooms}}}\n"
                            "community: {households: 400}\n")),
             ],
             names=("policy",),
@@ -98,7 +99,9 @@ def _cases(tmp: Path) -> list[Case]:
             "negative area",
             [
                 "validate",
-                str(_scenario(bad, "[{id: R101, floor: 1, area: -5}]", "neg.yaml")),
+                str(_scenario(
+                    bad, "[{id: R101, floor: 1, area: -5}]", "neg.yaml"
+                )),
             ],
             names=("building.rooms[0].area",),
             ids=frozenset({"R101"}),

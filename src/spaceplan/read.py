@@ -410,7 +410,9 @@ def _read_works(
         where = ("candidates", k, "works")
     if not isinstance(given, list):
         raise InputError(
-            path, ".".join(map(str, where)), Msg("err.list_type", got=shown(given))
+            path,
+            ".".join(map(str, where)),
+            Msg("err.list_type", got=shown(given)),
         )
     out = []
     for i, item in enumerate(given):

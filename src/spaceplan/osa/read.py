@@ -300,7 +300,9 @@ def _read_header(lines: _Lines) -> dict[str, str]:
         header[key.strip()] = value.strip()
     for key in ("NoOfEntities", "NoOfRooms", "NoOfConstraints"):
         if key not in header:
-            raise lines.error(lines.items[0][0], "err.osa.header_lacks", key=key)
+            raise lines.error(
+                lines.items[0][0], "err.osa.header_lacks", key=key
+            )
     return header
 
 
