@@ -185,7 +185,7 @@ def resolve_instances(
             paths.append(Path(name))
         else:
             key = "err.osa.unknown" if known else "err.osa.unknown_empty"
-            raise OsaReadError(name, Msg(key, folder=data))
+            raise OsaReadError(None, Msg(key, name=name, folder=data))
     return paths
 
 

@@ -51,9 +51,12 @@ class OsaReadError(InputError):
     so the CLI reports it in one line and exits 1.
     """
 
-    def __init__(self, where: str | os.PathLike[str], message: Msg) -> None:
+    def __init__(
+        self, where: str | os.PathLike[str] | None, message: Msg
+    ) -> None:
         # ``where`` is ``file`` or ``file:line``, as compilers say it.
-        super().__init__(os.fspath(where), None, message)
+        place = None if where is None else os.fspath(where)
+        super().__init__(place, None, message)
 
 
 class RuleType(IntEnum):
