@@ -1,4 +1,11 @@
-"""The one error type for bad input, and pydantic errors in plain words."""
+"""The one error type for bad input, and pydantic errors in plain words.
+
+A fault is a catalogue message (:class:`Msg`: a key of
+``locale/errors.toml`` and its fields), so the command line prints it in
+the user's language; ``str()`` of an error stays English, for library
+users and logs. A model validator raises :class:`Fault`, a ``ValueError``
+that carries its message through pydantic.
+"""
 
 from __future__ import annotations
 
