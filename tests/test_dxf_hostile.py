@@ -40,7 +40,8 @@ def _room(msp, points, label: str | None = None, at=(1, 1)) -> None:
 def _import(path: Path, tmp_path: Path):
     out = tmp_path / "rooms.yaml"
     args = ["import-dxf", str(path), "--layer", "ROOM", "--floor", "1"]
-    return CliRunner().invoke(main, [*args, "-o", str(out)])
+    # The faults are matched in English (Chinese: test_error_language).
+    return CliRunner().invoke(main, [*args, "-o", str(out), "--lang", "en"])
 
 
 def _refused(result, path: Path, *fragments: str) -> None:

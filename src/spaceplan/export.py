@@ -30,7 +30,7 @@ from typing import Any
 from spaceplan import __version__
 from spaceplan.check import Audit, checked_candidate
 from spaceplan.data import Scenario
-from spaceplan.errors import InputError
+from spaceplan.errors import InputError, Msg
 from spaceplan.fileio import write_bytes, write_fault, write_text
 from spaceplan.i18n import Lang
 from spaceplan.report.html import render_html
@@ -70,23 +70,21 @@ def prepare_output_folder(path: str | Path) -> Path:
             raise InputError(
                 where,
                 None,
-                "is the current folder; give a folder for the outputs, "
-                "e.g. -o out",
+                Msg("err.out.current"),
             )
         if path.is_symlink():
             raise InputError(
-                where, None, "is a symbolic link; give a folder name"
+                where, None, Msg("err.out.link")
             )
         if path.exists() and not path.is_dir():
             raise InputError(
-                where, None, "is a file, not a folder; give a folder name"
+                where, None, Msg("err.is_file")
             )
         if path.is_dir() and not _replaceable(path):
             raise InputError(
                 where,
                 None,
-                "holds files spaceplan did not write; give a new or empty "
-                "folder",
+                Msg("err.out.foreign"),
             )
         parent = path.absolute().parent
         parent.mkdir(parents=True, exist_ok=True)

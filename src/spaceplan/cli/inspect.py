@@ -22,6 +22,7 @@ from spaceplan.cli.command import SpaceplanCommand
 from spaceplan.cli.options import (
     BAD_INPUT,
     as_lang,
+    encoding_option,
     exit_codes,
     json_option,
     lang_option,
@@ -126,12 +127,15 @@ def _area_type(area_type: str | None, lang: Lang) -> str:
 @json_option("Print the summary as JSON.")
 @quiet_option("Print nothing; the exit status says whether it is valid.")
 @lang_option()
-def validate(scenario: str, as_json: bool, quiet: bool, lang: str) -> None:
+@encoding_option()
+def validate(
+    scenario: str, as_json: bool, quiet: bool, lang: str, encoding: str | None
+) -> None:
     """Read SCENARIO, resolve its profile and print a short summary."""
     # Imported here, not at the top: start-up speed (shapely, pydantic).
     from spaceplan.read import read_scenario
 
-    sc = read_scenario(Path(scenario))
+    sc = read_scenario(Path(scenario), encoding=encoding)
     if quiet:
         return
     summary = _summary(sc, as_lang(lang))
@@ -442,6 +446,7 @@ def _functions_table(policy: Policy, lang: Lang) -> Table:
     show_default=True,
     help="Paper of the drawing sheets (-o FOLDER), plans at a true scale.",
 )
+@encoding_option()
 def check(
     scenario: str,
     plan: str,
@@ -453,6 +458,7 @@ def check(
     lang: str,
     font: str | None,
     paper: str,
+    encoding: str | None,
 ) -> None:
     """Check PLAN (a result.json or a YAML function: room mapping).
 
@@ -473,7 +479,7 @@ def check(
     language = as_lang(lang)
     if output is not None:
         _prepare_check_output(output)  # before any work
-    sc = read_scenario(Path(scenario))
+    sc = read_scenario(Path(scenario), encoding=encoding)
     the_plan = read_plan(Path(plan), sc, candidate)
     result = audit(sc, the_plan)
     if quiet:

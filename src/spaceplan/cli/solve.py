@@ -27,6 +27,7 @@ from spaceplan.cli.options import (
     LazyHelpOption,
     Seconds,
     as_lang,
+    encoding_option,
     exit_codes,
     json_option,
     lang_option,
@@ -267,12 +268,13 @@ def _with_options(func: Any) -> Any:
     default=None,
 )
 @_with_options
+@encoding_option()
 def solve_command(scenario: str, outdir: str | None, **opts: Any) -> None:
     """Find the best compliant plans for SCENARIO."""
     # Imported here, not at the top: start-up speed.
     from spaceplan.read import read_scenario
 
-    sc = read_scenario(scenario)
+    sc = read_scenario(scenario, encoding=opts.pop("encoding"))
     code = run_solve(
         _advice(sc, opts),
         None if outdir is None else Path(outdir),
