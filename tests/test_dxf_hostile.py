@@ -158,6 +158,23 @@ def test_two_numbers_in_one_outline_are_warned(tmp_path: Path) -> None:
     assert any("several room numbers (R101, R102)" in w for w in found)
 
 
+def test_warnings_speak_chinese_by_default(tmp_path: Path) -> None:
+    def build(doc):
+        _room(doc.modelspace(), SQUARE, "R101 R102")
+
+    path = _drawing(build, tmp_path / "two.dxf")
+    out = tmp_path / "rooms.yaml"
+    args = ["import-dxf", str(path), "--layer", "ROOM", "--floor", "1"]
+    result = CliRunner().invoke(main, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in result.stderr.splitlines() if "警告" in ln]
+    assert lines == [
+        f"警告：{path}：一个轮廓内有多个房间编号（R101，R102）：按房间 R101 "
+        "读取；请核对图纸"
+    ]
+    assert "warning:" not in result.stderr
+
+
 def test_one_number_in_two_outlines_is_warned(tmp_path: Path) -> None:
     def build(doc):
         msp = doc.modelspace()

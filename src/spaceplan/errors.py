@@ -70,6 +70,16 @@ class Msg:
         return f"Msg({self.key!r}, **{self.fields!r})"
 
 
+class MsgWarning(UserWarning):
+    """A warning of the package: English as its text (for logs and
+    ``pytest.warns``), the catalogue message in :attr:`msg` for the
+    command line to print in the user's language."""
+
+    def __init__(self, msg: Msg) -> None:
+        super().__init__(msg.render("en"))
+        self.msg = msg
+
+
 def render(value: object, lang: Lang = "en") -> str:
     """``value`` in ``lang``: a :class:`Msg` rendered, anything else as
     ``str``."""

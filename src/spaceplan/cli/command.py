@@ -287,6 +287,24 @@ _KEEP: tuple[type[click.UsageError], ...] = (
 )
 
 
+def warning_line(
+    message: Warning | str, lang: Lang, path: object = None
+) -> str:
+    """A warning as one line on stderr, in ``lang``.
+
+    The package's own warnings (:class:`spaceplan.errors.MsgWarning`)
+    carry a catalogue message; anything else is shown as it is.
+    """
+    # Imported here, not at the top: start-up speed (pydantic).
+    from spaceplan.errors import render
+
+    body = getattr(message, "msg", message)
+    text = " ".join(render(body, lang).split())
+    if path is None:
+        return t("err.warning", lang, text=text)
+    return t("err.warning.at", lang, path=path, text=text)
+
+
 class _Notices(logging.Handler):
     """Prints the readers' notices (a GBK room list, say) on stderr, in
     the command's language when the notice is a catalogue message."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from spaceplan import resources
-from spaceplan.cli.command import SpaceplanCommand
+from spaceplan.cli.command import SpaceplanCommand, warning_line
 from spaceplan.cli.options import (
     BAD_INPUT,
     SEED,
@@ -117,7 +117,7 @@ def _check_font(font: str) -> None:
     try:
         font_families(font)
     except FontError as exc:
-        raise InputError(font, "--font", str(exc)) from None
+        raise InputError(font, "--font", exc.args[0]) from None
 
 
 def _write_outputs(
@@ -142,10 +142,10 @@ def _write_outputs(
                 paper=paper,
             )
         except FontError as exc:
-            raise InputError(font, "--font", str(exc)) from None
+            raise InputError(font, "--font", exc.args[0]) from None
     for w in caught:
         if issubclass(w.category, UserWarning):
-            click.echo(f"warning: {w.message}", err=True)
+            click.echo(warning_line(w.message, lang), err=True)
     return paths
 
 
@@ -295,7 +295,7 @@ def solve_command(scenario: str, outdir: str | None, **opts: Any) -> None:
 def demo_command(outdir: str, **opts: Any) -> None:
     """Solve a bundled example (a renovated office building)."""
     # Imported here, not at the top: start-up speed.
-    from spaceplan.errors import InputError
+    from spaceplan.errors import InputError, Msg
     from spaceplan.read import read_scenario
 
     path = examples_dir() / DEMO_EXAMPLE
@@ -303,8 +303,7 @@ def demo_command(outdir: str, **opts: Any) -> None:
         raise InputError(
             None,
             None,
-            f"the bundled example is missing at {path}; run from a "
-            "checkout installed with `pip install -e .`",
+            Msg("err.demo_missing", path=path),
         )
     sc = read_scenario(path)
     click.echo(f"spaceplan demo: {path}", err=True)

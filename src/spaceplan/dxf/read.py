@@ -36,7 +36,7 @@ from shapely.geometry import Point, Polygon
 from shapely.geometry.polygon import orient
 
 from spaceplan.data import Room
-from spaceplan.errors import InputError, Msg, from_validation
+from spaceplan.errors import InputError, Msg, MsgWarning, from_validation
 from spaceplan.fileio import check_input, os_fault
 from spaceplan.limits import MAX_OVERLAP
 
@@ -545,9 +545,13 @@ def _split_label(texts: Sequence[str]) -> tuple[str | None, str | None]:
                 words.append(token)
     if others:
         warnings.warn(
-            f"one outline holds several room numbers ({rid}, "
-            f"{', '.join(others)}): it is room {rid}; check the drawing",
-            DxfWarning,
+            DxfWarning(
+                Msg(
+                    "err.dxf.several_numbers",
+                    rid=rid,
+                    others=", ".join(others),
+                )
+            ),
             stacklevel=3,
         )
     name = " ".join(words) or None
@@ -585,9 +589,7 @@ def _rooms(
             rid = f"{base}-{n}"
         if rid != base:
             warnings.warn(
-                f"room number {base} is in more than one outline; this one "
-                f"is called {rid}: check the drawing",
-                DxfWarning,
+                DxfWarning(Msg("err.dxf.repeated_number", base=base, rid=rid)),
                 stacklevel=2,
             )
         seen.add(rid)
@@ -620,7 +622,7 @@ def _rooms(
     return DxfImport(rooms, floor_from, guessed)
 
 
-class DxfWarning(UserWarning):
+class DxfWarning(MsgWarning):
     """Something in a drawing that was read but should be checked."""
 
 
@@ -636,9 +638,15 @@ def _warn_overlaps(rooms: Sequence[Room]) -> None:
         shared = shapes[i].intersection(shapes[j]).area
         if shared > MAX_OVERLAP:
             warnings.warn(
-                f"rooms {a.id} and {b.id} on floor {a.floor} overlap by "
-                f"{shared:.2f} m²; a scenario will refuse them",
-                DxfWarning,
+                DxfWarning(
+                    Msg(
+                        "err.dxf.overlap_warn",
+                        a=a.id,
+                        b=b.id,
+                        floor=a.floor,
+                        shared=f"{shared:.2f}",
+                    )
+                ),
                 stacklevel=3,
             )
 
