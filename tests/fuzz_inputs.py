@@ -292,6 +292,6 @@ def judge(code: int, stderr: str, folder: Path) -> str | None:
         lines = stderr.splitlines()
         if len(lines) != 1:
             return f"{len(lines)} error lines"
-        if not lines[0].startswith(f"error: {folder}"):
+        if not lines[0].startswith((f"error: {folder}", f"错误：{folder}")):
             return "error line names no input file"
     return None

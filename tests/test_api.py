@@ -117,7 +117,7 @@ def test_policies_without_any_profile_exits_1(
     # is set. Today's empty table with exit 0 becomes a clear error.
     monkeypatch.delenv(resources.PROFILES_ENV, raising=False)
     monkeypatch.setattr(resources, "profiles", lambda: tmp_path)
-    result = runner.invoke(main, ["policies"])
+    result = runner.invoke(main, ["policies", "--lang", "en"])
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
     assert "no profile found" in result.stderr

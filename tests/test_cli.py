@@ -127,7 +127,7 @@ def test_policies_json_round_trips(runner) -> None:
 
 @pytest.mark.usefixtures("tiny_configs")
 def test_policies_unknown_id(runner) -> None:
-    result = runner.invoke(main, ["policies", "tinny"])
+    result = runner.invoke(main, ["policies", "tinny", "--lang", "en"])
     assert result.exit_code == 1
     # The user folder's profiles come first, then the bundled ones.
     assert result.stderr.strip() == (
@@ -137,6 +137,12 @@ def test_policies_unknown_id(runner) -> None:
     assert result.stderr.startswith(
         "error: policy: unknown profile 'tinny'. Did you mean 'tiny'? "
         "Known: tiny, "
+    )
+    # By default the same line in Chinese, the ids as they are.
+    zh = runner.invoke(main, ["policies", "tinny"])
+    assert zh.stderr.strip() == (
+        "错误：policy：未知标准 'tinny'。是否指 'tiny'？"
+        f"已有：{', '.join(policy_ids())}。"
     )
 
 
@@ -456,7 +462,7 @@ def test_validate_quiet_still_fails_on_bad_input(runner, tmp_path) -> None:
     quiet = runner.invoke(main, ["validate", str(tmp_path / "no.yaml"), "-q"])
     assert result.exit_code == quiet.exit_code == 1
     assert quiet.stderr == result.stderr
-    assert quiet.stderr.startswith("error: ") and "no.yaml" in quiet.stderr
+    assert quiet.stderr.startswith("错误：") and "no.yaml" in quiet.stderr
 
 
 def test_check_quiet_says_it_by_exit_status(runner, tiny_dir) -> None:
@@ -501,7 +507,7 @@ def test_a_missing_output_is_named_by_its_new_spelling(runner) -> None:
 def test_an_error_of_any_command_is_one_line() -> None:
     # A command of another wing may raise click's own error; a command
     # of ours raises InputError. Both end the same way, without a group.
-    from spaceplan.cli.command import SpaceplanCommand
+    from spaceplan.cli.command import LANG_ENV, SpaceplanCommand
     from spaceplan.errors import InputError
 
     def theirs() -> None:
@@ -511,11 +517,19 @@ def test_an_error_of_any_command_is_one_line() -> None:
         raise InputError("a.yaml", "rooms[0].area", "must be positive")
 
     runner = CliRunner()
-    one = runner.invoke(SpaceplanCommand("x", callback=theirs), [])
-    two = runner.invoke(SpaceplanCommand("y", callback=ours), [])
+    # No --lang option here: SPACEPLAN_LANG sets the language.
+    one = runner.invoke(
+        SpaceplanCommand("x", callback=theirs), [], env={LANG_ENV: "en"}
+    )
+    two = runner.invoke(
+        SpaceplanCommand("y", callback=ours), [], env={LANG_ENV: "en"}
+    )
     assert (one.exit_code, two.exit_code) == (1, 1)
     assert one.stderr == "error: data folder not found\n"
     assert two.stderr == "error: a.yaml: rooms[0].area: must be positive.\n"
+    # Chinese by default; a fault given as plain text stays as given.
+    zh = runner.invoke(SpaceplanCommand("y", callback=ours), [])
+    assert zh.stderr == "错误：a.yaml：rooms[0].area：must be positive.\n"
 
 
 def test_a_bug_is_not_hidden_as_bad_input() -> None:
@@ -603,5 +617,5 @@ def test_a_usage_error_is_one_line_exit_1(argv: list[str]) -> None:
     )
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    assert len(lines) == 1 and lines[0].startswith("错误："), lines
     assert "--help'" in lines[0]

@@ -205,10 +205,11 @@ def test_cli_writes_a_room_list(tmp_path):
 
 def test_cli_error_is_one_line_and_exit_1(tmp_path):
     path = _survey(tmp_path / "s.dxf", units=None)
-    res = CliRunner().invoke(
-        import_dxf, [str(path), "--layer", "A-ROOM", "-o", "r.yaml"]
-    )
+    args = [str(path), "--layer", "A-ROOM", "-o", "r.yaml"]
+    res = CliRunner().invoke(import_dxf, [*args, "--lang", "en"])
     assert res.exit_code == 1
     assert "Traceback" not in res.output
     assert "pass --units mm, cm or m" in res.output
+    zh = CliRunner().invoke(import_dxf, args)
+    assert "请给出 --units mm、cm 或 m" in zh.output
     assert not (tmp_path / "r.yaml").exists()

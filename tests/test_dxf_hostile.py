@@ -40,7 +40,8 @@ def _room(msp, points, label: str | None = None, at=(1, 1)) -> None:
 def _import(path: Path, tmp_path: Path):
     out = tmp_path / "rooms.yaml"
     args = ["import-dxf", str(path), "--layer", "ROOM", "--floor", "1"]
-    return CliRunner().invoke(main, [*args, "-o", str(out)])
+    # The faults are matched in English (Chinese: test_error_language).
+    return CliRunner().invoke(main, [*args, "-o", str(out), "--lang", "en"])
 
 
 def _refused(result, path: Path, *fragments: str) -> None:
@@ -155,6 +156,23 @@ def test_two_numbers_in_one_outline_are_warned(tmp_path: Path) -> None:
     path = _drawing(build, tmp_path / "two.dxf")
     found = _warnings(_import(path, tmp_path))
     assert any("several room numbers (R101, R102)" in w for w in found)
+
+
+def test_warnings_speak_chinese_by_default(tmp_path: Path) -> None:
+    def build(doc):
+        _room(doc.modelspace(), SQUARE, "R101 R102")
+
+    path = _drawing(build, tmp_path / "two.dxf")
+    out = tmp_path / "rooms.yaml"
+    args = ["import-dxf", str(path), "--layer", "ROOM", "--floor", "1"]
+    result = CliRunner().invoke(main, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in result.stderr.splitlines() if "警告" in ln]
+    assert lines == [
+        f"警告：{path}：一个轮廓内有多个房间编号（R101，R102）：按房间 R101 "
+        "读取；请核对图纸"
+    ]
+    assert "warning:" not in result.stderr
 
 
 def test_one_number_in_two_outlines_is_warned(tmp_path: Path) -> None:

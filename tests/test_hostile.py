@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from spaceplan import cli, limits, resources
 from spaceplan.cli import main
 from spaceplan.cli import options as cli_options
+from spaceplan.cli.command import LANG_ENV
 from spaceplan.data import Room
 from spaceplan.errors import shown
 from spaceplan.fileio import ALLOW_OUTSIDE_ENV
@@ -191,6 +193,13 @@ PRESETS: dict[str, tuple[str, str]] = {
     "preset-weight-nan.toml": ("objective.resident", "(got nan)"),
     "preset-wrong-type.toml": ("params.linearization_level", "is not a valid value"),
 }
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """The house runner, in English: the faults here are matched in
+    English words (the Chinese lines are tested in test_error_language)."""
+    return CliRunner(env={"COLUMNS": "200", LANG_ENV: "en"})
 
 
 def _assert_one_line(result, path: Path, row: Row) -> None:
@@ -399,7 +408,12 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     The clock starts once the package is imported (the child says so on
     stderr), so a slow import on a busy machine does not count.
     """
-    env = {**os.environ, resources.PROFILES_ENV: str(PROFILES)}
+    env = {
+        **os.environ,
+        resources.PROFILES_ENV: str(PROFILES),
+        # The faults below are matched in English.
+        LANG_ENV: "en",
+    }
     code = (
         "import sys; from spaceplan.cli import main; "
         "print('ready', file=sys.stderr, flush=True); main()"

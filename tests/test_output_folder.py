@@ -74,7 +74,9 @@ def test_an_unusable_folder_fails_before_the_solve(
 
     monkeypatch.setattr(solvers, "solve", no_solve)
     out = tmp_path / where
-    result = CliRunner().invoke(main, ["solve", str(SMALL), "-o", str(out)])
+    result = CliRunner().invoke(
+        main, ["solve", str(SMALL), "-o", str(out), "--lang", "en"]
+    )
     assert result.exit_code == 1, result.output
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {out}: ")
@@ -93,7 +95,7 @@ def test_other_commands_probe_their_output_first(
         "import-dxf": ["import-dxf", str(tmp_path / "none.dxf"), "--layer", "R"],
         "sweep": ["sweep", str(SMALL), "--vary", "households=100"],
     }[command]
-    result = CliRunner().invoke(main, [*args, "-o", out])
+    result = CliRunner().invoke(main, [*args, "-o", out, "--lang", "en"])
     assert result.exit_code == 1, result.output
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and "cannot be written" in lines[0], lines

@@ -213,5 +213,5 @@ def test_cli_fault_is_one_line_exit_1(tmp_path: Path, kind: str) -> None:
     assert out.exit_code == 1
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1, out.stderr
-    assert lines[0].startswith(f"error: {tmp_path / name}: ")
+    assert lines[0].startswith(f"错误：{tmp_path / name}：")
     assert "Traceback" not in out.output

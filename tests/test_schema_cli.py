@@ -50,6 +50,8 @@ def test_scenario_rooms_are_a_list_or_a_path():
 def test_help_lists_exit_codes_and_a_bad_kind_exits_1():
     res = CliRunner().invoke(main, ["schema", "--help"])
     assert "Exit status:" in res.stdout and "0  the schema" in res.stdout
-    bad = CliRunner().invoke(main, ["schema", "plan"])
+    bad = CliRunner().invoke(main, ["schema", "plan", "--lang", "en"])
     assert bad.exit_code == 1
     assert "'plan' is not one of" in bad.stderr
+    zh = CliRunner().invoke(main, ["schema", "plan"])
+    assert "'plan' 不在可选值" in zh.stderr

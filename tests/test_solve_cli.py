@@ -117,7 +117,7 @@ def test_bad_options_exit_1(
     runner: CliRunner, args: list[str], fault: str
 ) -> None:
     scenario = EXAMPLES / "csv-rooms" / "scenario.yaml"
-    res = runner.invoke(main, ["solve", str(scenario), *args])
+    res = runner.invoke(main, ["solve", str(scenario), *args, "--lang", "en"])
     assert res.exit_code == 1
     assert fault in res.output
     assert "Traceback" not in res.output
@@ -129,12 +129,13 @@ def test_a_typo_in_a_preset_parameter_fails_at_once(
     preset = tmp_path / "typo.toml"
     preset.write_text("[params]\nnum_worker = 1\n")
     scenario = EXAMPLES / "csv-rooms" / "scenario.yaml"
-    res = runner.invoke(
-        main, ["solve", str(scenario), "--config", str(preset)]
-    )
+    args = ["solve", str(scenario), "--config", str(preset)]
+    res = runner.invoke(main, [*args, "--lang", "en"])
     assert res.exit_code == 1
     assert "params.num_worker" in res.stderr
     assert "did you mean 'num_workers'" in res.stderr
+    zh = runner.invoke(main, args)
+    assert "不是 CP-SAT 参数（是否指 'num_workers'？）" in zh.stderr
 
 
 @pytest.mark.parametrize("spelling", ["--output", "--out", "--outdir"])

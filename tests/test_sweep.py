@@ -100,10 +100,16 @@ def test_bad_policy_and_rooms_fail_before_any_run(tmp_path: Path) -> None:
 def test_cli_bad_vary_is_one_line_exit_1(tmp_path: Path) -> None:
     out = CliRunner().invoke(
         sweep,
-        [str(SCENARIO), "--vary", "households=1:x:1", "-o", str(tmp_path)],
-    )
+        [str(SCENARIO), "--vary", "households=1:x:1", "-o", str(tmp_path),
+         "--lang", "en"],
+    )  # fmt: skip
     assert out.exit_code == 1
     assert out.output.startswith("error: --vary: 'households=1:x:1'")
+    zh = CliRunner().invoke(
+        sweep,
+        [str(SCENARIO), "--vary", "households=1:x:1", "-o", str(tmp_path)],
+    )
+    assert zh.output.startswith("错误：--vary：'households=1:x:1'：取值必须是整数")
     assert "Traceback" not in out.output
 
 

@@ -21,7 +21,8 @@ from pydantic import (
 )
 from shapely.geometry import Polygon
 
-from spaceplan import references, timetable
+from spaceplan import bilingual, references, timetable
+from spaceplan.errors import Fault
 from spaceplan.geometry import (
     derive_adjacency,
     first_overlap,
@@ -109,7 +110,7 @@ class Room(Model):
         poly = data.get("polygon")
         if poly is None:
             if data.get("area") is None:
-                raise ValueError("needs an area or a polygon.")
+                raise Fault("err.data.no_area")
             return data
         shape = polygon_shape(poly)
         area = data.get("area")
@@ -119,11 +120,8 @@ class Room(Model):
                 return data  # the field validator reports the type
             gap = abs(derived - area)
             if 0 < area <= MAX_AREA and gap > AREA_TOLERANCE * area:
-                raise ValueError(
-                    f"area {area:g} m² differs from its polygon's "
-                    f"{derived:.2f} m² by more than "
-                    f"{AREA_TOLERANCE:.0%}."
-                )
+                raise Fault("err.data.area_polygon", area=f"{area:g}",
+                            poly=f"{derived:.2f}", tol=f"{AREA_TOLERANCE:.0%}")
             return data
         return {**data, "area": derived}
 
@@ -132,10 +130,7 @@ class Room(Model):
     def _quantise(cls, value: float) -> float:
         rounded = _round_area(value)
         if rounded <= 0:
-            raise ValueError(
-                f"area {value:g} m² rounds to 0.00 m² (areas are kept "
-                "to 0.01 m²)."
-            )
+            raise Fault("err.data.area_zero", area=f"{value:g}")
         return rounded
 
     @field_validator("tags", mode="before")
@@ -197,19 +192,14 @@ class Building(Model):
         seen: set[int] = set()
         for entry in self.survey:
             if entry.floor in seen:
-                raise ValueError(f"floors lists floor {entry.floor} twice.")
+                raise Fault("err.data.floor_twice", floor=entry.floor)
             seen.add(entry.floor)
             area = sum(r.area for r in self.rooms if r.floor == entry.floor)
             if area == 0:
-                raise ValueError(
-                    f"floors gives a gross area for floor {entry.floor}, "
-                    "which has no rooms."
-                )
+                raise Fault("err.data.floor_empty", floor=entry.floor)
             if entry.gross_area < area - 0.01:
-                raise ValueError(
-                    f"floor {entry.floor} gross_area {entry.gross_area:g} "
-                    f"m² is less than its spaces' {area:.2f} m²."
-                )
+                raise Fault("err.data.gross", floor=entry.floor,
+                            gross=f"{entry.gross_area:g}", area=f"{area:.2f}")
 
     @cached_property
     def gross_areas(self) -> dict[int, float]:
@@ -218,18 +208,15 @@ class Building(Model):
 
     def _check_rooms(self) -> None:
         if not self.rooms:
-            raise ValueError("the building has no rooms.")
+            raise Fault("err.data.no_rooms")
         seen: dict[str, int] = {}
         for i, room in enumerate(self.rooms):
             j = seen.setdefault(fold_id(room.id), i)
             first = self.rooms[j].id
             if j != i and first == room.id:
-                raise ValueError(f"Room {room.id} is listed twice.")
+                raise Fault("err.data.room_twice", rid=room.id)
             if first != room.id:
-                raise ValueError(
-                    f"Rooms {first} and {room.id} are one id (ids that "
-                    "differ only in case or spaces are one id)."
-                )
+                raise Fault("err.data.one_id", a=first, b=room.id)
 
     def _check_overlaps(self) -> None:
         # Two outlines over one patch of floor would count its area
@@ -237,21 +224,17 @@ class Building(Model):
         found = first_overlap(self.rooms, MAX_OVERLAP)
         if found is not None:
             a, b, floor, shared = found
-            raise ValueError(
-                f"Rooms {a} and {b} on floor {floor} overlap by "
-                f"{shared:.2f} m²; an area would count twice."
-            )
+            raise Fault("err.data.overlap", a=a, b=b, floor=floor,
+                        shared=f"{shared:.2f}")
 
     def _check_adjacency(self) -> None:
         ids = {r.id for r in self.rooms}
         for a, b in self.adjacency or ():
             for rid in (a, b):
                 if rid not in ids:
-                    raise ValueError(
-                        f"adjacency names unknown room '{rid}'."
-                    )
+                    raise Fault("err.data.adjacency_unknown", rid=rid)
             if a == b:
-                raise ValueError(f"adjacency pairs room {a} with itself.")
+                raise Fault("err.data.adjacency_self", rid=a)
 
     @cached_property
     def room_index(self) -> dict[str, int]:
@@ -293,9 +276,7 @@ class FloorRange(Model):
     def _order(self) -> FloorRange:
         lo, hi = self.min, self.max
         if lo is not None and hi is not None and lo > hi:
-            raise ValueError(
-                f"floors min {self.min} is above max {self.max}."
-            )
+            raise Fault("err.data.floors", lo=self.min, hi=self.max)
         return self
 
     def allows(self, floor: int) -> bool:
@@ -321,9 +302,7 @@ class Near(Model):
     def _one_target(self) -> Near:
         given = [k for k in ("function", "room", "tag") if getattr(self, k)]
         if len(given) != 1:
-            raise ValueError(
-                "a near wish names exactly one of function, room or tag."
-            )
+            raise Fault("err.data.near_one")
         return self
 
 
@@ -350,21 +329,16 @@ class Advice(Model):
     never_with: tuple[str, ...] = ()
     min_area: Annotated[float, Field(gt=0)] | None = None
     area_bands: tuple[AreaBand, ...] = ()
-    source: str = DEFAULT_SOURCE
+    source: bilingual.SourceText = DEFAULT_SOURCE
 
     @model_validator(mode="after")
     def _check(self) -> Advice:
         if self.area_bands and self.area_bands[-1].households_max:
-            raise ValueError(
-                "the last of area_bands must have no households_max."
-            )
+            raise Fault("err.data.bands_last")
         tops = [b.households_max for b in self.area_bands[:-1]]
         known = [t for t in tops if t is not None]
         if len(known) != len(tops) or known != sorted(known):
-            raise ValueError(
-                "area_bands must rise in households_max, the last "
-                "one open."
-            )
+            raise Fault("err.data.bands_rise")
         return self
 
     def advised_area(self, households: int) -> float | None:
@@ -402,13 +376,13 @@ class Function(Model):
     required: Required = True
     flexible: bool = False
     min_area: Annotated[Area, Field(ge=0)] = 0.0
-    area_source: str = "default"
+    area_source: bilingual.SourceText = "default"
     area_strength: Strength = "law"
     schedule: tuple[str, ...] | Literal["always"] = "always"
     sessions: Annotated[int, Field(ge=1)] | None = None
     within: tuple[str, ...] | None = None
     private: bool = False
-    time_source: str = "default"
+    time_source: bilingual.SourceText = "default"
     needs: tuple[Tag, ...] = ()
     floors: FloorRange | None = None
     exclusive: bool = False
@@ -416,7 +390,7 @@ class Function(Model):
     near: tuple[Near, ...] = ()
     advice: Advice = Advice()
     strength: HardStrength = "law"
-    rule_source: str = "default"
+    rule_source: bilingual.SourceText = "default"
     aliases: tuple[str, ...] = ()
     note: str | None = None
 
@@ -433,20 +407,16 @@ class Function(Model):
     @model_validator(mode="after")
     def _check(self) -> Function:
         if not self.flexible and self.min_area <= 0:
-            raise ValueError(
-                f"Function {self.id} needs a min_area above 0."
-            )
+            raise Fault("err.data.min_area", fid=self.id)
         if self.id in self.never_with + self.advice.never_with:
-            raise ValueError(
-                f"Function {self.id} never_with names itself."
-            )
+            raise Fault("err.data.never_self", fid=self.id)
         fault = timetable.time_fields_fault(self)
         if fault is not None:
-            raise ValueError(f"Function {self.id} {fault}.")
+            raise Fault("err.ref.time", fid=self.id, fault=fault)
         if any(n.function == self.id for n in self.near):
-            raise ValueError(f"Function {self.id} near names itself.")
+            raise Fault("err.data.near_self", fid=self.id)
         if not self.schedule:
-            raise ValueError(f"Function {self.id} schedule is empty.")
+            raise Fault("err.ref.schedule_empty", fid=self.id)
         return self
 
     def active_slots(self, slots: tuple[str, ...]) -> tuple[str, ...]:
@@ -473,13 +443,13 @@ class FunctionOverride(Model):
     required: Required | None = None
     flexible: bool | None = None
     min_area: Annotated[Area, Field(ge=0)] | None = None
-    area_source: str | None = None
+    area_source: bilingual.SourceText | None = None
     area_strength: Strength | None = None
     schedule: tuple[str, ...] | Literal["always"] | None = None
     sessions: Annotated[int, Field(ge=1)] | None = None
     within: tuple[str, ...] | None = None
     private: bool | None = None
-    time_source: str | None = None
+    time_source: bilingual.SourceText | None = None
     needs: tuple[Tag, ...] | None = None
     floors: FloorRange | None = None
     exclusive: bool | None = None
@@ -487,7 +457,7 @@ class FunctionOverride(Model):
     near: tuple[Near, ...] | None = None
     advice: Advice | None = None
     strength: HardStrength | None = None
-    rule_source: str | None = None
+    rule_source: bilingual.SourceText | None = None
     aliases: tuple[str, ...] | None = None
     note: str | None = None
 
@@ -508,7 +478,7 @@ class AreaTarget(Model):
     )
     tolerance: Annotated[Number, Field(ge=0, lt=1)] | None = None
     strength: Strength = "law"
-    source: str = "default"
+    source: bilingual.SourceText = "default"
 
 
 SharedSpace = Literal["apportion", "include", "exclude"]
@@ -530,7 +500,7 @@ class Accounting(Model):
     shared_rooms: Literal["strict", "any", "prorate"] = "prorate"
     resident_categories: tuple[Category, ...] = ("resident",)
     resident_functions: tuple[str, ...] = ()
-    source: str = "default"
+    source: bilingual.SourceText = "default"
 
     @model_validator(mode="before")
     @classmethod
@@ -540,12 +510,9 @@ class Accounting(Model):
         data = dict(data)
         value = data.pop("circulation")
         if value not in ("include", "exclude"):
-            raise ValueError("circulation must be include or exclude.")
+            raise Fault("err.data.circulation")
         if data.setdefault("shared_space", value) != value:
-            raise ValueError(
-                "circulation (v1) and shared_space disagree; give "
-                "shared_space only."
-            )
+            raise Fault("err.data.shared_space")
         return data
 
     @property
@@ -564,17 +531,17 @@ class Policy(Model):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
     title: str
     title_en: str | None = None
-    source: str
+    source: bilingual.SourceText
     area_type: AreaType | None = None
     extends: str | None = None
     area_target: AreaTarget = AreaTarget()
     resident_share_min: Annotated[Number, Field(ge=0, le=1)] | None = None
-    resident_share_source: str = "default"
+    resident_share_source: bilingual.SourceText = "default"
     resident_share_strength: Strength = "law"
     accounting: Accounting = Accounting()
     slots: tuple[str, ...] = DEFAULT_SLOTS
     functions: tuple[Function, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[bilingual.SourceText, ...] = ()
 
     @model_validator(mode="after")
     def _check(self) -> Policy:

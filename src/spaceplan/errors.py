@@ -1,4 +1,11 @@
-"""The one error type for bad input, and pydantic errors in plain words."""
+"""The one error type for bad input, and pydantic errors in plain words.
+
+A fault is a catalogue message (:class:`Msg`: a key of
+``locale/errors.toml`` and its fields), so the command line prints it in
+the user's language; ``str()`` of an error stays English, for library
+users and logs. A model validator raises :class:`Fault`, a ``ValueError``
+that carries its message through pydantic.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from spaceplan.catalogue import Lang, t
+
 #: Longest fault kept in a message; the rest is cut (a value echoed from
 #: a hostile file must not flood the terminal).
 MAX_FAULT_CHARS = 300
@@ -17,29 +26,126 @@ MAX_FAULT_CHARS = 300
 MAX_SHOWN_CHARS = 40
 
 
+class Msg:
+    """A message of the catalogue: its key and the fields it is filled with.
+
+    A field may itself be a :class:`Msg` (rendered in the same language)
+    or plain text (a file name, an id, a value: shown as it is). Two
+    messages joined with ``+`` render one after the other.
+
+    Examples
+    --------
+    >>> Msg("err.no_such_file").render("en")
+    'no such file.'
+    """
+
+    __slots__ = ("fields", "key")
+
+    def __init__(self, key: str, /, **fields: object) -> None:
+        self.key = key
+        self.fields = fields
+
+    def render(self, lang: Lang = "en") -> str:
+        """The message in ``lang``, its fields filled in."""
+        # The template first, then the fields: a field may be called
+        # ``key`` or ``lang`` without clashing with t's own arguments.
+        template = t(self.key, lang)
+        fields = {k: render(v, lang) for k, v in self.fields.items()}
+        return template.format(**fields) if fields else template
+
+    def __add__(self, other: object) -> Msg:
+        if other is None or other == "":
+            return self
+        return Msg("err.then", first=self, then=other)
+
+    def __radd__(self, other: object) -> Msg:
+        if other is None or other == "":
+            return self
+        return Msg("err.then", first=other, then=self)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key!r}, **{self.fields!r})"
+
+
+class MsgWarning(UserWarning):
+    """A warning of the package: English as its text (for logs and
+    ``pytest.warns``), the catalogue message in :attr:`msg` for the
+    command line to print in the user's language."""
+
+    def __init__(self, msg: Msg) -> None:
+        super().__init__(msg.render("en"))
+        self.msg = msg
+
+
+def render(value: object, lang: Lang = "en") -> str:
+    """``value`` in ``lang``: a :class:`Msg` rendered, anything else as
+    ``str``."""
+    if isinstance(value, Msg):
+        return value.render(lang)
+    return "" if value is None else str(value)
+
+
+class Fault(ValueError):
+    """A model validator's fault, carried as a catalogue message.
+
+    pydantic keeps the exception it wraps, so :func:`from_validation`
+    reports the message in the user's language; ``str(err)`` is English.
+    """
+
+    def __init__(self, key: str | Msg, /, **fields: object) -> None:
+        self.msg = key if isinstance(key, Msg) else Msg(key, **fields)
+        super().__init__(self.msg.render("en"))
+
+
 class InputError(Exception):
     """Bad input: names the file, the field path and the fault.
 
-    ``str(err)`` is the one-line message the CLI prints, e.g.
-    ``scenario.yaml: building.rooms[3].area: must be greater than 0
-    (got -5).``
+    The fault is a catalogue message (:class:`Msg`), or plain text for a
+    wording that has none. ``str(err)`` is the one-line message in
+    English, for library users and logs, e.g. ``scenario.yaml:
+    building.rooms[3].area: must be greater than 0 (got -5).``;
+    :meth:`render` gives the same line in another language, as the
+    command line prints it. The file and the field path are the user's
+    own names and stay as they are in every language.
     """
 
     def __init__(
-        self, file: str | Path | None, field: str | None, fault: str
+        self,
+        file: str | Path | None,
+        field: str | Msg | None,
+        fault: str | Msg,
     ) -> None:
         self.file = None if file is None else _cut(str(file), 200)
-        self.field = _cut(field, 120) if field else None
-        self.fault = _cut(" ".join(fault.split()), MAX_FAULT_CHARS)
-        if self.fault and self.fault[-1] not in ".?!":
-            self.fault += "."
+        #: The field as given: a path, or a place in words (第3行).
+        self.place = field or None
+        self.field = _cut(render(field), 120) if field else None
+        #: The fault as given: a message to render, or plain text.
+        self.reason = fault
+        self.fault = self._fault("en")
         super().__init__(self.message)
+
+    def _fault(self, lang: Lang) -> str:
+        text = _cut(" ".join(render(self.reason, lang).split()),
+                    MAX_FAULT_CHARS)
+        if text and text[-1] not in ".?!。？！":
+            # Plain text is English: it ends as English does.
+            zh = lang == "zh" and isinstance(self.reason, Msg)
+            text += "。" if zh else "."
+        return text
 
     @property
     def message(self) -> str:
         """``file: field: fault`` with the missing parts left out."""
-        parts = [p for p in (self.file, self.field) if p]
-        return ": ".join([*parts, self.fault])
+        return self.render("en")
+
+    def render(self, lang: Lang = "en") -> str:
+        """``file: field: fault`` in ``lang``, missing parts left out."""
+        place = _cut(render(self.place, lang), 120) if self.place else None
+        parts = [p for p in (self.file, place) if p]
+        return t("err.sep", lang).join([*parts, self._fault(lang)])
 
 
 def _cut(text: str, limit: int) -> str:
@@ -57,41 +163,41 @@ def field_path(loc: Sequence[int | str]) -> str:
     return out
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: dict[str, Any]) -> Msg:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     given = err.get("input")
     got = shown(given)
     if kind == "missing":
-        return "is required but missing"
+        return Msg("err.missing")
     if kind == "extra_forbidden":
-        return "is not a known field"
+        return Msg("err.unknown_field")
     if kind in ("greater_than", "greater_than_equal"):
-        word = "greater than" if kind == "greater_than" else "at least"
-        bound = ctx.get("gt", ctx.get("ge"))
-        return f"must be {word} {_num(bound)} (got {got})"
+        bound = _num(ctx.get("gt", ctx.get("ge")))
+        return Msg(f"err.{kind}", bound=bound, got=got)
     if kind in ("less_than", "less_than_equal"):
-        word = "less than" if kind == "less_than" else "at most"
-        bound = ctx.get("lt", ctx.get("le"))
-        return f"must be {word} {_num(bound)} (got {got})"
+        bound = _num(ctx.get("lt", ctx.get("le")))
+        return Msg(f"err.{kind}", bound=bound, got=got)
     if kind == "literal_error":
-        return f"must be one of {ctx.get('expected')} (got {got})"
+        return Msg("err.one_of", expected=ctx.get("expected"), got=got)
     if kind == "string_pattern_mismatch":
-        return (
-            f"{got} is not a valid id: use lower-case letters, digits "
-            "and underscores, starting with a letter"
-        )
+        return Msg("err.bad_id", got=got)
     if kind == "finite_number":
-        return f"must be a finite number (got {got})"
+        return Msg("err.not_finite", got=got)
     if kind.startswith(("int_", "float_")):
-        what = "a whole number" if kind.startswith("int") else "a number"
-        return f"must be {what} (got {got})"
-    if kind == "value_error":
+        what = "err.not_int" if kind.startswith("int") else "err.not_number"
+        return Msg(what, got=got)
+    if kind in ("value_error", "assertion_error"):
+        error = ctx.get("error")
+        if isinstance(error, Fault):
+            return error.msg
         msg = str(err.get("msg", ""))
-        return msg.removeprefix("Value error, ")
-    if kind == "assertion_error":
-        return str(err.get("msg", "")).removeprefix("Assertion failed, ")
-    return f"{err.get('msg', 'is invalid')} (got {got})"
+        return Msg("err.text", text=msg.removeprefix(
+            "Value error, ").removeprefix("Assertion failed, "))
+    if kind in ("string_type", "dict_type", "list_type", "bool_type",
+                "bool_parsing", "tuple_type", "model_type"):
+        return Msg(f"err.{kind}", got=got)
+    return Msg("err.invalid", msg_en=err.get("msg", "is invalid"), got=got)
 
 
 def _num(value: Any) -> str:
@@ -143,11 +249,12 @@ def did_you_mean(
     choices: Iterable[str] | Mapping[str, str],
     *,
     sentence: bool = False,
-) -> str:
+) -> Msg | str:
     """A hint naming the closest of ``choices`` to ``word``, or ``""``.
 
-    ``"; did you mean 'x'?"`` to end a fault, or with ``sentence`` a
-    sentence of its own, ``" Did you mean 'x'?"``, to follow one.
+    A message, in English ``"; did you mean 'x'?"`` to end a fault, or
+    with ``sentence`` a sentence of its own, ``" Did you mean 'x'?"``,
+    to follow one; add it to a fault with ``+``.
     ``choices`` may map every spelling (an id, a Chinese name) to the id
     it stands for; the hint then names the id, with the Chinese name
     when that is what matched. A spelling that contains ``word`` (or is
@@ -168,8 +275,8 @@ def did_you_mean(
     ident = names[close[0]]
     shown = ident if close[0] == ident else f"{ident} ({close[0]})"
     if sentence:
-        return f" Did you mean '{shown}'?"
-    return f"; did you mean '{shown}'?"
+        return Msg("err.did_you_mean.sentence", name=shown)
+    return Msg("err.did_you_mean", name=shown)
 
 
 def from_validation(
@@ -188,7 +295,7 @@ def from_validation(
     path = field_path([*prefix, *loc])
     fault = _describe(dict(err))
     if err.get("type") == "extra_forbidden":
-        fault += _did_you_mean(err, errors)
+        fault = fault + _did_you_mean(err, errors)
     return InputError(file, path, fault)
 
 
@@ -204,7 +311,7 @@ def _misspelt(errors: Sequence[Any]) -> Any:
     return None
 
 
-def _did_you_mean(err: Any, errors: Sequence[Any]) -> str:
+def _did_you_mean(err: Any, errors: Sequence[Any]) -> Msg | str:
     loc = tuple(err.get("loc", ()))
     parent, key = loc[:-1], str(loc[-1]) if loc else ""
     missing = [

@@ -30,7 +30,7 @@ from typing import Any
 from spaceplan import __version__
 from spaceplan.check import Audit, checked_candidate
 from spaceplan.data import Scenario
-from spaceplan.errors import InputError
+from spaceplan.errors import InputError, Msg
 from spaceplan.fileio import write_bytes, write_fault, write_text
 from spaceplan.i18n import Lang
 from spaceplan.report.html import render_html
@@ -70,23 +70,21 @@ def prepare_output_folder(path: str | Path) -> Path:
             raise InputError(
                 where,
                 None,
-                "is the current folder; give a folder for the outputs, "
-                "e.g. -o out",
+                Msg("err.out.current"),
             )
         if path.is_symlink():
             raise InputError(
-                where, None, "is a symbolic link; give a folder name"
+                where, None, Msg("err.out.link")
             )
         if path.exists() and not path.is_dir():
             raise InputError(
-                where, None, "is a file, not a folder; give a folder name"
+                where, None, Msg("err.is_file")
             )
         if path.is_dir() and not _replaceable(path):
             raise InputError(
                 where,
                 None,
-                "holds files spaceplan did not write; give a new or empty "
-                "folder",
+                Msg("err.out.foreign"),
             )
         parent = path.absolute().parent
         parent.mkdir(parents=True, exist_ok=True)
@@ -206,6 +204,8 @@ def _alive(pid: int) -> bool:
 
 #: The drawing formats :func:`write_drawings` knows.
 FORMATS = ("png", "svg", "pdf", "dxf", "html")
+#: The papers the drawing sets print on (``--paper``), landscape.
+PAPERS = ("A3", "A1")
 
 
 def write_outputs(
@@ -216,6 +216,7 @@ def write_outputs(
     *,
     drawings: bool = True,
     font: str | None = None,
+    paper: str = "A3",
 ) -> list[Path]:
     """Write everything a solve produces into ``outdir``.
 
@@ -238,6 +239,9 @@ def write_outputs(
         functions, compliance, timetable).
     font
         A font file for the drawings (see :func:`write_drawings`).
+    paper
+        The drawings' paper, ``A3`` (default) or ``A1`` (see
+        :func:`write_drawings`).
 
     Returns
     -------
@@ -262,7 +266,9 @@ def write_outputs(
             ),
         ]
         if drawings:
-            written += write_drawings(scenario, result, stage, lang, font=font)
+            written += write_drawings(
+                scenario, result, stage, lang, font=font, paper=paper
+            )
             # openpyxl loads only when a schedule is written (start-up speed)
             from spaceplan.report.xlsx import schedule_workbook
 
@@ -280,6 +286,7 @@ def write_drawings(
     lang: Lang = "zh",
     font: str | None = None,
     formats: Sequence[str] = FORMATS,
+    paper: str = "A3",
 ) -> list[Path]:
     """Write the drawing set of ``result`` into ``outdir``.
 
@@ -298,6 +305,10 @@ def write_drawings(
         (``--font``; the ``SPACEPLAN_FONT`` environment variable otherwise).
     formats
         Any of ``png`` ``svg`` ``pdf`` ``dxf`` ``html``.
+    paper
+        ``A3`` (default) or ``A1``, landscape: the sheets' size; each
+        floor plan prints at the largest standard scale that fits it,
+        named in the title block.
 
     Returns
     -------
@@ -314,6 +325,8 @@ def write_drawings(
             f"unknown drawing format {', '.join(unknown)}; "
             f"use {', '.join(FORMATS)}."
         )
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper {paper}; use {', '.join(PAPERS)}.")
     # matplotlib and ezdxf load only when drawings are written, so the
     # CLI starts fast (lazy imports for start-up speed).
     from spaceplan.dxf.write import write_candidate_dxf
@@ -341,7 +354,7 @@ def write_drawings(
     with drawing_context(font) as families:
         check_glyphs(sheet_texts(scenario, result, lang), families)
         sheets = [
-            plot_candidate_sheet(scenario, cand, lang)
+            plot_candidate_sheet(scenario, cand, lang, paper)
             for cand in result.candidates
         ]
         for cand, fig in zip(result.candidates, sheets, strict=True):
@@ -364,13 +377,15 @@ def write_drawings(
                     )
                 )
         if result.candidates:
-            comp = plot_comparison_sheet(scenario, result.candidates, lang)
+            comp = plot_comparison_sheet(
+                scenario, result.candidates, lang, paper
+            )
             if "png" in formats:
                 written.append(_png(out / "comparison.png", comp))
             if "html" in formats:
                 comparison_svg = _svg(comp)
             if "pdf" in formats:
-                cover = plot_cover_sheet(scenario, result, lang)
+                cover = plot_cover_sheet(scenario, result, lang, paper)
                 pages = [cover, *sheets, comp]
                 written.append(
                     write_bytes(
@@ -380,7 +395,9 @@ def write_drawings(
                 )
         elif result.status == "infeasible":
             # No plan: the building as it is and what it lacks.
-            short = plot_shortfall_sheet(scenario, result.diagnosis, lang)
+            short = plot_shortfall_sheet(
+                scenario, result.diagnosis, lang, paper=paper
+            )
             if "png" in formats:
                 written.append(_png(out / "shortfall.png", short))
             if "pdf" in formats:

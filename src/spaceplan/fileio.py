@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from spaceplan.errors import InputError, shown
+from spaceplan.errors import InputError, Msg, shown
 
 #: Largest input file read (20 MB): far above any real scenario, room
 #: list, plan or profile (a 5,000-room list is about 0.3 MB), and small
@@ -77,9 +77,7 @@ def read_input(
     except OSError as exc:
         raise InputError(where, None, os_fault(exc)) from None
     except ValueError:  # a NUL byte in the path
-        raise InputError(
-            where, None, "is not a usable file name"
-        ) from None
+        raise InputError(where, None, Msg("err.bad_file_name")) from None
     if len(data) > max_bytes:
         raise InputError(where, None, _too_large(max_bytes))
     return data
@@ -97,7 +95,7 @@ def check_input(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> None:
     except OSError as exc:
         raise InputError(where, None, os_fault(exc)) from None
     except ValueError:  # a NUL byte in the path
-        raise InputError(where, None, "is not a usable file name") from None
+        raise InputError(where, None, Msg("err.bad_file_name")) from None
     _check_kind(where, info.st_mode, info.st_size, max_bytes)
 
 
@@ -119,41 +117,32 @@ def present(path: str | Path) -> bool:
 
 def _check_kind(where: str, mode: int, size: int, max_bytes: int) -> None:
     if stat.S_ISDIR(mode):
-        raise InputError(where, None, "is a folder, not a file")
+        raise InputError(where, None, Msg("err.is_folder"))
     if not stat.S_ISREG(mode):
-        raise InputError(
-            where,
-            None,
-            "is not a regular file (a pipe, device or socket); give "
-            "the path of a file",
-        )
+        raise InputError(where, None, Msg("err.not_regular"))
     if size > max_bytes:
         raise InputError(where, None, _too_large(max_bytes))
 
 
-def _too_large(max_bytes: int) -> str:
-    return (
-        f"is larger than {max_bytes // (1024 * 1024)} MB, the size "
-        "spaceplan reads; is this the right file?"
-    )
+def _too_large(max_bytes: int) -> Msg:
+    return Msg("err.too_large", mb=max_bytes // (1024 * 1024))
 
 
-def os_fault(exc: OSError) -> str:
+def os_fault(exc: OSError) -> Msg:
     """An OS error in a few plain words."""
     if exc.errno == errno.ENOENT:
-        return "no such file"
+        return Msg("err.no_such_file")
     if exc.errno == errno.EISDIR:
-        return "is a folder, not a file"
+        return Msg("err.is_folder")
     if exc.errno == errno.ENAMETOOLONG:
-        return "the path is too long"
+        return Msg("err.path_too_long")
     if exc.errno == errno.ENOTDIR:
-        return "a part of the path is a file, not a folder"
+        return Msg("err.part_is_file")
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "cannot be read (permission denied)"
+        return Msg("err.cannot_read", reason=Msg("err.permission"))
     if exc.errno == errno.ELOOP:
-        return "the path has a loop of symbolic links"
-    reason = exc.strerror or type(exc).__name__
-    return f"cannot be read ({reason})"
+        return Msg("err.link_loop")
+    return Msg("err.cannot_read", reason=exc.strerror or type(exc).__name__)
 
 
 @contextlib.contextmanager
@@ -208,6 +197,15 @@ MAX_DEPTH = 50
 MAX_ALIAS_VALUES = 100_000
 
 
+class _Refused(yaml.YAMLError):
+    """A YAML document the guarded loader refuses, with its reason."""
+
+    def __init__(self, msg: Msg, mark: Any) -> None:
+        super().__init__(msg.render("en"))
+        self.msg = msg
+        self.problem_mark = mark
+
+
 class _GuardedLoader(yaml.SafeLoader):
     """A safe YAML loader with bounds a hostile file cannot get around.
 
@@ -225,10 +223,8 @@ class _GuardedLoader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise yaml.composer.ComposerError(
-                    None,
-                    None,
-                    f"nests deeper than {MAX_DEPTH} levels",
+                raise _Refused(
+                    Msg("err.too_deep", n=MAX_DEPTH),
                     self.peek_event().start_mark,
                 )
             return super().compose_node(parent, index)
@@ -246,21 +242,19 @@ def _construct_mapping(
         key = loader.construct_object(key_node, deep=deep)
         if not isinstance(key, str):
             what = (
-                f"key {shown(key)}"
+                Msg("err.yaml.key", key=shown(key))
                 if isinstance(key_node, yaml.ScalarNode)
-                else f"a {'list' if isinstance(key, list) else 'mapping'}"
+                else Msg("err.yaml.list_key")
+                if isinstance(key, list)
+                else Msg("err.yaml.mapping_key")
             )
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"{what} used as a key is not text (quote a key)",
+            raise _Refused(
+                Msg("err.yaml.key_not_text", what=what),
                 key_node.start_mark,
             )
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"key {shown(key)} appears twice",
+            raise _Refused(
+                Msg("err.yaml.key_twice", key=shown(key)),
                 key_node.start_mark,
             )
         seen.add(key)
@@ -272,7 +266,7 @@ _GuardedLoader.add_constructor(
 )
 
 
-def _expansion_fault(root: yaml.Node) -> str | None:
+def _expansion_fault(root: yaml.Node) -> Msg | None:
     """Why the aliases of a composed document are refused, if they are.
 
     Walks the node graph once (iteratively, shared nodes once), counting
@@ -296,28 +290,21 @@ def _expansion_fault(root: yaml.Node) -> str | None:
         if key in size:
             continue
         if key in on_path:
-            return (
-                f"the alias at line {node.start_mark.line + 1} refers to a "
-                "value that contains it"
-            )
+            return Msg("err.yaml.alias_loop", line=node.start_mark.line + 1)
         distinct += 1
         on_path.add(key)
         stack.append((node, True))
         for child in children:
             if id(child) in on_path:
-                return (
-                    f"an alias at line {node.start_mark.line + 1} refers "
-                    "to a value that contains it"
+                return Msg(
+                    "err.yaml.alias_loop", line=node.start_mark.line + 1
                 )
             if id(child) not in size:
                 stack.append((child, False))
     if size[id(root)] > distinct + MAX_ALIAS_VALUES:
-        return (
-            f"its aliases (*name) expand to more than {MAX_ALIAS_VALUES:,} "
-            "values; write the values out"
-        )
+        return Msg("err.yaml.alias_bomb", n=f"{MAX_ALIAS_VALUES:,}")
     if depth[id(root)] > MAX_DEPTH:
-        return f"its aliases (*name) nest deeper than {MAX_DEPTH} levels"
+        return Msg("err.yaml.alias_deep", n=MAX_DEPTH)
     return None
 
 
@@ -349,7 +336,7 @@ def parse_yaml(text: str, path: Path) -> Any:
     except (ValueError, OverflowError) as exc:
         # int() of a number with more than 4,300 digits, for one.
         raise InputError(
-            path, None, f"is not valid YAML: {first_line(exc)}"
+            path, None, Msg("err.yaml.value", detail_en=first_line(exc))
         ) from None
     finally:
         loader.dispose()
@@ -360,22 +347,24 @@ def parse_json(text: str, path: Path) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        # The parser's own sentence is kept in English only; in Chinese
+        # the position says where to look.
         raise InputError(
             path,
             None,
-            f"is not valid JSON: {exc.msg} at line {exc.lineno}, "
-            f"column {exc.colno}",
+            Msg("err.json.bad", problem_en=exc.msg, line=exc.lineno,
+                col=exc.colno),
         ) from None
     except RecursionError:
         raise InputError(
-            path, None, f"nests deeper than {MAX_DEPTH} levels"
+            path, None, Msg("err.too_deep", n=MAX_DEPTH)
         ) from None
     except ValueError as exc:  # a number with more than 4,300 digits
         raise InputError(
-            path, None, f"is not valid JSON: {first_line(exc)}"
+            path, None, Msg("err.json.value", detail_en=first_line(exc))
         ) from None
     if _json_depth(data) > MAX_DEPTH:
-        raise InputError(path, None, f"nests deeper than {MAX_DEPTH} levels")
+        raise InputError(path, None, Msg("err.too_deep", n=MAX_DEPTH))
     return data
 
 
@@ -405,18 +394,22 @@ def decode_text(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(
-            path, None, "is not UTF-8 text (save it as UTF-8)"
-        ) from None
+        raise InputError(path, None, Msg("err.not_utf8")) from None
 
 
-def _yaml_fault(exc: yaml.YAMLError) -> str:
+def _yaml_fault(exc: yaml.YAMLError) -> Msg:
+    """A YAML fault; PyYAML's own sentence only in English (in Chinese the
+    line and column say where to look)."""
     mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or first_line(exc)
-    where = (
-        f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    )
-    return f"is not valid YAML: {problem}{where}"
+    fault: Msg
+    if isinstance(exc, _Refused):
+        fault = Msg("err.yaml.refused", reason=exc.msg)
+    else:
+        problem = getattr(exc, "problem", None) or first_line(exc)
+        fault = Msg("err.yaml.bad", problem_en=problem)
+    if mark is None:
+        return fault
+    return Msg("err.at", fault=fault, line=mark.line + 1, col=mark.column + 1)
 
 
 def read_text(path: str | Path) -> str:
@@ -443,9 +436,7 @@ def load_mapping_bytes(path: Path) -> tuple[bytes, dict[str, Any]]:
     else:
         data = parse_yaml(text, path)
     if not isinstance(data, dict):
-        raise InputError(
-            path, None, "must hold a mapping of fields at the top level"
-        )
+        raise InputError(path, None, Msg("err.top_mapping"))
     return raw, data
 
 
@@ -497,7 +488,7 @@ def confined(
     except OSError as exc:
         raise InputError(scenario, field, os_fault(exc)) from None
     except ValueError:
-        raise InputError(scenario, field, "is not a usable path") from None
+        raise InputError(scenario, field, Msg("err.bad_path")) from None
     if outside_allowed(allow):
         return path
     try:
@@ -505,15 +496,19 @@ def confined(
         root = scenario.parent.resolve()
     except (OSError, RuntimeError):
         raise InputError(
-            scenario, field, f"cannot resolve the path {shown(str(ref))}"
+            scenario, field, Msg("err.unresolved", path=shown(str(ref)))
         ) from None
     if real != root and root not in real.parents:
         raise InputError(
             scenario,
             field,
-            f"{shown(str(ref))} lies outside the {owner}'s folder; "
-            f"move the file beside the {owner}, or allow this with "
-            f"--allow-outside-paths (or {ALLOW_OUTSIDE_ENV}=1)",
+            Msg(
+                "err.outside.profile"
+                if owner == "profile"
+                else "err.outside.scenario",
+                path=shown(str(ref)),
+                env=ALLOW_OUTSIDE_ENV,
+            ),
         )
     return path
 
@@ -536,9 +531,7 @@ def probe_folder(path: str | Path) -> Path:
     path = Path(path)
     try:
         if path.exists() and not path.is_dir():
-            raise InputError(
-                str(path), None, "is a file, not a folder; give a folder name"
-            )
+            raise InputError(str(path), None, Msg("err.is_file"))
         path.mkdir(parents=True, exist_ok=True)
         os.rmdir(tempfile.mkdtemp(prefix=".probe-", dir=path))
     except InputError:
@@ -563,7 +556,7 @@ def prepare_output_file(path: str | Path) -> Path:
     where = str(path)
     try:
         if path.is_dir():
-            raise InputError(where, None, "is a folder; give a file name")
+            raise InputError(where, None, Msg("err.is_folder_out"))
         folder = path.absolute().parent
         folder.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=f".{path.name}.probe-", dir=folder)
@@ -576,20 +569,21 @@ def prepare_output_file(path: str | Path) -> Path:
     return path
 
 
-def write_fault(exc: OSError) -> str:
+def write_fault(exc: OSError) -> Msg:
     """Why a folder cannot be written, in a few plain words."""
+    reason: Msg | str
     if exc.errno in (errno.EACCES, errno.EPERM):
-        reason = "permission denied"
+        reason = Msg("err.permission")
     elif exc.errno == errno.EROFS:
-        reason = "the file system is read-only"
+        reason = Msg("err.read_only")
     elif exc.errno in (errno.ENOTDIR, errno.EEXIST):
-        reason = "a part of the path is a file, not a folder"
+        reason = Msg("err.part_is_file")
     elif exc.errno == errno.ENOENT:
-        reason = "its parent folder cannot be made there"
+        reason = Msg("err.no_parent")
     elif exc.errno == errno.ENAMETOOLONG:
-        reason = "the path is too long"
+        reason = Msg("err.path_too_long")
     elif exc.errno == errno.ENOSPC:
-        reason = "the disk is full"
+        reason = Msg("err.disk_full")
     else:
         reason = exc.strerror or type(exc).__name__
-    return f"cannot be written ({reason})"
+    return Msg("err.cannot_write", reason=reason)

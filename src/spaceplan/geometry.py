@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import shapely
 from shapely.geometry import Polygon
 
+from spaceplan.errors import Fault
 from spaceplan.limits import MAX_AREA, MAX_COORD
 
 #: Shortest shared edge (m) that makes two rooms adjacent.
@@ -62,35 +63,26 @@ def polygon_shape(points: Any) -> Polygon:
             (float(_not_bool(x)), float(_not_bool(y))) for x, y in points
         ]
     except (TypeError, ValueError, OverflowError):
-        raise ValueError(
-            "polygon must be a list of [x, y] points in metres."
-        ) from None
+        raise Fault("err.poly.points") from None
     if len(coords) > 1 and coords[0] == coords[-1]:
         coords = coords[:-1]
     if len(coords) < 3:
-        raise ValueError("polygon needs at least 3 distinct points.")
+        raise Fault("err.poly.few")
     if not all(math.isfinite(c) for p in coords for c in p):
-        raise ValueError("polygon has a point that is not a finite number.")
+        raise Fault("err.poly.finite")
     if any(abs(c) > MAX_COORD for p in coords for c in p):
-        raise ValueError(
-            f"polygon has a point beyond {MAX_COORD:,.0f} m from the "
-            "origin; coordinates are in metres."
-        )
+        raise Fault("err.poly.far", max=f"{MAX_COORD:,.0f}")
     with quiet_shapely():
         shape = Polygon(coords)
         valid = shape.is_valid
         reason = "" if valid else shapely.is_valid_reason(shape)
     if not valid:
-        raise ValueError(
-            f"polygon is not a simple outline ({reason}); "
-            "check for crossing edges."
-        )
+        raise Fault("err.poly.not_simple", reason_en=reason)
     if shape.area <= 1e-9:
-        raise ValueError("polygon has zero area.")
+        raise Fault("err.poly.zero")
     if shape.area > MAX_AREA:
-        raise ValueError(
-            f"polygon encloses {shape.area:.3g} m², more than "
-            f"{MAX_AREA:,.0f} m²."
+        raise Fault(
+            "err.poly.huge", area=f"{shape.area:.3g}", max=f"{MAX_AREA:,.0f}"
         )
     return shape
 

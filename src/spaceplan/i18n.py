@@ -6,50 +6,16 @@ this module holds the rest: categories, metrics, rule titles, statuses.
 
 from __future__ import annotations
 
-import tomllib
-from functools import cache
-from importlib.resources import files
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+# The catalogue and its renderer, here as everywhere: ``i18n.t``.
+from spaceplan.catalogue import LANGS as LANGS
+from spaceplan.catalogue import Lang as Lang
+from spaceplan.catalogue import _words as _words
+from spaceplan.catalogue import t as t
 
 if TYPE_CHECKING:  # only for annotations: the CLI imports this at start-up
     from spaceplan.data import Function, Policy
-
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
-
-_CATALOGUE = files("spaceplan") / "locale"
-
-
-@cache
-def _words() -> dict[str, tuple[str, str]]:
-    """Every message of the catalogue: ``locale/*.toml``, key -> (zh, en)."""
-    words: dict[str, tuple[str, str]] = {}
-    for entry in sorted(_CATALOGUE.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml"):
-            continue
-        for key, pair in tomllib.loads(entry.read_text("utf-8")).items():
-            if key in words:
-                raise ValueError(
-                    f"Message {key!r} is in more than one catalogue file "
-                    f"(again in {entry.name})."
-                )
-            zh, en = pair
-            words[key] = (zh, en)
-    return words
-
-
-def t(key: str, lang: Lang = "zh", **fields: object) -> str:
-    """The message ``key`` in ``lang``, with ``fields`` filled in.
-
-    An unknown key gives the key itself, so a missing entry shows in the
-    output instead of failing a report half-way; the catalogue test
-    checks that every key used in the code exists.
-    """
-    pair = _words().get(key)
-    if pair is None:
-        return key
-    text = pair[0] if lang == "zh" else pair[1]
-    return text.format(**fields) if fields else text
 
 
 def function_name(function: Function, lang: Lang = "zh") -> str:

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from spaceplan.errors import Fault
+
 MAX_AREA = 1e6  # m², a room or a function: a hundred hectares
 MAX_COORD = 1e5  # m, an outline's coordinates either side of 0
 MIN_FLOOR, MAX_FLOOR = -100, 1000
@@ -27,7 +29,7 @@ MAX_OVERLAP = 0.5  # m² two outlines on one floor may share: drawing slack
 def _not_bool(value: Any) -> Any:
     # YAML reads ``true`` as a bool, and pydantic would take it for 1.
     if isinstance(value, bool):
-        raise ValueError(f"must be a number, not {str(value).lower()}.")
+        raise Fault("err.bool_number", got=str(value).lower())
     return value
 
 
@@ -35,10 +37,7 @@ def _printable(value: str) -> str:
     # Newlines, tabs and invisible marks (the right-to-left override, say)
     # make an id that prints as another one.
     if not value.isprintable() or value != value.strip():
-        raise ValueError(
-            "must be printable text: no newlines, tabs, invisible "
-            "control marks, or spaces at either end."
-        )
+        raise Fault("err.printable")
     return value
 
 

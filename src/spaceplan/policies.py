@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from spaceplan import resources
 from spaceplan.data import Policy
-from spaceplan.errors import InputError, did_you_mean, from_validation
+from spaceplan.errors import InputError, Msg, did_you_mean, from_validation
 from spaceplan.fileio import confined, load_mapping, present
 from spaceplan.timetable import merge_time
 
@@ -46,7 +46,7 @@ def _index() -> dict[str, PolicyFile]:
     for folder in resources.user_profile_dirs():
         if not folder.is_dir():
             raise InputError(
-                None, resources.PROFILES_ENV, f"no folder at {folder}"
+                None, resources.PROFILES_ENV, Msg("err.no_folder", path=folder)
             )
     return _index_of(tuple(resources.profile_dirs()))
 
@@ -67,10 +67,12 @@ def _folder_index(folder: Path) -> dict[str, PolicyFile]:
         raw = load_mapping(path)
         pid = raw.get("id")
         if not isinstance(pid, str):
-            raise InputError(path, "id", "is required but missing")
+            raise InputError(path, "id", Msg("err.missing"))
         if pid in out:
             raise InputError(
-                path, "id", f"'{pid}' is also the id of {out[pid].path.name}"
+                path,
+                "id",
+                Msg("err.profile.same_id", pid=pid, other=out[pid].path.name),
             )
         abstract = path.name.startswith("_") or bool(raw.get("abstract"))
         out[pid] = PolicyFile(pid, path, abstract)
@@ -82,8 +84,7 @@ def _no_profiles() -> InputError:
     return InputError(
         None,
         "profiles",
-        f"no profile found (looked in {where}); reinstall spaceplan or "
-        f"set {resources.PROFILES_ENV} to a folder of profiles",
+        Msg("err.profile.none", where=where, env=resources.PROFILES_ENV),
     )
 
 
@@ -110,7 +111,9 @@ def find_policy(ref: str, base_dir: Path | None = None) -> Path:
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
         if not present(path):
-            raise InputError(None, "policy", f"no profile file at {path}")
+            raise InputError(
+                None, "policy", Msg("err.profile.no_file", path=path)
+            )
         return path
     index = _index()
     if ref in index:
@@ -122,7 +125,7 @@ def find_policy(ref: str, base_dir: Path | None = None) -> Path:
     raise InputError(
         None,
         "policy",
-        f"unknown profile '{ref}'.{hint} Known: {', '.join(ids)}",
+        Msg("err.profile.unknown", ref=ref, hint=hint, known=", ".join(ids)),
     )
 
 
@@ -152,13 +155,13 @@ def _load_resolved(path: Path) -> Policy:
 
 def _resolve_raw(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if path in seen:
-        raise InputError(path, "extends", "profiles extend each other")
+        raise InputError(path, "extends", Msg("err.profile.cycle"))
     raw = dict(load_mapping(path))
     base_ref = raw.get("extends")
     if base_ref is None:
         return raw
     if not isinstance(base_ref, str):
-        raise InputError(path, "extends", "must be a profile id")
+        raise InputError(path, "extends", Msg("err.profile.extends"))
     bundled = {d.resolve() for d in resources.profile_dirs()}
     if looks_like_path(base_ref) and path.parent not in bundled:
         # A user's profile may extend a file beside it, not one anywhere.
@@ -166,7 +169,7 @@ def _resolve_raw(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     try:
         base_path = find_policy(base_ref, path.parent)
     except InputError as err:
-        raise InputError(path, "extends", err.fault) from None
+        raise InputError(path, "extends", err.reason) from None
     base = _resolve_raw(base_path.resolve(), (*seen, path))
     return merge_profile(base, raw, path)
 
@@ -196,12 +199,12 @@ def merge_profile(
         functions[fid] = {**functions[fid], "required": "recommended"}
     entries = child.get("functions") or []
     if not isinstance(entries, list):
-        raise InputError(path, "functions", "must be a list of functions")
+        raise InputError(path, "functions", Msg("err.profile.functions"))
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or not isinstance(
             entry.get("id"), str
         ):
-            raise InputError(path, f"functions[{i}].id", "is required")
+            raise InputError(path, f"functions[{i}].id", Msg("err.missing"))
         fid = entry["id"]
         functions[fid] = merge_time(functions.get(fid, {}), entry)
     # A function dropped by the child may still be named in another's
@@ -237,14 +240,16 @@ def _base_ids(
     function of its base."""
     ids = child.get(key) or []
     if not isinstance(ids, list) or not all(isinstance(f, str) for f in ids):
-        raise InputError(path, key, "must be a list of function ids")
+        raise InputError(path, key, Msg("err.profile.ids"))
     for i, fid in enumerate(ids):
         if fid not in functions:
             raise InputError(
-                path, f"{key}[{i}]", f"the base has no function '{fid}'"
+                path, f"{key}[{i}]", Msg("err.profile.base_lacks", fid=fid)
             )
         if fid in ids[:i]:
-            raise InputError(path, f"{key}[{i}]", f"lists '{fid}' twice")
+            raise InputError(
+                path, f"{key}[{i}]", Msg("err.profile.twice", fid=fid)
+            )
     return ids
 
 

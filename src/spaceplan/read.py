@@ -26,6 +26,7 @@ from spaceplan.data import (
 )
 from spaceplan.errors import (
     InputError,
+    Msg,
     did_you_mean,
     from_validation,
     shown,
@@ -47,7 +48,9 @@ from spaceplan.works.check import renovated
 
 
 def read_scenario(
-    path: str | Path, allow_outside: bool | None = None
+    path: str | Path,
+    allow_outside: bool | None = None,
+    encoding: str | None = None,
 ) -> Scenario:
     """Read, validate and resolve a scenario file (YAML or JSON).
 
@@ -58,15 +61,20 @@ def read_scenario(
     allow_outside
         Whether its room list and profile may lie outside its folder;
         None reads :data:`spaceplan.fileio.ALLOW_OUTSIDE_ENV`.
+    encoding
+        Text encoding of a CSV room list it names (``gbk``); None
+        detects UTF-8 or GBK.
     """
     path = Path(path)
     with last_net(path):
-        return _read_scenario(path, allow_outside)
+        return _read_scenario(path, allow_outside, encoding)
 
 
-def _read_scenario(path: Path, allow_outside: bool | None) -> Scenario:
+def _read_scenario(
+    path: Path, allow_outside: bool | None, encoding: str | None
+) -> Scenario:
     data, raw = load_mapping_bytes(path)
-    raw = inline_rooms(raw, path, allow_outside)
+    raw = inline_rooms(raw, path, allow_outside, encoding)
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
@@ -77,19 +85,23 @@ def _read_scenario(path: Path, allow_outside: bool | None) -> Scenario:
         policy = load_policy(spec.policy, path.parent)
     except InputError as err:
         if err.file is None:
-            raise InputError(path, err.field, err.fault) from None
+            raise InputError(path, err.place, err.reason) from None
         raise
     digest = hashlib.sha256(data).hexdigest()
     return resolve(spec, policy, source=str(path), sha256=digest)
 
 
 def inline_rooms(
-    raw: dict[str, Any], path: Path, allow_outside: bool | None = None
+    raw: dict[str, Any],
+    path: Path,
+    allow_outside: bool | None = None,
+    encoding: str | None = None,
 ) -> dict[str, Any]:
     """``raw`` with a room-list path replaced by the rooms it lists.
 
     The path is relative to the scenario's folder and must lie inside it
-    (see :func:`spaceplan.fileio.confined`).
+    (see :func:`spaceplan.fileio.confined`); ``encoding`` is that of a
+    CSV list (None detects it).
     """
     building = raw.get("building")
     if not isinstance(building, dict):
@@ -100,9 +112,9 @@ def inline_rooms(
     list_path = confined(Path(rooms), path, "building.rooms", allow_outside)
     if not present(list_path):
         raise InputError(
-            path, "building.rooms", f"no room list at {list_path}"
+            path, "building.rooms", Msg("err.no_room_list", path=list_path)
         )
-    room_list = read_room_list(list_path)
+    room_list = read_room_list(list_path, encoding)
     dumped = [r.model_dump(exclude_none=True) for r in room_list]
     return {**raw, "building": {**building, "rooms": dumped}}
 
@@ -122,9 +134,12 @@ def resolve(
         raise InputError(
             where,
             "community.area_type",
-            f"is {spec.community.area_type}, but profile {policy.id} is "
-            f"for {policy.area_type} areas; pick the profile of this "
-            "area type",
+            Msg(
+                "err.area_type",
+                given=spec.community.area_type,
+                policy=policy.id,
+                wanted=policy.area_type,
+            ),
         )
     functions = {f.id: f for f in policy.functions}
     added: set[str] = set()
@@ -166,7 +181,7 @@ def resolve(
     if both:
         fid = sorted(both)[0]
         raise InputError(
-            where, "exclude", f"function '{fid}' is also in require"
+            where, "exclude", Msg("err.also_required", fid=fid)
         )
     chosen = [
         f
@@ -216,18 +231,19 @@ def _resolve_fix(
             raise InputError(
                 where,
                 f"fix.{ref}",
-                f"unknown function '{ref}' (not a function of this run)"
-                f"{did_you_mean(ref, names)}",
+                Msg("err.fix.unknown_function", ref=ref)
+                + did_you_mean(ref, names),
             )
         if fid in out:
             raise InputError(
-                where, f"fix.{ref}", f"fixes {fid} a second time"
+                where, f"fix.{ref}", Msg("err.fix.twice", fid=fid)
             )
         if room not in rooms or rooms[room] != room:
             raise InputError(
                 where,
                 f"fix.{ref}",
-                f"unknown room '{room}'{did_you_mean(room, rooms)}",
+                Msg("err.unknown_room", room=shown(room))
+                + did_you_mean(room, rooms),
             )
         out[fid] = room
     return out
@@ -244,8 +260,7 @@ def _check_new_function(
             raise InputError(
                 where,
                 f"functions[{i}].{key}",
-                f"is required for the new function '{changes['id']}' "
-                "(not in the profile)",
+                Msg("err.new_function_needs", fid=changes["id"]),
             )
 
 
@@ -292,10 +307,11 @@ def _drop_lapsed(
     return f.replace(never_with=never, near=near, advice=advice)
 
 
-def _unknown(fid: str, known: Iterable[str], policy_id: str) -> str:
+def _unknown(fid: str, known: Iterable[str], policy_id: str) -> Msg:
     hint = did_you_mean(fid, known)
     return (
-        f"unknown function {shown(fid)} (not in profile {policy_id}){hint}"
+        Msg("err.unknown_function.profile", fid=shown(fid), policy=policy_id)
+        + hint
     )
 
 
@@ -333,9 +349,7 @@ def _read_plan(
         }
         mapping = body.get("assignments", body)
         if not isinstance(mapping, dict):
-            raise InputError(
-                path, "assignments", "must map function ids to room ids"
-            )
+            raise InputError(path, "assignments", Msg("err.plan.mapping"))
         prefix = "assignments." if "assignments" in raw else ""
         pairs = []
         for fid, room in mapping.items():
@@ -345,14 +359,12 @@ def _read_plan(
                     raise InputError(
                         path,
                         f"{prefix}{fid}",
-                        f"must be a room id (got {shown(r)})",
+                        Msg("err.plan.room_id", got=shown(r)),
                     )
                 pairs.append((str(fid), str(r), f"{prefix}{fid}"))
         if "sessions" in raw:
             if not isinstance(raw["sessions"], dict):
-                raise InputError(
-                    path, "sessions", "must map functions to their slots"
-                )
+                raise InputError(path, "sessions", Msg("err.plan.sessions"))
             booked = raw["sessions"]
     names = {f.id: f.id for f in scenario.functions}
     names.update({f.name: f.id for f in scenario.functions})
@@ -366,13 +378,13 @@ def _read_plan(
             raise InputError(
                 path,
                 field,
-                f"unknown function {shown(fid)} (not a function of this "
-                f"scenario){did_you_mean(fid, names)}",
+                Msg("err.unknown_function.scenario", fid=shown(fid))
+                + did_you_mean(fid, names),
             )
         if rid not in building.room_index:
             hint = did_you_mean(rid, known_r)
             raise InputError(
-                path, field, f"unknown room {shown(rid)}{hint}"
+                path, field, Msg("err.unknown_room", room=shown(rid)) + hint
             )
         resolved.append((names[fid], rid))
     plan = Plan.from_pairs(resolved).replace(works=works)
@@ -397,7 +409,11 @@ def _read_works(
         given = cands[k].get("works", []) if isinstance(cands[k], dict) else []
         where = ("candidates", k, "works")
     if not isinstance(given, list):
-        raise InputError(path, ".".join(map(str, where)), "must be a list")
+        raise InputError(
+            path,
+            ".".join(map(str, where)),
+            Msg("err.list_type", got=shown(given)),
+        )
     out = []
     for i, item in enumerate(given):
         try:
@@ -423,13 +439,14 @@ def _plan_week(
             raise InputError(
                 path,
                 field,
-                f"unknown function '{ref}'{did_you_mean(str(ref), names)}",
+                Msg("err.unknown_function", fid=shown(ref))
+                + did_you_mean(str(ref), names),
             )
         items = given if isinstance(given, list) else [given]
         try:
             by_id[names[ref]] = timetable.expand(map(str, items), slots)
         except ValueError as exc:
-            raise InputError(path, field, str(exc)) from None
+            raise InputError(path, field, _fault_of(exc)) from None
     rooms = {
         room: [scenario.function(f) for f in funcs]
         for room, funcs in plan.room_functions.items()
@@ -442,7 +459,7 @@ def _pairs_from_result(
 ) -> tuple[list[tuple[str, str, str]], str, Any]:
     cands = raw.get("candidates")
     if not isinstance(cands, list) or not cands:
-        raise InputError(path, "candidates", "holds no candidate plan")
+        raise InputError(path, "candidates", Msg("err.plan.no_candidate"))
     index = 0
     if candidate is not None:
         ids = [c.get("id") for c in cands if isinstance(c, dict)]
@@ -453,14 +470,18 @@ def _pairs_from_result(
             raise InputError(
                 path,
                 "candidates",
-                f"no candidate {shown(candidate)}; there are {there}",
+                Msg(
+                    "err.plan.candidate", name=shown(candidate), there=there
+                ),
             )
         index = ids.index(candidate)
     cand = cands[index]
     items = cand.get("assignments") if isinstance(cand, dict) else None
     if not isinstance(items, list):
         raise InputError(
-            path, f"candidates[{index}].assignments", "must be a list"
+            path,
+            f"candidates[{index}].assignments",
+            Msg("err.list_type", got=shown(items)),
         )
     pairs = []
     for j, item in enumerate(items):
@@ -470,9 +491,7 @@ def _pairs_from_result(
             and isinstance(item.get("function"), str)
             and isinstance(item.get("room"), str)
         ):
-            raise InputError(
-                path, field, "must have a function id and a room id"
-            )
+            raise InputError(path, field, Msg("err.plan.pair"))
         pairs.append((item["function"], item["room"], field))
     week = cand.get("timetable") or None
     if week is not None and not (
@@ -486,6 +505,12 @@ def _pairs_from_result(
         raise InputError(
             path,
             f"candidates[{index}].timetable",
-            "must map rooms to slots to lists of functions",
+            Msg("err.plan.timetable"),
         )
     return pairs, "", week
+
+
+def _fault_of(exc: ValueError) -> Msg | str:
+    """A ValueError's fault: its catalogue message if it carries one."""
+    msg = getattr(exc, "msg", None)
+    return msg if isinstance(msg, Msg) else str(exc)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from spaceplan import timetable
-from spaceplan.errors import did_you_mean
+from spaceplan.errors import Fault, did_you_mean
 
 #: The data model calls this module while it validates a scenario, so the
 #: scenario is typed loosely here rather than imported back (one way).
@@ -22,45 +22,46 @@ Scenario = Any
 def check_policy(policy: Any) -> None:
     """Raise ``ValueError`` on the first fault in a profile's own names."""
     if not policy.slots:
-        raise ValueError("slots is empty.")
+        raise Fault("err.ref.slots_empty")
     if len(set(policy.slots)) != len(policy.slots):
-        raise ValueError("slots lists a slot twice.")
+        raise Fault("err.ref.slots_twice")
     seen: set[str] = set()
     for f in policy.functions:
         if f.id in seen:
-            raise ValueError(f"Function {f.id} is defined twice.")
+            raise Fault("err.ref.defined_twice", fid=f.id)
         seen.add(f.id)
     flex = [f.id for f in policy.functions if f.flexible]
     if len(flex) > 1:
-        raise ValueError(
-            f"only one flexible function is allowed, found {flex}."
-        )
+        raise Fault("err.ref.flexible_found", found=flex)
     names = {f.id: f.id for f in policy.functions}
     names.update({f.name: f.id for f in policy.functions})
     for fid in policy.accounting.resident_functions:
         if fid not in seen:
-            raise ValueError(
-                "accounting resident_functions names unknown function "
-                f"'{fid}'{did_you_mean(fid, names)}."
+            raise Fault(
+                "err.ref.resident", fid=fid, hint=did_you_mean(fid, names)
             )
     for f in policy.functions:
         for other in f.never_with + f.advice.never_with:
             if other not in seen:
-                raise ValueError(
-                    f"Function {f.id} never_with names unknown function "
-                    f"'{other}'{did_you_mean(other, names)}."
+                raise Fault(
+                    "err.ref.never_with",
+                    fid=f.id,
+                    other=other,
+                    hint=did_you_mean(other, names),
                 )
         for wish in f.near:
             if wish.function is not None and wish.function not in seen:
-                raise ValueError(
-                    f"Function {f.id} near names unknown function "
-                    f"'{wish.function}'{did_you_mean(wish.function, names)}."
+                raise Fault(
+                    "err.ref.near_function",
+                    fid=f.id,
+                    other=wish.function,
+                    hint=did_you_mean(wish.function, names),
                 )
         if f.schedule != "always" and f.sessions is None and not f.schedule:
-            raise ValueError(f"Function {f.id} schedule is empty.")
+            raise Fault("err.ref.schedule_empty", fid=f.id)
         fault = timetable.check_time(f, policy.slots)
         if fault is not None:
-            raise ValueError(f"Function {f.id} {fault}.")
+            raise Fault("err.ref.time", fid=f.id, fault=fault)
 
 
 def check_scenario(scenario: Scenario) -> None:
@@ -72,21 +73,22 @@ def check_scenario(scenario: Scenario) -> None:
 def _check_functions(scenario: Scenario) -> None:
     ids = [f.id for f in scenario.functions]
     if len(set(ids)) != len(ids):
-        raise ValueError("a function is listed twice.")
+        raise Fault("err.ref.function_twice")
     known = set(ids) | set(scenario.policy.function_index)
     for f in scenario.functions:
         for other in f.never_with + f.advice.never_with:
             if other not in known:
-                raise ValueError(
-                    f"Function {f.id} never_with names unknown "
-                    f"function '{other}'"
-                    f"{did_you_mean(other, function_names(scenario))}."
+                raise Fault(
+                    "err.ref.never_with",
+                    fid=f.id,
+                    other=other,
+                    hint=did_you_mean(other, function_names(scenario)),
                 )
         fault = timetable.check_time(f, scenario.policy.slots)
         if fault is not None:
-            raise ValueError(f"Function {f.id} {fault}.")
+            raise Fault("err.ref.time", fid=f.id, fault=fault)
     if sum(f.flexible for f in scenario.functions) > 1:
-        raise ValueError("only one flexible function is allowed.")
+        raise Fault("err.ref.flexible")
 
 
 def _check_decisions(scenario: Scenario) -> None:
@@ -95,28 +97,29 @@ def _check_decisions(scenario: Scenario) -> None:
     fids = {f.id for f in scenario.functions}
     for fid, rid in scenario.fix.items():
         if fid not in fids:
-            raise ValueError(
-                f"fix names unknown function '{fid}'"
-                f"{did_you_mean(fid, function_names(scenario))}."
+            raise Fault(
+                "err.ref.fix_function",
+                fid=fid,
+                hint=did_you_mean(fid, function_names(scenario)),
             )
         if rid not in rooms:
-            raise ValueError(
-                f"fix puts {fid} in unknown room '{rid}'"
-                f"{did_you_mean(rid, room_names(scenario))}."
+            raise Fault(
+                "err.ref.fix_room",
+                fid=fid,
+                rid=rid,
+                hint=did_you_mean(rid, room_names(scenario)),
             )
         room = building.room(rid)
         if not room.hosts_functions:
-            raise ValueError(
-                f"fix puts {fid} in {rid}, a room of kind '{room.kind}' "
-                "that hosts no function."
-            )
+            raise Fault("err.ref.fix_kind", fid=fid, rid=rid, kind=room.kind)
     for f in scenario.functions:
         for wish in f.near:
             if wish.room is not None and wish.room not in rooms:
-                raise ValueError(
-                    f"Function {f.id} near names unknown room "
-                    f"'{wish.room}'"
-                    f"{did_you_mean(wish.room, room_names(scenario))}."
+                raise Fault(
+                    "err.ref.near_room",
+                    fid=f.id,
+                    rid=wish.room,
+                    hint=did_you_mean(wish.room, room_names(scenario)),
                 )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from spaceplan.data import Room, fold_id
-from spaceplan.errors import InputError, from_validation, shown
+from spaceplan.errors import InputError, Msg, from_validation, shown
 from spaceplan.fileio import (
     check_input,
     decode_text,
@@ -81,7 +81,7 @@ def read_room_list(
         raise InputError(
             path,
             None,
-            "is an old Excel .xls workbook; save it as .xlsx or CSV",
+            Msg("err.rooms.xls"),
         )
     return read_rooms_csv(path, encoding)
 
@@ -108,8 +108,8 @@ def _rooms_from_csv_text(text: str, path: Path) -> list[Room]:
         # next one.
         raise InputError(
             path,
-            f"line {reader.line_num + 1}",
-            f"is not valid CSV: {first_line(exc)}",
+            Msg("err.where.line", n=reader.line_num + 1),
+            Msg("err.rooms.csv", detail_en=first_line(exc)),
         ) from None
 
 
@@ -122,22 +122,28 @@ def _column(heading: str) -> str:
 def _csv_rooms(reader: csv.DictReader[str], path: Path) -> list[Room]:
     header = [_column(h) for h in (reader.fieldnames or [])]
     if not header:
-        raise InputError(path, None, "is empty: no header row")
+        raise InputError(path, None, Msg("err.rooms.no_header"))
     missing = [c for c in CSV_REQUIRED if c not in header]
     if missing:
         raise InputError(
             path,
             "header",
-            f"missing column {', '.join(repr(m) for m in missing)}; a "
-            f"room list needs {', '.join(CSV_REQUIRED)}",
+            Msg(
+                "err.rooms.missing_column",
+                missing=", ".join(repr(m) for m in missing),
+                needed=", ".join(CSV_REQUIRED),
+            ),
         )
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if unknown:
         raise InputError(
             path,
             "header",
-            f"unknown column {shown(unknown[0])}; the columns are "
-            f"{', '.join(CSV_COLUMNS)}",
+            Msg(
+                "err.rooms.unknown_column",
+                name=shown(unknown[0]),
+                columns=", ".join(CSV_COLUMNS),
+            ),
         )
     rooms: list[Room] = []
     lines: dict[str, tuple[str, int]] = {}
@@ -145,7 +151,9 @@ def _csv_rooms(reader: csv.DictReader[str], path: Path) -> list[Room]:
         line = reader.line_num
         if None in raw:
             raise InputError(
-                path, f"line {line}", "has more cells than the header"
+                path,
+                Msg("err.where.line", n=line),
+                Msg("err.rooms.more_cells"),
             )
         row = {
             _column(k): (v.strip() if isinstance(v, str) else v)
@@ -160,28 +168,28 @@ def _csv_rooms(reader: csv.DictReader[str], path: Path) -> list[Room]:
             err = from_validation(exc, path)
             rid = row.get("id") or "?"
             name = rid if len(rid) <= 40 and rid.isprintable() else shown(rid)
-            where = f"line {line} (room {name})"
-            if err.field:
-                where += f".{err.field}"
-            raise InputError(path, where, err.fault) from None
+            where = Msg(
+                "err.where.line_room",
+                n=line,
+                room=name,
+                field=f".{err.field}" if err.field else "",
+            )
+            raise InputError(path, where, err.reason) from None
         room = rooms[-1]
         first = lines.setdefault(fold_id(room.id), (room.id, line))
         if first[1] != line:
             raise InputError(
-                path, f"line {line}", _twice(room.id, *first)
+                path, Msg("err.where.line", n=line), _twice(room.id, *first)
             )
     if not rooms:
-        raise InputError(path, None, "lists no rooms")
+        raise InputError(path, None, Msg("err.rooms.none"))
     return rooms
 
 
-def _twice(rid: str, first_id: str, first_line: int) -> str:
+def _twice(rid: str, first_id: str, first_line: int) -> Msg:
     if rid == first_id:
-        return f"Room {rid} is listed twice (first on line {first_line})"
-    return (
-        f"Room {rid} is the same id as {first_id} on line {first_line} "
-        "(ids that differ only in case or spaces are one id)"
-    )
+        return Msg("err.rooms.twice", rid=rid, line=first_line)
+    return Msg("err.rooms.same_id", rid=rid, other=first_id, line=first_line)
 
 
 def room_list_text(path: Path, encoding: str | None) -> str:
@@ -197,31 +205,23 @@ def room_list_text(path: Path, encoding: str | None) -> str:
             return data.decode(encoding)
         except LookupError:
             raise InputError(
-                path, "encoding", f"{shown(encoding)} is not a known encoding"
+                path, "encoding", Msg("err.encoding.unknown",
+                                      name=shown(encoding))
             ) from None
         except UnicodeDecodeError as exc:
             raise InputError(
                 path,
-                f"byte {exc.start}",
-                f"is not {encoding} text; save the file as UTF-8 or name "
-                "its encoding",
+                Msg("err.where.byte", n=exc.start),
+                Msg("err.encoding.wrong", name=encoding),
             ) from None
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         text = ""
     if not any("\u4e00" <= c <= "\u9fff" for c in text):
-        raise InputError(
-            path,
-            None,
-            "is neither UTF-8 nor GBK text; save it as UTF-8 (Excel: "
-            "“CSV UTF-8”)",
-        )
-    log.warning(
-        "warning: %s: not UTF-8; read as GBK (Excel's CSV on Chinese "
-        "Windows). Save it as “CSV UTF-8” to silence this.",
-        path,
-    )
+        raise InputError(path, None, Msg("err.encoding.neither"))
+    # A message, so the command line says it in the user's language.
+    log.warning(Msg("err.notice.gbk", path=path))
     return text
 
 
@@ -244,9 +244,7 @@ def read_rooms_xlsx(path: str | Path) -> list[Room]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
-        raise InputError(
-            path, None, "is not a readable Excel .xlsx workbook"
-        ) from None
+        raise InputError(path, None, Msg("err.rooms.bad_xlsx")) from None
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     try:
@@ -259,10 +257,15 @@ def read_rooms_xlsx(path: str | Path) -> list[Room]:
     try:
         return _rooms_from_csv_text(out.getvalue(), path)
     except InputError as err:
-        field = err.field
-        if field is not None and field.startswith("line "):
-            field = "row " + field.removeprefix("line ")
-        raise InputError(path, field, err.fault) from None
+        place = err.place
+        if isinstance(place, Msg) and place.key in _ROWS:
+            # A sheet has rows, not lines.
+            place = Msg(_ROWS[place.key], **place.fields)
+        raise InputError(path, place, err.reason) from None
+
+
+_ROWS = {"err.where.line": "err.where.row",
+         "err.where.line_room": "err.where.row_room"}
 
 
 def _cell(value: Any) -> str:
@@ -282,9 +285,9 @@ def read_rooms_yaml(path: str | Path) -> list[Room]:
     if items is None and isinstance(raw.get("building"), dict):
         items = raw["building"].get("rooms")
     if not isinstance(items, list):
-        raise InputError(path, "rooms", "must be a list of rooms")
+        raise InputError(path, "rooms", Msg("err.rooms.not_list"))
     if not items:
-        raise InputError(path, "rooms", "lists no rooms")
+        raise InputError(path, "rooms", Msg("err.rooms.none"))
     rooms: list[Room] = []
     seen: dict[str, str] = {}
     for i, item in enumerate(items):
@@ -297,7 +300,7 @@ def read_rooms_yaml(path: str | Path) -> list[Room]:
             raise InputError(
                 path,
                 f"rooms[{i}]",
-                f"Room {room.id} is listed twice (first as {first})",
+                Msg("err.rooms.twice_as", rid=room.id, first=first),
             )
         rooms.append(room)
     return rooms
@@ -315,5 +318,5 @@ def last_net(path: Path) -> Iterator[None]:
         yield
     except (RecursionError, OverflowError, MemoryError) as exc:
         raise InputError(
-            path, None, f"cannot be read ({type(exc).__name__})"
+            path, None, Msg("err.cannot_read", reason=type(exc).__name__)
         ) from None

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from spaceplan import rules
-from spaceplan.data import Scenario
+from spaceplan import bilingual, rules
+from spaceplan.data import DEFAULT_SOURCE, Scenario
 from spaceplan.i18n import Lang, function_label, slot_name, t
 from spaceplan.timecheck import FIX_SOURCE, SOURCE
 
@@ -28,6 +28,7 @@ SOURCE_KEYS = {
     "scenario": "chk.src.scenario",
     # A profile field left at its default names no document.
     "default": "chk.src.default",
+    DEFAULT_SOURCE: "chk.src.default",
     SOURCE: "chk.src.time",
     FIX_SOURCE: "chk.src.fix",
 }
@@ -110,9 +111,10 @@ def value_words(
 
 def source_words(source: str, lang: Lang) -> str:
     """A row's source in ``lang``: the checker's own sources are
-    translated; a profile's source is quoted as it stands."""
+    translated; a profile's source is quoted in ``lang`` when it gives
+    both (``{zh, en}``), else as it stands."""
     key = SOURCE_KEYS.get(source)
-    return source if key is None else t(key, lang)
+    return bilingual.in_lang(source, lang) if key is None else t(key, lang)
 
 
 def _function_word(scenario: Scenario, fid: str, lang: Lang) -> str:

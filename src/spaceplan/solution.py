@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from spaceplan import rules, timetable
+from spaceplan import bilingual, rules, timetable
 from spaceplan.data import Function, Model, Point, Scenario
 from spaceplan.renovation.spec import Work
 from spaceplan.works.check import rebuild
@@ -274,7 +274,7 @@ class CheckRecord(Model):
     rule: str
     subject: str = "facility"
     strength: str = "law"
-    source: str
+    source: bilingual.SourceText
     required: float | str | None
     achieved: float | str | None
     margin: float | None = None

@@ -22,6 +22,8 @@ import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, Self, TypeVar
 
+from spaceplan.errors import Fault, Msg
+
 
 class Timed(Protocol):
     """What this module reads of a function (:class:`~spaceplan.data.
@@ -93,7 +95,7 @@ def expand(names: Iterable[str], slots: Sequence[str]) -> tuple[str, ...]:
     for name in names:
         found = slots_of_name(name, slots)
         if not found:
-            raise ValueError(unknown_slot(name, slots))
+            raise Fault(unknown_slot(name, slots))
         chosen.update(found)
     return tuple(s for s in slots if s in chosen)
 
@@ -110,18 +112,20 @@ def slots_of_name(name: str, slots: Sequence[str]) -> tuple[str, ...]:
     return ()
 
 
-def unknown_slot(name: str, slots: Sequence[str]) -> str:
+def unknown_slot(name: str, slots: Sequence[str]) -> Msg:
     """The words for a slot name that stands for nothing."""
     groups = [g for g, members in GROUPS.items() if set(members) <= set(slots)]
     known = (
         f"{slots[0]} … {slots[-1]}" if len(slots) > 6 else ", ".join(slots)
     )
-    extra = (
-        f" (or a group: {', '.join(groups)}; or a pattern such as sat_*)"
-        if groups
-        else ""
-    )
-    return f"unknown slot '{name}'; the profile's slots are {known}{extra}"
+    if groups:
+        return Msg(
+            "err.slot.unknown_or_group",
+            name=name,
+            known=known,
+            groups=", ".join(groups),
+        )
+    return Msg("err.slot.unknown", name=name, known=known)
 
 
 def is_session(function: Function) -> bool:
@@ -152,7 +156,7 @@ def weekly_count(function: Function, slots: Sequence[str]) -> int:
     return len(fixed_slots(function, slots))
 
 
-def time_fields_fault(function: Any) -> str | None:
+def time_fields_fault(function: Any) -> Msg | None:
     """What is wrong with how a function gives its time, or None.
 
     ``function`` is a data-model function while it is being validated
@@ -160,20 +164,20 @@ def time_fields_fault(function: Any) -> str | None:
     """
     if function.sessions is None:
         return (
-            "gives within without sessions"
+            Msg("err.time.within_alone")
             if function.within is not None
             else None
         )
     if "schedule" in function.model_fields_set and function.schedule != (
         "always"
     ):
-        return "gives both schedule and sessions; give one"
+        return Msg("err.time.both")
     if function.within is not None and not function.within:
-        return "within is empty"
+        return Msg("err.time.within_empty")
     return None
 
 
-def check_time(function: Function, slots: Sequence[str]) -> str | None:
+def check_time(function: Function, slots: Sequence[str]) -> Msg | None:
     """What is wrong with a function's time in this week, or None."""
     try:
         if function.schedule != "always" and not is_session(function):
@@ -182,20 +186,18 @@ def check_time(function: Function, slots: Sequence[str]) -> str | None:
             allowed = expand(function.within, slots)
             n = function.sessions or 0
             if n > len(allowed):
-                return (
-                    f"asks for {n} sessions within "
-                    f"{', '.join(function.within)}, which has only "
-                    f"{len(allowed)} slots"
+                return Msg(
+                    "err.time.window",
+                    n=n,
+                    within=", ".join(function.within),
+                    k=len(allowed),
                 )
         elif function.sessions is not None and function.sessions > len(
             slots
         ):
-            return (
-                f"asks for {function.sessions} sessions in a week of "
-                f"{len(slots)} slots"
-            )
-    except ValueError as exc:
-        return str(exc)
+            return Msg("err.time.week", n=function.sessions, k=len(slots))
+    except Fault as exc:
+        return exc.msg
     return None
 
 

@@ -47,9 +47,12 @@ def test_bench_writes_checked_rows(tmp_path: Path) -> None:
 
 def test_unknown_size_is_a_usage_error(tmp_path: Path) -> None:
     # Bad options are bad input like any other: exit 1, not click's 2.
-    result = CliRunner().invoke(bench, ["--sizes", "XXXL", "-o", str(tmp_path)])
+    args = ["--sizes", "XXXL", "-o", str(tmp_path)]
+    result = CliRunner().invoke(bench, [*args, "--lang", "en"])
     assert result.exit_code == 1
     assert "unknown size 'XXXL'" in result.output
+    zh = CliRunner().invoke(bench, args)
+    assert "未知规模 'XXXL'" in zh.output
 
 
 def _row(solver: str, status: str, objective: float, seconds: float) -> Row:

@@ -139,11 +139,12 @@ def test_cli_bad_input(tmp_path: Path, args: list[str], message: str) -> None:
     (tmp_path / "bad2.txt").write_text("\n".join(lines))
     paths = {"BAD": "bad.txt", "BAD2": "bad2.txt"}
     args = [str(tmp_path / paths[a]) if a in paths else a for a in args]
-    # Through the whole CLI: its group turns InputError into one line.
+    # Through the whole CLI: its group turns InputError into one line
+    # (asked in English: the messages are matched in English words).
     result = CliRunner().invoke(
         main,
         ["bench", "osa", *args, "--data", str(TINY.parent), "--seed", "1",
-         "-o", str(tmp_path)],
+         "-o", str(tmp_path), "--lang", "en"],
     )
     assert result.exit_code == 1
     assert message in result.output

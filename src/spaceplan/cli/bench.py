@@ -14,14 +14,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from spaceplan.cli.command import SpaceplanGroup
+from spaceplan.cli.command import BadValue, SpaceplanGroup
 from spaceplan.cli.options import (
     BAD_INPUT,
     LazyHelpOption,
     Seconds,
+    as_lang,
     exit_codes,
+    lang_option,
     output_option,
 )
+from spaceplan.i18n import Lang, t
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -75,26 +78,34 @@ def _seeds(value: str) -> list[int]:
     try:
         return [int(v) for v in _split(value)]
     except ValueError:
-        raise click.BadParameter(
-            f"'{value}' is not a comma-separated list of whole numbers."
-        ) from None
+        raise _bad("err.bench.seeds", "--seeds", value=value) from None
+
+
+def _bad(key: str, hint: str, **fields: object) -> BadValue:
+    # Imported here, on the error path only: start-up speed.
+    from spaceplan.errors import Msg
+
+    return BadValue(Msg(key, **fields), param_hint=hint)
 
 
 def _fmt(value: float | None) -> str:
     return "" if value is None else f"{value:,.2f}"
 
 
-def summary_table(rows: Sequence[Row]) -> Table:
-    """The rows as a table, one line per solve."""
+def summary_table(rows: Sequence[Row], lang: Lang = "en") -> Table:
+    """The rows as a table, one line per solve, headed in ``lang``."""
     # Imported here, not at the top: start-up speed.
     from rich.table import Table
 
-    table = Table(title="spaceplan bench")
+    table = Table(title=t("bench.title", lang))
     for name in (
         "instance", "solver", "status", "objective", "bound", "gap",
-        "seconds", "checked", "peak MB",
+        "seconds", "checked", "peak",
     ):  # fmt: skip
-        table.add_column(name, no_wrap=name == "instance")
+        table.add_column(
+            t(f"bench.col.{name}", lang), no_wrap=name == "instance"
+        )
+    checked = {True: t("bench.yes", lang), False: t("bench.no", lang)}
     for r in rows:
         table.add_row(
             r.instance,
@@ -104,13 +115,15 @@ def summary_table(rows: Sequence[Row]) -> Table:
             _fmt(r.bound),
             "" if r.gap is None else f"{r.gap:.2%}",
             f"{r.seconds:.2f}",
-            {True: "yes", False: "NO", None: ""}[r.checker_passed],
+            "" if r.checker_passed is None else checked[r.checker_passed],
             "" if r.peak_rss_mb is None else f"{r.peak_rss_mb:.0f}",
         )
     return table
 
 
-def ratio_lines(rows: Sequence[Row], ours: str = "cpsat") -> list[str]:
+def ratio_lines(
+    rows: Sequence[Row], ours: str = "cpsat", lang: Lang = "en"
+) -> list[str]:
     """Time ratios of each other solver to ``ours``, per instance.
 
     A ratio is given when both reached the same proven optimum, else the
@@ -130,14 +143,32 @@ def ratio_lines(rows: Sequence[Row], ours: str = "cpsat") -> list[str]:
         ):
             ratio = r.seconds / max(base.seconds, 1e-3)
             lines.append(
-                f"{instance}: {solver} {r.seconds:.2f} s / {ours} "
-                f"{base.seconds:.2f} s = {ratio:.1f}× (same optimum)"
+                t(
+                    "bench.ratio",
+                    lang,
+                    instance=instance,
+                    solver=solver,
+                    s=f"{r.seconds:.2f}",
+                    ours=ours,
+                    base=f"{base.seconds:.2f}",
+                    ratio=f"{ratio:.1f}",
+                )
             )
         else:
             lines.append(
-                f"{instance}: {solver} {r.status} {_fmt(r.objective)} in "
-                f"{r.seconds:.2f} s; {ours} {base.status} "
-                f"{_fmt(base.objective)} in {base.seconds:.2f} s"
+                t(
+                    "bench.apart",
+                    lang,
+                    instance=instance,
+                    solver=solver,
+                    status=r.status,
+                    objective=_fmt(r.objective),
+                    s=f"{r.seconds:.2f}",
+                    ours=ours,
+                    base_status=base.status,
+                    base_objective=_fmt(base.objective),
+                    base=f"{base.seconds:.2f}",
+                )
             )
     return lines
 
@@ -207,6 +238,7 @@ def ratio_lines(rows: Sequence[Row], ours: str = "cpsat") -> list[str]:
     show_default=True,
     help="The CSV file's name, without .csv.",
 )
+@lang_option("Language of the summary and of errors.")
 @click.pass_context
 def bench(
     ctx: click.Context,
@@ -219,6 +251,7 @@ def bench(
     output: str,
     weeks: str,
     name: str,
+    lang: str,
 ) -> None:
     """Benchmark the solvers on generated community facilities.
 
@@ -227,6 +260,7 @@ def bench(
     """
     if ctx.invoked_subcommand is not None:
         return
+    words = as_lang(lang)
     # Imported here, not at the top: start-up speed (ortools, shapely).
     from rich.console import Console
 
@@ -236,23 +270,31 @@ def bench(
     size_list = _split(sizes)
     unknown = [s for s in size_list if s not in SIZES]
     if unknown:
-        raise click.BadParameter(
-            f"unknown size '{unknown[0]}'; the sizes are {', '.join(SIZES)}.",
-            param_hint="--sizes",
+        raise _bad(
+            "err.bench.size",
+            "--sizes",
+            name=unknown[0],
+            known=", ".join(SIZES),
         )
     week_list = _split(weeks)
     bad = [w for w in week_list if w not in WEEKS]
     if bad:
-        raise click.BadParameter(
-            f"unknown week '{bad[0]}'; the weeks are {', '.join(WEEKS)}.",
-            param_hint="--weeks",
+        raise _bad(
+            "err.bench.week", "--weeks", name=bad[0], known=", ".join(WEEKS)
         )
     out = Path(output) / f"{name}.csv"
 
     def note(row: Row) -> None:
         click.echo(
-            f"{row.instance} {row.solver}: {row.status} "
-            f"{_fmt(row.objective)} in {row.seconds:.2f} s",
+            t(
+                "bench.row",
+                words,
+                instance=row.instance,
+                solver=row.solver,
+                status=row.status,
+                objective=_fmt(row.objective),
+                s=f"{row.seconds:.2f}",
+            ),
             err=True,
         )
 
@@ -268,8 +310,8 @@ def bench(
         weeks=[w for w in WEEKS if w in week_list],
     )
     console = Console(highlight=False, soft_wrap=False)
-    console.print(summary_table(rows))
-    for line in [*ratio_lines(rows), *week_ratios(rows)]:
+    console.print(summary_table(rows, words))
+    for line in [*ratio_lines(rows, lang=words), *week_ratios(rows)]:
         click.echo(line)
-    click.echo(f"wrote {out}", err=True)
+    click.echo(t("bench.wrote", words, path=out), err=True)
 

@@ -20,6 +20,7 @@ from spaceplan.cli.options import (
     BAD_INPUT,
     SEED,
     as_lang,
+    encoding_option,
     exit_codes,
     json_option,
     lang_option,
@@ -56,6 +57,7 @@ EXIT = {"feasible": 0, "infeasible": 2, "unknown": 3}
 @click.option(
     "--seed", type=SEED, default=0, show_default=True, help="Solver seed."
 )
+@encoding_option()
 def diagnose(
     scenario: str,
     as_json: bool,
@@ -63,6 +65,7 @@ def diagnose(
     lang: str,
     no_repairs: bool,
     seed: int,
+    encoding: str | None,
 ) -> None:
     """Explain why SCENARIO is infeasible and how to repair it."""
     # Imported here, not at the top: start-up speed (ortools, shapely).
@@ -71,7 +74,7 @@ def diagnose(
     from spaceplan import diagnose as diag
     from spaceplan.read import read_scenario
 
-    sc = read_scenario(Path(scenario))
+    sc = read_scenario(Path(scenario), encoding=encoding)
     found = diag.diagnose(
         sc, repairs=not no_repairs, seed=seed, lang=as_lang(lang)
     )

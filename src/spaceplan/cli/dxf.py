@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from spaceplan.cli.command import SpaceplanCommand
+from spaceplan.cli.command import SpaceplanCommand, warning_line
 from spaceplan.cli.options import (
     BAD_INPUT,
     as_lang,
@@ -115,7 +115,9 @@ def import_dxf(
         )
     for w in caught:
         if issubclass(w.category, DxfWarning) and not quiet:
-            click.echo(f"warning: {drawing}: {w.message}", err=True)
+            click.echo(
+                warning_line(w.message, as_lang(lang), drawing), err=True
+            )
     rooms = found.rooms
     source = f"{drawing.name}, layer {layer}"
     write_text(output, rooms_yaml(rooms, source))

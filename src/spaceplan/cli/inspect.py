@@ -22,6 +22,7 @@ from spaceplan.cli.command import SpaceplanCommand
 from spaceplan.cli.options import (
     BAD_INPUT,
     as_lang,
+    encoding_option,
     exit_codes,
     json_option,
     lang_option,
@@ -126,12 +127,15 @@ def _area_type(area_type: str | None, lang: Lang) -> str:
 @json_option("Print the summary as JSON.")
 @quiet_option("Print nothing; the exit status says whether it is valid.")
 @lang_option()
-def validate(scenario: str, as_json: bool, quiet: bool, lang: str) -> None:
+@encoding_option()
+def validate(
+    scenario: str, as_json: bool, quiet: bool, lang: str, encoding: str | None
+) -> None:
     """Read SCENARIO, resolve its profile and print a short summary."""
     # Imported here, not at the top: start-up speed (shapely, pydantic).
     from spaceplan.read import read_scenario
 
-    sc = read_scenario(Path(scenario))
+    sc = read_scenario(Path(scenario), encoding=encoding)
     if quiet:
         return
     summary = _summary(sc, as_lang(lang))
@@ -293,7 +297,9 @@ def _policy_summary(policy: Policy, lang: Lang) -> Table:
     # Imported here, not at the top: start-up speed.
     from rich.table import Table
 
+    from spaceplan.bilingual import in_lang
     from spaceplan.i18n import policy_title, slot_name, t
+    from spaceplan.sentences import source_words
 
     acc = policy.accounting
     table = Table(title=policy.id, show_header=False)
@@ -309,19 +315,25 @@ def _policy_summary(policy: Policy, lang: Lang) -> Table:
     )
     rows = [
         ("face.pol.name", policy_title(policy, lang)),
-        ("face.pol.source", policy.source),
+        ("face.pol.source", source_words(policy.source, lang)),
         ("face.pol.area_type", _area_type(policy.area_type, lang)),
         ("face.pol.area_rule", area_rule_words(policy, lang)),
-        ("face.pol.area_source", policy.area_target.source),
+        (
+            "face.pol.area_source",
+            source_words(policy.area_target.source, lang),
+        ),
         ("face.pol.share", _share_words(policy, lang)),
-        ("face.pol.share_source", policy.resident_share_source),
+        (
+            "face.pol.share_source",
+            source_words(policy.resident_share_source, lang),
+        ),
         ("face.pol.accounting", accounting),
         (
             "face.pol.slots",
             sep.join(slot_name(s, lang) for s in policy.slots),
         ),
     ]
-    rows += [("face.pol.note", note) for note in policy.notes]
+    rows += [("face.pol.note", in_lang(n, lang)) for n in policy.notes]
     for key, value in rows:
         table.add_row(t(key, lang), value)
     return table
@@ -427,6 +439,14 @@ def _functions_table(policy: Policy, lang: Lang) -> Table:
     default=None,
     help="A font file for the drawings (-o FOLDER).",
 )
+@click.option(
+    "--paper",
+    type=click.Choice(["A3", "A1"]),
+    default="A3",
+    show_default=True,
+    help="Paper of the drawing sheets (-o FOLDER), plans at a true scale.",
+)
+@encoding_option()
 def check(
     scenario: str,
     plan: str,
@@ -437,6 +457,8 @@ def check(
     quiet: bool,
     lang: str,
     font: str | None,
+    paper: str,
+    encoding: str | None,
 ) -> None:
     """Check PLAN (a result.json or a YAML function: room mapping).
 
@@ -457,7 +479,7 @@ def check(
     language = as_lang(lang)
     if output is not None:
         _prepare_check_output(output)  # before any work
-    sc = read_scenario(Path(scenario))
+    sc = read_scenario(Path(scenario), encoding=encoding)
     the_plan = read_plan(Path(plan), sc, candidate)
     result = audit(sc, the_plan)
     if quiet:
@@ -473,7 +495,9 @@ def check(
     else:
         click.echo("\n".join(failure_lines(sc, result, language)))
     if output is not None:
-        written = _write_check(output, sc, the_plan, result, language, font)
+        written = _write_check(
+            output, sc, the_plan, result, language, font, paper
+        )
         if not quiet:
             files = ", ".join(str(p) for p in written)
             _note(t("face.wrote", language, files=files))
@@ -505,6 +529,7 @@ def _write_check(
     found: Audit,
     lang: Lang,
     font: str | None,
+    paper: str = "A3",
 ) -> list[Path]:
     """``check -o``: a report file, or a folder with solve's outputs."""
     # Imported here, not at the top: start-up speed (matplotlib, ezdxf).
@@ -517,4 +542,6 @@ def _write_check(
     path = Path(output)
     if _is_report_file(output):
         return write_check_report(path, sc, plan, found, lang)
-    return write_outputs(sc, checked_result(sc, plan), path, lang, font=font)
+    return write_outputs(
+        sc, checked_result(sc, plan), path, lang, font=font, paper=paper
+    )

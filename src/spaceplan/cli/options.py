@@ -9,6 +9,7 @@ command's ``--help``.
 
 from __future__ import annotations
 
+import codecs
 import math
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
+from spaceplan.cli.command import LANG_ENV, BadValue
 from spaceplan.i18n import LANGS, Lang
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,8 +49,59 @@ class Seconds(click.FloatRange):
         """A finite number of seconds in range, or a usage error."""
         rv = super().convert(value, param, ctx)
         if not math.isfinite(rv):
-            self.fail(f"{value!r} is not a finite number.", param, ctx)
+            # Imported here, on the error path only: start-up speed.
+            from spaceplan.errors import Msg
+
+            raise BadValue(
+                Msg("err.usage.not_finite", value=repr(value)), ctx, param
+            )
         return rv
+
+
+class Encoding(click.ParamType):
+    """A text encoding Python knows (``gbk``, ``utf-8``), checked at once.
+
+    An unknown name is a usage error before any file is read, so the
+    user learns of it even when the scenario names no room list.
+    """
+
+    name = "encoding"
+
+    def convert(
+        self,
+        value: Any,
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> Any:
+        """The encoding's name as given, or a usage error."""
+        try:
+            codecs.lookup(str(value))
+        except LookupError:
+            # Imported here, on the error path only: start-up speed.
+            from spaceplan.errors import Msg, shown
+
+            raise BadValue(
+                Msg("err.encoding.unknown", name=shown(str(value))),
+                ctx,
+                param,
+            ) from None
+        return str(value)
+
+
+def encoding_option() -> Callable[[F], F]:
+    """``--encoding NAME``: the text encoding of CSV room lists.
+
+    Overrides the detection (UTF-8, else GBK with a notice) for every
+    CSV room list the scenario names; YAML, JSON and Excel files are not
+    affected.
+    """
+    return click.option(
+        "--encoding",
+        type=Encoding(),
+        default=None,
+        help="Text encoding of the CSV room lists the scenario names "
+        "(e.g. gbk, utf-8); detected when not given.",
+    )
 
 
 #: ``--seed``: 0 to 2,147,483,647.
@@ -147,11 +200,15 @@ def quiet_option(help: str) -> Callable[[F], F]:
 def lang_option(
     help: str = "Language of the words shown.",
 ) -> Callable[[F], F]:
-    """``--lang zh|en``, Chinese by default."""
+    """``--lang zh|en``, Chinese by default (or :data:`LANG_ENV`'s).
+
+    The help text stays English: it is click's help, not a message.
+    """
     return click.option(
         "--lang",
         type=click.Choice(LANGS),
         default="zh",
+        envvar=LANG_ENV,
         show_default=True,
         help=help,
     )

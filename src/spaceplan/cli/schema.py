@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from spaceplan.cli.command import SpaceplanCommand
-from spaceplan.cli.options import BAD_INPUT, exit_codes
+from spaceplan.cli.options import BAD_INPUT, exit_codes, lang_option
 
 #: The documents a schema can be printed for.
 KINDS = ("scenario", "result", "policy")
@@ -79,7 +79,8 @@ def json_schema(kind: str) -> dict[str, Any]:
     epilog=exit_codes((0, "the schema is printed"), BAD_INPUT),
 )
 @click.argument("kind", type=click.Choice(KINDS), metavar="KIND")
-def schema(kind: str) -> None:
+@lang_option("Language of errors (the schema itself is JSON).")
+def schema(kind: str, lang: str) -> None:
     """Print the JSON Schema of a scenario, result.json or a profile.
 
     KIND is scenario, result or policy. The schema is generated from the

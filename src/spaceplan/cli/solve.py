@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from spaceplan import resources
-from spaceplan.cli.command import SpaceplanCommand
+from spaceplan.cli.command import SpaceplanCommand, warning_line
 from spaceplan.cli.options import (
     BAD_INPUT,
     SEED,
@@ -27,6 +27,7 @@ from spaceplan.cli.options import (
     LazyHelpOption,
     Seconds,
     as_lang,
+    encoding_option,
     exit_codes,
     json_option,
     lang_option,
@@ -65,6 +66,7 @@ def run_solve(
     lang: Lang,
     drawings: bool,
     font: str | None,
+    paper: str = "A3",
 ) -> int:
     """Solve, write the outputs, print the summary; return the exit code."""
     # Imported here, not at the top: start-up speed (ortools, shapely).
@@ -94,7 +96,7 @@ def run_solve(
     written: list[Path] = []
     if outdir is not None:
         written = _write_outputs(
-            scenario, result, outdir, lang, drawings, font
+            scenario, result, outdir, lang, drawings, font, paper
         )
     if not quiet:
         for line in note_lines(result, lang):
@@ -115,7 +117,7 @@ def _check_font(font: str) -> None:
     try:
         font_families(font)
     except FontError as exc:
-        raise InputError(font, "--font", str(exc)) from None
+        raise InputError(font, "--font", exc.args[0]) from None
 
 
 def _write_outputs(
@@ -125,6 +127,7 @@ def _write_outputs(
     lang: Lang,
     drawings: bool,
     font: str | None,
+    paper: str = "A3",
 ) -> list[Path]:
     # Imported here, not at the top: start-up speed (matplotlib).
     from spaceplan.errors import InputError
@@ -135,13 +138,14 @@ def _write_outputs(
         warnings.simplefilter("always")
         try:
             paths = write_outputs(
-                scenario, result, outdir, lang, drawings=drawings, font=font
+                scenario, result, outdir, lang, drawings=drawings, font=font,
+                paper=paper,
             )
         except FontError as exc:
-            raise InputError(font, "--font", str(exc)) from None
+            raise InputError(font, "--font", exc.args[0]) from None
     for w in caught:
         if issubclass(w.category, UserWarning):
-            click.echo(f"warning: {w.message}", err=True)
+            click.echo(warning_line(w.message, lang), err=True)
     return paths
 
 
@@ -231,6 +235,11 @@ _OPTIONS = [
                  help="Write result.json and report.md only."),
     click.option("--font", type=click.Path(exists=True, dir_okay=False),
                  default=None, help="A font file for drawings."),
+    click.option("--paper", type=click.Choice(["A3", "A1"]), default="A3",
+                 show_default=True,
+                 help="Paper of the drawing sheets; each floor plan prints "
+                 "at a true scale (1:50 to 1:500) named in the title "
+                 "block."),
     click.option("--advice-hard", is_flag=True,
                  help="Treat the profile's advice as hard rules (same as "
                  "options.advice: hard)."),
@@ -259,12 +268,13 @@ def _with_options(func: Any) -> Any:
     default=None,
 )
 @_with_options
+@encoding_option()
 def solve_command(scenario: str, outdir: str | None, **opts: Any) -> None:
     """Find the best compliant plans for SCENARIO."""
     # Imported here, not at the top: start-up speed.
     from spaceplan.read import read_scenario
 
-    sc = read_scenario(scenario)
+    sc = read_scenario(scenario, encoding=opts.pop("encoding"))
     code = run_solve(
         _advice(sc, opts),
         None if outdir is None else Path(outdir),
@@ -285,7 +295,7 @@ def solve_command(scenario: str, outdir: str | None, **opts: Any) -> None:
 def demo_command(outdir: str, **opts: Any) -> None:
     """Solve a bundled example (a renovated office building)."""
     # Imported here, not at the top: start-up speed.
-    from spaceplan.errors import InputError
+    from spaceplan.errors import InputError, Msg
     from spaceplan.read import read_scenario
 
     path = examples_dir() / DEMO_EXAMPLE
@@ -293,8 +303,7 @@ def demo_command(outdir: str, **opts: Any) -> None:
         raise InputError(
             None,
             None,
-            f"the bundled example is missing at {path}; run from a "
-            "checkout installed with `pip install -e .`",
+            Msg("err.demo_missing", path=path),
         )
     sc = read_scenario(path)
     click.echo(f"spaceplan demo: {path}", err=True)

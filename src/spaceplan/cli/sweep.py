@@ -21,6 +21,7 @@ from spaceplan.cli.options import (
     SEED,
     Seconds,
     as_lang,
+    encoding_option,
     exit_codes,
     json_option,
     lang_option,
@@ -126,6 +127,7 @@ class _Best:
 @json_option("Print the summary (one entry per profile) as JSON.")
 @quiet_option("No progress, no summary, no notes.")
 @lang_option()
+@encoding_option()
 def sweep(
     scenario: str,
     vary_specs: tuple[str, ...],
@@ -140,6 +142,7 @@ def sweep(
     as_json: bool,
     quiet: bool,
     lang: str,
+    encoding: str | None,
 ) -> None:
     """Solve SCENARIO for every combination of the --vary values."""
     # Imported here, not at the top: start-up speed (ortools, shapely).
@@ -159,6 +162,7 @@ def sweep(
         scheduler,
         show=not (no_progress or quiet or as_json),
         lang=as_lang(lang),
+        encoding=encoding,
     )
     base = _base_policy(scenario)
     if as_json:
@@ -211,6 +215,7 @@ def _run(
     scheduler: str | None,
     show: bool,
     lang: Lang = "zh",
+    encoding: str | None = None,
 ) -> sw.SweepOutcome:
     # Imported here, not at the top: start-up speed.
     from rich.console import Console
@@ -224,11 +229,11 @@ def _run(
     )
 
     from spaceplan import sweep as sw
-    from spaceplan.errors import InputError
+    from spaceplan.errors import InputError, Msg
 
     if processes is not None and scheduler is not None:
         raise InputError(
-            None, "--processes", "cannot be used with --scheduler"
+            None, "--processes", Msg("err.sweep.processes")
         )
     cores = sw.cpu_cores()
     workers_per_run = settings.workers_per_run
@@ -273,6 +278,7 @@ def _run(
             processes=processes,
             scheduler=scheduler,
             on_row=on_row,
+            encoding=encoding,
         )
 
 

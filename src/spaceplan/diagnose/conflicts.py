@@ -137,7 +137,7 @@ def conflict_rows(
                 "rule": key[0],
                 "subject": subject(key),
                 "message": message,
-                "source": source,
+                "source": source_words(source, lang),
             }
         )
     return out

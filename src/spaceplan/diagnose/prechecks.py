@@ -66,7 +66,7 @@ def prechecks(scenario: Scenario, lang: Lang = "zh") -> list[dict[str, str]]:
         )
     out.extend(_exclusive_check(problem, lang))
     out.extend(_share_check(scenario, problem, host, circ, lang))
-    return out
+    return [{**o, "source": source_words(o["source"], lang)} for o in out]
 
 
 def no_room_sentence(scenario: Scenario, f: Function, lang: Lang) -> str:
@@ -102,7 +102,10 @@ def _exclusive_check(problem: Problem, lang: Lang) -> list[dict[str, str]]:
     names = listed(
         [fname(problem.funcs[f], lang) for f in problem.exclusive], lang
     )
-    sources = sorted({problem.funcs[f].rule_source for f in problem.exclusive})
+    sources = sorted(
+        {source_words(problem.funcs[f].rule_source, lang)
+         for f in problem.exclusive}
+    )
     return [
         finding(
             "exclusive",

@@ -35,7 +35,7 @@ from spaceplan.diagnose.words import (
     m2,
     tag_names,
 )
-from spaceplan.errors import InputError
+from spaceplan.errors import InputError, Msg
 from spaceplan.i18n import Lang, t
 from spaceplan.policies import load_policy, policy_ids
 from spaceplan.read import load_mapping, resolve
@@ -83,17 +83,19 @@ def load_costs(path: str | None = None) -> RepairCosts:
             raw = tomllib.load(fh)
     except FileNotFoundError:
         if path is not None:
-            raise InputError(path, None, "no such file") from None
+            raise InputError(path, None, Msg("err.no_such_file")) from None
         return RepairCosts()
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(where, None, f"is not valid TOML: {exc}") from None
+        raise InputError(
+            where, None, Msg("err.toml.bad", problem_en=exc)
+        ) from None
     base = RepairCosts()
     costs = dict(base.rules)
     for key, value in raw.get("rules", {}).items():
         if key not in costs:
-            raise InputError(where, f"rules.{key}", "is not a known rule")
+            raise InputError(where, f"rules.{key}", Msg("err.repairs.rule"))
         if not isinstance(value, int | float) or value < 0:
-            raise InputError(where, f"rules.{key}", "must be a number ≥ 0")
+            raise InputError(where, f"rules.{key}", Msg("err.repairs.cost"))
         costs[key] = float(value)
     search = raw.get("search", {})
     return RepairCosts(
@@ -398,7 +400,9 @@ def with_policy(scenario: Scenario, policy: Policy) -> Scenario:
     try:
         spec = ScenarioFile.model_validate(data)
     except Exception as exc:  # a pydantic error: not comparable
-        raise InputError(None, "policy", str(exc).splitlines()[0]) from None
+        raise InputError(
+            None, "policy", Msg("err.text", text=str(exc).splitlines()[0])
+        ) from None
     return resolve(spec, policy)
 
 

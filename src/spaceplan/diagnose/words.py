@@ -9,6 +9,7 @@ from __future__ import annotations
 from spaceplan import rules
 from spaceplan.data import Function, Scenario
 from spaceplan.i18n import Lang, function_name, t
+from spaceplan.sentences import source_words
 
 RuleKey = tuple[str, ...]
 
@@ -126,6 +127,6 @@ def area_sentence(
         what=what,
         target=m2(target.units),
         terms=target_terms(scenario, lang),
-        source=scenario.policy.area_target.source,
+        source=source_words(scenario.policy.area_target.source, lang),
         short=m2(target.units - reach),
     )

@@ -36,7 +36,7 @@ from shapely.geometry import Point, Polygon
 from shapely.geometry.polygon import orient
 
 from spaceplan.data import Room
-from spaceplan.errors import InputError, from_validation
+from spaceplan.errors import InputError, Msg, MsgWarning, from_validation
 from spaceplan.fileio import check_input, os_fault
 from spaceplan.limits import MAX_OVERLAP
 
@@ -204,20 +204,17 @@ def import_dxf(
         raise InputError(
             path,
             "--layer",
-            f"no entity on layer '{layer}'; the drawing's layers are "
-            f"{', '.join(present) or 'none'}",
+            _no_entity(layer, present),
         )
     outlines, open_count = _outlines(entities, wanted, factor, path)
     if not outlines:
         hint = (
-            f" ({open_count} open polylines were skipped: close them)"
-            if open_count
-            else ""
+            Msg("err.dxf.open_skipped", n=open_count) if open_count else ""
         )
         raise InputError(
             path,
             "--layer",
-            f"layer '{layer}' holds no closed polyline{hint}",
+            Msg("err.dxf.no_closed", layer=layer) + hint,
         )
     _check_sizes(path, [p for _, p in outlines], units)
     labels = _labels(entities, text_layer, factor)
@@ -227,8 +224,7 @@ def import_dxf(
         raise InputError(
             path,
             "--text-layer",
-            f"no entity on layer '{text_layer}'; the drawing's layers are "
-            f"{', '.join(present)}",
+            _no_entity(text_layer, present),
         )
     return _rooms(path, outlines, labels, floor, floor_from_layer)
 
@@ -277,8 +273,7 @@ def _check_block_cycles(doc: Drawing, path: Path) -> None:
                 raise InputError(
                     path,
                     f"block {child}",
-                    f"inserts itself ({cycle}); fix the block in the "
-                    "drawing",
+                    Msg("err.dxf.cycle", cycle=cycle),
                 )
             if state.get(child, 0) == 0 and child in inserts:
                 state[child] = 1
@@ -303,9 +298,15 @@ _DXF_FAULTS = (
 )
 
 
-def _dxf_fault(exc: BaseException) -> str:
+def _dxf_fault(exc: BaseException) -> Msg:
     text = " ".join(str(exc).split())[:120] or type(exc).__name__
-    return f"is not a readable DXF file ({text}); is it cut short?"
+    return Msg("err.dxf.unreadable", detail_en=text)
+
+
+def _no_entity(layer: str, present: Sequence[str]) -> Msg:
+    if not present:
+        return Msg("err.dxf.no_entity_none", layer=layer)
+    return Msg("err.dxf.no_entity", layer=layer, layers=", ".join(present))
 
 
 def _open(path: Path, encoding: str | None) -> Drawing:
@@ -322,7 +323,7 @@ def _factor(doc: Drawing, path: Path, units: str | None) -> float:
     if units is not None:
         if units not in UNITS:
             raise InputError(
-                path, "--units", f"'{units}' is not one of mm, cm, m"
+                path, "--units", Msg("err.dxf.units", units=units)
             )
         code = UNITS[units]
     else:
@@ -331,9 +332,7 @@ def _factor(doc: Drawing, path: Path, units: str | None) -> float:
             raise InputError(
                 path,
                 "--units",
-                "the drawing does not state its units ($INSUNITS is 0); "
-                "pass --units mm, cm or m (Chinese drawings are usually "
-                "in mm)",
+                Msg("err.dxf.no_units"),
             )
     return float(
         dxf_units.conversion_factor(
@@ -370,9 +369,7 @@ def _outlines(
             continue
         where = f"{e.dxftype()} {e.dxf.get('handle', '?')}"
         if not all(math.isfinite(c) for pt in pts for c in pt):
-            raise InputError(
-                path, where, "an outline vertex is not a finite number"
-            )
+            raise InputError(path, where, Msg("err.dxf.vertex"))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             poly = Polygon([(x * factor, y * factor) for x, y in pts])
@@ -382,9 +379,8 @@ def _outlines(
             # label of the other half: never guess, say where to fix.
             raise InputError(
                 path,
-                f"{where} on layer {e.dxf.layer}",
-                f"the outline crosses itself ({reason}); fix it in the "
-                "drawing",
+                Msg("err.dxf.where_layer", where=where, layer=e.dxf.layer),
+                Msg("err.dxf.crosses", reason_en=reason),
             )
         if poly.area > 0:
             out.append((e.dxf.layer, poly))
@@ -398,14 +394,19 @@ def _check_sizes(
     low, high = PLAUSIBLE_AREA
     if low <= typical <= high:
         return
-    given = f"--units {units}" if units else "the drawing's $INSUNITS"
+    given: Msg | str = (
+        f"--units {units}" if units else Msg("err.dxf.insunits")
+    )
     guess = "mm" if typical > high else "m"
     raise InputError(
         path,
         "--units",
-        f"with {given} a typical room is {typical:,.4g} m², which is not "
-        f"plausible; the drawing is probably in {guess}: pass "
-        f"--units {guess}",
+        Msg(
+            "err.dxf.implausible",
+            given=given,
+            typical=f"{typical:,.4g}",
+            guess=guess,
+        ),
     )
 
 
@@ -470,7 +471,9 @@ def _floor_of(
             match = re.search(pattern, layer)
         except re.error as exc:
             raise InputError(
-                path, "--floor-from-layer", f"not a valid pattern ({exc})"
+                path,
+                "--floor-from-layer",
+                Msg("err.dxf.pattern", detail_en=exc),
             ) from None
         if match and match.groups():
             try:
@@ -480,7 +483,7 @@ def _floor_of(
         raise InputError(
             path,
             "--floor-from-layer",
-            f"the pattern finds no floor number in layer name '{layer}'",
+            Msg("err.dxf.no_floor", layer=layer),
         )
     found = _floor_in(layer)
     if found is not None:
@@ -542,9 +545,13 @@ def _split_label(texts: Sequence[str]) -> tuple[str | None, str | None]:
                 words.append(token)
     if others:
         warnings.warn(
-            f"one outline holds several room numbers ({rid}, "
-            f"{', '.join(others)}): it is room {rid}; check the drawing",
-            DxfWarning,
+            DxfWarning(
+                Msg(
+                    "err.dxf.several_numbers",
+                    rid=rid,
+                    others=", ".join(others),
+                )
+            ),
             stacklevel=3,
         )
     name = " ".join(words) or None
@@ -582,9 +589,7 @@ def _rooms(
             rid = f"{base}-{n}"
         if rid != base:
             warnings.warn(
-                f"room number {base} is in more than one outline; this one "
-                f"is called {rid}: check the drawing",
-                DxfWarning,
+                DxfWarning(Msg("err.dxf.repeated_number", base=base, rid=rid)),
                 stacklevel=2,
             )
         seen.add(rid)
@@ -617,7 +622,7 @@ def _rooms(
     return DxfImport(rooms, floor_from, guessed)
 
 
-class DxfWarning(UserWarning):
+class DxfWarning(MsgWarning):
     """Something in a drawing that was read but should be checked."""
 
 
@@ -633,9 +638,15 @@ def _warn_overlaps(rooms: Sequence[Room]) -> None:
         shared = shapes[i].intersection(shapes[j]).area
         if shared > MAX_OVERLAP:
             warnings.warn(
-                f"rooms {a.id} and {b.id} on floor {a.floor} overlap by "
-                f"{shared:.2f} m²; a scenario will refuse them",
-                DxfWarning,
+                DxfWarning(
+                    Msg(
+                        "err.dxf.overlap_warn",
+                        a=a.id,
+                        b=b.id,
+                        floor=a.floor,
+                        shared=f"{shared:.2f}",
+                    )
+                ),
                 stacklevel=3,
             )
 

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from spaceplan.errors import InputError
+from spaceplan.errors import InputError, Msg
 from spaceplan.fileio import write_text
 from spaceplan.osa.evaluate import AwayFrom, evaluate
 from spaceplan.osa.read import (
@@ -175,7 +175,7 @@ def resolve_instances(
     known = find_instances(data) if data.is_dir() else {}
     if not names:
         if not known:
-            raise OsaReadError(f"{data}: no OSA instances found.")
+            raise OsaReadError(data, Msg("err.osa.none"))
         return list(known.values())
     paths = []
     for name in names:
@@ -184,8 +184,8 @@ def resolve_instances(
         elif Path(name).is_file():
             paths.append(Path(name))
         else:
-            hint = f" in {data}" if known else f"; {data} holds no instances"
-            raise OsaReadError(f"Unknown instance '{name}'{hint}.")
+            key = "err.osa.unknown" if known else "err.osa.unknown_empty"
+            raise OsaReadError(None, Msg(key, name=name, folder=data))
     return paths
 
 
@@ -226,7 +226,7 @@ def solve_one(
         raise InputError(
             None,
             None,
-            f"Unknown solver '{solver}'; choose from {', '.join(SOLVERS)}.",
+            Msg("err.solver", name=solver, known=", ".join(SOLVERS)),
         )
     return SOLVERS[solver](instance, time_limit, seed, workers, away_from)
 

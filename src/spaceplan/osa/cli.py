@@ -11,6 +11,9 @@ from pathlib import Path
 
 import click
 
+from spaceplan.cli.options import as_lang, lang_option
+from spaceplan.errors import Msg
+from spaceplan.i18n import Lang, t
 from spaceplan.osa.bench import (
     SOLVERS,
     BenchRow,
@@ -22,13 +25,33 @@ from spaceplan.osa.bench import (
 __all__ = ["osa"]
 
 
-def _print_row(row: BenchRow) -> None:
+def _print_row(row: BenchRow, lang: Lang = "en") -> None:
     click.echo(
-        f"{row.instance:<10} {row.solver:<6} {row.status:<9} "
-        f"obj {row.objective:>8} re-scored {row.evaluated:>8} "
-        f"bound {row.bound:>8} gap {row.gap_pct:>6}% "
-        f"{row.seconds:7.1f}s"
+        t(
+            "bench.osa.row",
+            lang,
+            instance=row.instance,
+            solver=row.solver,
+            status=row.status,
+            objective=row.objective,
+            evaluated=row.evaluated,
+            bound=row.bound,
+            gap=row.gap_pct,
+            seconds=row.seconds,
+        )
     )
+
+
+class _Broken(click.ClickException):
+    """A broken solver or evaluator (not bad input): exit 1, one line.
+
+    ``msg`` is the catalogue message the command line prints in the
+    user's language.
+    """
+
+    def __init__(self, msg: Msg) -> None:
+        super().__init__(msg.render("en"))
+        self.msg = msg
 
 
 @click.command("osa")
@@ -82,6 +105,7 @@ def _print_row(row: BenchRow) -> None:
     "--outdir", "old_outdir", hidden=True,
     type=click.Path(file_okay=False, path_type=Path), default=None,
 )
+@lang_option("Language of the lines printed and of errors.")
 def osa(
     instances: tuple[str, ...],
     data: Path | None,
@@ -93,11 +117,17 @@ def osa(
     pattern_seconds: float,
     outdir: Path | None,
     old_outdir: Path | None,
+    lang: str,
 ) -> None:
     """Solve OSA benchmark INSTANCES (names or paths; all when none)."""
     outdir = outdir or old_outdir
     if outdir is None:
-        raise click.UsageError("Missing option '-o' / '--output'.")
+        raise click.MissingParameter(
+            ctx=click.get_current_context(),
+            param_hint="'-o' / '--output'",
+            param_type="option",
+        )
+    words = as_lang(lang)
     solvers = list(SOLVERS) if solver == "all" else [solver]
     paths = resolve_instances(instances, resolve_data(data))
     rows = run_bench(
@@ -108,14 +138,18 @@ def osa(
         seed,
         workers,
         "room" if away_from == "room" else "floor",
-        on_row=_print_row,
+        on_row=lambda row: _print_row(row, words),
         pattern_seconds=pattern_seconds,
     )
     bad = [r for r in rows if r.objective and r.objective != r.evaluated]
     if bad:
         # Not bad input but a broken solver or evaluator: say so, exit 1.
-        raise click.ClickException(
-            f"{len(bad)} solution(s) re-score differently, e.g. "
-            f"{bad[0].instance} {bad[0].solver}."
+        raise _Broken(
+            Msg(
+                "err.osa.mismatch",
+                n=len(bad),
+                instance=bad[0].instance,
+                solver=bad[0].solver,
+            )
         )
-    click.echo(f"Wrote {outdir / 'results.csv'} and results.md.")
+    click.echo(t("bench.osa.wrote", words, path=outdir / "results.csv"))

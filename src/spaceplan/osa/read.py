@@ -17,7 +17,7 @@ from enum import IntEnum
 from functools import cached_property
 from pathlib import Path
 
-from spaceplan.errors import InputError
+from spaceplan.errors import InputError, Msg
 
 __all__ = [
     "CENTI",
@@ -51,8 +51,12 @@ class OsaReadError(InputError):
     so the CLI reports it in one line and exits 1.
     """
 
-    def __init__(self, message: str) -> None:
-        super().__init__(None, None, message)
+    def __init__(
+        self, where: str | os.PathLike[str] | None, message: Msg
+    ) -> None:
+        # ``where`` is ``file`` or ``file:line``, as compilers say it.
+        place = None if where is None else os.fspath(where)
+        super().__init__(place, None, message)
 
 
 class RuleType(IntEnum):
@@ -204,8 +208,10 @@ class _Lines:
     items: list[tuple[int, str]]
     pos: int = 0
 
-    def error(self, lineno: int, message: str) -> OsaReadError:
-        return OsaReadError(f"{self.path}:{lineno}: {message}")
+    def error(
+        self, lineno: int, key: str, /, **fields: object
+    ) -> OsaReadError:
+        return OsaReadError(f"{self.path}:{lineno}", Msg(key, **fields))
 
     def peek(self) -> tuple[int, str] | None:
         return self.items[self.pos] if self.pos < len(self.items) else None
@@ -214,7 +220,7 @@ class _Lines:
         item = self.peek()
         if item is None:
             last = self.items[-1][0] if self.items else 1
-            raise self.error(last, "unexpected end of file.")
+            raise self.error(last, "err.osa.eof")
         self.pos += 1
         return item
 
@@ -223,11 +229,13 @@ def _load_lines(path: Path) -> _Lines:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise OsaReadError(f"{path}: cannot read ({exc.strerror}).") from exc
+        raise OsaReadError(
+            path, Msg("err.osa.cannot_read", reason=exc.strerror)
+        ) from exc
     try:
         text = raw.decode("ascii")
     except UnicodeDecodeError as exc:
-        raise OsaReadError(f"{path}: not an ASCII text file.") from exc
+        raise OsaReadError(path, Msg("err.osa.ascii")) from exc
     # splitlines() treats CRLF, CR and LF alike, which the files need.
     items = [
         (num, line.strip())
@@ -235,8 +243,22 @@ def _load_lines(path: Path) -> _Lines:
         if line.strip()
     ]
     if not items:
-        raise OsaReadError(f"{path}:1: empty file.")
+        raise OsaReadError(f"{path}:1", Msg("err.osa.empty"))
     return _Lines(path, items)
+
+
+#: The fields of a line, as a message names them.
+_WHAT = {
+    "adjacency count", "adjacent room", "constraint field", "entity id",
+    "entity space", "floor id", "group id", "room id", "room space",
+}  # fmt: skip
+
+
+def _what(what: str) -> Msg | str:
+    """A field of a line in words; a header key as the file spells it."""
+    if what in _WHAT:
+        return Msg("err.osa.what." + what.replace(" ", "_"))
+    return what
 
 
 def _int(lines: _Lines, lineno: int, token: str, what: str) -> int:
@@ -244,7 +266,7 @@ def _int(lines: _Lines, lineno: int, token: str, what: str) -> int:
         return int(token)
     except ValueError:
         raise lines.error(
-            lineno, f"{what} '{token}' is not an integer."
+            lineno, "err.osa.int", what=_what(what), token=token
         ) from None
 
 
@@ -252,13 +274,20 @@ def _centi(lines: _Lines, lineno: int, token: str, what: str) -> int:
     try:
         value = Decimal(token) * CENTI
     except InvalidOperation:
-        raise lines.error(lineno, f"{what} '{token}' is not a number.") from None
+        raise lines.error(
+            lineno, "err.osa.number", what=_what(what),
+            token=token,
+        ) from None
     if not value.is_finite() or value != value.to_integral_value():
         raise lines.error(
-            lineno, f"{what} '{token}' has more than two decimals."
+            lineno, "err.osa.decimals", what=_what(what),
+            token=token,
         )
     if value < 0:
-        raise lines.error(lineno, f"{what} '{token}' is negative.")
+        raise lines.error(
+            lineno, "err.osa.negative", what=_what(what),
+            token=token,
+        )
     return int(value)
 
 
@@ -268,22 +297,24 @@ def _read_header(lines: _Lines) -> dict[str, str]:
         lineno, text = lines.take()
         key, sep, value = text.partition(":")
         if not sep or not key.strip() or not value.strip():
-            raise lines.error(
-                lineno, f"expected 'Key: value' or ENTITIES, got '{text}'."
-            )
+            raise lines.error(lineno, "err.osa.header_line", text=text)
         # Unknown keys (the stray UpperBound line of p025_n005, the
         # extra counts of the variant nott files) are kept, not rejected.
         header[key.strip()] = value.strip()
     for key in ("NoOfEntities", "NoOfRooms", "NoOfConstraints"):
         if key not in header:
-            raise lines.error(lines.items[0][0], f"header lacks {key}.")
+            raise lines.error(
+                lines.items[0][0], "err.osa.header_lacks", key=key
+            )
     return header
 
 
 def _expect(lines: _Lines, keyword: str) -> None:
     lineno, text = lines.take()
     if text != keyword:
-        raise lines.error(lineno, f"expected {keyword}, got '{text}'.")
+        raise lines.error(
+            lineno, "err.osa.expected", keyword=keyword, text=text
+        )
 
 
 def _read_entities(lines: _Lines, count: int) -> list[Entity]:
@@ -292,12 +323,12 @@ def _read_entities(lines: _Lines, count: int) -> list[Entity]:
         lineno, text = lines.take()
         tokens = text.split()
         if len(tokens) != 3:
-            raise lines.error(
-                lineno, f"entity line needs 3 fields, got {len(tokens)}."
-            )
+            raise lines.error(lineno, "err.osa.entity_fields", n=len(tokens))
         eid = _int(lines, lineno, tokens[0], "entity id")
         if eid != index:
-            raise lines.error(lineno, f"entity id {eid}, expected {index}.")
+            raise lines.error(
+                lineno, "err.osa.entity_order", got=eid, want=index
+            )
         group = _int(lines, lineno, tokens[1], "group id")
         size = _centi(lines, lineno, tokens[2], "entity space")
         entities.append(Entity(eid, group, size))
@@ -310,29 +341,29 @@ def _read_rooms(lines: _Lines, count: int) -> list[Room]:
         lineno, text = lines.take()
         tokens = text.split()
         if len(tokens) < 4:
-            raise lines.error(
-                lineno, f"room line needs at least 4 fields, got {len(tokens)}."
-            )
+            raise lines.error(lineno, "err.osa.room_fields", n=len(tokens))
         rid = _int(lines, lineno, tokens[0], "room id")
         if rid != index:
-            raise lines.error(lineno, f"room id {rid}, expected {index}.")
+            raise lines.error(
+                lineno, "err.osa.room_order", got=rid, want=index
+            )
         floor = _int(lines, lineno, tokens[1], "floor id")
         capacity = _centi(lines, lineno, tokens[2], "room space")
         num_adj = _int(lines, lineno, tokens[3], "adjacency count")
         if len(tokens) != 4 + num_adj:
             raise lines.error(
                 lineno,
-                f"room {rid} lists {len(tokens) - 4} adjacent rooms, "
-                f"says {num_adj}.",
+                "err.osa.adjacent_count",
+                rid=rid,
+                n=len(tokens) - 4,
+                says=num_adj,
             )
         adjacent = tuple(
             _int(lines, lineno, tok, "adjacent room") for tok in tokens[4:]
         )
         for other in adjacent:
             if not 0 <= other < count:
-                raise lines.error(
-                    lineno, f"adjacent room {other} does not exist."
-                )
+                raise lines.error(lineno, "err.osa.no_adjacent", rid=other)
         rooms.append(Room(rid, floor, capacity, adjacent))
     return rooms
 
@@ -342,9 +373,9 @@ def _check_operand(
 ) -> None:
     num_entities, num_rooms = sizes
     if kind == "e" and not 0 <= value < num_entities:
-        raise lines.error(lineno, f"entity {value} does not exist.")
+        raise lines.error(lineno, "err.osa.no_entity", eid=value)
     if kind == "r" and not 0 <= value < num_rooms:
-        raise lines.error(lineno, f"room {value} does not exist.")
+        raise lines.error(lineno, "err.osa.no_room", rid=value)
 
 
 def _read_rules(
@@ -355,18 +386,18 @@ def _read_rules(
         lineno, text = lines.take()
         tokens = text.split()
         if len(tokens) != 5:
-            raise lines.error(
-                lineno, f"constraint line needs 5 fields, got {len(tokens)}."
-            )
+            raise lines.error(lineno, "err.osa.rule_fields", n=len(tokens))
         cid, code, hard, subject, target = (
             _int(lines, lineno, tok, "constraint field") for tok in tokens
         )
         if cid != index:
-            raise lines.error(lineno, f"constraint id {cid}, expected {index}.")
+            raise lines.error(
+                lineno, "err.osa.rule_order", got=cid, want=index
+            )
         if code not in _OPERANDS:
-            raise lines.error(lineno, f"unsupported constraint type {code}.")
+            raise lines.error(lineno, "err.osa.rule_type", code=code)
         if hard not in (0, 1):
-            raise lines.error(lineno, f"hardness {hard} is not 0 or 1.")
+            raise lines.error(lineno, "err.osa.hardness", hard=hard)
         kind = RuleType(code)
         first, second = _OPERANDS[kind]
         _check_operand(lines, lineno, first, subject, sizes)
@@ -381,7 +412,7 @@ def _header_count(lines: _Lines, header: dict[str, str], key: str) -> int:
     )
     value = _int(lines, lineno, header[key], key)
     if value < 0:
-        raise lines.error(lineno, f"{key} is negative.")
+        raise lines.error(lineno, "err.osa.count_negative", key=key)
     return value
 
 
@@ -418,7 +449,7 @@ def read_instance(path: str | os.PathLike[str]) -> Instance:
     rules = _read_rules(lines, num_rules, (num_entities, num_rooms))
     extra = lines.peek()
     if extra is not None:
-        raise lines.error(extra[0], f"unexpected line '{extra[1]}'.")
+        raise lines.error(extra[0], "err.osa.extra", text=extra[1])
     _check_optional_counts(lines, header, rooms, rules)
     return Instance(
         path.stem, tuple(entities), tuple(rooms), tuple(rules), header
@@ -444,7 +475,11 @@ def _check_optional_counts(
                 num for num, text in lines.items if text.startswith(key)
             )
             raise lines.error(
-                lineno, f"{key} says {header[key]}, the data has {actual}."
+                lineno,
+                "err.osa.count_differs",
+                key=key,
+                says=header[key],
+                actual=actual,
             )
 
 
@@ -499,19 +534,19 @@ def read_solution(
     for lineno, text in _iter(lines):
         tokens = text.split()
         if len(tokens) != 2:
-            raise lines.error(lineno, "expected 'entity_id room_id'.")
+            raise lines.error(lineno, "err.osa.sol_line")
         eid = _int(lines, lineno, tokens[0], "entity id")
         rid = _int(lines, lineno, tokens[1], "room id")
         if not 0 <= eid < instance.num_entities:
-            raise lines.error(lineno, f"entity {eid} does not exist.")
+            raise lines.error(lineno, "err.osa.no_entity", eid=eid)
         if not 0 <= rid < instance.num_rooms:
-            raise lines.error(lineno, f"room {rid} does not exist.")
+            raise lines.error(lineno, "err.osa.no_room", rid=rid)
         if rooms[eid] is not None:
-            raise lines.error(lineno, f"entity {eid} is listed twice.")
+            raise lines.error(lineno, "err.osa.twice", eid=eid)
         rooms[eid] = rid
     missing = [eid for eid, rid in enumerate(rooms) if rid is None]
     if missing:
-        raise OsaReadError(f"{path}: entity {missing[0]} has no room.")
+        raise OsaReadError(path, Msg("err.osa.no_place", eid=missing[0]))
     return [rid for rid in rooms if rid is not None]
 
 

@@ -9,7 +9,7 @@ listed under the panel instead.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import shapely
@@ -30,6 +30,7 @@ from spaceplan.layout import (
 from spaceplan.plot.axisgrid import draw_axis_grid
 from spaceplan.plot.schedule import mark, plot_schedule
 from spaceplan.plot.style import check_glyphs, drawing_context
+from spaceplan.report.present import Change, function_changes
 from spaceplan.report.works import (
     WallLine,
     renovated_scenario,
@@ -110,21 +111,43 @@ def _patch(shape: Polygon, **kwargs: object) -> PathPatch:
     return PathPatch(MplPath(verts, codes), **kwargs)  # type: ignore[arg-type]
 
 
+#: The marks of a function a plan moves (迁入) or puts in a room anew
+#: (新设), in colours apart from the categories' fills.
+CHANGE_STYLE: dict[str, dict[str, object]] = {
+    "moved": {"marker": ">", "color": "#c2410c", "markersize": 7},
+    "new": {"marker": "*", "color": "#1d4ed8", "markersize": 9},
+}
+
+
+def change_mark(change: Change | None, lang: Lang) -> str:
+    """The words after a moved or new function's name; empty if
+    unchanged."""
+    if change is None:
+        return ""
+    if change.kind == "moved":
+        return t("face.moved_mark", lang, room=change.origin)
+    return t("face.new_mark", lang)
+
+
 def room_lines(
     room: Room,
     functions: Sequence[Function],
     lang: Lang,
     given: frozenset[str] = frozenset(),
+    changes: Mapping[str, Change] | None = None,
 ) -> list[str]:
     """A room's label: function names (numbered when shared; those in
-    ``given``, fixed by the architect, marked so), the room's present
-    name (原…), then number and area. A room kept out of the facility
-    says so."""
+    ``given``, fixed by the architect, marked so; those the plan moves
+    here or puts here anew, in ``changes`` by function id, marked 迁入
+    or 新设), the room's present name (原…), then number and area. A
+    room kept out of the facility says so."""
     shared = len(functions) > 1
+    changes = changes or {}
     lines = [
         (mark(i) if shared else "")
         + function_name(f, lang)
         + (t("d.given_mark", lang) if f.id in given else "")
+        + change_mark(changes.get(f.id), lang)
         for i, f in enumerate(functions)
     ]
     if room.kind == "unavailable":
@@ -146,9 +169,14 @@ def labels_of(
     texts = [floor_name(f, lang) for f in view.building.floors]
     texts += works_texts(plan, lang)
     given = frozenset(scenario.fix)
+    changes = function_changes(view, funcs)
     for room in view.building.rooms:
-        texts += room_lines(room, funcs.get(room.id, []), lang, given)
+        here = {
+            fid: c for (rid, fid), c in changes.items() if rid == room.id
+        }
+        texts += room_lines(room, funcs.get(room.id, []), lang, given, here)
         texts.append(room.name or "")
+    texts += [t(f"face.legend.{kind}", lang) for kind in CHANGE_STYLE]
     texts += [t(k, lang) for k in ("d.schematic", "d.no_outline")]
     texts += [t("d.small_rooms", lang), t("d.shared", lang)]
     return texts
@@ -224,6 +252,7 @@ def draw_floor(
     if not geo.shapes:
         raise ValueError(f"floor {floor} has no rooms.")
     funcs = room_functions(scenario, plan)
+    changes = function_changes(scenario, funcs)
     week = plan_timetable(
         scenario, plan.plan if isinstance(plan, Candidate) else plan
     )
@@ -282,11 +311,15 @@ def draw_floor(
             )
         )
         backed = bool(crossed & set(room.id.split("+")))
+        moves = {
+            fid: c for (rid, fid), c in changes.items() if rid == room.id
+        }
         if not _label(
             ax, scenario, room, here, shape, lang, pt_per_m, backed,
-            booked=in_session(week, room.id),
+            booked=in_session(week, room.id), changes=moves,
         ):  # fmt: skip
-            key.append(_key_entry(room, here, lang))
+            key.append(_key_entry(room, here, lang, moves))
+        _change_marks(ax, room.id, shape, moves, pt_per_m)
     _draw_walls(ax, here_walls)
     if geo.schematic and geo.note_at is None:
         ax.text(
@@ -345,6 +378,7 @@ def _label(
     pt_per_m: float,
     backed: bool = False,
     booked: dict[str, list[str]] | None = None,
+    changes: Mapping[str, Change] | None = None,
 ) -> bool:
     """Write the room's label if it fits; return whether it did.
 
@@ -360,7 +394,7 @@ def _label(
         f for f, r in scenario.fix.items()
         if r in room.id.split("+") or room.id in (r + "a", r + "b")
     )  # fmt: skip
-    lines = room_lines(room, functions, lang, given)
+    lines = room_lines(room, functions, lang, given, changes)
     shared = len(functions) > 1
     muted = not functions
     n_slots = len(scenario.slots)
@@ -448,8 +482,39 @@ def _backing(
     }
 
 
-def _key_entry(room: Room, functions: Sequence[Function], lang: Lang) -> str:
-    names = " / ".join(function_name(f, lang) for f in functions)
+def _change_marks(
+    ax: Axes,
+    room_id: str,
+    shape: Polygon,
+    changes: Mapping[str, Change],
+    pt_per_m: float,
+) -> None:
+    """A marker per kind of change in the room's top-left corner, in the
+    colours of :data:`CHANGE_STYLE` (the legend's)."""
+    present = {c.kind for c in changes.values()}
+    kinds = [k for k in CHANGE_STYLE if k in present]
+    x0, _, _, y1 = shape.bounds
+    step = 9.0 / pt_per_m  # 9 pt on paper, whatever the scale
+    for i, kind in enumerate(kinds):
+        fids = "/".join(f for f, c in changes.items() if c.kind == kind)
+        ax.plot(
+            [x0 + step * (1 + 1.2 * i)], [y1 - step],
+            linestyle="none", zorder=3, gid=f"{kind}:{room_id}:{fids}",
+            **CHANGE_STYLE[kind],  # type: ignore[arg-type]
+        )  # fmt: skip
+
+
+def _key_entry(
+    room: Room,
+    functions: Sequence[Function],
+    lang: Lang,
+    changes: Mapping[str, Change] | None = None,
+) -> str:
+    changes = changes or {}
+    names = " / ".join(
+        function_name(f, lang) + change_mark(changes.get(f.id), lang)
+        for f in functions
+    )
     if not names:
         names = t(f"cat.{room_category(room, functions)}", lang)
     entry = f"{room.id}  {names}  {room.area:.1f} {t('unit.m2', lang)}"

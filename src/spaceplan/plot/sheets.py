@@ -1,9 +1,9 @@
 """The sheets of a drawing set: one per candidate, a cover, a comparison.
 
-Each ``plot_*_sheet`` function returns an A3 figure; nothing here writes
-a file (:mod:`spaceplan.export` saves them). Call them inside
-:func:`~spaceplan.plot.style.drawing_context` so the labels use the
-bundled CJK font. The rule box reads the candidate's own checks.
+Each ``plot_*_sheet`` function returns an A3 (or A1) landscape figure;
+nothing here writes a file (:mod:`spaceplan.export` saves them). Call
+them inside :func:`~spaceplan.plot.style.drawing_context` so the labels
+use the bundled CJK font. The rule box reads the candidate's own checks.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from spaceplan.layout import (
 )
 from spaceplan.plot.comparison import plot_comparison
 from spaceplan.plot.floorplan import (
+    CHANGE_STYLE,
     M_PER_INCH,
     WALL_STYLE,
     draw_floor,
@@ -37,6 +38,7 @@ from spaceplan.plot.floorplan import (
 )
 from spaceplan.plot.schedule import plot_schedule
 from spaceplan.plot.works import works_table
+from spaceplan.report.present import function_changes
 from spaceplan.report.solve import candidate_table
 from spaceplan.report.wording import failure_line, row_source
 from spaceplan.report.works import (
@@ -45,16 +47,20 @@ from spaceplan.report.works import (
     wall_lines,
     works_of,
 )
+from spaceplan.sentences import source_words
 from spaceplan.solution import Candidate, Result
 
-#: A3 landscape, inches.
-PAGE = (16.54, 11.69)
+#: Paper sizes a drawing set prints on, landscape, inches (ISO 216).
+PAPERS = {"A3": (16.54, 11.69), "A1": (33.11, 23.39)}
+#: The default paper, A3 landscape.
+PAGE = PAPERS["A3"]
 _RESERVE = 0.8  # inches of a floor panel kept for its title and key
 _PASS, _FAIL = "#1d7a35", "#b3261e"
 #: Print scales a candidate sheet may use (1:n), largest first: those
-#: GB/T 50104 (建筑制图标准) gives for plans, then 1:500 and 1:1000 for
-#: large sites. The first at which every floor fits its panel is used.
-SCALES = (100, 150, 200, 300, 500, 1000)
+#: GB/T 50104 (建筑制图标准) gives for plans (1:50 to 1:300), then 1:500
+#: and 1:1000 for large sites. The first at which every floor fits its
+#: panel is used.
+SCALES = (50, 100, 150, 200, 300, 500, 1000)
 
 
 # ---------------------------------------------------------------- figures
@@ -264,6 +270,7 @@ def _side_panel(
     lang: Lang,
     rect: tuple[float, float, float, float],
     walls: Iterable[str] = (),
+    changes: Iterable[str] = (),
 ) -> None:
     x, y, w, h = rect
     # rule box
@@ -311,6 +318,14 @@ def _side_panel(
         )
         for kind in KINDS
         if kind in set(walls)
+    ]  # fmt: skip
+    handles += [
+        Line2D(
+            [], [], linestyle="none", label=t(f"face.legend.{kind}", lang),
+            **CHANGE_STYLE[kind],  # type: ignore[arg-type]
+        )
+        for kind in CHANGE_STYLE
+        if kind in set(changes)
     ]  # fmt: skip
     fig.legend(
         handles=handles,
@@ -368,7 +383,10 @@ def _wrap(text: str, width: int) -> str:
 
 
 def plot_candidate_sheet(
-    scenario: Scenario, candidate: Candidate, lang: Lang = "zh"
+    scenario: Scenario,
+    candidate: Candidate,
+    lang: Lang = "zh",
+    paper: str = "A3",
 ) -> Figure:
     """A page for one candidate: every floor, legend and the rule box.
 
@@ -383,13 +401,17 @@ def plot_candidate_sheet(
         A checked candidate (its ``checks`` fill the rule box).
     lang
         ``zh`` (default) or ``en``.
+    paper
+        ``A3`` (default) or ``A1``, landscape: each floor prints at the
+        largest of :data:`SCALES` that fits its panel on that paper.
 
     Returns
     -------
     Figure
-        An A3 landscape figure, not attached to pyplot.
+        A landscape figure of that paper size, not attached to pyplot.
     """
-    fig = Figure(figsize=PAGE)
+    page = PAPERS[paper]
+    fig = Figure(figsize=page)
     # the building as the candidate's works leave it, and the works
     view = renovated_scenario(scenario, candidate)
     walls = wall_lines(scenario, candidate)
@@ -402,17 +424,17 @@ def plot_candidate_sheet(
     span = (max(s[0] for s in spans), max(s[1] for s in spans))
     side_w = 3.7  # inches
     left, right, top, bottom = 0.35, 0.35, 1.25, 0.35
-    area_w = PAGE[0] - left - right - side_w - 0.3
-    area_h = PAGE[1] - top - bottom
+    area_w = page[0] - left - right - side_w - 0.3
+    area_h = page[1] - top - bottom
     rows, cols, scale = _layout(spans, area_w, area_h)
     cell_w, cell_h = area_w / cols, area_h / rows
     for i, floor in enumerate(floors):
         r, c = divmod(i, cols)
         rect = (
-            (left + c * cell_w + 0.15) / PAGE[0],
-            (PAGE[1] - top - (r + 1) * cell_h + 0.5) / PAGE[1],
-            (cell_w - 0.3) / PAGE[0],
-            (cell_h - _RESERVE) / PAGE[1],
+            (left + c * cell_w + 0.15) / page[0],
+            (page[1] - top - (r + 1) * cell_h + 0.5) / page[1],
+            (cell_w - 0.3) / page[0],
+            (cell_h - _RESERVE) / page[1],
         )
         ax = fig.add_axes(rect)
         ax.set_anchor("W")
@@ -422,16 +444,16 @@ def plot_candidate_sheet(
     fig.text(
         0.975,
         0.955,
-        t("face.scale", lang, scale=scale)
+        t("face.scale", lang, scale=scale, paper=paper)
         if scale is not None
-        else t("face.not_to_scale", lang),
+        else t("face.not_to_scale", lang, paper=paper),
         fontsize=11,
         va="top",
         ha="right",
         gid="print-scale",
     )
     _north_arrow(
-        fig, (left + area_w - 0.3) / PAGE[0], 1 - 0.25 / PAGE[1], lang
+        fig, (left + area_w - 0.3) / page[0], 1 - 0.25 / page[1], lang
     )
     funcs = room_functions(view, candidate)
     cats = [
@@ -439,11 +461,12 @@ def plot_candidate_sheet(
         for room in view.building.rooms
     ]
     shared = any(len(v) > 1 for v in funcs.values())
+    moved_or_new = {c.kind for c in function_changes(view, funcs).values()}
     panel = (
-        1 - (side_w + right) / PAGE[0],
-        bottom / PAGE[1],
-        side_w / PAGE[0],
-        1 - (top + bottom) / PAGE[1],
+        1 - (side_w + right) / page[0],
+        bottom / page[1],
+        side_w / page[0],
+        1 - (top + bottom) / page[1],
     )
     _side_panel(
         fig,
@@ -454,16 +477,20 @@ def plot_candidate_sheet(
         lang,
         panel,
         walls={w.kind for w in works_of(candidate)},
+        changes=moved_or_new,
     )
     works_table(fig, candidate, lang, panel)
     return fig
 
 
 def plot_comparison_sheet(
-    scenario: Scenario, candidates: Sequence[Candidate], lang: Lang = "zh"
+    scenario: Scenario,
+    candidates: Sequence[Candidate],
+    lang: Lang = "zh",
+    paper: str = "A3",
 ) -> Figure:
     """The comparison sheet: the bar chart and a table of metrics."""
-    fig = Figure(figsize=PAGE)
+    fig = Figure(figsize=PAPERS[paper])
     _title(fig, scenario, t("d.comparison", lang), lang)
     ax = fig.add_axes((0.06, 0.40, 0.62, 0.46))
     plot_comparison(scenario, candidates, lang, ax=ax)
@@ -497,16 +524,16 @@ def _metrics_table(
 
 
 def plot_cover_sheet(
-    scenario: Scenario, result: Result, lang: Lang = "zh"
+    scenario: Scenario, result: Result, lang: Lang = "zh", paper: str = "A3"
 ) -> Figure:
     """The cover: scenario, profile and the compliance summary."""
-    fig = Figure(figsize=PAGE)
+    fig = Figure(figsize=PAPERS[paper])
     _title(fig, scenario, t("d.drawing_set", lang), lang)
     unit = t("unit.m2", lang)
     m0 = result.candidates[0].metrics if result.candidates else None
     facts = [
         (t("w.policy", lang), f"{policy_title(scenario.policy, lang)}"),
-        (t("w.source", lang), scenario.policy.source),
+        (t("w.source", lang), source_words(scenario.policy.source, lang)),
         (t("w.households", lang), f"{scenario.community.households:,}"),
         (
             t("m.target_area", lang),
@@ -583,7 +610,7 @@ def sheet_texts(scenario: Scenario, result: Result, lang: Lang) -> list[str]:
     texts = [
         scenario.name,
         policy_title(scenario.policy, lang),
-        scenario.policy.source,
+        source_words(scenario.policy.source, lang),
         scenario.policy.id,
     ]
     texts += [function_name(f, lang) for f in scenario.functions]

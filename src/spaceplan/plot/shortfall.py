@@ -26,11 +26,12 @@ from spaceplan.diagnose.words import building_units, m2
 from spaceplan.i18n import Lang, t
 from spaceplan.layout import floor_shapes
 from spaceplan.plot.floorplan import draw_floor, labels_of
+from spaceplan.plot.sheets import PAPERS
 from spaceplan.plot.style import check_glyphs, drawing_context
 from spaceplan.solution import Plan
 
-#: A3 landscape, inches.
-A3 = (16.54, 11.69)
+#: A3 landscape, inches (the default paper).
+A3 = PAPERS["A3"]
 #: Colour of the shortfall.
 SHORT = "#c0392b"
 #: Repairs and waivers listed on the sheet, at most.
@@ -92,8 +93,9 @@ def plot_shortfall_sheet(
     diagnosis: Mapping[str, Any] | None,
     lang: Lang = "zh",
     font: str | None = None,
+    paper: str = "A3",
 ) -> Figure:
-    """The building as it is and what it lacks, on one A3 sheet.
+    """The building as it is and what it lacks, on one A3 (or A1) sheet.
 
     Parameters
     ----------
@@ -107,6 +109,8 @@ def plot_shortfall_sheet(
         ``zh`` (default) or ``en``.
     font
         A font file used before the bundled one (``--font``).
+    paper
+        ``A3`` (default) or ``A1``, landscape.
 
     Returns
     -------
@@ -130,7 +134,7 @@ def plot_shortfall_sheet(
         # Two panels a row: long floor plates stay legible on A3.
         cols = 1 if cells == 1 else 2
         rows = math.ceil(cells / cols)
-        fig = plt.figure(figsize=A3)
+        fig = plt.figure(figsize=PAPERS[paper])
         grid = fig.add_gridspec(
             rows + 1,
             cols,

@@ -24,6 +24,7 @@ from typing import Any, cast
 import matplotlib as mpl
 from matplotlib import font_manager as fm
 
+from spaceplan.errors import Msg, MsgWarning
 from spaceplan.layout import BUNDLED_FONT
 
 #: Environment variable naming a font file to use before the others.
@@ -63,12 +64,14 @@ class FontError(ValueError):
 def _register(path: str) -> str:
     """Register a font file with matplotlib; return its family name."""
     if not Path(path).is_file():
-        raise FontError(f"font file {path} does not exist.")
+        raise FontError(Msg("err.font.missing", path=path))
     try:
         fm.fontManager.addfont(path)
         return str(fm.FontProperties(fname=path).get_name())
     except (OSError, RuntimeError, ValueError) as exc:
-        raise FontError(f"cannot read font file {path}: {exc}") from None
+        raise FontError(
+            Msg("err.font.unreadable", path=path, detail_en=exc)
+        ) from None
 
 
 def font_families(font: str | os.PathLike[str] | None = None) -> list[str]:
@@ -170,10 +173,7 @@ def check_glyphs(texts: Iterable[str], families: Sequence[str]) -> list[str]:
         _WARNED.update(new)
         shown = " ".join(f"{c} (U+{ord(c):04X})" for c in new)
         warnings.warn(
-            f"These characters have no glyph in the drawing fonts and "
-            f"will show as boxes: {shown}. Pass --font PATH (or set "
-            f"{FONT_ENV}) to a font that has them, e.g. Noto Sans CJK SC.",
-            UserWarning,
+            MsgWarning(Msg("err.font.glyphs", shown=shown, env=FONT_ENV)),
             stacklevel=2,
         )
     return missing

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from spaceplan.errors import Fault
 from spaceplan.geometry import MIN_SHARED_EDGE
 from spaceplan.renovation.walls import WallRoom, shared_edge
 
@@ -39,9 +40,7 @@ class Wall(Model):
     @model_validator(mode="after")
     def _check(self) -> Wall:
         if self.between[0] == self.between[1]:
-            raise ValueError(
-                f"walls pairs room {self.between[0]} with itself."
-            )
+            raise Fault("err.wall.self", rid=self.between[0])
         return self
 
 
@@ -89,25 +88,20 @@ def check_walls(rooms: Sequence[WallRoom], walls: Sequence[Wall]) -> None:
         where = f"walls[{i}]"
         for rid in (a, b):
             if rid not in by_id:
-                raise ValueError(f"{where} names unknown room '{rid}'.")
+                raise Fault("err.wall.unknown_room", where=where, rid=rid)
         key = frozenset((a, b))
         if key in seen:
-            raise ValueError(f"{where} lists the wall {a}–{b} twice.")
+            raise Fault("err.wall.twice", where=where, a=a, b=b)
         seen.add(key)
         ra, rb = by_id[a], by_id[b]
         if ra.floor != rb.floor:
-            raise ValueError(
-                f"{where}: rooms {a} and {b} are on different floors."
-            )
+            raise Fault("err.wall.floors", where=where, a=a, b=b)
         if ra.shape is not None and rb.shape is not None:
             length, _ = shared_edge(ra.shape, rb.shape)
             if length < MIN_SHARED_EDGE:
-                raise ValueError(
-                    f"{where}: rooms {a} and {b} share no edge of at "
-                    f"least {MIN_SHARED_EDGE} m in their polygons."
+                raise Fault(
+                    "err.wall.no_edge", where=where, a=a, b=b,
+                    m=MIN_SHARED_EDGE,
                 )
         elif wall.length is None:
-            raise ValueError(
-                f"{where} needs a length: rooms {a} and {b} have no "
-                "polygons to measure it from."
-            )
+            raise Fault("err.wall.length", where=where, a=a, b=b)

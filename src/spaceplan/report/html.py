@@ -13,13 +13,13 @@ import html
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 from spaceplan import __version__, rules
 from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, function_name, policy_title
 from spaceplan.i18n import t as _t
 from spaceplan.layout import BUNDLED_FAMILY, BUNDLED_FONT
+from spaceplan.report.diagnosis import diagnosis_words
 from spaceplan.report.plan import (
     accounting_lines,
     format_margin,
@@ -43,6 +43,7 @@ from spaceplan.report.works import (
     works_of,
     works_rows,
 )
+from spaceplan.sentences import source_words
 from spaceplan.solution import Candidate, CheckRecord, Result
 
 FONT_FAMILY = BUNDLED_FAMILY
@@ -187,7 +188,7 @@ def _summary(scenario: Scenario, result: Result, lang: Lang) -> str:
     share = policy.resident_share_min
     items = [
         (_t("w.policy", lang), f"{policy_title(policy, lang)} ({policy.id})"),
-        (_t("w.source", lang), policy.source),
+        (_t("w.source", lang), source_words(policy.source, lang)),
         (_t("w.households", lang), f"{scenario.community.households:,}"),
         (_t("m.target_area", lang), target_arithmetic(scenario, lang)),
         (
@@ -399,37 +400,23 @@ def _candidate(
     return "".join(parts)
 
 
-def _value(value: Any, depth: int = 0) -> str:
-    """Any JSON-like value of a diagnosis as HTML."""
-    if isinstance(value, Mapping):
-        if not value:
-            return "—"
-        items = "".join(
-            f"<dt>{_e(k)}</dt><dd>{_value(v, depth + 1)}</dd>"
-            for k, v in value.items()
-        )
-        return f'<dl class="facts">{items}</dl>'
-    if isinstance(value, list | tuple):
-        if not value:
-            return "—"
-        if depth < 3 and all(isinstance(v, Mapping) for v in value):
-            keys = list(dict.fromkeys(k for v in value for k in v))
-            rows = [[_value(v.get(k), depth + 1) for k in keys] for v in value]
-            return _table(keys, rows, cls="diagnosis")
-        items = "".join(f"<li>{_value(v, depth + 1)}</li>" for v in value)
-        return f"<ul>{items}</ul>"
-    if value is None:
-        return "—"
-    return _e(value)
-
-
 def _diagnosis(result: Result, lang: Lang) -> str:
-    diag = result.diagnosis or {}
-    rest = {k: v for k, v in diag.items() if k != "summary"}
-    return (
-        f'<section id="diagnosis"><h2>{_e(_t("d.diagnosis", lang))}</h2>'
-        f"<p>{_e(diag.get('summary', ''))}</p>{_value(rest)}</section>"
-    )
+    words = diagnosis_words(result.diagnosis or {}, lang)
+    parts = [
+        f'<section id="diagnosis"><h2>{_e(_t("d.diagnosis", lang))}</h2>',
+        f"<p>{_e(words.summary)}</p>",
+    ]
+    for block in words.blocks:
+        parts.append(f"<h3>{_e(block.title)}</h3>")
+        if block.head:
+            rows = [[_e(cell) for cell in row] for row in block.rows]
+            parts.append(_table(block.head, rows, cls="diagnosis"))
+        else:
+            items = "".join(f"<li>{_e(row[0])}</li>" for row in block.rows)
+            parts.append(f"<ul>{items}</ul>")
+    parts += [f'<p class="note">{_e(note)}</p>' for note in words.notes]
+    parts.append("</section>")
+    return "".join(parts)
 
 
 def _rules_required(scenario: Scenario, lang: Lang) -> str:
@@ -439,7 +426,7 @@ def _rules_required(scenario: Scenario, lang: Lang) -> str:
         [
             _e(_t("r.area_target", lang)),
             _e(f"{target.m2:,.1f} m²"),
-            _e(scenario.policy.area_target.source),
+            _e(source_words(scenario.policy.area_target.source, lang)),
         ]
     ]
     if scenario.policy.resident_share_min is not None:
@@ -447,7 +434,11 @@ def _rules_required(scenario: Scenario, lang: Lang) -> str:
             [
                 _e(_t("r.resident_share", lang)),
                 _e(f"{scenario.policy.resident_share_min:.0%}"),
-                _e(scenario.policy.resident_share_source),
+                _e(
+                    source_words(
+                        scenario.policy.resident_share_source, lang
+                    )
+                ),
             ]
         )
     head = [_t("w.rule", lang), _t("w.required", lang), _t("w.source", lang)]

@@ -237,7 +237,7 @@ def compliance_json(
             "households": scenario.community.households,
             "binding": target.binding,
             "arithmetic": target_arithmetic(scenario, lang),
-            "source": policy.area_target.source,
+            "source": source_words(policy.area_target.source, lang),
         },
         "metrics": ev.metrics.model_dump(mode="json"),
         "checks": checks,
@@ -248,7 +248,7 @@ def compliance_json(
                 "words": row_sentence(scenario, v, lang),
                 "function": v.function,
                 "room": v.room,
-                "source": v.source,
+                "source": source_words(v.source, lang),
             }
             for v in result.violations
         ],
@@ -262,7 +262,7 @@ def compliance_json(
                 "items": r.items,
                 "description": r.description,
                 "words": row_sentence(scenario, r, lang),
-                "source": r.source,
+                "source": source_words(r.source, lang),
             }
             for r in result.advice_not_followed
         ],
@@ -346,7 +346,8 @@ def compliance_markdown(
     out = [head, ""]
     out.append(
         f"- {t('w.policy', lang)}: `{policy.id}` "
-        f"{policy_title(policy, lang)} ({policy.source})"
+        f"{policy_title(policy, lang)} "
+        f"({source_words(policy.source, lang)})"
     )
     out.append(
         f"- {t('w.households', lang)}: {scenario.community.households:,}"

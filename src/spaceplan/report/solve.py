@@ -14,6 +14,7 @@ from typing import Any
 
 from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, function_name, policy_title, t
+from spaceplan.report.diagnosis import diagnosis_words
 from spaceplan.report.plan import compliance_markdown, target_arithmetic
 from spaceplan.report.timetable import comparison_markdown, timetable_markdown
 from spaceplan.report.wording import run_words
@@ -251,24 +252,16 @@ def _diagnosis_lines(diagnosis: dict[str, Any] | None, lang: Lang) -> list[str]:
     if not diagnosis:
         lines.append(t("sol.no_diagnosis", lang))
         return lines
-    if diagnosis.get("summary"):
-        lines += [str(diagnosis["summary"]), ""]
-    for key, head in (
-        ("prechecks", "sol.prechecks"),
-        ("conflict", "sol.conflict"),
-        ("repairs", "sol.repairs"),
-        # Regulatory waivers apart from the design repairs, labelled.
-        ("waivers", "diagnose.head.waivers"),
-    ):
-        title = t(head, lang)
-        items = diagnosis.get(key) or []
-        if not items:
-            continue
-        lines += [f"### {title}", ""]
-        for item in items:
-            text = item.get("message") if isinstance(item, dict) else item
-            if isinstance(item, dict) and not text:
-                text = item.get("description") or str(item)
-            lines.append(f"- {text}")
+    words = diagnosis_words(diagnosis, lang)
+    if words.summary:
+        lines += [words.summary, ""]
+    for block in words.blocks:
+        lines += [f"### {block.title}", ""]
+        if block.head:
+            lines.append(_table(block.head, block.rows))
+        else:
+            lines += [f"- {row[0]}" for row in block.rows]
         lines.append("")
+    lines += [*words.notes, ""] if words.notes else []
     return lines
+

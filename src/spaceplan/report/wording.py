@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from spaceplan import rules
+from spaceplan import bilingual, rules
 from spaceplan.check import Audit, Row, Violation
-from spaceplan.data import DEFAULT_SOURCE, Scenario
+from spaceplan.data import Scenario
 from spaceplan.i18n import Lang, function_name, t
 from spaceplan.sentences import (
     sentence,
@@ -192,7 +192,9 @@ def accounting_lines(scenario: Scenario, lang: Lang = "zh") -> list[str]:
         lines.append(
             f"{t('rep.resident_functions', lang)}: {', '.join(named)}"
         )
-    lines.append(f"{t('w.source', lang)}: {acc.source}")
+    lines.append(
+        f"{t('w.source', lang)}: {source_words(acc.source, lang)}"
+    )
     return lines
 
 
@@ -241,7 +243,7 @@ def strength_word(
     that is such a default, read 建议值 / spaceplan 默认 (a figure no
     document sets); other advice reads 建议.
     """
-    if source.startswith(DEFAULT_SOURCE) and (
+    if bilingual.is_default(source) and (
         strength == "advice" or rule == "min_area"
     ):
         # A default area decides only whether the functions fit their room.

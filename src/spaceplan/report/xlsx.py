@@ -35,6 +35,7 @@ from spaceplan.report.works import (
     works_of,
     works_total,
 )
+from spaceplan.sentences import source_words
 from spaceplan.solution import Candidate, CheckRecord
 
 #: Number formats: areas in m² (and lengths in m) with two decimals,
@@ -257,7 +258,7 @@ def _checks(
                 record.required,
                 record.achieved,
                 verdict_word(record.passed, lang),
-                record.source,
+                source_words(record.source, lang),
             ]
             for record in records
         ),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from spaceplan.data import Scenario
-from spaceplan.errors import InputError
+from spaceplan.errors import InputError, Msg
 from spaceplan.solution import Result
 from spaceplan.solvers.config import SolverConfig, load_config
 from spaceplan.solvers.engine import (
@@ -46,8 +46,7 @@ def get_backend(name: str) -> Backend:
         raise InputError(
             None,
             "--solver",
-            f"unknown solver '{name}'; the solvers are "
-            f"{', '.join(REGISTRY)}",
+            Msg("err.solver", name=name, known=", ".join(REGISTRY)),
         )
     module, cls = REGISTRY[name].split(":")
     backend: Backend = getattr(importlib.import_module(module), cls)()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from spaceplan import resources
-from spaceplan.errors import InputError, did_you_mean, shown
+from spaceplan.errors import InputError, Msg, did_you_mean, shown
 from spaceplan.fileio import read_input
 from spaceplan.limits import MAX_SEED, MAX_TIME_LIMIT, MAX_WEIGHT
 
@@ -116,16 +116,21 @@ def load_config(name_or_path: str | None = None) -> SolverConfig:
             raise InputError(
                 None,
                 "--config",
-                f"unknown preset '{ref}'.{hint} Known: {', '.join(names)}",
+                Msg(
+                    "err.config.preset",
+                    ref=ref,
+                    hint=hint,
+                    known=", ".join(names),
+                ),
             )
     try:
         raw = tomllib.loads(read_input(path).decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise InputError(path, None, "is not UTF-8 text") from None
+        raise InputError(path, None, Msg("err.not_utf8.short")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(path, None, f"is not valid TOML: {exc}") from None
+        raise InputError(path, None, _toml_fault(exc)) from None
     except RecursionError:
-        raise InputError(path, None, "nests too deep") from None
+        raise InputError(path, None, Msg("err.too_deep.short")) from None
     return _parse(raw, path)
 
 
@@ -142,8 +147,12 @@ def _number(
         raise InputError(
             path,
             field,
-            f"must be a number from {low:g} to {high:g} (got "
-            f"{shown(value)})",
+            Msg(
+                "err.config.number",
+                low=f"{low:g}",
+                high=f"{high:g}",
+                got=shown(value),
+            ),
         )
 
 
@@ -151,13 +160,13 @@ def _parse(raw: dict[str, Any], path: Path) -> SolverConfig:
     unknown = set(raw) - {"objective", "candidates", "params"}
     if unknown:
         raise InputError(
-            path, sorted(unknown)[0], "is not a known section"
+            path, sorted(unknown)[0], Msg("err.config.section")
         )
     obj = raw.get("objective", {})
     for key, value in obj.items():
         if key not in Weights.__dataclass_fields__:
             raise InputError(
-                path, f"objective.{key}", "is not a known weight"
+                path, f"objective.{key}", Msg("err.config.weight")
             )
         # works is a price (元 a point), not a weight: its own range.
         high = MAX_WORKS_YUAN if key == "works" else MAX_WEIGHT
@@ -166,7 +175,7 @@ def _parse(raw: dict[str, Any], path: Path) -> SolverConfig:
     for key in cand:
         if key not in ("count", "min_difference"):
             raise InputError(
-                path, f"candidates.{key}", "is not a known setting"
+                path, f"candidates.{key}", Msg("err.config.setting")
             )
         high = 50 if key == "count" else 10_000
         _number(cand[key], path, f"candidates.{key}", 1, high)
@@ -206,7 +215,9 @@ def _check_param_values(params: dict[str, Any], path: Path) -> None:
                 setattr(probe, key, value)
         except (TypeError, ValueError, AttributeError) as exc:
             raise InputError(
-                path, f"params.{key}", f"is not a valid value: {exc}"
+                path,
+                f"params.{key}",
+                Msg("err.config.value", detail_en=exc),
             ) from None
 
 
@@ -221,5 +232,18 @@ def check_cpsat_params(params: dict[str, Any], path: Path | None) -> None:
             raise InputError(
                 path,
                 f"params.{key}",
-                f"is not a CP-SAT parameter{hint}",
+                Msg("err.config.param") + hint,
             )
+
+
+def _toml_fault(exc: tomllib.TOMLDecodeError) -> Msg:
+    """A TOML fault: the parser's sentence in English only; in Chinese
+    the line and column (``(at line 3, column 5)`` in its message)."""
+    text = str(exc)
+    line, _, col = text.rpartition("(at line ")[2].rstrip(")").partition(
+        ", column "
+    )
+    if line.isdigit() and col.isdigit():
+        problem = text.rpartition(" (at line ")[0]
+        return Msg("err.toml.at", problem_en=problem, line=line, col=col)
+    return Msg("err.toml.bad", problem_en=text)

@@ -94,6 +94,7 @@ def run_sweep(
     processes: int | None = None,
     scheduler: str | None = None,
     on_row: Callable[[dict[str, Any], int, int], None] | None = None,
+    encoding: str | None = None,
 ) -> SweepOutcome:
     """Run every combination not yet in ``OUTDIR/runs.csv``.
 
@@ -113,6 +114,8 @@ def run_sweep(
         ``tcp://HOST:PORT`` or ``local:N`` to run on Dask instead.
     on_row : callable or None
         Called with each finished row, the count done and the total.
+    encoding : str or None
+        Text encoding of the CSV room lists (None detects it).
 
     Returns
     -------
@@ -121,7 +124,7 @@ def run_sweep(
     """
     started = time.perf_counter()
     settings = settings or SweepSettings()
-    tasks = plan_tasks(scenario_path, varies, settings)
+    tasks = plan_tasks(scenario_path, varies, settings, encoding)
     path = Path(outdir) / RUNS_FILE
     runs = RunsFile(path, columns(varies))
     try:

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from spaceplan.data import ScenarioFile
-from spaceplan.errors import InputError, from_validation
+from spaceplan.errors import InputError, Msg, from_validation
 from spaceplan.fileio import confined
 from spaceplan.policies import load_policy, looks_like_path
 from spaceplan.read import inline_rooms, load_mapping, read_room_list
@@ -42,8 +42,8 @@ class Vary:
     values: tuple[Any, ...]
 
 
-def _fault(spec: str, fault: str) -> InputError:
-    return InputError(None, "--vary", f"'{spec}': {fault}")
+def _fault(spec: str, fault: str | Msg) -> InputError:
+    return InputError(None, "--vary", Msg("err.vary", spec=spec, fault=fault))
 
 
 def _number_range(spec: str, text: str, kind: type) -> list[Any]:
@@ -52,18 +52,18 @@ def _number_range(spec: str, text: str, kind: type) -> list[Any]:
         if ":" in text:
             parts = [kind(p) for p in text.split(":")]
             if len(parts) != 3:
-                raise _fault(spec, "a range is START:STOP:STEP")
+                raise _fault(spec, Msg("err.vary.range"))
             start, stop, step = parts
             if step <= 0:
-                raise _fault(spec, "the step must be above 0")
+                raise _fault(spec, Msg("err.vary.step"))
             if stop < start:
-                raise _fault(spec, "STOP is below START")
+                raise _fault(spec, Msg("err.vary.stop"))
             count = int(math.floor((stop - start) / step + 1e-9)) + 1
             return [kind(start + i * step) for i in range(count)]
         return [kind(p) for p in text.split(",")]
     except ValueError:
-        word = "whole numbers" if kind is int else "numbers"
-        raise _fault(spec, f"the values must be {word}") from None
+        key = "err.vary.ints" if kind is int else "err.vary.numbers"
+        raise _fault(spec, Msg(key)) from None
 
 
 def parse_vary(spec: str) -> Vary:
@@ -82,13 +82,13 @@ def parse_vary(spec: str) -> Vary:
     name, sep, text = spec.partition("=")
     name, text = name.strip(), text.strip()
     if not sep or not name:
-        raise _fault(spec, "write NAME=VALUES, e.g. households=2000:8000:500")
+        raise _fault(spec, Msg("err.vary.form"))
     if not text:
-        raise _fault(spec, f"no values for {name}")
+        raise _fault(spec, Msg("err.vary.empty", name=name))
     if name in ("households", "population"):
         values: list[Any] = _number_range(spec, text, int)
         if any(v <= 0 for v in values):
-            raise _fault(spec, f"{name} must be above 0")
+            raise _fault(spec, Msg("err.vary.positive", name=name))
     elif name in ("policy", "rooms"):
         values = [v.strip() for v in text.split(",") if v.strip()]
     elif name.startswith("option."):
@@ -96,18 +96,21 @@ def parse_vary(spec: str) -> Vary:
         if option not in VARY_OPTIONS:
             raise _fault(
                 spec,
-                f"unknown option '{option}'; a sweep can vary "
-                + ", ".join(f"option.{o}" for o in VARY_OPTIONS),
+                Msg(
+                    "err.vary.option",
+                    option=option,
+                    known=", ".join(f"option.{o}" for o in VARY_OPTIONS),
+                ),
             )
         kind = float if option == "time_limit" else int
         values = _number_range(spec, text, kind)
         if any(v < 0 or (option == "time_limit" and v == 0) for v in values):
-            raise _fault(spec, f"{name} must be above 0")
+            raise _fault(spec, Msg("err.vary.positive", name=name))
     else:
         known = ", ".join([*VARY_NAMES, "option.NAME"])
-        raise _fault(spec, f"unknown parameter '{name}'; known: {known}")
+        raise _fault(spec, Msg("err.vary.name", name=name, known=known))
     if len(set(values)) != len(values):
-        raise _fault(spec, "a value is listed twice")
+        raise _fault(spec, Msg("err.vary.twice"))
     return Vary(name, tuple(values))
 
 
@@ -117,7 +120,7 @@ def parse_varies(specs: Iterable[str]) -> list[Vary]:
     for spec in specs:
         vary = parse_vary(spec)
         if any(v.name == vary.name for v in out):
-            raise _fault(spec, f"{vary.name} is varied twice")
+            raise _fault(spec, Msg("err.vary.varied_twice", name=vary.name))
         out.append(vary)
     return out
 
@@ -166,15 +169,17 @@ def plan_tasks(
     scenario_path: str | Path,
     varies: Sequence[Vary],
     settings: SweepSettings,
+    encoding: str | None = None,
 ) -> list[dict[str, Any]]:
     """One plain-dict task per combination, self-contained.
 
     The base scenario, every profile and every room list are read and
     checked here, once; a task carries them as data, so a worker (or a
-    remote Dask worker) needs no file.
+    remote Dask worker) needs no file. ``encoding`` is that of the CSV
+    room lists (None detects it).
     """
     path = Path(scenario_path)
-    raw = inline_rooms(load_mapping(path), path)
+    raw = inline_rooms(load_mapping(path), path, encoding=encoding)
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
@@ -187,29 +192,35 @@ def plan_tasks(
     try:
         base_policy = load_policy(spec.policy, path.parent)
     except InputError as err:
-        raise InputError(path, "policy", err.fault) from None
+        raise InputError(path, "policy", err.reason) from None
     policies[""] = base_policy.model_dump(mode="json")
     area_type = spec.community.area_type
     for ref in policy_refs:
         try:
             policy = load_policy(ref, Path.cwd())
         except InputError as err:
-            raise _fault(f"policy={ref}", err.fault) from None
+            raise _fault(f"policy={ref}", err.reason) from None
         if policy.area_type not in (None, area_type):
             raise _fault(
                 f"policy={ref}",
-                f"profile {policy.id} is for {policy.area_type} areas, "
-                f"but the scenario's community is {area_type}",
+                Msg(
+                    "err.vary.area_type",
+                    policy=policy.id,
+                    wanted=policy.area_type,
+                    given=area_type,
+                ),
             )
         policies[ref] = policy.model_dump(mode="json")
     room_lists: dict[str, Any] = {}
     for ref in names["rooms"].values if "rooms" in names else ():
         rooms_path = Path(ref)
         if not rooms_path.is_file():
-            raise _fault(f"rooms={ref}", f"no room list at {rooms_path}")
+            raise _fault(
+                f"rooms={ref}", Msg("err.no_room_list", path=rooms_path)
+            )
         room_lists[ref] = [
             r.model_dump(mode="json", exclude_none=True)
-            for r in read_room_list(rooms_path)
+            for r in read_room_list(rooms_path, encoding)
         ]
     base = spec.model_dump(mode="json", exclude_none=True)
     task_settings = {

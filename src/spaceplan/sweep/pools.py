@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from multiprocessing import get_context
 from typing import Any
 
-from spaceplan.errors import InputError
+from spaceplan.errors import InputError, Msg
 from spaceplan.sweep.run import run_task
 
 
@@ -95,7 +95,7 @@ def dask_client(scheduler: str) -> Iterator[tuple[Submit, Callable]]:
         raise InputError(
             None,
             "--scheduler",
-            "needs Dask: pip install 'spaceplan[dask]'",
+            Msg("err.sweep.dask"),
         ) from None
     cluster = None
     if scheduler.startswith("local:"):
@@ -107,7 +107,7 @@ def dask_client(scheduler: str) -> Iterator[tuple[Submit, Callable]]:
             raise InputError(
                 None,
                 "--scheduler",
-                f"'{scheduler}': local:N needs a whole number N ≥ 1",
+                Msg("err.sweep.local", scheduler=scheduler),
             ) from None
         cluster = LocalCluster(
             n_workers=n,
@@ -123,7 +123,7 @@ def dask_client(scheduler: str) -> Iterator[tuple[Submit, Callable]]:
         raise InputError(
             None,
             "--scheduler",
-            f"'{scheduler}': give tcp://HOST:PORT or local:N",
+            Msg("err.sweep.scheduler", scheduler=scheduler),
         )
     try:
         client = Client(address, timeout="20s")
@@ -131,7 +131,9 @@ def dask_client(scheduler: str) -> Iterator[tuple[Submit, Callable]]:
         if cluster is not None:
             cluster.close()
         raise InputError(
-            None, "--scheduler", f"cannot reach {scheduler} ({exc})"
+            None,
+            "--scheduler",
+            Msg("err.sweep.unreachable", scheduler=scheduler, detail_en=exc),
         ) from None
     try:
 

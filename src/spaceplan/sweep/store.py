@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from spaceplan.errors import InputError
+from spaceplan.errors import InputError, Msg
 from spaceplan.fileio import write_fault, write_text
 from spaceplan.sweep.grid import Vary
 
@@ -118,9 +118,10 @@ class RunsFile:
             raise InputError(
                 self.path,
                 None,
-                "was written by a different sweep (its columns are "
-                f"{', '.join(header or [])[:200]}); use another output "
-                "folder",
+                Msg(
+                    "err.sweep.other",
+                    columns=", ".join(header or [])[:200],
+                ),
             )
         for row in rows:
             if row["run_id"] in self.done:
@@ -168,7 +169,7 @@ def read_runs(path: str | Path) -> list[dict[str, str]]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(
-            path, None, f"cannot be read ({exc.strerror})"
+            path, None, Msg("err.cannot_read", reason=exc.strerror)
         ) from None
     return parse_runs(data[: data.rfind(b"\n") + 1], path)[1]
 
@@ -193,9 +194,8 @@ def parse_runs(
     except (UnicodeDecodeError, csv.Error):
         raise InputError(
             path,
-            "line 1",
-            "is not the header of a spaceplan sweep (not UTF-8 CSV); use "
-            "another output folder",
+            Msg("err.where.line", n=1),
+            Msg("err.sweep.header"),
         ) from None
     rows: list[dict[str, str]] = []
     bad = 0

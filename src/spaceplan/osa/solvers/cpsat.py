@@ -23,7 +23,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from spaceplan.errors import InputError
+from spaceplan.errors import InputError, Msg
 from spaceplan.osa.evaluate import evaluate
 from spaceplan.osa.formulation import Formulation
 from spaceplan.osa.solvers.incumbent import Incumbent
@@ -70,7 +70,9 @@ def load_preset(name: str, path: Path | None = None) -> dict[str, Any]:
     presets = tomllib.loads(source.read_text(encoding="utf-8"))
     if name not in presets:
         raise InputError(
-            where, None, f"no preset '{name}'; known: {', '.join(presets)}"
+            where,
+            None,
+            Msg("err.osa.preset", name=name, known=", ".join(presets)),
         )
     preset = dict(presets[name])
     try:
@@ -78,11 +80,13 @@ def load_preset(name: str, path: Path | None = None) -> dict[str, Any]:
     except InputError as exc:
         # Its field reads "params.<key>"; here the table is the preset.
         key = (exc.field or "").removeprefix("params.")
-        raise InputError(where, f"{name}.{key}", exc.fault) from None
+        raise InputError(where, f"{name}.{key}", exc.reason) from None
     try:
         apply_params(cp_model.CpSolver(), preset)
     except (TypeError, ValueError) as exc:
-        raise InputError(where, f"[{name}]", f"bad value: {exc}") from exc
+        raise InputError(
+            where, f"[{name}]", Msg("err.osa.value", detail_en=exc)
+        ) from exc
     return preset
 
 
