@@ -22,6 +22,7 @@ from tests.test_renovation import (
     two_rooms,
 )
 
+from spaceplan.report.wording import note_lines
 from spaceplan.solvers.cpsat import backend
 from spaceplan.solvers.problem import Problem
 
@@ -55,6 +56,11 @@ def test_no_window_beats_the_rooms_as_they_are_when_works_are_dear() -> None:
     assert cand.objective == pytest.approx(-90.0)
     assert cand.works == ()
     assert any("keeps every wall" in note for note in result.notes)
+    # The note has its key, so the report words it in Chinese.
+    assert ("A", "face.note.walls_kept") in result.note_keys
+    assert note_lines(result, "zh") == [
+        "提示：方案 A：带可移动隔墙的模型对此时限过大；本方案保留全部隔墙"
+    ]
 
 
 def test_a_window_keeps_the_moves_inside_it() -> None:

@@ -12,7 +12,7 @@ from click import Context
 from click.testing import CliRunner
 
 from spaceplan.bench import run
-from spaceplan.bench.run import COLUMNS, Row
+from spaceplan.bench.run import COLUMNS, Row, week_ratios
 from spaceplan.cli.bench import bench, ratio_lines, summary_table
 
 
@@ -123,3 +123,21 @@ def test_run_module_imports_without_resource(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "None"
+
+
+def test_week_ratios_in_both_languages() -> None:
+    # One size solved with fixed times (2.00 s) and booked sessions
+    # (5.00 s): the line gives 5.00 / 2.00 = 2.5×, worded per language.
+    def row(week: str, seconds: float) -> Row:
+        return Row(
+            f"M-0-{week}", "M", "cpsat", "default", 0, "", "", "",
+            "optimal", 1.0, 1.0, 0.0, seconds, None, True, None, 10, 5,
+        )  # fmt: skip
+
+    rows = [row("fixed", 2.0), row("sessions", 5.0)]
+    assert week_ratios(rows, "en") == [
+        "M-0 cpsat: sessions optimal 5.00 s / fixed optimal 2.00 s = 2.5×"
+    ]
+    assert week_ratios(rows, "zh") == [
+        "M-0 cpsat：预约场次 最优 5.00 s / 固定时段 最优 2.00 s = 2.5×"
+    ]

@@ -23,6 +23,7 @@ from pathlib import Path
 from spaceplan.bench.generate import SIZES, Week, generate
 from spaceplan.check import check_solution
 from spaceplan.fileio import write_text
+from spaceplan.i18n import Lang, t
 from spaceplan.provenance import provenance
 
 try:
@@ -270,7 +271,15 @@ def run_study(
     return rows
 
 
-def week_ratios(rows: Sequence[Row]) -> list[str]:
+def status_word(status: str, lang: Lang = "en") -> str:
+    """A solve status in words (最优, 可行 …); one the catalogue lacks (a
+    failed or killed run) as it is."""
+    key = f"status.{status}"
+    word = t(key, lang)
+    return status if word == key else word
+
+
+def week_ratios(rows: Sequence[Row], lang: Lang = "en") -> list[str]:
     """Per size and solver: seconds with booked sessions / fixed times.
 
     Both instances come from one run, so the ratio is the figure (a
@@ -291,9 +300,17 @@ def week_ratios(rows: Sequence[Row]) -> list[str]:
             continue
         ratio = booked.seconds / max(r.seconds, 1e-3)
         lines.append(
-            f"{key[0]} {r.solver}: sessions {booked.status} "
-            f"{booked.seconds:.2f} s / fixed {r.status} {r.seconds:.2f} s "
-            f"= {ratio:.1f}×"
+            t(
+                "bench.weeks",
+                lang,
+                instance=key[0],
+                solver=r.solver,
+                booked_status=status_word(booked.status, lang),
+                booked=f"{booked.seconds:.2f}",
+                status=status_word(r.status, lang),
+                s=f"{r.seconds:.2f}",
+                ratio=f"{ratio:.1f}",
+            )
         )
     return lines
 

@@ -97,6 +97,8 @@ def summary_table(rows: Sequence[Row], lang: Lang = "en") -> Table:
     # Imported here, not at the top: start-up speed.
     from rich.table import Table
 
+    from spaceplan.bench.run import status_word
+
     table = Table(title=t("bench.title", lang))
     for name in (
         "instance", "solver", "status", "objective", "bound", "gap",
@@ -110,7 +112,7 @@ def summary_table(rows: Sequence[Row], lang: Lang = "en") -> Table:
         table.add_row(
             r.instance,
             r.solver,
-            r.status,
+            status_word(r.status, lang),
             _fmt(r.objective),
             _fmt(r.bound),
             "" if r.gap is None else f"{r.gap:.2%}",
@@ -129,6 +131,9 @@ def ratio_lines(
     A ratio is given when both reached the same proven optimum, else the
     statuses are stated.
     """
+    # Imported here, not at the top: start-up speed.
+    from spaceplan.bench.run import status_word
+
     by_key = {(r.instance, r.config, r.solver): r for r in rows}
     lines = []
     for (instance, config, solver), r in by_key.items():
@@ -161,11 +166,11 @@ def ratio_lines(
                     lang,
                     instance=instance,
                     solver=solver,
-                    status=r.status,
+                    status=status_word(r.status, lang),
                     objective=_fmt(r.objective),
                     s=f"{r.seconds:.2f}",
                     ours=ours,
-                    base_status=base.status,
+                    base_status=status_word(base.status, lang),
                     base_objective=_fmt(base.objective),
                     base=f"{base.seconds:.2f}",
                 )
@@ -265,7 +270,7 @@ def bench(
     from rich.console import Console
 
     from spaceplan.bench.generate import SIZES, WEEKS
-    from spaceplan.bench.run import run_study, week_ratios
+    from spaceplan.bench.run import run_study, status_word, week_ratios
 
     size_list = _split(sizes)
     unknown = [s for s in size_list if s not in SIZES]
@@ -291,7 +296,7 @@ def bench(
                 words,
                 instance=row.instance,
                 solver=row.solver,
-                status=row.status,
+                status=status_word(row.status, words),
                 objective=_fmt(row.objective),
                 s=f"{row.seconds:.2f}",
             ),
@@ -311,7 +316,7 @@ def bench(
     )
     console = Console(highlight=False, soft_wrap=False)
     console.print(summary_table(rows, words))
-    for line in [*ratio_lines(rows, lang=words), *week_ratios(rows)]:
+    for line in [*ratio_lines(rows, lang=words), *week_ratios(rows, words)]:
         click.echo(line)
     click.echo(t("bench.wrote", words, path=out), err=True)
 

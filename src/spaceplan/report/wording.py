@@ -292,6 +292,11 @@ def run_words(result: Result, lang: Lang = "zh") -> str:
     return t("chk.sep", lang).join(parts)
 
 
+#: Note keys that are a whole note (the others are the reason a plan is
+#: the greedy warm start's).
+WHOLE_NOTES = frozenset({"face.note.walls_kept"})
+
+
 def note_lines(result: Result, lang: Lang = "zh") -> list[str]:
     """The result's notes (how the plans were found) in ``lang``.
 
@@ -306,7 +311,9 @@ def note_lines(result: Result, lang: Lang = "zh") -> list[str]:
                 "face.note.candidate",
                 lang,
                 id=cid,
-                note=t("face.note.warm", lang, why=t(key, lang)),
+                note=t(key, lang)
+                if key in WHOLE_NOTES
+                else t("face.note.warm", lang, why=t(key, lang)),
             )
             for cid, key in result.note_keys
         ]

@@ -265,7 +265,7 @@ class CpsatBackend:
             seconds=time.perf_counter() - started,
             # A greedy fallback says so itself.
             note=raw.note or WALLS_KEPT_NOTE,
-            note_key=raw.note_key,
+            note_key=raw.note_key if raw.note else WALLS_KEPT_KEY,
         )
 
 
@@ -318,8 +318,9 @@ FULL_MODEL_PAIRS = 4000
 #: Share of the time such a building's first plan spends on the rooms as
 #: they are; the rest improves it a window of moves at a time.
 KEPT_SHARE = 0.6
-#: The note of such a plan when no window improved it (English only: it
-#: has no catalogue key yet).
+#: The note of such a plan when no window improved it, and its catalogue
+#: key (a whole note, not a reason for the warm start).
+WALLS_KEPT_KEY = "face.note.walls_kept"
 WALLS_KEPT_NOTE = (
     "the model with walls that may move is too large for this time "
     "limit; this plan keeps every wall"
