@@ -155,6 +155,7 @@ def print_summary(
     """A short summary table of the candidates on stdout."""
     # Imported here, not at the top: start-up speed.
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from spaceplan.i18n import function_name, policy_title, t
@@ -163,13 +164,22 @@ def print_summary(
     console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
     status = t(f"status.{result.status}", lang)
     console.print(
-        f"[bold]{scenario.name}[/bold] — "
-        f"{policy_title(scenario.policy, lang)} ({scenario.policy.id})"
+        t(
+            "cli.title",
+            lang,
+            name=f"[bold]{escape(scenario.name)}[/bold]",
+            title=escape(policy_title(scenario.policy, lang)),
+            id=scenario.policy.id,
+        )
     )
     console.print(
-        f"{t('w.status', lang)}: {status}; "
-        + t("cli.candidates", lang, n=len(result.candidates))
-        + f"; {result.solve_seconds:.2f} s"
+        t(
+            "cli.summary",
+            lang,
+            status=status,
+            candidates=t("cli.candidates", lang, n=len(result.candidates)),
+            seconds=f"{result.solve_seconds:.2f}",
+        )
     )
     if result.candidates:
         header, rows = comparison_rows(scenario, result, lang)
