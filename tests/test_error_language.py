@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 from spaceplan.cli import main
-from spaceplan.cli.command import lang_from_args
+from spaceplan.cli.command import SpaceplanCommand, lang_from_args
+from spaceplan.cli.options import lang_option
+from spaceplan.errors import Msg, MsgWarning
 from test_chinese_output import english_runs
 
 DATA = Path(__file__).parent / "data"
@@ -290,3 +293,29 @@ def test_a_gbk_room_list_is_read_with_a_notice_in_the_language(
     lines = wrong.stderr.strip().splitlines()
     assert wrong.exit_code == 1 and len(lines) == 1, wrong.stderr
     assert "不是 utf-8 编码的文本" in lines[0]
+
+
+@click.command(cls=SpaceplanCommand)
+@lang_option()
+def _warns(lang: str) -> None:
+    """A command whose work warns twice the same and once as a library."""
+    for _ in range(2):
+        warnings.warn(
+            MsgWarning(Msg("err.font.missing", path="x.ttf")), stacklevel=1
+        )
+    warnings.warn("'oneOf' deprecated - use 'one_of'", stacklevel=1)
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("zh", "警告：字体文件 x.ttf 不存在。"),
+        ("en", "warning: font file x.ttf does not exist."),
+    ],
+)
+def test_warnings_are_said_once_in_the_language(lang: str, line: str) -> None:
+    # Every command: the package's warning once, in the user's language;
+    # a library's deprecation warning not at all.
+    result = CliRunner().invoke(_warns, ["--lang", lang])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [line]

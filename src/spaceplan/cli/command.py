@@ -26,6 +26,7 @@ import logging
 import os
 import re
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -326,14 +327,33 @@ class _Notices(logging.Handler):
 
 @contextlib.contextmanager
 def _notices(ctx: click.Context) -> Iterator[None]:
-    """Route the package's warnings to :class:`_Notices` while running."""
+    """Route the package's notices to :class:`_Notices` while running,
+    and say its warnings once each at the end, in the command's language.
+
+    A library's warnings (matplotlib, pyparsing deprecations and the
+    like) are dropped: they are noise to an architect. A command that
+    words its warnings itself (solve, import-dxf) catches them first.
+    """
+    # Imported here, not at the top: start-up speed (pydantic).
+    from spaceplan.errors import MsgWarning
+
     logger = logging.getLogger("spaceplan")
     handler = _Notices(ctx)
     logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+            said: set[str] = set()
+            for w in caught:
+                if not issubclass(w.category, MsgWarning):
+                    continue
+                line = warning_line(w.message, error_lang(ctx))
+                if line not in said:
+                    said.add(line)
+                    click.echo(line, err=True)
 
 
 class SpaceplanCommand(click.Command):

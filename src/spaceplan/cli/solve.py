@@ -130,7 +130,7 @@ def _write_outputs(
     paper: str = "A3",
 ) -> list[Path]:
     # Imported here, not at the top: start-up speed (matplotlib).
-    from spaceplan.errors import InputError
+    from spaceplan.errors import InputError, MsgWarning
     from spaceplan.export import write_outputs
     from spaceplan.plot.style import FontError
 
@@ -143,8 +143,11 @@ def _write_outputs(
             )
         except FontError as exc:
             raise InputError(font, "--font", exc.args[0]) from None
+    # The package's own warnings (a character no font draws) are said
+    # once, in the user's language; a library's (matplotlib, pyparsing
+    # deprecations) are dropped, never printed as noise.
     for w in caught:
-        if issubclass(w.category, UserWarning):
+        if issubclass(w.category, MsgWarning):
             click.echo(warning_line(w.message, lang), err=True)
     return paths
 
