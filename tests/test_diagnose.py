@@ -367,4 +367,4 @@ def test_works_are_skipped_only_when_no_plan_reaches_the_area(
     status, keys = oracle.minimal_conflict()
     assert status == "infeasible"
     target = rules.area_target(scenario.policy, scenario.community)
-    assert area_short(oracle, keys, target) is short
+    assert area_short(scenario, keys, target) is short

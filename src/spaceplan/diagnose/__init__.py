@@ -63,7 +63,7 @@ from spaceplan.diagnose.repairs import (
     verify_config,
     with_policy,
 )
-from spaceplan.diagnose.words import RuleKey
+from spaceplan.diagnose.words import RuleKey, building_units
 from spaceplan.diagnose.works import works_repairs
 from spaceplan.i18n import Lang, t
 from spaceplan.solvers.cpsat.conflict import (
@@ -234,7 +234,7 @@ def diagnose(
                 found_repairs.append(
                     repair.as_dict(scenario, len(found_repairs) + 1, lang)
                 )
-        if not _area_short_of_any_plan(oracle, keys, target):
+        if not _area_short_of_any_plan(scenario, keys, target):
             found_repairs += works_repairs(
                 scenario, config, lang, len(found_repairs)
             )
@@ -265,22 +265,20 @@ def diagnose(
 
 
 def _area_short_of_any_plan(
-    oracle: RuleOracle, keys: Sequence[RuleKey], target: rules.AreaTarget
+    scenario: Scenario, keys: Sequence[RuleKey], target: rules.AreaTarget
 ) -> bool:
     """Whether the area target fails even with every other rule dropped.
 
-    Then moving walls cannot help: a merge's area is its parts' sum and
-    a split's parts sum to the room (``works/moves.py``), so the largest
-    facility with works equals the largest without. The check is one
-    solve with every rule free, and saves the works solve, which would
+    With every rule free the largest facility is the whole building (its
+    host rooms and counted circulation). Then moving walls cannot help:
+    a merge's area is its parts' sum and a split's parts sum to the room
+    (``works/moves.py``), so the largest facility with works equals the
+    largest without. The check saves the works solve, which would
     otherwise spend its whole budget proving infeasibility.
     """
-    if ("area_target",) not in keys:
+    if ("area_target",) not in keys or target.binding == "none":
         return False
-    if target.binding == "none":
-        return False
-    reach = oracle.max_facility(())
-    return reach is not None and reach < target.least_units
+    return sum(building_units(scenario)) < target.least_units
 
 
 def _relaxations(
