@@ -12,14 +12,13 @@ functions that use them, so that ``spaceplan --help`` starts fast.
 from __future__ import annotations
 
 import sys
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from spaceplan import resources
-from spaceplan.cli.command import SpaceplanCommand, warning_line
+from spaceplan.cli.command import SpaceplanCommand
 from spaceplan.cli.options import (
     BAD_INPUT,
     SEED,
@@ -130,26 +129,19 @@ def _write_outputs(
     paper: str = "A3",
 ) -> list[Path]:
     # Imported here, not at the top: start-up speed (matplotlib).
-    from spaceplan.errors import InputError, MsgWarning
+    from spaceplan.errors import InputError
     from spaceplan.export import write_outputs
     from spaceplan.plot.style import FontError
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            paths = write_outputs(
-                scenario, result, outdir, lang, drawings=drawings, font=font,
-                paper=paper,
-            )
-        except FontError as exc:
-            raise InputError(font, "--font", exc.args[0]) from None
-    # The package's own warnings (a character no font draws) are said
-    # once, in the user's language; a library's (matplotlib, pyparsing
-    # deprecations) are dropped, never printed as noise.
-    for w in caught:
-        if issubclass(w.category, MsgWarning):
-            click.echo(warning_line(w.message, lang), err=True)
-    return paths
+    # A character no font draws is warned by the drawings and said once,
+    # in the user's language, by the command (cli.command._notices).
+    try:
+        return write_outputs(
+            scenario, result, outdir, lang, drawings=drawings, font=font,
+            paper=paper,
+        )
+    except FontError as exc:
+        raise InputError(font, "--font", exc.args[0]) from None
 
 
 def print_summary(
