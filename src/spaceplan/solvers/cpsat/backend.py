@@ -264,7 +264,7 @@ class CpsatBackend:
             objective_milli=raw.objective_milli,
             seconds=time.perf_counter() - started,
             # A greedy fallback says so itself.
-            note=raw.note or WALLS_KEPT_NOTE,
+            note=raw.note or t(WALLS_KEPT_KEY, "en"),
             note_key=raw.note_key if raw.note else WALLS_KEPT_KEY,
         )
 
@@ -318,13 +318,9 @@ FULL_MODEL_PAIRS = 4000
 #: Share of the time such a building's first plan spends on the rooms as
 #: they are; the rest improves it a window of moves at a time.
 KEPT_SHARE = 0.6
-#: The note of such a plan when no window improved it, and its catalogue
-#: key (a whole note, not a reason for the warm start).
+#: The catalogue key of such a plan's note when no window improved it
+#: (a whole note, not a reason for the warm start).
 WALLS_KEPT_KEY = "face.note.walls_kept"
-WALLS_KEPT_NOTE = (
-    "the model with walls that may move is too large for this time "
-    "limit; this plan keeps every wall"
-)
 
 
 def _break_ties(
