@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from spaceplan.data import Building, Room, Scenario
 from spaceplan.layout import CATEGORIES
-from spaceplan.plot.floorplan import plot_floorplan
+from spaceplan.plot.floorplan import _write_key, plot_floorplan
 from spaceplan.plot.sheets import plot_candidate_sheet
 from spaceplan.plot.style import drawing_context
 from spaceplan.solution import Plan
@@ -167,3 +169,26 @@ def test_mixed_floor_puts_loose_rooms_beside_the_drawing(scenario):
     assert patches["room:R3"].get_path().vertices[:, 0].min() > 11
     assert patches["room:R3"].get_linestyle() == "--"
     plt.close(ax.figure)
+
+
+def test_key_columns_do_not_overlap_on_a_narrow_plan() -> None:
+    # Eight rooms listed under a plan drawn 2 cm wide (a true scale can
+    # make it narrower than its key): two columns of four, the second
+    # placed after the longest line of the first, so no text overlaps.
+    fig = Figure(figsize=(8, 4))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.05, 0.6, 0.1, 0.3))
+    key = [
+        f"R10{i}  服务大厅（新设） / 居民议事室（新设） / 社会组织活动室"
+        f"（新设）  32.4 m²（分时共用）"
+        for i in range(8)
+    ]
+    _write_key(ax, key, "zh")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    first, second = (
+        text.get_window_extent(renderer)
+        for text in ax.texts
+        if text.get_gid() == "key"
+    )
+    assert first.x1 < second.x0

@@ -523,6 +523,12 @@ def _key_entry(
     return entry
 
 
+#: Font size of the key of small rooms, and the gap between its columns
+#: (points).
+KEY_SIZE = 6.5
+KEY_GAP = 12.0
+
+
 def _write_key(ax: Axes, key: list[str], lang: Lang) -> None:
     """List the rooms whose labels did not fit, under the panel."""
     per_col = 4
@@ -534,24 +540,28 @@ def _write_key(ax: Axes, key: list[str], lang: Lang) -> None:
         xycoords="axes fraction",
         xytext=(0, -1),
         textcoords="offset points",
-        fontsize=6.5,
+        fontsize=KEY_SIZE,
         va="top",
         ha="left",
         fontweight="bold",
     )
-    width = 1.0 / max(2, len(cols))
-    for i, col in enumerate(cols):
+    # Columns side by side, each as wide as its longest line: a plan at
+    # true scale can be narrower than its key, so a share of the axes
+    # would let a long line run into the next column.
+    x = 0.0
+    for col in cols:
         ax.annotate(
             "\n".join(col),
-            xy=(i * width, 0.0),
+            xy=(0.0, 0.0),
             xycoords="axes fraction",
-            xytext=(0, -10),
+            xytext=(x, -10),
             textcoords="offset points",
-            fontsize=6.5,
+            fontsize=KEY_SIZE,
             va="top",
             ha="left",
             gid="key",
         )
+        x += KEY_SIZE * max(_text_width(line) for line in col) + KEY_GAP
 
 
 #: Metres per inch of paper.
