@@ -175,20 +175,22 @@ def test_key_columns_do_not_overlap_on_a_narrow_plan() -> None:
     # Eight rooms listed under a plan drawn 2 cm wide (a true scale can
     # make it narrower than its key): two columns of four, the second
     # placed after the longest line of the first, so no text overlaps.
-    fig = Figure(figsize=(8, 4))
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.05, 0.6, 0.1, 0.3))
-    key = [
-        f"R10{i}  服务大厅（新设） / 居民议事室（新设） / 社会组织活动室"
-        f"（新设）  32.4 m²（分时共用）"
-        for i in range(8)
-    ]
-    _write_key(ax, key, "zh")
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    first, second = (
-        text.get_window_extent(renderer)
-        for text in ax.texts
-        if text.get_gid() == "key"
-    )
+    # Measured in the drawings' own fonts, as the sheets are drawn.
+    with drawing_context():
+        fig = Figure(figsize=(8, 4))
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.05, 0.6, 0.1, 0.3))
+        key = [
+            f"R10{i}  服务大厅（新设） / 居民议事室（新设） / 社会组织活动室"
+            f"（新设）  32.4 m²（分时共用）"
+            for i in range(8)
+        ]
+        _write_key(ax, key, "zh")
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        first, second = (
+            text.get_window_extent(renderer)
+            for text in ax.texts
+            if text.get_gid() == "key"
+        )
     assert first.x1 < second.x0
