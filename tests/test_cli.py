@@ -67,6 +67,28 @@ def test_validate_prints_a_summary(runner, tiny_dir) -> None:
     assert result.stderr == ""
 
 
+def test_validate_in_chinese_lines_up_its_values(runner, tiny_dir) -> None:
+    result = runner.invoke(main, ["validate", str(tiny_dir / "scenario.yaml")])
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in result.stdout.splitlines() if "：" in ln[:8]]
+    assert lines and not any(":" in ln.split("：")[0] for ln in lines)
+
+    def columns(text: str) -> int:
+        return sum(2 if "\u4e00" <= c <= "\u9fff" or c == "：" else 1
+                   for c in text)
+
+    # Every value starts in the same terminal column (a Chinese
+    # character and the full-width colon take two), as the English
+    # labels' values do.
+    starts = {
+        columns(ln[: len(ln) - len(ln.split("：", 1)[1].lstrip())])
+        for ln in lines
+        if not ln.startswith(" ")
+    }
+    assert starts == {12}, starts
+    assert "户数：      400" in result.stdout
+
+
 @pytest.mark.usefixtures("tiny_configs")
 def test_validate_counts_adjacency_from_polygons(runner, tmp_path) -> None:
     # Two 5 × 4 rooms side by side share a 4 m wall: one pair.

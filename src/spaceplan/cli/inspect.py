@@ -195,8 +195,10 @@ def _summary_lines(sc: Scenario, s: dict[str, Any], lang: Lang) -> list[str]:
     # Imported here, not at the top: start-up speed.
     from spaceplan.i18n import function_name, t
 
+    colon, paren = ("：", "（{}）") if lang == "zh" else (":", " ({})")
+
     def line(key: str, value: str) -> str:
-        return f"{t(key, lang) + ':':<11} {value}"
+        return _pad(t(key, lang) + colon, 12) + value
 
     flexible = ""
     if s["flexible"]:
@@ -204,12 +206,16 @@ def _summary_lines(sc: Scenario, s: dict[str, Any], lang: Lang) -> list[str]:
         flexible = t("face.val.flexible", lang, name=name)
     lines = [
         line("face.val.scenario", s["scenario"]),
-        line("face.val.profile", f"{s['profile']} ({s['profile_title']})"),
+        line(
+            "face.val.profile",
+            s["profile"] + paren.format(s["profile_title"]),
+        ),
         line("face.val.households", f"{s['households']:,}"),
         line("face.val.area_type", _area_type(s["area_type"], lang)),
         line(
             "face.val.target",
-            f"{s['target_m2']:,.2f} m² ({s['target_arithmetic']})",
+            f"{s['target_m2']:,.2f} m²"
+            + paren.format(s["target_arithmetic"]),
         ),
         line(
             "face.val.rooms",
@@ -219,7 +225,8 @@ def _summary_lines(sc: Scenario, s: dict[str, Any], lang: Lang) -> list[str]:
     for kind, row in s["kinds"].items():
         word = t(f"chk.kind.{kind}", lang)
         lines.append(
-            f"  {word:<12}{row['rooms']:>3}  {row['area_m2']:>10,.2f} m²"
+            f"  {_pad(word, 14)}{row['rooms']:>3}  "
+            f"{row['area_m2']:>10,.2f} m²"
         )
     how = t(f"face.val.how.{s['adjacency']}", lang)
     lines += [
@@ -545,3 +552,14 @@ def _write_check(
     return write_outputs(
         sc, checked_result(sc, plan), path, lang, font=font, paper=paper
     )
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (a
+    Chinese character takes two), so that the values line up."""
+    import unicodedata
+
+    used = sum(
+        2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
+    )
+    return text + " " * max(1, width - used)

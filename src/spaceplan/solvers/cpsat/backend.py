@@ -144,7 +144,8 @@ class CpsatBackend:
         if problem.renovating and left() > 0:
             # A third more solves the rooms as they are (walls kept).
             kept = _hint_walls_kept(
-                problem, built, config, avoid, min_difference, budget
+                (problem, plain), built, config, (avoid, min_difference),
+                budget,
             )
             warm = kept or warm
         if found is not None and kept is None:
@@ -323,6 +324,15 @@ KEPT_SHARE = 0.6
 WALLS_KEPT_KEY = "face.note.walls_kept"
 
 
+#: CP-SAT parameters of the tie-break solve, unless the preset sets them.
+#: It starts from the first solve's plan, a complete hint: presolve would
+#: only delay it, and on the M renovation bench (2,879 variables) presolve
+#: with probing took the whole half second, so the tie-break ended with
+#: no plan (unknown) and ordered nothing. Without presolve the hint is the
+#: first solution at once and the rest of the time improves on it.
+TIEBREAK_PARAMS: dict[str, Any] = {"cp_model_presolve": False}
+
+
 def _break_ties(
     built: AllocationModel,
     first: cp_model.CpSolver,
@@ -351,6 +361,9 @@ def _break_ties(
     model.minimize(cost)
     solver = cp_model.CpSolver()
     apply_params(solver, config.params)
+    for key, value in TIEBREAK_PARAMS.items():
+        if key not in config.params:
+            setattr(solver.parameters, key, value)
     solver.parameters.max_time_in_seconds = budget
     code = solver.solve(model)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -376,11 +389,10 @@ def _extract(
 
 
 def _hint_walls_kept(
-    problem: Problem,
+    problems: tuple[Problem, Problem],
     built: AllocationModel,
     config: SolverConfig,
-    avoid: Sequence[dict[int, int]],
-    min_difference: int,
+    earlier: tuple[Sequence[dict[int, int]], int],
     budget: float,
 ) -> Plan | None:
     """Renovating: the best plan with every wall kept, as the warm start.
@@ -390,8 +402,11 @@ def _hint_walls_kept(
     full model can only improve on, so allowing moves never leaves a
     time-limited answer worse than keeping the walls. None when the
     rooms as they are hold no plan (then the walls must move).
+    ``problems`` is the renovating problem and the same rooms as they
+    are (built once by the caller).
     """
-    plain = Problem(problem.scenario, renovate=False)
+    problem, plain = problems
+    avoid, min_difference = earlier
     model = AllocationModel(plain, config.weights)
     for placement in avoid:
         # Earlier plans in merged or split rooms differ from any plan
