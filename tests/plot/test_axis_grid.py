@@ -42,3 +42,26 @@ def test_a_floor_plan_with_outlines_has_a_grid(scenario, plan) -> None:
     ax = plot_floorplan(scenario, plan, floor=1)
     assert any((p.get_gid() or "").startswith("axis:") for p in ax.patches)
     plt.close(ax.figure)
+
+
+def test_bubbles_of_close_lines_move_apart() -> None:
+    # Lines at 0, 0.3 and 10 with bubbles of radius 0.4: a bubble is 0.84
+    # wide with its gap, so the first two move apart around their middle
+    # 0.15 (to 0.15 -+ 0.42 = -0.27 and 0.57); the third stays at its line.
+    from spaceplan.plot.axisgrid import spread
+
+    got = spread([0.0, 0.3, 10.0], 0.4)
+    assert [round(c, 2) for c in got] == [-0.27, 0.57, 10.0]
+    assert all(b - a >= 0.84 - 1e-9 for a, b in zip(got, got[1:]))
+
+
+def test_a_crowded_run_never_overlaps_the_run_before() -> None:
+    # Lines 0, 0.1, 0.2 are one crowded run around 0.1: -0.74, 0.1, 0.94.
+    # 1.1 and 1.15 are a second run (1.1 - 0.2 = 0.9 apart from the
+    # first's lines); around 1.125 they would start at 0.705, within a
+    # bubble of 0.94, so they start at 0.94 + 0.84 = 1.78.
+    from spaceplan.plot.axisgrid import spread
+
+    got = spread([0.0, 0.1, 0.2, 1.1, 1.15], 0.4)
+    assert all(b - a >= 0.84 - 1e-9 for a, b in zip(got, got[1:]))
+    assert [round(c, 2) for c in got] == [-0.74, 0.1, 0.94, 1.78, 2.62]

@@ -84,13 +84,44 @@ def draw_axis_grid(
     style: dict[str, Any] = {
         "color": "#9a9a9a", "linewidth": 0.4, "linestyle": "-.",
     }  # fmt: skip
-    for k, x in enumerate(xs):
-        ax.plot([x, x], [miny - pad * 0.5 + radius, maxy], **style)
-        _bubble(ax, x, miny - pad * 0.5, radius, str(k + 1), size)
-    for k, y in enumerate(ys):
-        ax.plot([minx - pad * 0.5 + radius, maxx], [y, y], **style)
-        _bubble(ax, minx - pad * 0.5, y, radius, row_label(k), size)
+    # Bubbles of lines closer than a bubble's width move apart along the
+    # margin, each joined to its line by a bent leader (折线引出).
+    knee, row = miny - pad * 0.1, miny - pad * 0.5
+    for k, (x, at) in enumerate(zip(xs, spread(xs, radius), strict=True)):
+        ax.plot([x, x, at], [maxy, knee, row + radius], **style)
+        _bubble(ax, at, row, radius, str(k + 1), size)
+    knee, col = minx - pad * 0.1, minx - pad * 0.5
+    for k, (y, at) in enumerate(zip(ys, spread(ys, radius), strict=True)):
+        ax.plot([maxx, knee, col + radius], [y, y, at], **style)
+        _bubble(ax, col, at, radius, row_label(k), size)
     return len(xs) + len(ys)
+
+
+#: Space between two bubbles moved apart, as a share of their radius.
+BUBBLE_GAP = 0.1
+
+
+def spread(positions: list[float], radius: float) -> list[float]:
+    """Centres for the bubbles of sorted grid ``positions``: each at its
+    line, unless that would overlap its neighbour; then a run of crowded
+    bubbles is spaced a diameter (and :data:`BUBBLE_GAP`) apart, centred
+    on the middle of its lines."""
+    step = radius * (2 + BUBBLE_GAP)
+    runs: list[list[float]] = []
+    for p in positions:
+        if runs and p - runs[-1][-1] < step:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    centres: list[float] = []
+    for run in runs:
+        middle = (run[0] + run[-1]) / 2
+        first = middle - step * (len(run) - 1) / 2
+        # A run spread wider than its lines may reach the run before.
+        if centres:
+            first = max(first, centres[-1] + step)
+        centres += [first + step * k for k in range(len(run))]
+    return centres
 
 
 def _bubble(
