@@ -52,7 +52,7 @@ def test_bubbles_of_close_lines_move_apart() -> None:
 
     got = spread([0.0, 0.3, 10.0], 0.4)
     assert [round(c, 2) for c in got] == [-0.27, 0.57, 10.0]
-    assert all(b - a >= 0.84 - 1e-9 for a, b in zip(got, got[1:]))
+    assert all(b - a >= 0.84 - 1e-9 for a, b in zip(got, got[1:], strict=False))
 
 
 def test_a_crowded_run_never_overlaps_the_run_before() -> None:
@@ -63,5 +63,5 @@ def test_a_crowded_run_never_overlaps_the_run_before() -> None:
     from spaceplan.plot.axisgrid import spread
 
     got = spread([0.0, 0.1, 0.2, 1.1, 1.15], 0.4)
-    assert all(b - a >= 0.84 - 1e-9 for a, b in zip(got, got[1:]))
+    assert all(b - a >= 0.84 - 1e-9 for a, b in zip(got, got[1:], strict=False))
     assert [round(c, 2) for c in got] == [-0.74, 0.1, 0.94, 1.78, 2.62]
