@@ -162,6 +162,17 @@ def test_largest_served_per_profile() -> None:
     assert by["b"]["largest_households"] is None
 
 
+def test_the_binding_rule_is_named_in_words_with_its_id() -> None:
+    from spaceplan.cli.sweep import _binding
+
+    assert _binding("area_target", "zh") == "面积指标（area_target）"
+    assert _binding("resident_share", "en") == "resident share (resident_share)"
+    assert _binding("needs:service_hall", "zh") == "房间条件（needs:service_hall）"
+    # No word for it: the id as it is; none at all: a dash.
+    assert _binding("odd_rule", "zh") == "odd_rule"
+    assert _binding("", "zh") == "—"
+
+
 # ---------------------------------------------------------- kill, resume
 
 

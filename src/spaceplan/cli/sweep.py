@@ -322,7 +322,19 @@ def _summary_table(
             str(item["infeasible"]),
             str(item["other"]),
             "—" if best is None else f"{best:,}",
-            item["binding_rule"] or "—",
+            _binding(item["binding_rule"], lang),
         )
     return table
+
+
+def _binding(rule: str, lang: Lang) -> str:
+    """A binding rule in words with its id, as a user types it:
+    ``面积指标（area_target）``; the id alone when it has no word."""
+    if not rule:
+        return "—"
+    key = "diagnose.rule.kind." + rule.split(":")[0]
+    word = t(key, lang)
+    if word == key:
+        return rule
+    return f"{word}（{rule}）" if lang == "zh" else f"{word} ({rule})"
 
