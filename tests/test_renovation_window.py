@@ -9,9 +9,12 @@ nothing, so that hand-sized cases take that path.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from tests.test_renovation import (
     HALL,
+    HAND,
     PRICES,
     box,
     corridor,
@@ -61,6 +64,30 @@ def test_no_window_beats_the_rooms_as_they_are_when_works_are_dear() -> None:
     assert note_lines(result, "zh") == [
         "提示：方案 A：带可移动隔墙的模型对此时限过大；本方案保留全部隔墙"
     ]
+
+
+@pytest.mark.usefixtures("windows")
+def test_a_later_candidate_moves_walls_too() -> None:
+    # Three 20 m² rooms in a row, both partitions 4 m and movable, works
+    # at 1,000 元 a point (the hand preset). The hall (35 m²) fits no
+    # room. A: all three merged, 60 − 2 × 3.2 = 53.6. B must put the
+    # hall elsewhere: in A+B (or B+D), 40 − 3.2 = 36.8; keeping every
+    # wall would leave it out (−90), as later candidates did before.
+    rooms = [
+        room("A", box(0, 0, 5, 4)),
+        room("B", box(5, 0, 10, 4)),
+        room("D", box(10, 0, 15, 4)),
+        corridor(15),
+    ]
+    config = dataclasses.replace(HAND, candidates=2, min_difference=1)
+    result = solved(scenario([HALL], rooms, {"cost": PRICES}), config)
+    first, second = result.candidates
+    assert first.objective == pytest.approx(53.6)
+    assert first.plan.placement() == {"hall": "A+B+D"}
+    assert second.objective == pytest.approx(36.8)
+    assert second.plan.placement()["hall"] in {"A+B", "B+D"}
+    assert len(second.works) == 1
+    assert result.notes == ()
 
 
 def test_a_window_keeps_the_moves_inside_it() -> None:

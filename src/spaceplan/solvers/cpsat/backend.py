@@ -223,16 +223,17 @@ class CpsatBackend:
         rooms as they are; its plan is one of the renovating problem
         too (original rooms come first, same indices), and
         :func:`window.improve` spends the rest on merges and splits
-        around it. Later candidates keep every wall. The bound of the
-        rooms as they are is no bound with moves, so none is given and
-        the status is feasible at best.
+        around it. A later candidate does the same, every window kept
+        apart from the earlier candidates as the model of every move
+        keeps it (:meth:`AllocationModel.add_difference`). The bound of
+        the rooms as they are is no bound with moves, so none is given
+        and the status is feasible at best.
         """
         avoid, min_difference = earlier
         deadline = started + config.time_limit
         left = deadline - time.perf_counter()
-        # The first plan leaves time for windows of moves around it.
-        share = KEPT_SHARE if not avoid else 1.0
-        budget = config.with_overrides(time_limit=max(left * share, 1e-3))
+        # The rooms as they are leave time for windows of moves.
+        budget = config.with_overrides(time_limit=max(left * KEPT_SHARE, 1e-3))
         # Earlier plans in merged or split rooms differ already.
         kept = [
             p for p in avoid if all(r < plain.num_rooms for r in p.values())
@@ -242,7 +243,7 @@ class CpsatBackend:
             # Infeasible as they are says nothing of the rooms with moves.
             return RawSolve("unknown", None, seconds=raw.seconds)
         better = None
-        if not avoid and raw.objective_milli is not None:
+        if raw.objective_milli is not None:
             better = window.improve(
                 problem,
                 plain,
@@ -251,6 +252,13 @@ class CpsatBackend:
                 config,
                 deadline,
                 (lambda s: _configure(s, config), _extract),
+                apart=(
+                    [
+                        {f: problem.rooms[r].id for f, r in p.items()}
+                        for p in avoid
+                    ],
+                    min_difference,
+                ),
             )
         if better is not None:
             return RawSolve(

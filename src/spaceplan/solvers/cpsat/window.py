@@ -69,6 +69,9 @@ def window_of(problem: Problem, rooms: Sequence[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+#: Earlier candidates (function index to room id) and how many
+#: functions a plan must move from each.
+Apart = tuple[Sequence[dict[int, str]], int]
 #: Sets up a solver as the backend does (preset, renovating parameters).
 Configure = Callable[[cp_model.CpSolver], None]
 #: Reads a plan out of a solved model (the backend's extraction).
@@ -83,6 +86,7 @@ def improve(
     config: SolverConfig,
     deadline: float,
     tools: tuple[Configure, Extract],
+    apart: Apart = ((), 0),
 ) -> tuple[Plan, int] | None:
     """A better plan than ``found``, by windows of moves; or None.
 
@@ -90,8 +94,10 @@ def improve(
     worth ``floor`` milli-points. Windows are tried while time is left,
     each from the best plan so far; a window that improves stays free
     in the next ones (its merged or split rooms may hold functions
-    then). Returns the best plan and its objective (milli-points) when
-    it beats ``floor``.
+    then). ``apart`` holds the earlier candidates (function to room id)
+    and how many functions each window's plan must move from each.
+    Returns the best plan and its objective (milli-points) when it
+    beats ``floor``.
     """
     order = [plain.rooms[r].id for r in seeds(plain, found)]
     current = (
@@ -112,7 +118,7 @@ def improve(
         tried.update(batch)
         window = free | window_of(problem, batch)
         step = _solve_window(problem, window, current, config, deadline,
-                             tools)
+                             (tools, apart))
         cost = max(cost, time.perf_counter() - began)
         if step is None:
             continue
@@ -130,16 +136,27 @@ def _solve_window(
     current: tuple[dict[int, str], set[str]],
     config: SolverConfig,
     deadline: float,
-    tools: tuple[Configure, Extract],
+    tools: tuple[tuple[Configure, Extract], Apart],
 ) -> tuple[Plan, int, tuple[dict[int, str], set[str]]] | None:
     """One window: its moves free, every function outside it fixed."""
-    configure, extract = tools
+    (configure, extract), (earlier, min_difference) = tools
     # The problem's options, pruned already, filtered to the window.
     sub = Problem(problem.scenario, movable=window, given=problem.options)
     try:
         built = AllocationModel(sub, config.weights, deadline=deadline)
     except BuildTimeout:
         return None
+    for before in earlier:
+        # A function whose earlier room is not among this window's
+        # rooms (a merge or split outside it) has moved already.
+        inside = {
+            f: sub.room_idx[rid]
+            for f, rid in before.items()
+            if rid in sub.room_idx
+        }
+        still = min_difference - (len(before) - len(inside))
+        if still > 0:
+            built.add_difference(inside, still)
     placed, flex = current
     idx = sub.room_idx
     for f, rid in placed.items():
