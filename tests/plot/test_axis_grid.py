@@ -65,3 +65,17 @@ def test_a_crowded_run_never_overlaps_the_run_before() -> None:
     got = spread([0.0, 0.1, 0.2, 1.1, 1.15], 0.4)
     assert all(b - a >= 0.84 - 1e-9 for a, b in zip(got, got[1:], strict=False))
     assert [round(c, 2) for c in got] == [-0.74, 0.1, 0.94, 1.78, 2.62]
+
+
+def test_the_corner_bubbles_keep_clear_of_each_other() -> None:
+    # A 10 m x 4 m building, margin 1 m: bubbles of radius 0.4 at 0.5 m
+    # out. Number 1 (x = 0, y = -0.5) and letter A (x = -0.5, y = 0)
+    # would be 0.71 apart, less than 0.84: A moves up to at least
+    # -0.5 + sqrt(0.84² - 0.5²) = 0.175.
+    _, ax = plt.subplots()
+    draw_axis_grid(ax, [box(0, 0, 10, 4)], (0, 0, 10, 4), 1.0, 20.0)
+    centres = {p.get_gid(): p.center for p in ax.patches}
+    (x1, y1), (xa, ya) = centres["axis:1"], centres["axis:A"]
+    assert ((x1 - xa) ** 2 + (y1 - ya) ** 2) ** 0.5 >= 0.84 - 1e-9
+    assert ya > 0.17
+    plt.close(ax.figure)

@@ -12,6 +12,7 @@ drafting standard numbers axes (GB/T 50001-2017 房屋建筑制图统一标准,
 
 from __future__ import annotations
 
+import math
 import string
 from collections.abc import Iterable
 from typing import Any
@@ -87,11 +88,17 @@ def draw_axis_grid(
     # Bubbles of lines closer than a bubble's width move apart along the
     # margin, each joined to its line by a bent leader (折线引出).
     knee, row = miny - pad * 0.1, miny - pad * 0.5
-    for k, (x, at) in enumerate(zip(xs, spread(xs, radius), strict=True)):
+    across = spread(xs, radius)
+    for k, (x, at) in enumerate(zip(xs, across, strict=True)):
         ax.plot([x, x, at], [maxy, knee, row + radius], **style)
         _bubble(ax, at, row, radius, str(k + 1), size)
     knee, col = minx - pad * 0.1, minx - pad * 0.5
-    for k, (y, at) in enumerate(zip(ys, spread(ys, radius), strict=True)):
+    # The lowest letter keeps clear of the first number at the corner.
+    step = radius * (2 + BUBBLE_GAP)
+    near = min((abs(c - col) for c in across), default=step)
+    low = row + math.sqrt(max(0.0, step**2 - near**2))
+    up = spread(ys, radius, low)
+    for k, (y, at) in enumerate(zip(ys, up, strict=True)):
         ax.plot([maxx, knee, col + radius], [y, y, at], **style)
         _bubble(ax, col, at, radius, row_label(k), size)
     return len(xs) + len(ys)
@@ -101,11 +108,13 @@ def draw_axis_grid(
 BUBBLE_GAP = 0.1
 
 
-def spread(positions: list[float], radius: float) -> list[float]:
+def spread(
+    positions: list[float], radius: float, low: float = -math.inf
+) -> list[float]:
     """Centres for the bubbles of sorted grid ``positions``: each at its
     line, unless that would overlap its neighbour; then a run of crowded
     bubbles is spaced a diameter (and :data:`BUBBLE_GAP`) apart, centred
-    on the middle of its lines."""
+    on the middle of its lines. No centre is below ``low``."""
     step = radius * (2 + BUBBLE_GAP)
     runs: list[list[float]] = []
     for p in positions:
@@ -118,8 +127,7 @@ def spread(positions: list[float], radius: float) -> list[float]:
         middle = (run[0] + run[-1]) / 2
         first = middle - step * (len(run) - 1) / 2
         # A run spread wider than its lines may reach the run before.
-        if centres:
-            first = max(first, centres[-1] + step)
+        first = max(first, centres[-1] + step if centres else low)
         centres += [first + step * k for k in range(len(run))]
     return centres
 
