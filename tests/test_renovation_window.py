@@ -25,6 +25,7 @@ from tests.test_renovation import (
     two_rooms,
 )
 
+from spaceplan.data import Room
 from spaceplan.report.wording import note_lines
 from spaceplan.solvers.cpsat import backend
 from spaceplan.solvers.problem import Problem
@@ -66,6 +67,16 @@ def test_no_window_beats_the_rooms_as_they_are_when_works_are_dear() -> None:
     ]
 
 
+def row_of_three() -> list[Room]:
+    """A, B and D, 5 m x 4 m each in a row, 4 m partitions; a corridor."""
+    return [
+        room("A", box(0, 0, 5, 4)),
+        room("B", box(5, 0, 10, 4)),
+        room("D", box(10, 0, 15, 4)),
+        corridor(15),
+    ]
+
+
 @pytest.mark.usefixtures("windows")
 def test_a_later_candidate_moves_walls_too() -> None:
     # Three 20 m² rooms in a row, both partitions 4 m and movable, works
@@ -73,14 +84,8 @@ def test_a_later_candidate_moves_walls_too() -> None:
     # room. A: all three merged, 60 − 2 × 3.2 = 53.6. B must put the
     # hall elsewhere: in A+B (or B+D), 40 − 3.2 = 36.8; keeping every
     # wall would leave it out (−90), as later candidates did before.
-    rooms = [
-        room("A", box(0, 0, 5, 4)),
-        room("B", box(5, 0, 10, 4)),
-        room("D", box(10, 0, 15, 4)),
-        corridor(15),
-    ]
     config = dataclasses.replace(HAND, candidates=2, min_difference=1)
-    result = solved(scenario([HALL], rooms, {"cost": PRICES}), config)
+    result = solved(scenario([HALL], row_of_three(), {"cost": PRICES}), config)
     first, second = result.candidates
     assert first.objective == pytest.approx(53.6)
     assert first.plan.placement() == {"hall": "A+B+D"}
@@ -93,13 +98,7 @@ def test_a_later_candidate_moves_walls_too() -> None:
 def test_a_window_keeps_the_moves_inside_it() -> None:
     # Three rooms in a row: a window of A and B has their merge and
     # their splits, none that touches D.
-    rooms = [
-        room("A", box(0, 0, 5, 4)),
-        room("B", box(5, 0, 10, 4)),
-        room("D", box(10, 0, 15, 4)),
-        corridor(15),
-    ]
-    scen = scenario([func("desk", 9)], rooms, {"cost": PRICES})
+    scen = scenario([func("desk", 9)], row_of_three(), {"cost": PRICES})
     whole = Problem(scen)
     inside = Problem(scen, movable=frozenset({"A", "B"}), given=whole.options)
     covers = {o.covers for o in inside.options if o.kind != "keep"}
