@@ -342,7 +342,7 @@ def test_xlsx_works_sheet_totals_the_works_cost(scenario, cand):
     book = _book(scenario, cand)
     sheet = book["改造工程"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("工程", "房间", "长度 (m)", "造价 (元)")
+    assert rows[0] == ("工程", "房间", "长度（m）", "造价（元）")
     assert rows[1] == ("拆除隔墙", "R102 / R103", 5.0, 4000.0)
     assert rows[2] == ("新建隔墙", "R104a / R104b", 6.0, 3600.0)
     assert rows[-1][0] == "合计"
@@ -371,10 +371,10 @@ def test_html_and_markdown_carry_the_works(scenario, cand, base):
     assert '<table class="works">' in page
     assert "<strong>7,600</strong>" in page
     # the comparison of candidates gives each one's works cost
-    assert "改造造价 (元)" in page
+    assert "改造造价（元）" in page
     md = result_markdown(scenario, result)
     assert "### 改造工程" in md
-    assert "| 改造造价 (元) | 7,600 | 0 |" in md
+    assert "| 改造造价（元） | 7,600 | 0 |" in md
     assert "改造工程合计 7,600 元" in md
     english = result_markdown(scenario, result, "en")
     assert "Remove the partition between R102 and R103" in english

@@ -54,7 +54,7 @@ def test_totals_equal_result_json(out, cid):
     book = load_workbook(out / f"schedule-{cid}.xlsx")
     assert book.sheetnames == ["房间表", "功能表", "合规核验", "时间表"]
     rooms = book["房间表"]
-    assert [c.value for c in rooms[1]][:4] == ["房间", "原名称", "楼层", "面积 (m²)"]
+    assert [c.value for c in rooms[1]][:4] == ["房间", "原名称", "楼层", "面积（m²）"]
     *body, total = _rows(rooms)
     assert total[0] == "合计"
     # the counted column sums to the facility area

@@ -291,12 +291,12 @@ def _rooms_table(scenario: Scenario, candidate: Candidate, lang: Lang) -> str:
     head = [
         _t("w.room", lang),
         _t("w.floor", lang),
-        f"{_t('w.area', lang)} (m²)",
+        _t("w.area", lang) + ("（m²）" if lang == "zh" else " (m²)"),
         _t("w.functions", lang),
     ]
     rows = []
     for use in candidate.rooms:
-        names = ", ".join(
+        names = ("、" if lang == "zh" else ", ").join(
             function_name(scenario.function(f), lang)
             for f in use.functions
             if f in scenario.function_index
