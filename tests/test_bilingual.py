@@ -135,3 +135,19 @@ def test_the_filter_finds_an_english_reason() -> None:
     # The test above can fail: an English reason is found.
     found = _english("spaceplan default: a quiet room")
     assert found == ["default", "quiet", "room"]
+
+
+def test_a_citation_reads_with_chinese_marks_in_chinese() -> None:
+    from spaceplan.sentences import chinese_marks, source_words
+
+    cite = "某工作方案 (重庆市民政局, 2022), 完善基础设施: 设置服务大厅"
+    want = "某工作方案（重庆市民政局，2022），完善基础设施：设置服务大厅"
+    assert chinese_marks(cite) == want
+    assert source_words(cite, "zh") == want
+    # English keeps the source as written. In Chinese the colon after a
+    # clause number is full-width; the other marks among Latin words and
+    # numbers stay.
+    assert source_words(cite, "en") == cite
+    assert chinese_marks("GB 50763-2012, 3.2.1: ramps (a, b)") == (
+        "GB 50763-2012, 3.2.1：ramps (a, b)"
+    )

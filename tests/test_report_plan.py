@@ -52,3 +52,19 @@ def test_report_of_a_candidate_does_not_audit(scenario, monkeypatch):
     text = compliance_markdown(scenario, cand)
     # same report apart from the candidate id in the heading
     assert text.split("\n", 1)[1] == expected.split("\n", 1)[1]
+
+
+def test_the_chinese_report_uses_chinese_punctuation(scenario):
+    # Labels end in the full-width colon and remarks sit in full-width
+    # brackets: no "label: value" or "value (remark)" after a Chinese
+    # character. The English report keeps ": " and " (".
+    import re
+
+    plan = _plans(scenario)[0]
+    zh = compliance_markdown(scenario, plan, audit(scenario, plan), lang="zh")
+    han = "[\u4e00-\u9fff]"
+    assert re.findall(han + r": ", zh) == []
+    assert re.findall(han + r" \(", zh) == []
+    assert "户数：" in zh
+    en = compliance_markdown(scenario, plan, audit(scenario, plan), lang="en")
+    assert "households: " in en.lower()

@@ -108,3 +108,15 @@ def group_name(group: str, lang: Lang = "zh") -> str:
 def slot_group(slot: str) -> str:
     """The slot's day group (the part before ``_``), for strip separators."""
     return slot.partition("_")[0]
+
+
+def labelled(label: str, value: str, lang: Lang = "zh") -> str:
+    """``label：value`` in Chinese (full-width colon), ``label: value``
+    in English."""
+    return f"{label}：{value}" if lang == "zh" else f"{label}: {value}"
+
+
+def aside(text: str, lang: Lang = "zh") -> str:
+    """``（text）`` in Chinese, `` (text)`` in English: a remark after a
+    value, in the brackets of the language."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"

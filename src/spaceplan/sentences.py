@@ -9,6 +9,7 @@ out here too (:func:`target_terms`), the one wording of them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -112,9 +113,31 @@ def value_words(
 def source_words(source: str, lang: Lang) -> str:
     """A row's source in ``lang``: the checker's own sources are
     translated; a profile's source is quoted in ``lang`` when it gives
-    both (``{zh, en}``), else as it stands."""
+    both (``{zh, en}``), else as it stands. In Chinese, a citation's
+    marks are the Chinese ones (:func:`chinese_marks`)."""
     key = SOURCE_KEYS.get(source)
-    return bilingual.in_lang(source, lang) if key is None else t(key, lang)
+    text = bilingual.in_lang(source, lang) if key is None else t(key, lang)
+    return chinese_marks(text) if lang == "zh" else text
+
+
+_HAN = "\u4e00-\u9fff"
+#: " (重庆市民政局, 2022)" after a Chinese word: the issuer and year.
+_ASIDE = re.compile(f"(?<=[{_HAN}]) \\(([^()]*)\\)")
+#: ", " or ": " after a Chinese word, a closing bracket or a clause number.
+_COMMA = re.compile(f"(?<=[{_HAN}）]), ")
+_COLON = re.compile(f"(?<=[{_HAN}）\\d]): ")
+
+
+def chinese_marks(text: str) -> str:
+    """A citation written with ASCII marks, as the profiles write them
+    (``工作方案 (重庆市民政局, 2022), 完善基础设施: 设置服务大厅``), with
+    the Chinese ones: ``工作方案（重庆市民政局，2022），完善基础设施：设置服务大厅``.
+    The colon after a clause number (``5.4.4：``) is full-width too;
+    other marks between Latin words and numbers are left alone."""
+    text = _ASIDE.sub(
+        lambda m: "（" + m.group(1).replace(", ", "，") + "）", text
+    )
+    return _COLON.sub("：", _COMMA.sub("，", text))
 
 
 def _function_word(scenario: Scenario, fid: str, lang: Lang) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from spaceplan import __version__, rules
 from spaceplan.data import Scenario
-from spaceplan.i18n import Lang, function_name, policy_title
+from spaceplan.i18n import Lang, aside, function_name, policy_title
 from spaceplan.i18n import t as _t
 from spaceplan.layout import BUNDLED_FAMILY, BUNDLED_FONT
 from spaceplan.report.diagnosis import diagnosis_words
@@ -187,7 +187,7 @@ def _summary(scenario: Scenario, result: Result, lang: Lang) -> str:
     policy = scenario.policy
     share = policy.resident_share_min
     items = [
-        (_t("w.policy", lang), f"{policy_title(policy, lang)} ({policy.id})"),
+        (_t("w.policy", lang), policy_title(policy, lang) + aside(policy.id, lang)),
         (_t("w.source", lang), source_words(policy.source, lang)),
         (_t("w.households", lang), f"{scenario.community.households:,}"),
         (_t("m.target_area", lang), target_arithmetic(scenario, lang)),

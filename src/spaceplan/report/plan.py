@@ -25,7 +25,15 @@ from spaceplan.check import (
     audit,
 )
 from spaceplan.data import Room, Scenario
-from spaceplan.i18n import Lang, floor_name, function_name, policy_title, t
+from spaceplan.i18n import (
+    Lang,
+    aside,
+    floor_name,
+    function_name,
+    labelled,
+    policy_title,
+    t,
+)
 from spaceplan.report.wording import (
     accounting_lines,
     flex_warning,
@@ -340,19 +348,30 @@ def compliance_markdown(
     result = plan_audit(scenario, plan, audit_)
     ev = evaluate_plan(scenario, the_plan)
     policy = scenario.policy
-    head = f"# {t('rep.title', lang)}: {scenario.name}"
+    head = "# " + labelled(t("rep.title", lang), scenario.name, lang)
     if cand_id is not None:
         head += f" — {t('w.candidate', lang)} {cand_id}"
     out = [head, ""]
     out.append(
-        f"- {t('w.policy', lang)}: `{policy.id}` "
-        f"{policy_title(policy, lang)} "
-        f"({source_words(policy.source, lang)})"
+        "- " + labelled(
+            t("w.policy", lang),
+            f"`{policy.id}` {policy_title(policy, lang)}"
+            + aside(source_words(policy.source, lang), lang),
+            lang,
+        )
     )
     out.append(
-        f"- {t('w.households', lang)}: {scenario.community.households:,}"
+        "- " + labelled(
+            t("w.households", lang),
+            f"{scenario.community.households:,}",
+            lang,
+        )
     )
-    out.append(f"- {t('rep.verdict', lang)}: **{verdict_line(result, lang)}**")
+    out.append(
+        "- " + labelled(
+            t("rep.verdict", lang), f"**{verdict_line(result, lang)}**", lang
+        )
+    )
     works = works_markdown(plan, lang)
     if works:
         out += ["", *works[:-1]]
@@ -422,7 +441,8 @@ def compliance_markdown(
     out += ["", f"## {t('rep.violations', lang)}", ""]
     if result.violations:
         out += [
-            f"- {row_sentence(scenario, v, lang)} ({row_source(v, lang)})"
+            f"- {row_sentence(scenario, v, lang)}"
+            + aside(row_source(v, lang), lang)
             for v in result.violations
         ]
     else:
@@ -434,7 +454,8 @@ def compliance_markdown(
     if advice:
         out += [t("rep.advice_intro", lang), ""]
         out += [
-            f"- {row_sentence(scenario, r, lang)} ({row_source(r, lang)})"
+            f"- {row_sentence(scenario, r, lang)}"
+            + aside(row_source(r, lang), lang)
             for r in advice
         ]
     else:
@@ -470,7 +491,9 @@ def compliance_markdown(
     if ev.empty_rooms:
         for rid in ev.empty_rooms:
             room = _room(scenario, plan, rid)
-            out.append(f"- {rid} ({room.area:,.2f} m², {room.floor})")
+            out.append(
+                f"- {rid}" + aside(f"{room.area:,.2f} m², {room.floor}", lang)
+            )
     else:
         out.append(f"- {t('rep.none', lang)}")
     out += ["", f"## {t('rep.not_checked', lang)}", ""]

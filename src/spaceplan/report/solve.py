@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from spaceplan.data import Scenario
-from spaceplan.i18n import Lang, function_name, policy_title, t
+from spaceplan.i18n import (
+    Lang,
+    aside,
+    function_name,
+    labelled,
+    policy_title,
+    t,
+)
 from spaceplan.report.diagnosis import diagnosis_words
 from spaceplan.report.plan import compliance_markdown, target_arithmetic
 from spaceplan.report.timetable import comparison_markdown, timetable_markdown
@@ -96,11 +103,11 @@ def candidate_table(
     unit = "m²"
     head = [
         t("w.candidate", lang),
-        f"{t('m.facility_area', lang)} ({unit})",
-        f"{t('m.target_area', lang)} ({unit})",
+        t("m.facility_area", lang) + aside(unit, lang),
+        t("m.target_area", lang) + aside(unit, lang),
         t("m.resident_share", lang),
-        f"{t('m.office_area', lang)} ({unit})",
-        f"{t('m.unused_area', lang)} ({unit})",
+        t("m.office_area", lang) + aside(unit, lang),
+        t("m.unused_area", lang) + aside(unit, lang),
         t("m.rooms_used", lang),
         t("m.objective", lang),
         t("d.compliance", lang),
@@ -158,13 +165,29 @@ def result_markdown(
     lines = [
         f"# {scenario.name}",
         "",
-        f"- {t('w.policy', lang)}: {policy_title(scenario.policy, lang)} "
-        f"(`{scenario.policy.id}`)",
-        f"- {t('w.households', lang)}: {scenario.community.households:,}",
-        f"- {t('m.target_area', lang)}: {target_arithmetic(scenario, lang)}",
-        f"- {t('w.status', lang)}: {t('status.' + result.status, lang)} "
-        f"({run_words(result, lang)})",
-        f"- {t('sol.objective', lang)}: {objective_words(result, lang)}",
+        "- " + labelled(
+            t("w.policy", lang),
+            policy_title(scenario.policy, lang)
+            + aside(f"`{scenario.policy.id}`", lang),
+            lang,
+        ),
+        "- " + labelled(
+            t("w.households", lang),
+            f"{scenario.community.households:,}",
+            lang,
+        ),
+        "- " + labelled(
+            t("m.target_area", lang), target_arithmetic(scenario, lang), lang
+        ),
+        "- " + labelled(
+            t("w.status", lang),
+            t("status." + result.status, lang)
+            + aside(run_words(result, lang), lang),
+            lang,
+        ),
+        "- " + labelled(
+            t("sol.objective", lang), objective_words(result, lang), lang
+        ),
         "",
     ]
     if result.candidates:

@@ -14,7 +14,7 @@ from typing import Any
 from spaceplan import bilingual, rules
 from spaceplan.check import Audit, Row, Violation
 from spaceplan.data import Scenario
-from spaceplan.i18n import Lang, function_name, t
+from spaceplan.i18n import Lang, function_name, labelled, t
 from spaceplan.sentences import (
     sentence,
     source_words,
@@ -155,7 +155,9 @@ def target_arithmetic(scenario: Scenario, lang: Lang = "zh") -> str:
     terms = target_terms(scenario, lang)
     text = "; ".join(terms)
     if len(terms) > 1:
-        text += f" → {t('rep.binds', lang)}: {target.m2:,.2f} m²"
+        text += " → " + labelled(
+            t("rep.binds", lang), f"{target.m2:,.2f} m²", lang
+        )
     return text
 
 
@@ -181,7 +183,7 @@ def accounting_lines(scenario: Scenario, lang: Lang = "zh") -> list[str]:
     lines = [
         shared_space_line(scenario, lang),
         t(f"acc.{acc.shared_rooms}", lang),
-        f"{t('rep.resident_categories', lang)}: {cats}",
+        labelled(t("rep.resident_categories", lang), cats, lang),
     ]
     named = [
         function_name(scenario.function(f), lang)
@@ -190,10 +192,14 @@ def accounting_lines(scenario: Scenario, lang: Lang = "zh") -> list[str]:
     ]
     if named:
         lines.append(
-            f"{t('rep.resident_functions', lang)}: {', '.join(named)}"
+            labelled(
+                t("rep.resident_functions", lang),
+                ("、" if lang == "zh" else ", ").join(named),
+                lang,
+            )
         )
     lines.append(
-        f"{t('w.source', lang)}: {source_words(acc.source, lang)}"
+        labelled(t("w.source", lang), source_words(acc.source, lang), lang)
     )
     return lines
 
