@@ -482,6 +482,26 @@ def test_the_report_prints_the_timetable_of_a_shared_room():
     assert "A scores highest" in english
 
 
+def test_the_report_names_the_bound_row_in_words():
+    # The terms table gives the solver's bound a row of its own, named,
+    # not "objective / bound" in one cell; here the plan is optimal, so
+    # the bound equals the objective.
+    from spaceplan.report.solve import result_markdown
+
+    scenario = private_pair(["mon_am", "mon_pm"])
+    result = solved(scenario)
+    (cand,) = result.candidates
+    assert cand.bound is not None
+    text = result_markdown(scenario, result, lang="zh")
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[2].strip()
+        for line in text.splitlines()
+        if line.startswith("| 目标值")
+    }
+    assert rows["目标值"] == f"{cand.objective:,.1f}"
+    assert rows["目标值上界（求解器证明，无方案更高）"] == f"{cand.bound:,.1f}"
+
+
 def test_tie_break_counts_a_function_in_a_merged_room():
     # The school sits in "R1+R3", a room merged from R1 and R3 on floor 2:
     # its 2 weekly sessions × 1 storey count 2, as they would in R1 alone

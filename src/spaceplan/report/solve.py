@@ -250,11 +250,18 @@ def _terms_table(result: Result, lang: Lang) -> str:
                 label,
                 *(
                     f"{c.objective_terms.get(key, 0.0):,.1f}"
-                    + (
-                        f" / {c.bound:,.1f}"
-                        if key == "objective" and c.bound is not None
-                        else ""
-                    )
+                    for c in result.candidates
+                ),
+            ]
+        )
+    if any(c.bound is not None for c in result.candidates):
+        # The solver's proven bound: no plan of this candidate's solve
+        # scores more; equal to the objective when it is optimal.
+        rows.append(
+            [
+                t("sol.bound", lang),
+                *(
+                    "—" if c.bound is None else f"{c.bound:,.1f}"
                     for c in result.candidates
                 ),
             ]
