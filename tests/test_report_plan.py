@@ -65,6 +65,8 @@ def test_the_chinese_report_uses_chinese_punctuation(scenario):
     han = "[\u4e00-\u9fff]"
     assert re.findall(han + r": ", zh) == []
     assert re.findall(han + r" \(", zh) == []
+    # Lists of functions take the enumeration comma 、.
+    assert re.findall(han + ", " + han, zh) == []
     assert "户数：" in zh
     en = compliance_markdown(scenario, plan, audit(scenario, plan), lang="en")
     assert "households: " in en.lower()

@@ -6,6 +6,7 @@ this module holds the rest: categories, metrics, rule titles, statuses.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 # The catalogue and its renderer, here as everywhere: ``i18n.t``.
@@ -120,3 +121,9 @@ def aside(text: str, lang: Lang = "zh") -> str:
     """``（text）`` in Chinese, `` (text)`` in English: a remark after a
     value, in the brackets of the language."""
     return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def listing(items: Iterable[str], lang: Lang = "zh") -> str:
+    """Items in a row: ``服务大厅、阅览室`` in Chinese, ``a, b`` in
+    English."""
+    return ("、" if lang == "zh" else ", ").join(items)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from spaceplan import __version__, rules
 from spaceplan.data import Scenario
-from spaceplan.i18n import Lang, aside, function_name, policy_title
+from spaceplan.i18n import Lang, aside, function_name, listing, policy_title
 from spaceplan.i18n import t as _t
 from spaceplan.layout import BUNDLED_FAMILY, BUNDLED_FONT
 from spaceplan.report.diagnosis import diagnosis_words
@@ -296,10 +296,13 @@ def _rooms_table(scenario: Scenario, candidate: Candidate, lang: Lang) -> str:
     ]
     rows = []
     for use in candidate.rooms:
-        names = ("、" if lang == "zh" else ", ").join(
-            function_name(scenario.function(f), lang)
-            for f in use.functions
-            if f in scenario.function_index
+        names = listing(
+            (
+                function_name(scenario.function(f), lang)
+                for f in use.functions
+                if f in scenario.function_index
+            ),
+            lang,
         )
         rows.append([_e(use.room), use.floor, f"{use.area:,.1f}", _e(names)])
     return _table(head, rows, numeric=(1, 2), cls="rooms")

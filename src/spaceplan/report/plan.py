@@ -31,6 +31,7 @@ from spaceplan.i18n import (
     floor_name,
     function_name,
     labelled,
+    listing,
     policy_title,
     t,
 )
@@ -476,9 +477,12 @@ def compliance_markdown(
                     u.room,
                     u.floor,
                     f"{u.area:,.2f} m²",
-                    ", ".join(
-                        function_name(scenario.function(f), lang)
-                        for f in u.functions
+                    listing(
+                        (
+                            function_name(scenario.function(f), lang)
+                            for f in u.functions
+                        ),
+                        lang,
                     ),
                     f"{u.resident_area:,.2f} m²",
                     f"{u.peak_use:,.2f} m²",

@@ -14,7 +14,7 @@ from typing import Any
 from spaceplan import bilingual, rules
 from spaceplan.check import Audit, Row, Violation
 from spaceplan.data import Scenario
-from spaceplan.i18n import Lang, function_name, labelled, t
+from spaceplan.i18n import Lang, function_name, labelled, listing, t
 from spaceplan.sentences import (
     sentence,
     source_words,
@@ -179,7 +179,7 @@ def shared_space_line(scenario: Scenario, lang: Lang = "zh") -> str:
 def accounting_lines(scenario: Scenario, lang: Lang = "zh") -> list[str]:
     """The accounting the profile uses, in words, one item a line."""
     acc = scenario.policy.accounting
-    cats = ", ".join(t(f"cat.{c}", lang) for c in acc.resident_categories)
+    cats = listing((t(f"cat.{c}", lang) for c in acc.resident_categories), lang)
     lines = [
         shared_space_line(scenario, lang),
         t(f"acc.{acc.shared_rooms}", lang),
@@ -194,7 +194,7 @@ def accounting_lines(scenario: Scenario, lang: Lang = "zh") -> list[str]:
         lines.append(
             labelled(
                 t("rep.resident_functions", lang),
-                ("、" if lang == "zh" else ", ").join(named),
+                listing(named, lang),
                 lang,
             )
         )
