@@ -131,6 +131,28 @@ def test_every_bundled_source_reads_in_chinese() -> None:
     assert faults == []
 
 
+def test_every_bundled_example_source_reads_in_chinese() -> None:
+    # The examples' own sources (a function's area_source, an override's
+    # reason) are shown beside the profiles' in Chinese output too.
+    from pathlib import Path
+
+    import yaml
+
+    import spaceplan
+
+    root = Path(spaceplan.__file__).parent / "examples"
+    count, faults = 0, []
+    for path in sorted(root.glob("*/*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key, value in _sources(data):
+            zh = value["zh"] if isinstance(value, dict) else value
+            count += 1
+            if not isinstance(zh, str) or _english(zh):
+                faults.append((path.parent.name, key, zh))
+    assert count >= 1
+    assert faults == []
+
+
 def test_the_filter_finds_an_english_reason() -> None:
     # The test above can fail: an English reason is found.
     found = _english("spaceplan default: a quiet room")

@@ -424,6 +424,35 @@ def test_the_diagnosis_says_which_wall_to_take_down() -> None:
     assert zh == "拆除 V101 与 V102 之间的隔墙（8.6 m，约 6,900 元）"
 
 
+def test_the_wall_repair_is_the_cheapest_and_prints() -> None:
+    # Three 20 m² rooms in a row, 4 m partitions: the required hall
+    # (35 m²) needs one merge, A+B or B+D at 4 × 800 = 3,200 元; all
+    # three merged (6,400 元) or a merge with a split would also do. The
+    # repair is the proven cheapest (it stopped at the first plan found
+    # before), and the command's table prints it with its cost in yuan.
+    import io
+
+    from rich.console import Console
+
+    from spaceplan.cli.diagnose import print_diagnosis
+
+    rooms = [
+        room("A", box(0, 0, 5, 4)),
+        room("B", box(5, 0, 10, 4)),
+        room("D", box(10, 0, 15, 4)),
+        corridor(15),
+    ]
+    found = diagnose(scenario([func("hall", 35)], rooms, None),
+                     profiles=False, lang="zh")
+    (works,) = [r for r in found.repairs if r.get("kind") == "works"]
+    assert works["status"] == "optimal"
+    assert works["cost"] == 3200.0
+    assert works["cost_text"] == "改造约 3,200 元"
+    out = io.StringIO()
+    print_diagnosis(found, Console(file=out, width=200), "zh")
+    assert "改造约 3,200 元" in out.getvalue()
+
+
 def test_greedy_keeps_every_wall_and_says_so() -> None:
     # The greedy backend does not choose works: the same scenario as the
     # merge test, solved by it, leaves the hall out and notes why.

@@ -60,9 +60,20 @@ def works_repairs(
     opened = scenario.replace(
         renovation=Renovation(allow=full, cost=cost, budget=None)
     )
-    # One point a yuan: the cheapest works that make it feasible, not the
-    # plan a renovation run would choose (which may add splits it likes).
-    cheapest = dataclasses.replace(config, weights=Weights(works=1.0))
+    # One point a yuan and nothing else: the cheapest works that make it
+    # feasible, not the plan a renovation run would choose (which may
+    # add splits it likes). With the area terms in, the solve weighed
+    # yuan against square metres and, stopped at the time limit, named
+    # three works (14,100 元) where one (6,880 元) makes the village
+    # example feasible.
+    only_works = Weights(
+        resident=0.0, office=0.0, unused=0.0, near=0.0, advice=0.0,
+        omitted=0.0, works=1.0,
+    )  # fmt: skip
+    # The verification preset stops at the first plan; the cheapest works
+    # need the optimum (a cost-only objective proves quickly).
+    params = {**config.params, "stop_after_first_solution": False}
+    cheapest = dataclasses.replace(config, weights=only_works, params=params)
     result = solve(
         opened,
         config=cheapest,
@@ -86,7 +97,11 @@ def works_repairs(
     return [
         {
             "rank": rank + 1,
+            "kind": "works",
             "cost": total,
+            "cost_unit": "yuan",
+            "cost_text": t("diagnose.cost.works", lang, total=about(total)),
+            "waiver": False,
             "added_area": 0,
             "dropped": [],
             "changes": [
