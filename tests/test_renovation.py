@@ -145,6 +145,16 @@ def two_rooms() -> list[Room]:
     ]
 
 
+def row_of_three() -> list[Room]:
+    """A, B and D, 5 m x 4 m each in a row, 4 m partitions; a corridor."""
+    return [
+        room("A", box(0, 0, 5, 4)),
+        room("B", box(5, 0, 10, 4)),
+        room("D", box(10, 0, 15, 4)),
+        corridor(15),
+    ]
+
+
 HALL = func("hall", 35, required="recommended")
 
 
@@ -436,13 +446,7 @@ def test_the_wall_repair_is_the_cheapest_and_prints() -> None:
 
     from spaceplan.cli.diagnose import print_diagnosis
 
-    rooms = [
-        room("A", box(0, 0, 5, 4)),
-        room("B", box(5, 0, 10, 4)),
-        room("D", box(10, 0, 15, 4)),
-        corridor(15),
-    ]
-    found = diagnose(scenario([func("hall", 35)], rooms, None),
+    found = diagnose(scenario([func("hall", 35)], row_of_three(), None),
                      profiles=False, lang="zh")
     (works,) = [r for r in found.repairs if r.get("kind") == "works"]
     assert works["status"] == "optimal"

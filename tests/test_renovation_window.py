@@ -16,16 +16,13 @@ from tests.test_renovation import (
     HALL,
     HAND,
     PRICES,
-    box,
-    corridor,
     func,
-    room,
+    row_of_three,
     scenario,
     solved,
     two_rooms,
 )
 
-from spaceplan.data import Room
 from spaceplan.report.wording import note_lines
 from spaceplan.solvers.cpsat import backend
 from spaceplan.solvers.problem import Problem
@@ -64,16 +61,6 @@ def test_no_window_beats_the_rooms_as_they_are_when_works_are_dear() -> None:
     assert ("A", "face.note.walls_kept") in result.note_keys
     assert note_lines(result, "zh") == [
         "提示：方案 A：带可移动隔墙的模型对此时限过大；本方案保留全部隔墙"
-    ]
-
-
-def row_of_three() -> list[Room]:
-    """A, B and D, 5 m x 4 m each in a row, 4 m partitions; a corridor."""
-    return [
-        room("A", box(0, 0, 5, 4)),
-        room("B", box(5, 0, 10, 4)),
-        room("D", box(10, 0, 15, 4)),
-        corridor(15),
     ]
 
 

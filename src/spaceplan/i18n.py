@@ -6,6 +6,7 @@ this module holds the rest: categories, metrics, rule titles, statuses.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -125,5 +126,13 @@ def aside(text: str, lang: Lang = "zh") -> str:
 
 def listing(items: Iterable[str], lang: Lang = "zh") -> str:
     """Items in a row: ``服务大厅、阅览室`` in Chinese, ``a, b`` in
-    English."""
-    return ("、" if lang == "zh" else ", ").join(items)
+    English (the catalogue's ``sol.list_sep``)."""
+    return t("sol.list_sep", lang).join(items)
+
+
+def columns(text: str) -> int:
+    """Terminal columns ``text`` takes: two for a wide (Chinese)
+    character, one for any other."""
+    return sum(
+        2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
+    )

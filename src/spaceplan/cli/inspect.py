@@ -193,12 +193,11 @@ def _summary(sc: Scenario, lang: Lang) -> dict[str, Any]:
 
 def _summary_lines(sc: Scenario, s: dict[str, Any], lang: Lang) -> list[str]:
     # Imported here, not at the top: start-up speed.
-    from spaceplan.i18n import function_name, t
-
-    colon, paren = ("：", "（{}）") if lang == "zh" else (":", " ({})")
+    from spaceplan.i18n import aside, function_name, labelled, t
 
     def line(key: str, value: str) -> str:
-        return _pad(t(key, lang) + colon, 12) + value
+        label = labelled(t(key, lang), "", lang).rstrip()
+        return _pad(label, 12) + value
 
     flexible = ""
     if s["flexible"]:
@@ -208,14 +207,14 @@ def _summary_lines(sc: Scenario, s: dict[str, Any], lang: Lang) -> list[str]:
         line("face.val.scenario", s["scenario"]),
         line(
             "face.val.profile",
-            s["profile"] + paren.format(s["profile_title"]),
+            s["profile"] + aside(s["profile_title"], lang),
         ),
         line("face.val.households", f"{s['households']:,}"),
         line("face.val.area_type", _area_type(s["area_type"], lang)),
         line(
             "face.val.target",
             f"{s['target_m2']:,.2f} m²"
-            + paren.format(s["target_arithmetic"]),
+            + aside(s["target_arithmetic"], lang),
         ),
         line(
             "face.val.rooms",
@@ -557,9 +556,6 @@ def _write_check(
 def _pad(text: str, width: int) -> str:
     """``text`` padded with spaces to ``width`` terminal columns (a
     Chinese character takes two), so that the values line up."""
-    import unicodedata
+    from spaceplan.i18n import columns
 
-    used = sum(
-        2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
-    )
-    return text + " " * max(1, width - used)
+    return text + " " * max(1, width - columns(text))

@@ -28,7 +28,7 @@ from spaceplan.cli.options import (
     output_option,
     quiet_option,
 )
-from spaceplan.i18n import Lang, t
+from spaceplan.i18n import Lang, aside, t
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -336,5 +336,5 @@ def _binding(rule: str, lang: Lang) -> str:
     word = t(key, lang)
     if word == key:
         return rule
-    return f"{word}（{rule}）" if lang == "zh" else f"{word} ({rule})"
+    return word + aside(rule, lang)
 

@@ -94,7 +94,7 @@ def draw_axis_grid(
         _bubble(ax, at, row, radius, str(k + 1), size)
     knee, col = minx - pad * 0.1, minx - pad * 0.5
     # The lowest letter keeps clear of the first number at the corner.
-    step = radius * (2 + BUBBLE_GAP)
+    step = bubble_step(radius)
     near = min((abs(c - col) for c in across), default=step)
     low = row + math.sqrt(max(0.0, step**2 - near**2))
     up = spread(ys, radius, low)
@@ -108,6 +108,11 @@ def draw_axis_grid(
 BUBBLE_GAP = 0.1
 
 
+def bubble_step(radius: float) -> float:
+    """Distance between the centres of two bubbles side by side."""
+    return radius * (2 + BUBBLE_GAP)
+
+
 def spread(
     positions: list[float], radius: float, low: float = -math.inf
 ) -> list[float]:
@@ -115,7 +120,7 @@ def spread(
     line, unless that would overlap its neighbour; then a run of crowded
     bubbles is spaced a diameter (and :data:`BUBBLE_GAP`) apart, centred
     on the middle of its lines. No centre is below ``low``."""
-    step = radius * (2 + BUBBLE_GAP)
+    step = bubble_step(radius)
     runs: list[list[float]] = []
     for p in positions:
         if runs and p - runs[-1][-1] < step:

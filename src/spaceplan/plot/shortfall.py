@@ -10,7 +10,6 @@ labelled as such).
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,7 +22,7 @@ from matplotlib.patches import Rectangle
 from spaceplan import rules
 from spaceplan.data import Scenario
 from spaceplan.diagnose.words import building_units, m2
-from spaceplan.i18n import Lang, t
+from spaceplan.i18n import Lang, columns, t
 from spaceplan.layout import floor_shapes
 from spaceplan.plot.floorplan import draw_floor, labels_of
 from spaceplan.plot.sheets import PAPERS
@@ -226,7 +225,7 @@ def _wrap(text: str, width: int) -> str:
     lines: list[str] = []
     line, used = "", 0
     for ch in text:
-        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        w = columns(ch)
         if used + w > width and line:
             lines.append(line)
             line, used = "", 0

@@ -291,7 +291,7 @@ def _rooms_table(scenario: Scenario, candidate: Candidate, lang: Lang) -> str:
     head = [
         _t("w.room", lang),
         _t("w.floor", lang),
-        _t("w.area", lang) + ("（m²）" if lang == "zh" else " (m²)"),
+        _t("w.area", lang) + aside("m²", lang),
         _t("w.functions", lang),
     ]
     rows = []

@@ -290,8 +290,18 @@ WINDOW_PARAMS: dict[str, Any] = {"cp_model_probing_level": 0}
 
 def _configure(solver: cp_model.CpSolver, config: SolverConfig) -> None:
     """The preset's parameters and those of a window."""
+    _apply_with(solver, config, WINDOW_PARAMS)
+
+
+def _apply_with(
+    solver: cp_model.CpSolver,
+    config: SolverConfig,
+    defaults: dict[str, Any],
+) -> None:
+    """The preset's parameters, then ``defaults`` for those it leaves
+    unset (a window's, the tie-break's)."""
     apply_params(solver, config.params)
-    for key, value in WINDOW_PARAMS.items():
+    for key, value in defaults.items():
         if key not in config.params:
             setattr(solver.parameters, key, value)
 
@@ -368,10 +378,7 @@ def _break_ties(
     model.proto.solution_hint.values.extend(solution)
     model.minimize(cost)
     solver = cp_model.CpSolver()
-    apply_params(solver, config.params)
-    for key, value in TIEBREAK_PARAMS.items():
-        if key not in config.params:
-            setattr(solver.parameters, key, value)
+    _apply_with(solver, config, TIEBREAK_PARAMS)
     solver.parameters.max_time_in_seconds = budget
     code = solver.solve(model)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -118,7 +118,7 @@ def improve(
         tried.update(batch)
         window = free | window_of(problem, batch)
         step = _solve_window(problem, window, current, config, deadline,
-                             (tools, apart))
+                             tools, apart)
         cost = max(cost, time.perf_counter() - began)
         if step is None:
             continue
@@ -136,10 +136,13 @@ def _solve_window(
     current: tuple[dict[int, str], set[str]],
     config: SolverConfig,
     deadline: float,
-    tools: tuple[tuple[Configure, Extract], Apart],
+    tools: tuple[Configure, Extract],
+    apart: Apart,
 ) -> tuple[Plan, int, tuple[dict[int, str], set[str]]] | None:
-    """One window: its moves free, every function outside it fixed."""
-    (configure, extract), (earlier, min_difference) = tools
+    """One window: its moves free, every function outside it fixed,
+    apart from the earlier candidates (see :func:`improve`)."""
+    configure, extract = tools
+    earlier, min_difference = apart
     # The problem's options, pruned already, filtered to the window.
     sub = Problem(problem.scenario, movable=window, given=problem.options)
     try:
