@@ -166,6 +166,10 @@ def test_a_citation_reads_with_chinese_marks_in_chinese() -> None:
     want = "某工作方案（重庆市民政局，2022），完善基础设施：设置服务大厅"
     assert chinese_marks(cite) == want
     assert source_words(cite, "zh") == want
+    # A title ending in its own brackets (试行) keeps the issuer apart.
+    assert chinese_marks("建设标准（试行） (公安部消防局, 2015): 设置") == (
+        "建设标准（试行）（公安部消防局，2015）：设置"
+    )
     # English keeps the source as written. In Chinese the colon after a
     # clause number is full-width; the other marks among Latin words and
     # numbers stay.

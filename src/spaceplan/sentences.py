@@ -17,6 +17,8 @@ from spaceplan import bilingual, rules
 from spaceplan.data import DEFAULT_SOURCE, Scenario
 from spaceplan.i18n import Lang, function_label, slot_name, t
 from spaceplan.timecheck import FIX_SOURCE, SOURCE
+from spaceplan.works.check import BUDGET_SOURCE
+from spaceplan.works.check import SOURCE as WORKS_SOURCE
 
 #: Source of the rules that keep a plan well formed.
 FORMAT_SOURCE = t("chk.src.format", "en")
@@ -32,6 +34,8 @@ SOURCE_KEYS = {
     DEFAULT_SOURCE: "chk.src.default",
     SOURCE: "chk.src.time",
     FIX_SOURCE: "chk.src.fix",
+    WORKS_SOURCE: "chk.src.works",
+    BUDGET_SOURCE: "chk.src.budget",
 }
 
 
@@ -121,8 +125,9 @@ def source_words(source: str, lang: Lang) -> str:
 
 
 _HAN = "\u4e00-\u9fff"
-#: " (重庆市民政局, 2022)" after a Chinese word: the issuer and year.
-_ASIDE = re.compile(f"(?<=[{_HAN}]) \\(([^()]*)\\)")
+#: " (重庆市民政局, 2022)" after a Chinese word or a closing bracket
+#: (标准（试行）): the issuer and year.
+_ASIDE = re.compile(f"(?<=[{_HAN}）]) \\(([^()]*)\\)")
 #: ", " or ": " after a Chinese word, a closing bracket or a clause number.
 _COMMA = re.compile(f"(?<=[{_HAN}）]), ")
 _COLON = re.compile(f"(?<=[{_HAN}）\\d]): ")
