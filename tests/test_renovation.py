@@ -511,3 +511,36 @@ def test_candidates_that_move_into_merged_rooms_are_compared() -> None:
     assert decisions.room_floor(building, "Aa") == 1
     with pytest.raises(KeyError):
         decisions.room_floor(building, "Z+Y")
+
+
+@pytest.mark.parametrize(
+    ("budget", "row", "sentence"),
+    [
+        # The village plan removes one 8.6 m partition at 800 元/m:
+        # 6,880 元 against 30,000 (23,120 to spare) or 5,000 (1,880 over).
+        (30000, "| 改造预算 | 法定 | 不超过 30,000 元 | 6,880 元 | +23,120 元 | 通过 |",
+         None),
+        (5000, "| 改造预算 | 法定 | 不超过 5,000 元 | 6,880 元 | -1,880 元 |",
+         "改造造价 6,880 元，超过预算 5,000 元。"),
+    ],
+)
+def test_the_budget_row_reads_in_chinese(
+    budget: int, row: str, sentence: str | None
+) -> None:
+    import spaceplan
+    from spaceplan.check import audit
+    from spaceplan.read import read_plan
+    from spaceplan.report import compliance_markdown
+
+    folder = Path(spaceplan.__file__).parent / "examples" / "village-renovation"
+    scen = read_scenario(folder / "scenario.yaml")
+    assert scen.renovation is not None
+    scen = scen.replace(
+        renovation=scen.renovation.model_copy(update={"budget": budget})
+    )
+    plan = read_plan(folder / "plan-compliant.yaml", scen)
+    text = compliance_markdown(scen, plan, audit(scen, plan), lang="zh")
+    assert row in text
+    assert "情景文件中的改造预算（renovation.budget）" in text
+    if sentence is not None:
+        assert sentence in text

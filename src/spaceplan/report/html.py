@@ -271,7 +271,7 @@ def _compliance(
             _e(strength_word(r.rule, r.strength, r.source, lang)),
             _e(row_value(scenario, r, "required", lang)),
             _e(row_value(scenario, r, "achieved", lang)),
-            _e(format_margin(r.rule, r.margin)),
+            _e(format_margin(r.rule, r.margin, lang)),
             _verdict(r.passed, lang),
             _e(row_source(r, lang)),
             _e(row_sentence(scenario, r, lang)),

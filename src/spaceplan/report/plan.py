@@ -310,7 +310,7 @@ def _row_cells(scenario: Scenario, row: Row, lang: Lang) -> list[str]:
         strength_word(row.rule, row.strength, row.source, lang),
         row_value(scenario, row, "required", lang),
         row_value(scenario, row, "achieved", lang),
-        format_margin(row.rule, row.margin),
+        format_margin(row.rule, row.margin, lang),
         word if row.passed else f"**{word}**",
         row_source(row, lang),
     ]
@@ -563,7 +563,7 @@ def compliance_table(
             strength_word(row.rule, row.strength, row.source, lang),
             value(row, "required"),
             value(row, "achieved"),
-            format_margin(row.rule, row.margin),
+            format_margin(row.rule, row.margin, lang),
             Text(verdict_word(row.passed, lang), style=style or "green"),
             source_words(row.source, lang),
             style=style or None,

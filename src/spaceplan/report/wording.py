@@ -54,12 +54,17 @@ def format_value(rule: str, value: float | str | None) -> str:
     return f"{value:g}"
 
 
-def format_margin(rule: str, margin: float | None) -> str:
-    """A row's margin: m² for areas, percentage points for shares."""
+def format_margin(
+    rule: str, margin: float | None, lang: Lang = "zh"
+) -> str:
+    """A row's margin: m² for areas, percentage points for shares,
+    yuan for the works budget."""
     if margin is None:
         return ""
     if rule == "resident_share":
         return f"{margin * 100:+.1f} pp"
+    if rule == "works_budget":
+        return f"{margin:+,.0f} " + ("元" if lang == "zh" else "CNY")
     return f"{margin:+,.2f} m²"
 
 

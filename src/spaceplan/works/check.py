@@ -27,6 +27,8 @@ WORK_RULES = ("works", "works_budget")
 #: Tolerances when a plan's numbers are compared with the rebuild's.
 LENGTH_TOL = 0.011
 COST_TOL = 0.5
+#: Where a plan's works cost is capped (a scenario field).
+BUDGET_SOURCE = "scenario renovation.budget"
 #: Where the rules of moving walls come from.
 SOURCE = (
     "spaceplan scenario format: renovation (structural walls never move; "
@@ -143,9 +145,12 @@ def _rebuild(scenario: Scenario, works: tuple[Work, ...]) -> Rebuilt:
         for rid in group & set(splits):
             _row(out, "works", False, f"Room {rid} is both merged and "
                  "split.", subject=rid)
+    # Works over the budget still make their rooms: the report says the
+    # plan breaks the budget, not that its merged rooms do not exist.
+    broken = bool(out.faults)
     if reno.budget is not None:
         _budget_row(out, out.cost, reno.budget)
-    if out.faults:
+    if broken:
         return out
     out.scenario = _renovated(scenario, groups, splits, out)
     return out
@@ -158,8 +163,13 @@ def _budget_row(out: Rebuilt, cost: float, budget: float) -> None:
         f"The works cost {cost:,.0f} 元, "
         + ("within" if ok else "over")
         + f" the budget of {budget:,.0f} 元.",
-        subject="facility", source="scenario renovation.budget",
+        subject="facility", source=BUDGET_SOURCE,
         required=budget, achieved=cost, margin=round(budget - cost, 2),
+        key="chk.works.budget_ok" if ok else "chk.works.budget_over",
+        fields={
+            "cost": cost, "budget": budget,
+            "required_key": "chk.works.budget", "achieved_key": "chk.works.cost",
+        },
     )
 
 
